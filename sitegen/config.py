@@ -69,6 +69,12 @@ def load_config(root: Path) -> Config:
     unknown = sorted(set(values) - set(known))
     if unknown:
         raise SitegenError(f"{path}: unknown setting(s) {', '.join(unknown)}; see README 'Settings'")
+    for name, value in values.items():
+        expected = type(getattr(Config, name))
+        if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
+            raise SitegenError(
+                f"{path}: setting {name} = {value!r} should be a {expected.__name__}"
+            )
     config = Config(**values)  # type: ignore[arg-type]
     object.__setattr__(config, "_root", str(root.resolve()))
     return config

@@ -1,0 +1,57 @@
+"""Settings: defaults, errors, and every setting documented (Datasette-style)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import SETTINGS_DOC, Config, load_config
+from sitegen.errors import SitegenError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_setting_is_documented_in_code_and_readme() -> None:
+    names = {f.name for f in fields(Config)}
+    assert names == set(SETTINGS_DOC)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [n for n in sorted(names) if not re.search(rf"`{n}`", readme)]
+    assert not missing, f"README 'Settings' does not document: {missing}"
+
+
+def test_defaults_apply_without_a_config_file(tmp_path: Path) -> None:
+    config = load_config(tmp_path)
+    assert config.output_dir == "build"
+    assert config.language == "en-GB"
+    assert config.root == tmp_path.resolve()
+
+
+def test_unknown_setting_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "sitegen.toml").write_text('[site]\ntitel = "x"\n', encoding="utf-8")
+    with pytest.raises(SitegenError, match="unknown setting.*titel"):
+        load_config(tmp_path)
+
+
+def test_bad_toml_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "sitegen.toml").write_text("[site\n", encoding="utf-8")
+    with pytest.raises(SitegenError, match=r"sitegen\.toml: not valid TOML"):
+        load_config(tmp_path)
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sitegen", "--help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert "validate" in result.stdout and "build" in result.stdout
+
+
+def test_wrong_type_names_setting_and_value(tmp_path: Path) -> None:
+    (tmp_path / "sitegen.toml").write_text('[site]\nchart_workers = "two"\n', encoding="utf-8")
+    with pytest.raises(SitegenError, match=r"chart_workers = 'two' should be a int"):
+        load_config(tmp_path)
