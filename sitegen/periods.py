@@ -1,0 +1,73 @@
+"""Period labels (`2023-24`, `31 March 2024`, …) and the dates they stand for."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+MONTHS = [calendar.month_name[m] for m in range(1, 13)]
+_MONTH = "(" + "|".join(MONTHS) + ")"
+_FY = r"(\d{4})-(\d{2})"
+_DAY = r"(\d{1,2}) " + _MONTH + r" (\d{4})"
+
+FORMS = (
+    "financial year `2023-24`",
+    "run of financial years `2017-18 to 2019-20`",
+    "day `31 March 2024`",
+    "run of days `1 January 2004 to 14 January 2004`",
+    "month `March 2024`",
+    "calendar year `2019`",
+)
+
+
+def _fy(start: str, end: str) -> tuple[date, date] | None:
+    """Dates of financial year `start`-`end` (April to March), or None if the years don't follow."""
+    year = int(start)
+    if (year + 1) % 100 != int(end):
+        return None
+    return date(year, 4, 1), date(year + 1, 3, 31)
+
+
+def _day(d: str, month: str, year: str) -> date | None:
+    """A calendar date from its parts, or None if there is no such day."""
+    try:
+        return date(int(year), MONTHS.index(month) + 1, int(d))
+    except ValueError:
+        return None
+
+
+def _month(month: str, year: str) -> tuple[date, date]:
+    """First and last day of a month."""
+    m, y = MONTHS.index(month) + 1, int(year)
+    return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+
+
+def period_dates(label: str) -> tuple[date, date] | None:
+    """The start and end dates a label stands for, or None when it is not one of FORMS."""
+    if m := re.fullmatch(_FY, label):
+        return _fy(*m.groups())
+    if m := re.fullmatch(_FY + " to " + _FY, label):
+        first, last = _fy(*m.groups()[:2]), _fy(*m.groups()[2:])
+        return (first[0], last[1]) if first and last and first[0] <= last[0] else None
+    if m := re.fullmatch(_DAY, label):
+        day = _day(*m.groups())
+        return (day, day) if day else None
+    if m := re.fullmatch(_DAY + " to " + _DAY, label):
+        start, end = _day(*m.groups()[:3]), _day(*m.groups()[3:])
+        return (start, end) if start and end and start <= end else None
+    if m := re.fullmatch(_MONTH + r" (\d{4})", label):
+        return _month(*m.groups())
+    if m := re.fullmatch(r"(\d{4})", label):
+        return date(int(label), 1, 1), date(int(label), 12, 31)
+    return None
+
+
+def label_from_reported(period: str, kind: str) -> str | None:
+    """A label for a cleanly reported period (`2024-03-31` or `2023-24`), else None."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", period):
+        d = date.fromisoformat(period)
+        return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    if kind == "financial_year" and re.fullmatch(_FY, period):
+        return period
+    return None
