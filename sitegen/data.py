@@ -18,6 +18,7 @@ class Resource:
     descriptor: dict[str, Any]
     rows: list[Row] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # file line number of each row, same order
+    record_lines: list[int] = field(default_factory=list)  # line of every CSV record, header first
 
     @property
     def fields(self) -> list[dict[str, Any]]:

@@ -65,3 +65,57 @@ class ProblemList:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+
+# Every kind of problem: code -> (title, hint). Output formats stay thin: they render these.
+PROBLEM_TYPES: dict[str, tuple[str, str]] = {
+    "missing-path": ("Path not found", "check the path; it should be a data folder or a datapackage.json"),
+    "no-packages": ("No data packages", "each package is a folder holding a datapackage.json"),
+    "missing-file": ("File not found", "add the file, or fix `path` in datapackage.json"),
+    "unsafe-path": ("Unsafe path", "resource paths must be relative and stay inside the package folder"),
+    "invalid-json": ("Invalid JSON", "fix the JSON syntax at the line and column given"),
+    "invalid-descriptor": ("Invalid descriptor", "see docs/data-model.md for what a descriptor holds"),
+    "encoding": ("Not UTF-8", "save the file as UTF-8 (without a byte order mark)"),
+    "bom": ("Byte order mark", "save the file as UTF-8 without a BOM (Excel: 'CSV UTF-8' adds one)"),
+    "empty-file": ("Empty file", "a CSV needs at least a header row"),
+    "header": ("Header does not match the schema", "the header must list the schema's fields, in order"),
+    "type-error": ("Wrong type", "write the value in the field's type (dates as YYYY-MM-DD)"),
+    "constraint-error": ("Constraint broken", "see the field's constraints in datapackage.json"),
+    "extra-cell": ("Extra cell", "the row has more cells than the header: check for a stray comma"),
+    "missing-cell": ("Missing cell", "the row has fewer cells than the header: check for a missing comma"),
+    "blank-row": ("Blank row", "delete the empty line"),
+    "duplicate-row": ("Duplicate row", "delete the repeated row"),
+    "primary-key": ("Duplicate or blank key", "each row needs a unique, non-blank key"),
+    "unique-error": ("Duplicate value", "this field's values must be unique"),
+    "foreign-key": ("Unknown reference", "use a value that exists in the referenced resource"),
+    "unknown-area": ("Unknown area", "use a GSS code from reference councils.csv, or E92000001 for England"),
+    "unknown-counterparty": ("Unknown NHS body",
+                             "use an ICB code (E54…) or former CCG code (E38…) from the reference package"),
+    "period-order": ("Period ends before it starts", "period_start must be on or before period_end"),
+    "period-label": ("Period label disagrees with dates",
+                     "use a label that matches period_start and period_end (see docs/data-model.md)"),
+    "missing-source": ("Figure without a source", "every figure cites a source: set source_id"),
+    "url-scheme": ("URL is not http(s)", "source URLs must start with http:// or https://"),
+    "formula": ("Cell looks like a spreadsheet formula",
+                "text must not begin with = + - @, a tab or a carriage return; reword it"),
+    "duplicate-figure": ("Duplicate figure",
+                         "the same area, measure, period, counterparty and source appear twice"),
+    "negative": ("Negative value not allowed", "this measure cannot be negative"),
+    "percent-range": ("Percentage out of range", "percentages lie between 0 and 100"),
+    "unit-mismatch": ("Unit does not match the measure", "use the measure's unit (see measures.csv)"),
+    "missing-claimant": ("Claim without a claimant", "say whose claim it is in `claimant`"),
+    "source-conflict": ("Same source id, different details",
+                        "a source shared by packages must be identical in each sources.csv"),
+    "bad-slug": ("Unsafe slug", "use lowercase letters, digits and single hyphens only"),
+    "frictionless": ("Data package error", "see the frictionless documentation for this error"),
+}
+
+
+def problem(code: str, message: str, path: str = "", line: int = 0, field: str = "",
+            value: object = None) -> Problem:
+    """Build a Problem of a registered kind, with its hint."""
+    shown = None if value is None else str(value)
+    if shown is not None and len(shown) > 80:
+        shown = shown[:77] + "..."
+    return Problem(path=path, line=line, field=field, code=code, message=message, value=shown,
+                   hint=PROBLEM_TYPES[code][1])

@@ -1,0 +1,90 @@
+"""Render a validation result as text, JSON or GitHub Actions annotations."""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+
+from sitegen.data import Packages
+from sitegen.errors import PROBLEM_TYPES, Problem
+
+
+def summary(packages: Packages, problems: list[Problem]) -> dict[str, int]:
+    """Counts for the closing line and the JSON report."""
+    resources = [r for p in packages.packages.values() for r in p.resources.values()]
+    return {
+        "packages": len(packages.packages),
+        "resources": len(resources),
+        "rows": sum(len(r.rows) for r in resources),
+        "problems": len(problems),
+        "files": len({p.path for p in problems}),
+    }
+
+
+def plural(n: int, word: str) -> str:
+    """`1 problem`, `2 problems`."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def describe(p: Problem) -> str:
+    """`line 7, field unit, value 'GBX': message`."""
+    parts = [f"line {p.line}" if p.line else "", f"field {p.field}" if p.field else "",
+             f"value {p.value!r}" if p.value is not None else ""]
+    where = ", ".join(part for part in parts if part)
+    return f"{where}: {p.message}" if where else p.message
+
+
+def render_text(packages: Packages, problems: list[Problem]) -> str:
+    """Problems grouped by file, then a summary line."""
+    counts = summary(packages, problems)
+    if not problems:
+        return (f"OK: {plural(counts['packages'], 'package')}, {plural(counts['resources'], 'resource')}, "
+                f"{plural(counts['rows'], 'row')}: no problems\n")
+    out = []
+    for path, group in groupby(problems, key=lambda p: p.path):
+        out.append(path or "<input>")
+        for p in group:
+            out.append(f"  {describe(p)}\n    hint: {p.hint}")
+    out.append(f"{plural(counts['problems'], 'problem')} in {plural(counts['files'], 'file')}")
+    return "\n".join(out) + "\n"
+
+
+def render_json(packages: Packages, problems: list[Problem]) -> str:
+    """A machine-readable report, deterministic."""
+    body = {
+        "valid": not problems,
+        "summary": summary(packages, problems),
+        "problems": [p.as_dict() | {"title": PROBLEM_TYPES[p.code][0]} for p in problems],
+    }
+    return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def escape_data(text: str) -> str:
+    """Escape a workflow-command message."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a workflow-command property value."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(packages: Packages, problems: list[Problem]) -> str:
+    """`::error file=…,line=…,title=…::message` per problem, so a pull request shows it on the line."""
+    out = []
+    for p in problems:
+        props = [f"file={escape_property(p.path)}"] if p.path else []
+        props += [f"line={p.line}"] if p.line else []
+        props.append(f"title={escape_property(PROBLEM_TYPES[p.code][0])}")
+        out.append(f"::error {','.join(props)}::{escape_data(describe(p) + ' (hint: ' + p.hint + ')')}")
+    counts = summary(packages, problems)
+    out.append(f"{plural(counts['problems'], 'problem')} in {plural(counts['files'], 'file')}")
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "github": render_github}
+
+
+def render(packages: Packages, problems: list[Problem], fmt: str) -> str:
+    """Render in one of RENDERERS' formats."""
+    return RENDERERS[fmt](packages, problems)

@@ -1,0 +1,178 @@
+"""Project rules frictionless cannot express; they read typed rows only, never files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sitegen.data import Packages, Resource
+from sitegen.errors import Problem, problem
+from sitegen.periods import FORMS, period_dates
+from sitegen.readers import display
+
+FIGURE_PACKAGES_RESOURCE = "figures"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ENGLAND = "E92000001"
+
+Rule = Callable[[Packages], Iterator[Problem]]
+
+
+def at(resource: Resource, index: int, code: str, message: str, field: str, value: Any) -> Problem:
+    """A problem located at a row of a resource."""
+    return problem(code, message, display(resource.path), resource.lines[index], field, value)
+
+
+def figure_tables(packages: Packages) -> Iterator[tuple[str, Resource]]:
+    """(package name, figures resource) for every package that has figures."""
+    for name, package in sorted(packages.packages.items()):
+        if FIGURE_PACKAGES_RESOURCE in package.resources:
+            yield name, package.resources[FIGURE_PACKAGES_RESOURCE]
+
+
+def codes(packages: Packages, *resources: str) -> set[str] | None:
+    """Codes in reference resources; None when there is no reference package to check against."""
+    if "reference" not in packages.packages:
+        return None
+    return {row["code"] for name in resources for row in packages.rows("reference", name)}
+
+
+def check_references(packages: Packages) -> Iterator[Problem]:
+    """Area and counterparty codes exist in the reference package."""
+    areas = codes(packages, "councils", "nations")
+    bodies = codes(packages, "icbs", "former_ccgs")
+    if areas is None or bodies is None:
+        return
+    for _, table in figure_tables(packages):
+        for i, row in enumerate(table.rows):
+            if row.get("area_code") and row["area_code"] not in areas:
+                yield at(table, i, "unknown-area", "area_code is not a council or England in the reference "
+                         "package", "area_code", row["area_code"])
+            if row.get("counterparty_code") and row["counterparty_code"] not in bodies:
+                yield at(table, i, "unknown-counterparty", "counterparty_code is not an ICB or former CCG in "
+                         "the reference package", "counterparty_code", row["counterparty_code"])
+
+
+def check_periods(packages: Packages) -> Iterator[Problem]:
+    """Start is on or before end, and the label names exactly those dates."""
+    for _, table in figure_tables(packages):
+        for i, row in enumerate(table.rows):
+            start, end, label = row.get("period_start"), row.get("period_end"), row.get("period_label")
+            if start and end and start > end:
+                yield at(table, i, "period-order", f"period_end {end} is before period_start {start}",
+                         "period_end", end)
+            elif start and end and label:
+                yield from _label_problem(table, i, label, start, end)
+
+
+def _label_problem(table: Resource, i: int, label: str, start: Any, end: Any) -> Iterator[Problem]:
+    """A problem when the label is not a known form or names other dates."""
+    dates = period_dates(label)
+    if dates is None:
+        yield at(table, i, "period-label", "period_label is not one of: " + "; ".join(FORMS),
+                 "period_label", label)
+    elif dates != (start, end):
+        yield at(table, i, "period-label", f"label means {dates[0]} to {dates[1]} but the dates are "
+                 f"{start} to {end}", "period_label", label)
+
+
+def check_sources(packages: Packages) -> Iterator[Problem]:
+    """Every figure names a source; every source URL is http(s)."""
+    for _, table in figure_tables(packages):
+        for i, row in enumerate(table.rows):
+            if not row.get("source_id"):
+                yield at(table, i, "missing-source", "the figure has no source_id", "source_id", "")
+    for _, package in sorted(packages.packages.items()):
+        table = package.resources.get("sources")
+        for i, row in enumerate(table.rows if table else []):
+            url = row.get("url") or ""
+            if not re.match(r"https?://[^\s]+$", url, re.IGNORECASE):
+                yield at(table, i, "url-scheme", "the source URL must be an http(s) address", "url", url)
+
+
+def check_formulas(packages: Packages) -> Iterator[Problem]:
+    """No text cell of any resource could run as a spreadsheet formula."""
+    for _, package in sorted(packages.packages.items()):
+        for table in package.resources.values():
+            text_fields = [f["name"] for f in table.fields if f.get("type", "string") == "string"]
+            for i, row in enumerate(table.rows):
+                for name in text_fields:
+                    value = row.get(name)
+                    if isinstance(value, str) and value.startswith(FORMULA_START):
+                        shown = {"\t": "a tab", "\r": "a carriage return"}.get(value[0], repr(value[0]))
+                        yield at(table, i, "formula", f"text begins with {shown}", name, value)
+
+
+def check_duplicates(packages: Packages) -> Iterator[Problem]:
+    """No figure repeats the same area, measure, period, counterparty and source."""
+    for _, table in figure_tables(packages):
+        seen: dict[tuple[Any, ...], int] = {}
+        for i, row in enumerate(table.rows):
+            key = tuple(row.get(k) for k in ("area_code", "measure", "period_start", "period_end",
+                                             "counterparty_code", "counterparty_name", "source_id"))
+            if key in seen:
+                yield at(table, i, "duplicate-figure", f"same figure as line {table.lines[seen[key]]}",
+                         "id", row.get("id"))
+            seen.setdefault(key, i)
+
+
+def check_values(packages: Packages) -> Iterator[Problem]:
+    """Signs, percentage ranges and units agree with the measure."""
+    for name, table in figure_tables(packages):
+        measures = {m["id"]: m for m in packages.rows(name, "measures")}
+        for i, row in enumerate(table.rows):
+            measure, value = measures.get(row.get("measure")), row.get("value")
+            if measure is None or not isinstance(value, int | float):
+                continue
+            if value < 0 and not measure.get("allows_negative"):
+                yield at(table, i, "negative", f"{measure['id']} cannot be negative", "value", value)
+            if measure.get("unit") == "percent" and not 0 <= value <= 100:
+                yield at(table, i, "percent-range", "a percentage must lie within 0-100", "value", value)
+            if row.get("unit") and measure.get("unit") and row["unit"] != measure["unit"]:
+                yield at(table, i, "unit-mismatch", f"{measure['id']} is measured in {measure['unit']}",
+                         "unit", row["unit"])
+
+
+def check_claims(packages: Packages) -> Iterator[Problem]:
+    """A claim says whose claim it is."""
+    for _, table in figure_tables(packages):
+        for i, row in enumerate(table.rows):
+            if row.get("status") == "claim" and not row.get("claimant"):
+                yield at(table, i, "missing-claimant", "status is claim but claimant is blank", "claimant", "")
+
+
+def check_shared_sources(packages: Packages) -> Iterator[Problem]:
+    """A source id used by several packages has the same details in each."""
+    first: dict[str, tuple[str, dict[str, Any]]] = {}
+    for name, package in sorted(packages.packages.items()):
+        table = package.resources.get("sources")
+        for i, row in enumerate(table.rows if table else []):
+            earlier = first.setdefault(row.get("id"), (name, row))
+            if earlier[1] != row:
+                yield at(table, i, "source-conflict", f"differs from source {row.get('id')!r} in package "
+                         f"{earlier[0]}", "id", row.get("id"))
+
+
+def check_slugs(packages: Packages) -> Iterator[Problem]:
+    """Slugs and ids that become URLs are safe path segments."""
+    for _, package in sorted(packages.packages.items()):
+        for table in package.resources.values():
+            names = [f["name"] for f in table.fields if f["name"] == "slug"]
+            names += ["id"] if table.name in ("figures", "measures", "sources") else []
+            for i, row in enumerate(table.rows):
+                for name in names:
+                    value = row.get(name)
+                    if isinstance(value, str) and not SLUG.match(value):
+                        yield at(table, i, "bad-slug", f"{name} is not a safe URL segment", name, value)
+
+
+RULES: tuple[Rule, ...] = (
+    check_references, check_periods, check_sources, check_formulas, check_duplicates,
+    check_values, check_claims, check_shared_sources, check_slugs,
+)
+
+
+def apply_rules(packages: Packages) -> list[Problem]:
+    """Every project rule's problems."""
+    return [found for rule in RULES for found in rule(packages)]

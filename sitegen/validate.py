@@ -1,0 +1,105 @@
+"""`sitegen validate`: frictionless checks plus project rules, every problem reported at once."""
+
+from __future__ import annotations
+
+import copy
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sitegen.config import Config
+from sitegen.data import Package, Packages
+from sitegen.errors import PROBLEM_TYPES, Problem, problem
+from sitegen.readers import display, read_packages
+from sitegen.report import render
+from sitegen.rules import apply_rules
+
+
+def validate_packages(path: Path) -> tuple[Packages, list[Problem]]:
+    """Typed rows of every package under path, and all problems (never raises for bad input)."""
+    packages, problems = read_packages(path)
+    for package in packages.packages.values():
+        problems.extend(frictionless_problems(package))
+    problems.extend(apply_rules(packages))
+    return packages, dedupe(problems)
+
+
+def readable_descriptor(package: Package) -> dict[str, Any]:
+    """The descriptor limited to resources that could be read, so frictionless sees no broken file."""
+    descriptor = copy.deepcopy(package.descriptor)
+    readable = set(package.resources)
+    descriptor["resources"] = [r for r in descriptor["resources"] if r.get("name") in readable]
+    for resource in descriptor["resources"]:
+        schema = resource.get("schema", {})
+        schema["foreignKeys"] = [
+            fk for fk in schema.get("foreignKeys", [])
+            if fk.get("reference", {}).get("resource", "") in readable | {""}
+        ]
+    return descriptor
+
+
+def frictionless_problems(package: Package) -> list[Problem]:
+    """Frictionless's table checks (types, constraints, keys, rows) located by file line."""
+    import frictionless  # heavy import: only when validating
+
+    shown = display(package.path)
+    try:
+        fpackage = frictionless.Package(readable_descriptor(package), basepath=str(package.path.parent))
+        checklist = frictionless.Checklist(checks=[frictionless.checks.duplicate_row()])
+        report = fpackage.validate(checklist=checklist)
+    except frictionless.FrictionlessException as exc:
+        return [problem("invalid-descriptor", exc.error.message, shown)]
+    found = [problem("invalid-descriptor", e.message, shown) for e in report.errors]
+    for task in report.tasks:
+        resource = package.resources.get(task.name)
+        where = display(resource.path) if resource else shown
+        found.extend(task_problem(e, resource.record_lines if resource else [], where)
+                     for e in task.errors)
+    return found
+
+
+def task_problem(error: Any, record_lines: list[int], path: str) -> Problem:
+    """One frictionless error as a Problem on its file line."""
+    line = line_of(getattr(error, "row_number", None) or 0, record_lines)
+    code = error.type if error.type in PROBLEM_TYPES else "frictionless"
+    note = re.sub(r"row at position (\d+)", lambda m: f"line {line_of(int(m.group(1)), record_lines)}",
+                  getattr(error, "note", "") or "")
+    message = f"{error.title}: {note}" if note else error.title
+    field = getattr(error, "field_name", "") or ""
+    if not field and getattr(error, "field_number", None):
+        field = f"column {error.field_number}"
+    return problem(code, message, path, line, field, getattr(error, "cell", None))
+
+
+def line_of(row: int, record_lines: list[int]) -> int:
+    """File line of frictionless's row number (the header is row 1)."""
+    return record_lines[row - 1] if 0 < row <= len(record_lines) else 0
+
+
+def dedupe(problems: list[Problem]) -> list[Problem]:
+    """One problem per file, line and field; a blank row hides the key errors it causes."""
+    seen: set[tuple[str, int, str]] = set()
+    blank = {(p.path, p.line) for p in problems if p.code == "blank-row"}
+    # a duplicated key is already named by the field's unique-error: the row-level echo is noise
+    blank |= {(p.path, p.line) for p in problems if p.code == "unique-error"}
+    out = []
+    for p in sorted(problems, key=lambda p: (p.path, p.line, p.field, p.code != "blank-row")):
+        key = (p.path, p.line, p.field)
+        echo = p.code == "primary-key" or (p.code != "blank-row" and not p.field)
+        if key in seen or (echo and (p.path, p.line) in blank and p.line):
+            continue
+        seen.add(key)
+        out.append(p)
+    return out
+
+
+def run_validate(path: Path, fmt: str, config: Config) -> int:
+    """Print the report in the chosen format; 0 when valid, 1 when not."""
+    if not path.exists():
+        raise click.UsageError(f"{path}: no such file or folder")
+    packages, problems = validate_packages(path)
+    sys.stdout.write(render(packages, problems, fmt))
+    return 1 if problems else 0
