@@ -65,18 +65,31 @@ def task_problem(error: Any, record_lines: list[int], path: str) -> Problem:
     """One frictionless error as a Problem on its file line."""
     line = line_of(getattr(error, "row_number", None) or 0, record_lines)
     code = error.type if error.type in PROBLEM_TYPES else "frictionless"
-    note = re.sub(r"row at position (\d+)", lambda m: f"line {line_of(int(m.group(1)), record_lines)}",
+    note = re.sub(r"(?:the same as in the )?row at position (\d+)",
+                  lambda m: f"same as line {line_of(int(m.group(1)), record_lines)}",
                   getattr(error, "note", "") or "")
     message = f"{error.title}: {note}" if note else error.title
-    field = getattr(error, "field_name", "") or ""
+    field = getattr(error, "field_name", "") or ",".join(getattr(error, "field_names", None) or [])
     if not field and getattr(error, "field_number", None):
         field = f"column {error.field_number}"
-    return problem(code, message, path, line, field, getattr(error, "cell", None))
+    cells = getattr(error, "field_cells", None)
+    value = getattr(error, "cell", None) if cells is None else ",".join(map(str, cells))
+    return problem(code, message, path, line, field, value)
 
 
 def line_of(row: int, record_lines: list[int]) -> int:
     """File line of frictionless's row number (the header is row 1)."""
     return record_lines[row - 1] if 0 < row <= len(record_lines) else 0
+
+
+FRICTIONLESS_CODES = {"type-error", "constraint-error", "extra-cell", "missing-cell", "duplicate-row",
+                      "primary-key", "unique-error", "foreign-key", "frictionless"}
+
+
+def priority(p: Problem) -> tuple[str, int, str, int]:
+    """Sort key: by place; a blank row first, then our rules (clearer), then frictionless's echo."""
+    rank = 0 if p.code == "blank-row" else 2 if p.code in FRICTIONLESS_CODES else 1
+    return (p.path, p.line, p.field, rank)
 
 
 def dedupe(problems: list[Problem]) -> list[Problem]:
@@ -86,8 +99,9 @@ def dedupe(problems: list[Problem]) -> list[Problem]:
     # a duplicated key is already named by the field's unique-error: the row-level echo is noise
     blank |= {(p.path, p.line) for p in problems if p.code == "unique-error"}
     out = []
-    for p in sorted(problems, key=lambda p: (p.path, p.line, p.field, p.code != "blank-row")):
-        key = (p.path, p.line, p.field)
+    for p in sorted(problems, key=priority):
+        # a short row is one problem, not one per missing cell
+        key = (p.path, p.line, p.code if p.code == "missing-cell" else p.field)
         echo = p.code == "primary-key" or (p.code != "blank-row" and not p.field)
         if key in seen or (echo and (p.path, p.line) in blank and p.line):
             continue

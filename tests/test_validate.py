@@ -1,0 +1,246 @@
+"""`sitegen validate`: one small broken fixture per rule, asserting the file, line, field and value."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sitegen.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini" / "datapackages"
+FIGURES = "nhs-debts/figures.csv"
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A valid copy of the mini packages; paths are reported relative to tmp_path."""
+    shutil.copytree(MINI, tmp_path / "datapackages")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "datapackages"
+
+
+def run(*args: str) -> tuple[int, str]:
+    """Run the real CLI; exit code and output."""
+    result = CliRunner().invoke(cli, ["validate", *args])
+    return result.exit_code, result.output
+
+
+def problems(path: Path) -> list[dict[str, object]]:
+    """Problems of the JSON report for path."""
+    code, out = run(str(path), "--format", "json")
+    report = json.loads(out)
+    assert code == (0 if report["valid"] else 1)
+    return report["problems"]
+
+
+def set_cell(path: Path, line: int, field: str, value: str) -> None:
+    """Change one cell of a CSV (no multi-line cells in the fixture, so records are lines)."""
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    rows[line - 1][rows[0].index(field)] = value
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def only(found: list[dict[str, object]], code: str) -> dict[str, object]:
+    """The single problem of a kind."""
+    matching = [p for p in found if p["code"] == code]
+    assert len(matching) == 1, found
+    return matching[0]
+
+
+def test_real_packages_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out = run()
+    assert code == 0, out
+    assert out.startswith("OK: 3 packages, 11 resources")
+
+
+def test_fixture_is_valid(data: Path) -> None:
+    assert problems(data) == []
+
+
+@pytest.mark.parametrize(
+    ("file", "line", "field", "value", "code"),
+    [
+        (FIGURES, 3, "area_code", "E10999999", "unknown-area"),
+        (FIGURES, 4, "counterparty_code", "E54999999", "unknown-counterparty"),
+        (FIGURES, 5, "period_label", "2022-23", "period-label"),
+        (FIGURES, 5, "period_label", "sometime in 2023", "period-label"),
+        (FIGURES, 6, "source_id", "", "missing-source"),
+        (FIGURES, 2, "note", "=HYPERLINK(\"http://x\")", "formula"),
+        (FIGURES, 2, "claimant", "@SUM(A1)", "formula"),
+        (FIGURES, 2, "note", "-2+3", "formula"),
+        (FIGURES, 2, "note", "+44 1234", "formula"),
+        (FIGURES, 2, "note", "\tindented", "formula"),
+        (FIGURES, 3, "value", "-5", "negative"),
+        (FIGURES, 3, "unit", "percent", "unit-mismatch"),
+        (FIGURES, 3, "value", "not a number", "type-error"),
+        (FIGURES, 3, "period_start", "31/03/2024", "type-error"),
+        (FIGURES, 3, "qualifier", "roughly", "constraint-error"),
+        (FIGURES, 3, "measure", "no-such-measure", "foreign-key"),
+        ("nhs-debts/sources.csv", 3, "url", "javascript:alert(1)", "url-scheme"),
+        ("reference/councils.csv", 3, "slug", "../../etc", "bad-slug"),
+    ],
+)
+def test_each_rule_names_file_line_field_and_value(
+    data: Path, file: str, line: int, field: str, value: str, code: str
+) -> None:
+    set_cell(data / file, line, field, value)
+    found = problems(data)
+    hit = only(found, code)
+    assert (hit["path"], hit["line"], hit["field"], hit["value"]) == (f"datapackages/{file}", line, field, value)
+    assert hit["hint"]
+
+
+def test_claim_needs_a_claimant(data: Path) -> None:
+    set_cell(data / FIGURES, 2, "status", "claim")
+    hit = only(problems(data), "missing-claimant")
+    assert (hit["path"], hit["line"], hit["field"], hit["value"]) == (f"datapackages/{FIGURES}", 2, "claimant", "")
+
+
+def test_period_end_before_start(data: Path) -> None:
+    set_cell(data / FIGURES, 3, "period_start", "2025-01-01")
+    hit = only(problems(data), "period-order")
+    assert (hit["path"], hit["line"], hit["field"]) == (f"datapackages/{FIGURES}", 3, "period_end")
+
+
+def test_percentage_out_of_range(data: Path) -> None:
+    path = data / FIGURES
+    line = next(i for i, r in enumerate(path.read_text().splitlines(), 1) if ",percent," in r)
+    set_cell(path, line, "value", "140")
+    hit = only(problems(data), "percent-range")
+    assert (hit["line"], hit["field"], hit["value"]) == (line, "value", "140")
+
+
+def test_duplicate_figure_names_both_lines(data: Path) -> None:
+    path = data / FIGURES
+    lines = path.read_text(encoding="utf-8").splitlines()
+    copy = lines[2].replace(lines[2].split(",")[0], "a-copy", 1)
+    path.write_text("\n".join([*lines, copy]) + "\n", encoding="utf-8")
+    hit = only(problems(data), "duplicate-figure")
+    assert (hit["line"], hit["field"], hit["value"]) == (len(lines) + 1, "id", "a-copy")
+    assert "same figure as line 3" in str(hit["message"])
+
+
+def test_ragged_rows_and_blank_rows_are_located(data: Path) -> None:
+    path = data / FIGURES
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[3] += ",stray"
+    lines[5] = ",".join(lines[5].split(",")[:5])
+    lines.insert(6, "")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = problems(data)
+    assert only(found, "extra-cell")["line"] == 4
+    assert only(found, "missing-cell")["line"] == 6
+    assert only(found, "blank-row")["line"] == 7
+
+
+def test_shared_source_must_match_across_packages(data: Path) -> None:
+    nhs = data / "nhs-debts/sources.csv"
+    bcf = data / "better-care-fund/sources.csv"
+    shared_row = bcf.read_text(encoding="utf-8").splitlines()[1]
+    nhs.write_text(nhs.read_text(encoding="utf-8") + shared_row + "\n")
+    assert problems(data) == []
+    set_cell(nhs, len(nhs.read_text().splitlines()), "publisher", "Someone else")
+    hit = only(problems(data), "source-conflict")
+    assert hit["path"] in ("datapackages/nhs-debts/sources.csv", "datapackages/better-care-fund/sources.csv")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "code", "line", "message"),
+    [
+        (lambda p: p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes()), "bom", 1, "byte order mark"),
+        (lambda p: p.write_bytes(p.read_bytes().replace(b"Cambridgeshire", b"Cambridg\xe9shire", 1)),
+         "encoding", None, "not valid UTF-8"),
+        (lambda p: p.write_text(""), "empty-file", 1, "empty"),
+        (lambda p: p.write_text(p.read_text().replace("area_code", "area", 1)), "header", 1,
+         "column 2 should be 'area_code' but is 'area'"),
+        (lambda p: p.unlink(), "missing-file", 0, "does not exist"),
+    ],
+)
+def test_broken_files_give_one_clear_problem(data: Path, mutate, code: str, line: int | None, message: str) -> None:
+    path = data / FIGURES
+    mutate(path)
+    code_, out = run(str(data))
+    assert code_ == 1
+    assert "Traceback" not in out
+    hit = only(problems(data), code)
+    assert hit["path"] == f"datapackages/{FIGURES}"
+    assert message in str(hit["message"])
+    if line is not None:
+        assert hit["line"] == line
+    # the other packages are still checked: break one more thing elsewhere and see it too
+    set_cell(data / "better-care-fund/sources.csv", 2, "url", "ftp://example.org")
+    assert any(p["code"] == "url-scheme" for p in problems(data))
+
+
+def test_invalid_json_names_line_and_column(data: Path) -> None:
+    path = data / "nhs-debts/datapackage.json"
+    path.write_text(path.read_text().replace('"name": "nhs-debts",', '"name": "nhs-debts"', 1))
+    hit = only(problems(data), "invalid-json")
+    assert hit["path"] == "datapackages/nhs-debts/datapackage.json"
+    assert "line" in str(hit["message"]) and "column" in str(hit["message"])
+    assert hit["line"] > 1
+
+
+def test_missing_descriptor_and_unsafe_resource_path(data: Path) -> None:
+    (data / "nhs-debts/datapackage.json").unlink()
+    descriptor = json.loads((data / "better-care-fund/datapackage.json").read_text())
+    descriptor["resources"][0]["path"] = "../../x.csv"
+    (data / "better-care-fund/datapackage.json").write_text(json.dumps(descriptor))
+    found = problems(data)
+    hit = only(found, "unsafe-path")
+    assert (hit["field"], hit["value"]) == ("path", "../../x.csv")
+    empty = data.parent / "empty"
+    empty.mkdir()
+    assert only(problems(empty), "no-packages")["path"] == "empty"
+
+
+def test_text_report_groups_by_file_and_counts(data: Path) -> None:
+    set_cell(data / FIGURES, 3, "unit", "percent")
+    set_cell(data / "nhs-debts/sources.csv", 2, "url", "javascript:alert(1)")
+    code, out = run(str(data))
+    assert code == 1
+    assert out.splitlines()[-1] == "2 problems in 2 files"
+    assert f"datapackages/{FIGURES}\n  line 3, field unit, value 'percent':" in out
+    assert "    hint: use the measure's unit" in out
+
+
+def test_json_report_shape(data: Path) -> None:
+    set_cell(data / FIGURES, 3, "unit", "percent")
+    code, out = run(str(data), "--format", "json")
+    report = json.loads(out)
+    assert code == 1
+    assert report["valid"] is False
+    assert report["summary"]["problems"] == 1
+    assert report["problems"] == [{
+        "code": "unit-mismatch", "field": "unit", "hint": "use the measure's unit (see measures.csv)",
+        "line": 3, "message": report["problems"][0]["message"], "path": f"datapackages/{FIGURES}",
+        "title": "Unit does not match the measure", "value": "percent",
+    }]
+    assert out == json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_github_annotations(data: Path) -> None:
+    set_cell(data / "nhs-debts/sources.csv", 2, "url", "javascript:alert(1)")
+    code, out = run(str(data), "--format", "github")
+    assert code == 1
+    first = out.splitlines()[0]
+    assert first.startswith(
+        "::error file=datapackages/nhs-debts/sources.csv,line=2,title=URL is not http(s)::line 2, field url, "
+        "value 'javascript:alert(1)': the source URL must be an http(s) address (hint: "
+    )
+
+
+def test_usage_error_exit_2() -> None:
+    code, out = run("/no/such/place")
+    assert code == 2
+    assert "no such file or folder" in out
