@@ -1,0 +1,80 @@
+"""The published data packages: valid for frictionless, complete, and reproducible from shared/."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import frictionless
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ROOT / "datapackages"
+SHARED = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    """CSV rows."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("name", ["reference", "nhs-debts", "better-care-fund"])
+def test_frictionless_validates_each_package_unchanged(name: str) -> None:
+    report = frictionless.validate(str(PACKAGES / name / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_reference_is_complete() -> None:
+    assert len(rows(PACKAGES / "reference/councils.csv")) == 153
+    assert len(rows(PACKAGES / "reference/icbs.csv")) == 42
+    descriptor = (PACKAGES / "reference/datapackage.json").read_text(encoding="utf-8")
+    assert "Source: Office for National Statistics" in descriptor
+    assert "CC-BY-4.0" in descriptor and "OGL-UK-3.0" in descriptor
+
+
+needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared/data is not beside this checkout")
+
+
+@needs_shared
+def test_every_reported_row_is_published_or_excluded_with_a_reason() -> None:
+    import curate_figures
+
+    figures, excluded = curate_figures.curate(SHARED / "reported/figures.csv", PACKAGES / "reference")
+    published = sum(len(f) for f in figures.values())
+    assert published + len(excluded) == 142
+    assert all(reason.strip() for _, reason in excluded)
+
+
+@needs_shared
+def test_scripts_reproduce_the_committed_seed(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, str(ROOT / "scripts/derive_reference.py"), "--out", str(tmp_path / "ref")],
+                   check=True)
+    for produced in sorted((tmp_path / "ref").iterdir()):
+        assert produced.read_bytes() == (PACKAGES / "reference" / produced.name).read_bytes(), produced.name
+    subprocess.run([sys.executable, str(ROOT / "scripts/curate_figures.py"), "--out", str(tmp_path)], check=True)
+    for package in ("nhs-debts", "better-care-fund"):
+        # contributors add figures by hand after the seed import: every seed row must still be there
+        committed = {tuple(r.items()) for r in rows(PACKAGES / package / "figures.csv")}
+        seed = [tuple(r.items()) for r in rows(tmp_path / package / "figures.csv")]
+        assert [r for r in seed if r not in committed] == []
+
+
+def test_every_figure_cites_an_http_source_and_a_known_area() -> None:
+    areas = {r["code"] for r in rows(PACKAGES / "reference/councils.csv")} | {"E92000001"}
+    for package in ("nhs-debts", "better-care-fund"):
+        sources = {r["id"]: r for r in rows(PACKAGES / package / "sources.csv")}
+        for figure in rows(PACKAGES / package / "figures.csv"):
+            assert figure["area_code"] in areas
+            assert sources[figure["source_id"]]["url"].startswith(("http://", "https://"))
+            assert figure["value"] != ""
+
+
+def test_claims_name_the_claimant() -> None:
+    claims = [r for r in rows(PACKAGES / "nhs-debts/figures.csv") if r["status"] == "claim"]
+    claimants = {r["claimant"] for r in claims}
+    assert {"Cambridgeshire County Council", "Lancashire County Council", "Brent Council"} <= claimants
+    assert "Torbay and South Devon NHS Foundation Trust" in claimants
