@@ -107,6 +107,9 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "source-conflict": ("Same source id, different details",
                         "a source shared by packages must be identical in each sources.csv"),
     "bad-slug": ("Unsafe slug", "use lowercase letters, digits and single hyphens only"),
+    "front-matter": ("Bad front matter", "front matter is YAML between two lines of three hyphens"),
+    "unknown-figure": ("Unknown figure id", "use an id from a figures.csv (see the council's table)"),
+    "template": ("Template error", "check the template named; `default:NAME` reaches the built-in one"),
     "frictionless": ("Data package error", "see the frictionless documentation for this error"),
 }
 

@@ -1,0 +1,124 @@
+"""`sitegen build`: the whole pipeline, in order. Nothing reaches build/ unless every step succeeds."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from markupsafe import Markup
+
+from sitegen.charts import Chart, render_svgs, script_assets
+from sitegen.config import Config
+from sitegen.content import Page, load_page, render, unknown_shortcodes
+from sitegen.downloads import figures_csv, package_xlsx, package_zip
+from sitegen.errors import Problem, ProblemList, ProblemsFound, SitegenError
+from sitegen.model import Site, build_model
+from sitegen.output import Writer
+from sitegen.pages import BUILTIN_TEMPLATES, PageSpec, figure_ref, make_env, plan_pages, render_page, root_for
+from sitegen.readers import display
+from sitegen.report import render_text
+from sitegen.validate import validate_packages
+
+
+def run_build(config: Config) -> None:
+    """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary."""
+    started = time.perf_counter()
+    packages, problems = validate_packages(config.root / config.datapackages_dir)
+    if problems:
+        sys.stdout.write(render_text(packages, problems))
+        raise SitegenError("the data is not valid: nothing was published, build/ is unchanged")
+    site = build_model(packages, config)
+    pages = load_content(config)
+    rendered = render_content(site, pages)
+    specs = plan_pages(site, pages, rendered)
+    charts = [chart for spec in specs for chart in spec.charts]
+    progress(f"Rendering {len(charts)} charts")
+    svgs = render_svgs(charts, config.root / ".cache" / "charts", config.chart_workers)
+    writer = Writer(config.root / config.output_dir)
+    try:
+        write_site(writer, site, specs, charts, svgs)
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    seconds = time.perf_counter() - started
+    print(f"Built {len(specs)} pages and {len(charts)} charts in {seconds:.1f} s -> {display(writer.output)}/")
+
+
+def progress(message: str) -> None:
+    """Progress on a terminal only, so logs and tests stay clean."""
+    if sys.stderr.isatty():
+        print(message, file=sys.stderr)
+
+
+def load_content(config: Config) -> dict[str, Page]:
+    """Markdown pages by key (`about`, `councils/<slug>`); every problem reported at once."""
+    folder = config.root / config.content_dir
+    found = ProblemList()
+    pages = {}
+    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+        key = path.relative_to(folder).with_suffix("").as_posix()
+        pages[key] = load_page(path, display(path))
+        found.extend(pages[key].problems)
+    found.raise_if_any("content has problems: nothing was published")
+    return pages
+
+
+def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
+    """Sanitised HTML for every page; unknown figure ids fail the build, naming file and line."""
+    known = {f.id for f in site.figures}
+    slugs = {c.slug for c in site.councils}
+    problems: list[Problem] = []
+    for key, page in pages.items():
+        problems += unknown_shortcodes(page, known)
+        if key.startswith("councils/") and key.split("/", 1)[1] not in slugs:
+            problems.append(Problem(page.shown, 1, "", "unknown-figure", "no council has this slug", key))
+    if problems:
+        raise ProblemsFound(problems, "content refers to things that do not exist: nothing was published")
+    out = {}
+    for key, page in pages.items():
+        root = root_for(("councils/x/" if key.startswith("councils/") else "x/") + "index.html")
+        out[key] = Markup(render(page, lambda fid, r=root: figure_ref(site, fid, r)))
+    return out
+
+
+def write_site(writer: Writer, site: Site, specs: list[PageSpec], charts: list[Chart], svgs: dict[str, str]) -> None:
+    """Every file of the site into the staging folder."""
+    env = make_env(site.config)
+    for spec in specs:
+        writer.write(spec.path, render_page(env, spec, site, svgs))
+    for chart in charts:
+        writer.write(f"charts/{chart.id}.svg", svgs[chart.id])
+        writer.write(f"charts/{chart.id}.vl.json", chart.spec_json())
+    for path, data in script_assets().items():
+        writer.write(path, data)
+    for css in sorted((BUILTIN_TEMPLATES / "static").rglob("*.css")):
+        writer.write(css.relative_to(BUILTIN_TEMPLATES).as_posix(), css.read_bytes())
+    for council in site.councils + [site.england]:
+        if council.figures:
+            writer.write(f"councils/{council.slug}/figures.csv", figures_csv(council.figures))
+    write_data(writer, site)
+    write_meta(writer, site, specs)
+
+
+def write_data(writer: Writer, site: Site) -> None:
+    """Each package: its CSVs and descriptor as published, a zip and an XLSX."""
+    for name, package in sorted(site.packages.packages.items()):
+        writer.write(f"data/{name}/datapackage.json", package.path.read_bytes())
+        for resource in package.resources.values():
+            writer.write(f"data/{name}/{resource.path.name}", resource.path.read_bytes())
+        writer.write(f"data/{name}/{name}.zip", package_zip(package, site))
+        writer.write(f"data/{name}/{name}.xlsx", package_xlsx(package, site.updated))
+
+
+def write_meta(writer: Writer, site: Site, specs: list[PageSpec]) -> None:
+    """sitemap.xml and robots.txt."""
+    urls = [site.config.base_url + s.path.removesuffix("index.html") for s in specs if s.path != "404.html"]
+    body = "".join(f"  <url><loc>{u}</loc><lastmod>{site.updated.isoformat()}</lastmod></url>\n" for u in urls)
+    writer.write("sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n")
+    writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.config.base_url}sitemap.xml\n")
+
+
+__all__ = ["run_build", "Path"]

@@ -1,0 +1,207 @@
+"""Charts: Altair specs, text descriptions and data tables; static SVG rendered at build time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sitegen import fmt
+
+WIDTH = 560
+PALETTE = ["#1d4f91", "#b4400b", "#2f6f3e", "#6b3fa0", "#8a5a00", "#a3195b"]  # AA on white
+QUALIFIER_WORDS = {"approximate": "approximate", "at_least": "at least", "range_lower_bound": "lower bound"}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One bar: a value for a category (a period, or an area) in a series."""
+
+    category: str
+    order: str
+    series: str
+    value: float
+    unit: str
+    qualifier: str = "exact"
+    status: str = "reported"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart and everything needed to show it without JavaScript."""
+
+    id: str
+    title: str
+    kind: str  # "time" (by period) or "compare" (across areas)
+    points: tuple[Point, ...]
+    subject: str = ""  # e.g. "owed to Cambridgeshire", used in the description
+
+    @property
+    def unit(self) -> str:
+        """The one unit of the chart."""
+        return self.points[0].unit
+
+    def ordered(self) -> list[Point]:
+        """Points in display order."""
+        if self.kind == "compare":
+            return sorted(self.points, key=lambda p: (-p.value, p.category))
+        return sorted(self.points, key=lambda p: (p.order, p.series, p.category))
+
+    def scale(self) -> tuple[float, str]:
+        """Divisor and axis title so money reads in £bn, £m or £k."""
+        if self.unit != "GBP":
+            return 1.0, "Per cent" if self.unit == "percent" else "Count"
+        top = max(abs(p.value) for p in self.points)
+        for divisor, title in ((1e9, "£ billion"), (1e6, "£ million"), (1e3, "£ thousand")):
+            if top >= divisor:
+                return divisor, title
+        return 1.0, "£"
+
+    def spec(self) -> dict[str, Any]:
+        """A deterministic Vega-Lite spec built with Altair."""
+        import altair as alt  # heavy: only when charts are built
+
+        divisor, axis_title = self.scale()
+        rows = [{"category": p.category, "series": p.series or self.title, "amount": round(p.value / divisor, 6),
+                 "shown": fmt.qualified(fmt.value(p.value, p.unit), p.qualifier),
+                 "kind": "claim" if p.status == "claim" else QUALIFIER_WORDS.get(p.qualifier, "reported")}
+                for p in self.ordered()]
+        order = list(dict.fromkeys(r["category"] for r in rows))
+        base = alt.Chart(alt.Data(values=rows)).mark_bar()
+        value = alt.X("amount:Q", title=axis_title) if self.kind == "compare" else alt.Y("amount:Q", title=axis_title)
+        cat = (alt.Y("category:N", sort=order, title=None) if self.kind == "compare"
+               else alt.X("category:N", sort=order, title="Period", axis=alt.Axis(labelAngle=0)))
+        series = sorted({r["series"] for r in rows})
+        colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=series, range=PALETTE[: len(series)]),
+                           legend=alt.Legend(orient="bottom") if len(series) > 1 else None)
+        chart = base.encode(
+            value, cat, colour,
+            opacity=alt.condition(alt.datum.kind == "reported", alt.value(1.0), alt.value(0.55)),
+            tooltip=[alt.Tooltip("category:N", title="Period" if self.kind == "time" else "Area"),
+                     alt.Tooltip("series:N", title="Measure"), alt.Tooltip("shown:N", title="Value"),
+                     alt.Tooltip("kind:N", title="Status")],
+        )
+        if self.kind == "time" and len(series) > 1:
+            chart = chart.encode(xOffset="series:N")
+        height = max(120, 22 * len(order)) if self.kind == "compare" else 260
+        spec = chart.properties(width=WIDTH if self.kind == "time" else WIDTH - 160, height=height,
+                                title=self.title).to_dict()
+        spec.pop("$schema", None)
+        return spec
+
+    def spec_json(self) -> str:
+        """The spec as canonical JSON (the cache key and the file served to the browser)."""
+        return json.dumps(self.spec(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    def description(self) -> str:
+        """What the chart shows, in words generated from its data."""
+        return describe_compare(self) if self.kind == "compare" else describe_time(self)
+
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        """Headers and formatted rows of the chart's data."""
+        first = "Area" if self.kind == "compare" else "Period"
+        rows = [[p.category, p.series or self.title, fmt.qualified(fmt.value(p.value, p.unit), p.qualifier),
+                 "claim" if p.status == "claim" else "reported"] for p in self.ordered()]
+        return [first, "Measure", "Value", "Status"], rows
+
+
+def caveat(points: Sequence[Point]) -> str:
+    """A closing sentence when some values are approximate or claims."""
+    notes = []
+    if any(p.qualifier != "exact" for p in points):
+        notes.append("some values are approximate or minimums")
+    if any(p.status == "claim" for p in points):
+        notes.append("some are one side's claim")
+    return f" Paler bars: {' and '.join(notes)}." if notes else ""
+
+
+def when(category: str) -> str:
+    """`at 31 March 2024` for a day, `in 2023-24` for a span."""
+    return f"at {category}" if category[:1].isdigit() and " " in category and " to " not in category else f"in {category}"
+
+
+def describe_time(chart: Chart) -> str:
+    """Per series: first and last value and the change between them."""
+    sentences = []
+    for series in sorted({p.series for p in chart.points}):
+        pts = [p for p in chart.ordered() if p.series == series]
+        name = series or chart.title
+        first, last = pts[0], pts[-1]
+        if len(pts) == 1:
+            sentences.append(f"{name}: {fmt.qualified(fmt.value(first.value, first.unit), first.qualifier)} "
+                             f"{when(first.category)}.")
+            continue
+        verb = "rose" if last.value > first.value else "fell" if last.value < first.value else "stayed"
+        sentences.append(
+            f"{name} {verb} from {fmt.value(first.value, first.unit)} {when(first.category)} to "
+            f"{fmt.value(last.value, last.unit)} {when(last.category)}, "
+            f"{fmt.change(first.value, last.value, first.unit)}, across {len(pts)} periods.")
+    return " ".join(sentences) + caveat(chart.points)
+
+
+def describe_compare(chart: Chart) -> str:
+    """Highest, lowest and how many areas."""
+    pts = chart.ordered()
+    top, bottom = pts[0], pts[-1]
+    text = (f"{len(pts)} area{'s' if len(pts) != 1 else ''} with a figure. Highest: {top.category}, "
+            f"{fmt.value(top.value, top.unit)}.")
+    if len(pts) > 1:
+        text += f" Lowest: {bottom.category}, {fmt.value(bottom.value, bottom.unit)}."
+    return text + caveat(pts)
+
+
+def _render(spec_json: str) -> str:
+    """Render one spec to SVG (runs in a worker process)."""
+    import vl_convert
+
+    return str(vl_convert.vegalite_to_svg(json.loads(spec_json)))
+
+
+def render_svgs(charts: Sequence[Chart], cache_dir: Path, workers: int = 2) -> dict[str, str]:
+    """Chart id -> SVG, cached by the spec's hash; misses rendered in processes (vl-convert holds the GIL)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    specs = {c.id: c.spec_json() for c in charts}
+    keys = {cid: hashlib.sha256(s.encode()).hexdigest() for cid, s in specs.items()}
+    missing = sorted({keys[cid]: specs[cid] for cid in specs if not (cache_dir / f"{keys[cid]}.svg").exists()}.items())
+    if len(missing) > 8 and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            rendered = list(pool.map(_render, [s for _, s in missing], chunksize=8))
+    else:
+        rendered = [_render(s) for _, s in missing]
+    for (key, _), svg in zip(missing, rendered, strict=True):
+        tmp = cache_dir / f"{key}.svg.{os.getpid()}.tmp"
+        tmp.write_text(svg, encoding="utf-8")
+        os.replace(tmp, cache_dir / f"{key}.svg")
+    return {cid: (cache_dir / f"{keys[cid]}.svg").read_text(encoding="utf-8") for cid in specs}
+
+
+ENHANCE = """
+const figures = document.querySelectorAll("figure.chart[data-spec]");
+figures.forEach(async (figure) => {
+  const view = figure.querySelector(".chart-view");
+  try {
+    const response = await fetch(figure.dataset.spec, {credentials: "same-origin"});
+    if (!response.ok) return;
+    const spec = await response.json();
+    const holder = document.createElement("div");
+    await vegaEmbed(holder, spec, {renderer: "svg", actions: false, ast: true,
+                                   expr: vega.expressionInterpreter});
+    view.replaceChildren(holder);
+    figure.classList.add("chart-interactive");
+  } catch (error) {
+    // the static SVG stays: the enhancement is optional
+  }
+});
+"""
+
+
+def script_assets() -> dict[str, bytes]:
+    """The progressive enhancement: vega-embed and our code, bundled, served from the site itself."""
+    import vl_convert
+
+    return {"static/js/charts.js": vl_convert.javascript_bundle(snippet=ENHANCE).encode("utf-8")}
