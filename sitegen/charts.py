@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -169,7 +170,8 @@ def render_svgs(charts: Sequence[Chart], cache_dir: Path, workers: int = 2) -> d
     keys = {cid: hashlib.sha256(s.encode()).hexdigest() for cid, s in specs.items()}
     missing = sorted({keys[cid]: specs[cid] for cid in specs if not (cache_dir / f"{keys[cid]}.svg").exists()}.items())
     if len(missing) > 8 and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # spawn, not fork: forking a process that has started threads can deadlock
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             rendered = list(pool.map(_render, [s for _, s in missing], chunksize=8))
     else:
         rendered = [_render(s) for _, s in missing]

@@ -46,7 +46,7 @@ def split_front_matter(text: str, shown: str) -> tuple[dict[str, Any], str, int,
                                      shown, line)]
     if not isinstance(meta, dict):
         return {}, body, 1, [problem("front-matter", "front matter must be a mapping of keys to values", shown, 2)]
-    return meta, body, raw.count("\n") + 3, []
+    return meta, body, raw.count("\n") + 4, []
 
 
 def load_page(path: Path, shown: str) -> Page:

@@ -43,7 +43,7 @@ def make_env(config: Config) -> jinja2.Environment:
     builtin = jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader(str(config.root / config.templates_dir)),
-        jinja2.PrefixLoader({"default": builtin}),
+        jinja2.PrefixLoader({"default": builtin}, delimiter=":"),
         builtin,
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
@@ -89,6 +89,15 @@ def council_charts(council: Council) -> list[tuple[str, Chart]]:
     return out
 
 
+def key_figures(council: Council) -> list[Figure]:
+    """The latest figure of each measure, NHS debt first: what a reader looks for."""
+    latest: dict[str, Figure] = {}
+    for f in council.figures:
+        if f.measure.id not in latest or f.period_end > latest[f.measure.id].period_end:
+            latest[f.measure.id] = f
+    return sorted(latest.values(), key=lambda f: (list(TOPICS).index(f.measure.topic), f.measure.label))[:6]
+
+
 def measure_charts(site: Site) -> dict[str, list[Chart]]:
     """Per measure, a comparison across areas for each period with figures."""
     out: dict[str, list[Chart]] = {}
@@ -111,7 +120,7 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
         charts = council_charts(c)
         specs.append(PageSpec(
             f"councils/{c.slug}/index.html", [f"council-{c.slug}.html", "council.html"], c.name,
-            {"council": c, "chart_groups": charts, "narrative": council_narrative(c),
+            {"council": c, "chart_groups": charts, "narrative": council_narrative(c), "key_figures": key_figures(c),
              "written": rendered.get(f"councils/{c.slug}")},
             [chart for _, chart in charts], f"Care funding figures for {c.name}, each with its source."))
     specs.append(PageSpec("councils/index.html", ["councils.html"], "All councils"))

@@ -1,0 +1,223 @@
+"""`sitegen build`: golden pages, links, determinism, atomicity, narrative numbers, real data."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+from conftest import MINI, build, copy_project
+
+from sitegen.errors import SitegenError
+from sitegen.output import Writer
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN_PAGES = {
+    "home.html": "index.html",
+    "council-with-figures.html": "councils/cambridgeshire/index.html",
+    "council-without-figures.html": "councils/hartlepool/index.html",
+    "measure.html": "measures/nhs-overdue-asc-debt/index.html",
+    "dataset.html": "data/nhs-debts/index.html",
+    "resource.html": "data/nhs-debts/figures/index.html",
+}
+
+
+class Links(HTMLParser):
+    """Collects href/src values and element ids."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src", "data-spec") and value:
+                self.links.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+def parse(path: Path) -> Links:
+    """Links and ids of an HTML file."""
+    parser = Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file's bytes, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(("golden", "page"), sorted(GOLDEN_PAGES.items()))
+def test_golden_pages(mini_site: Path, golden: str, page: str) -> None:
+    """Representative pages match the expected files (SITEGEN_UPDATE_GOLDEN=1 rewrites them)."""
+    actual = (mini_site / page).read_text(encoding="utf-8")
+    expected = GOLDEN / golden
+    if os.environ.get("SITEGEN_UPDATE_GOLDEN") == "1":
+        expected.write_text(actual, encoding="utf-8")
+    assert actual == expected.read_text(encoding="utf-8"), f"{page} differs from tests/golden/{golden}"
+
+
+def broken_links(site: Path) -> list[str]:
+    """Internal links or anchors in any page that lead nowhere."""
+    broken, ids = [], {}
+    pages = sorted(site.rglob("*.html"))
+    parsed = {p: parse(p) for p in pages}
+    ids = {p.resolve(): parsed[p].ids for p in pages}
+    for page, links in parsed.items():
+        if page.name == "404.html":
+            continue  # its links start at the server root; checked in the browser tests
+        for link in links.links:
+            if urlparse(link).scheme in ("http", "https", "mailto"):
+                continue
+            target, anchor = urldefrag(link)
+            path = (page.parent / target).resolve() if target else page.resolve()
+            if not path.is_file() or (anchor and anchor not in ids.get(path, set())):
+                broken.append(f"{page.relative_to(site)} -> {link}")
+    return broken
+
+
+def test_every_internal_link_and_asset_resolves(real_site: Path) -> None:
+    assert broken_links(real_site) == []
+
+
+def test_external_links_are_http(real_site: Path) -> None:
+    for page in real_site.rglob("*.html"):
+        for link in parse(page).links:
+            scheme = urlparse(link).scheme
+            assert scheme in ("", "http", "https"), f"{page}: {link}"
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = tree(build(copy_project(MINI, tmp_path / "a")))
+    second = tree(build(copy_project(MINI, tmp_path / "b")))
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_failed_validation_leaves_build_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = copy_project(MINI, tmp_path / "p")
+    before = tree(build(project))
+    figures = project / "datapackages/nhs-debts/figures.csv"
+    figures.write_text(figures.read_text(encoding="utf-8").replace(",GBP,", ",GBX,", 1), encoding="utf-8")
+    with pytest.raises(SitegenError, match="not valid: nothing was published"):
+        build(project)
+    out = capsys.readouterr().out
+    assert "datapackages/nhs-debts/figures.csv" in out and "line 2, field unit, value 'GBX'" in out
+    assert tree(project / "build") == before
+    assert not list(project.glob(".build-*"))
+
+
+def test_unknown_shortcode_fails_naming_file_and_line(tmp_path: Path) -> None:
+    project = copy_project(MINI, tmp_path / "p")
+    before = tree(build(project))
+    page = project / "content/councils/cambridgeshire.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee {{ figure:no-such-figure }}.\n", encoding="utf-8")
+    with pytest.raises(SitegenError) as info:
+        build(project)
+    problem = info.value.problems[0]  # type: ignore[attr-defined]
+    assert (problem.path.endswith("content/councils/cambridgeshire.md"), problem.value) == (True, "no-such-figure")
+    assert problem.line == len(page.read_text(encoding="utf-8").splitlines())
+    assert tree(project / "build") == before
+
+
+def test_bad_front_matter_names_file_and_line(tmp_path: Path) -> None:
+    project = copy_project(MINI, tmp_path / "p")
+    (project / "content/about.md").write_text("---\ntitle: [unclosed\n---\nText\n", encoding="utf-8")
+    with pytest.raises(SitegenError) as info:
+        build(project)
+    problem = info.value.problems[0]  # type: ignore[attr-defined]
+    assert problem.path.endswith("content/about.md") and problem.code == "front-matter" and problem.line >= 2
+
+
+def test_project_template_overrides_the_built_in(tmp_path: Path) -> None:
+    project = copy_project(MINI, tmp_path / "p")
+    (project / "templates").mkdir()
+    (project / "templates/council-hartlepool.html").write_text(
+        '{% extends "default:council.html" %}{% block main %}<h1>Custom {{ council.short_name }}</h1>{% endblock %}',
+        encoding="utf-8")
+    site = build(project)
+    assert "<h1>Custom Hartlepool</h1>" in (site / "councils/hartlepool/index.html").read_text()
+    assert "<h1>Cambridgeshire County Council</h1>" in (site / "councils/cambridgeshire/index.html").read_text()
+
+
+def test_writer_refuses_paths_outside_and_twice(tmp_path: Path) -> None:
+    writer = Writer(tmp_path / "build")
+    writer.write("a/index.html", "x")
+    for bad in ("../../etc/passwd", "/etc/passwd", "a/../../x"):
+        with pytest.raises(SitegenError, match="outside the output folder"):
+            writer.write(bad, "x")
+    with pytest.raises(SitegenError, match="twice"):
+        writer.write("a/index.html", "y")
+    writer.abort()
+    assert not (tmp_path / "build").exists() and not list(tmp_path.iterdir())
+
+
+def test_narrative_numbers_match_the_data(mini_site: Path) -> None:
+    html = (mini_site / "councils/cambridgeshire/index.html").read_text(encoding="utf-8")
+    assert ("NHS overdue adult social care debt rose from £1.4m at 31 March 2023 to £13.0m at 31 March 2024, "
+            "an increase of £11.6m (829%).") in html
+    assert "Client debt overdue rose from £16.6m at 31 March 2023 to £19.3m at 31 March 2024" in html
+    assert "Cambridgeshire County Council claims amount in dispute of £10.0m in March 2025." in html
+    rows = {r["id"]: float(r["value"]) for r in csv.DictReader(
+        (MINI / "datapackages/nhs-debts/figures.csv").open(encoding="utf-8"))}
+    assert rows["cambridgeshire-nhs-overdue-asc-debt-31-march-2024"] == 13_000_000
+    assert rows["cambridgeshire-nhs-overdue-asc-debt-31-march-2023"] == 1_400_000
+
+
+def test_council_without_figures_says_so_and_shows_no_zero(mini_site: Path) -> None:
+    html = (mini_site / "councils/hartlepool/index.html").read_text(encoding="utf-8")
+    assert "No figures yet" in html and "not a zero" in html
+    assert "£0" not in html
+    assert 'href="../../coverage/index.html"' in html
+
+
+def test_real_build_cambridgeshire_figures_with_sources_and_chart(real_site: Path) -> None:
+    html = (real_site / "councils/cambridgeshire/index.html").read_text(encoding="utf-8")
+    assert "£13.0m" in html and "£1.4m" in html
+    assert 'href="https://www.localgov.co.uk/NHS-debt-to-council-climbs-by-11m-in-a-year/60695"' in html
+    assert "LocalGov, 2 July 2024" in html
+    assert '<figcaption>NHS debt: Cambridgeshire</figcaption>' in html
+    svg = real_site / "charts/council-cambridgeshire-nhs-debt-gbp.svg"
+    assert svg.read_text(encoding="utf-8").startswith("<svg")
+    assert "Data for: NHS debt: Cambridgeshire" in html
+    assert (real_site / "councils/cambridgeshire/figures.csv").read_text().count("\n") >= 10
+
+
+def test_every_council_has_a_page_reachable_from_home(real_site: Path) -> None:
+    home = parse(real_site / "index.html").links
+    councils = [p.parent.name for p in (real_site / "councils").glob("*/index.html") if p.parent.name != "england"]
+    assert len(councils) == 153
+    assert all(f"councils/{slug}/index.html" in home for slug in councils)
+
+
+def test_downloads_exist_with_digest(real_site: Path) -> None:
+    page = (real_site / "data/nhs-debts/figures/index.html").read_text(encoding="utf-8")
+    digest = hashlib.sha256((real_site / "data/nhs-debts/figures.csv").read_bytes()).hexdigest()
+    assert digest in page
+    for name in ("nhs-debts.zip", "nhs-debts.xlsx", "datapackage.json"):
+        assert (real_site / "data/nhs-debts" / name).stat().st_size > 0
+    assert '"@type": "Dataset"' in (real_site / "data/nhs-debts/index.html").read_text(encoding="utf-8")
+
+
+def test_metadata_files(real_site: Path) -> None:
+    sitemap = (real_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "councils/cambridgeshire/</loc>" in sitemap
+    assert "Sitemap:" in (real_site / "robots.txt").read_text(encoding="utf-8")
+    html = (real_site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en-GB">' in html and 'rel="canonical"' in html and 'property="og:title"' in html
+    assert "script-src 'self'" in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)", html)
+
+
+def test_build_leaves_no_staging_behind(mini_site: Path) -> None:
+    assert not list(mini_site.parent.glob(".build-*"))
+    shutil.rmtree(mini_site.parent / ".cache", ignore_errors=True)
