@@ -93,8 +93,8 @@ def write_site(writer: Writer, site: Site, specs: list[PageSpec], charts: list[C
         writer.write(f"charts/{chart.id}.vl.json", chart.spec_json())
     for path, data in script_assets().items():
         writer.write(path, data)
-    for css in sorted((BUILTIN_TEMPLATES / "static").rglob("*.css")):
-        writer.write(css.relative_to(BUILTIN_TEMPLATES).as_posix(), css.read_bytes())
+    for asset in sorted(p for p in (BUILTIN_TEMPLATES / "static").rglob("*") if p.is_file()):
+        writer.write(asset.relative_to(BUILTIN_TEMPLATES).as_posix(), asset.read_bytes())
     for council in site.councils + [site.england]:
         if council.figures:
             writer.write(f"councils/{council.slug}/figures.csv", figures_csv(council.figures))

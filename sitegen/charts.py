@@ -191,12 +191,15 @@ figures.forEach(async (figure) => {
     if (!response.ok) return;
     const spec = await response.json();
     const holder = document.createElement("div");
-    await vegaEmbed(holder, spec, {renderer: "svg", actions: false, ast: true,
-                                   expr: vega.expressionInterpreter});
+    // ast: expressions run in vega-embed's bundled interpreter, so the CSP needs no eval;
+    // no injected <style> elements either (the CSP forbids them): site.css styles the tooltip
+    await vegaEmbed(holder, spec, {renderer: "svg", actions: false, ast: true, defaultStyle: false,
+                                   tooltip: {disableDefaultStyle: true}});
     view.replaceChildren(holder);
     figure.classList.add("chart-interactive");
   } catch (error) {
     // the static SVG stays: the enhancement is optional
+    console.warn("chart enhancement skipped", error);
   }
 });
 """

@@ -23,8 +23,8 @@ class Config:
     base_url: str = "https://example.org/who-pays-for-care/"
     language: str = "en-GB"
     licence: str = (
-        "Figures compiled by the project are published under CC-BY-4.0. Reference data: "
-        "mySociety (CC-BY-4.0); Office for National Statistics (Open Government Licence v3.0)."
+        "Figures compiled by the project are published under CC-BY-4.0; "
+        "each data package states its own licences and attributions."
     )
     repository_url: str = "https://github.com/example/who-pays-for-care"
     datapackages_dir: str = "datapackages"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
@@ -204,8 +205,8 @@ def figure_ref(site: Site, figure_id: str, root: str) -> str:
 
 def render_page(env: jinja2.Environment, spec: PageSpec, site: Site, svgs: dict[str, str]) -> str:
     """One page's HTML."""
-    # 404.html is served at any depth, so its links start from the site root
-    root = "/" if spec.path == "404.html" else root_for(spec.path)
+    # 404.html is served at any depth, so its links are absolute paths under the published base URL
+    root = (urlsplit(site.config.base_url).path or "/") if spec.path == "404.html" else root_for(spec.path)
     canonical = site.config.base_url + spec.path.removesuffix("index.html")
     try:
         template = env.select_template(spec.templates)
