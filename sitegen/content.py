@@ -14,6 +14,8 @@ import yaml
 
 from sitegen.errors import Problem, problem
 
+# Images are left out: content has no way to ship its own files, and any other host is off limits
+ALLOWED_TAGS = nh3.ALLOWED_TAGS - {"img"}
 SHORTCODE = re.compile(r"\{\{\s*figure:([^\s}]*)\s*\}\}")
 
 
@@ -79,7 +81,7 @@ def render(page: Page, expand: Callable[[str], str]) -> str:
         return token
 
     html = markdown.markdown(SHORTCODE.sub(hold, page.body), extensions=["tables", "sane_lists"])
-    html = nh3.clean(html, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    html = nh3.clean(html, tags=ALLOWED_TAGS, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
     for token, replacement in tokens.items():
         html = html.replace(token, replacement)
     return html

@@ -103,7 +103,8 @@ def measure_charts(site: Site) -> dict[str, list[Chart]]:
     """Per measure, a comparison across areas for each period with figures."""
     out: dict[str, list[Chart]] = {}
     for m in site.measures:
-        by_period = groupby(sorted(m.figures, key=lambda f: (f.period_end, f.period_label)), key=lambda f: f.period_label)
+        in_order = sorted(m.figures, key=lambda f: (f.period_end, f.period_label))
+        by_period = groupby(in_order, key=lambda f: f.period_label)
         out[m.id] = [
             Chart(f"measure-{m.id}-{re.sub(r'[^a-z0-9]+', '-', label.lower())}", f"{m.label}, {label}", "compare",
                   tuple(Point(f.area.short_name, f.area.short_name, "", f.value, f.unit, f.qualifier, f.status)
@@ -137,8 +138,9 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
     specs.append(PageSpec("measures/index.html", ["measures.html"], "Measures"))
     specs += dataset_pages(site)
     specs.append(PageSpec("sources/index.html", ["sources.html"], "Sources"))
+    local = [m for m in site.measures if any(f.area is not site.england for f in m.figures)]
     specs.append(PageSpec("coverage/index.html", ["coverage.html"], "Coverage: what is known and what is missing",
-                          {"columns": [m for m in site.measures if any(f.area is not site.england for f in m.figures)]}))
+                          {"columns": local}))
     for name in ("about", "methodology"):
         if name in rendered:
             page = pages[name]

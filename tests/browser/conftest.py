@@ -8,23 +8,27 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+
+from sitegen.config import load_config
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
-PREFIX = "/who-pays-for-care/"  # the path of base_url in sitegen.toml: the site is served below it
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     """Serves the site under PREFIX, as GitHub Pages would; a missing path gets 404.html with status 404."""
 
+    prefix = "/"
+
     def translate_path(self, path: str) -> str:
-        if not path.startswith(PREFIX):
+        if not path.startswith(self.prefix):
             return str(Path(self.directory) / "no-such-file")
-        return super().translate_path("/" + path.removeprefix(PREFIX))
+        return super().translate_path("/" + path.removeprefix(self.prefix))
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
@@ -42,13 +46,16 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         """Quiet."""
 
 
-def serve(folder: Path) -> Iterator[str]:
-    """Serve folder on a free loopback port; yield its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+def serve(project: Path) -> Iterator[str]:
+    """Serve a built project on a free loopback port, below its base_url's path; yield that URL."""
+    prefix = urlsplit(load_config(project).base_url).path or "/"
+    handler = type("ProjectHandler", (Handler,), {"prefix": prefix})
+    files = functools.partial(handler, directory=str(project / "build"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), files)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     finally:
         server.shutdown()
 
@@ -56,7 +63,7 @@ def serve(folder: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def base_url(real_site: Path) -> Iterator[str]:
     """The real site, served locally."""
-    yield from serve(real_site)
+    yield from serve(real_site.parent)
 
 
 @pytest.fixture(scope="session")
@@ -88,6 +95,9 @@ def watch(page: object, base: str) -> Visit:
     page.on("console", lambda m: visit.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
     page.on("requestfailed", lambda r: visit.failed.append(r.url))
+    # an HTTP error for anything but the page itself (the 404 page is fetched with status 404, by design)
+    page.on("response", lambda r: visit.failed.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.request.resource_type != "document" else None)
     page.on("request", lambda r: None if r.url.startswith((base, "data:")) else visit.foreign.append(r.url))
     page.on("dialog", lambda d: (visit.dialogs.append(d.message), d.dismiss()))
     return visit
