@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from sitegen.periods import MONTHS
@@ -11,7 +12,7 @@ MINUS = "\u2212"
 
 def money(value: float) -> str:
     """£5.36bn, £13.0m, £792k, £950; negatives with a true minus sign."""
-    sign, v = (MINUS if value < 0 else ""), abs(value)
+    v = abs(value)
     # thresholds sit where rounding would otherwise show £1000.0m or £1000k
     if v >= 999.95e6:
         text = f"{v / 1e9:,.2f}".rstrip("0").rstrip(".") + "bn"
@@ -21,6 +22,8 @@ def money(value: float) -> str:
         text = f"{v / 1e3:.0f}k"
     else:
         text = f"{v:.0f}"
+    # a value that rounds to £0 is shown without a sign: never "−£0"
+    sign = MINUS if value < 0 and text.strip("0.,bnmk") else ""
     return f"{sign}£{text}"
 
 
@@ -65,5 +68,6 @@ def change(old: float, new: float, unit: str) -> str:
     if diff == 0:
         return "no change"
     word = "an increase" if diff > 0 else "a fall"
-    pct = f" ({abs(diff) / abs(old) * 100:,.0f}%)" if old else ""
+    ratio = abs(diff) / abs(old) * 100 if old else math.inf
+    pct = f" ({ratio:,.0f}%)" if math.isfinite(ratio) else ""
     return f"{word} of {value(abs(diff), unit)}{pct}"
