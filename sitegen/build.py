@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
 
-from sitegen.charts import Chart, render_svgs, script_assets
+from sitegen.charts import render_svgs, script_assets
 from sitegen.config import Config
 from sitegen.content import Page, load_page, render, unknown_shortcodes
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
@@ -34,10 +35,11 @@ def run_build(config: Config) -> None:
     specs = plan_pages(site, pages, rendered)
     charts = [chart for spec in specs for chart in spec.charts]
     progress(f"Rendering {len(charts)} charts")
-    svgs = render_svgs(charts, config.root / ".cache" / "charts", config.chart_workers)
+    chart_specs = {chart.id: chart.spec_json() for chart in charts}  # once: the cache key and the served file
+    svgs = render_svgs(chart_specs, config.root / ".cache" / "charts", config.chart_workers)
     writer = Writer(config.root / config.output_dir)
     try:
-        write_site(writer, site, specs, charts, svgs)
+        write_site(writer, site, specs, chart_specs, svgs)
         writer.commit()
     except BaseException:
         writer.abort()
@@ -79,19 +81,25 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
     out = {}
     for key, page in pages.items():
         root = root_for(("councils/x/" if key.startswith("councils/") else "x/") + "index.html")
-        out[key] = Markup(render(page, lambda fid, r=root: figure_ref(site, fid, r)))
+        out[key] = Markup(render(page, partial(shortcode, site, root)))
     return out
 
 
-def write_site(writer: Writer, site: Site, specs: list[PageSpec], charts: list[Chart], svgs: dict[str, str]) -> None:
+def shortcode(site: Site, root: str, figure_id: str) -> str:
+    """A `{{ figure:ID }}` shortcode's HTML for a page at depth `root`."""
+    return figure_ref(site, figure_id, root)
+
+
+def write_site(writer: Writer, site: Site, specs: list[PageSpec], chart_specs: dict[str, str],
+               svgs: dict[str, str]) -> None:
     """Every file of the site into the staging folder."""
     env = make_env(site.config)
     for spec in specs:
         writer.write(spec.path, render_page(env, spec, site, svgs))
-    for chart in charts:
-        writer.write(f"charts/{chart.id}.svg", svgs[chart.id])
-        writer.write(f"charts/{chart.id}.vl.json", chart.spec_json())
-    for path, data in script_assets().items():
+    for chart_id, chart_spec in chart_specs.items():
+        writer.write(f"charts/{chart_id}.svg", svgs[chart_id])
+        writer.write(f"charts/{chart_id}.vl.json", chart_spec)
+    for path, data in script_assets(site.config.root / ".cache" / "js").items():
         writer.write(path, data)
     for asset in sorted(p for p in (BUILTIN_TEMPLATES / "static").rglob("*") if p.is_file()):
         writer.write(asset.relative_to(BUILTIN_TEMPLATES).as_posix(), asset.read_bytes())
