@@ -43,6 +43,12 @@ class ProblemsFound(SitegenError):
         self.problems = sorted(problems)
         super().__init__(summary or f"{len(self.problems)} problem(s) found")
 
+    def format_message(self) -> str:
+        """Every problem, grouped by file, then the summary: what `Error:` prints."""
+        from sitegen.report import render_problems  # report imports this module
+
+        return f"{self.message}\n{render_problems(self.problems)}".rstrip("\n")
+
 
 @dataclass
 class ProblemList:
@@ -110,6 +116,7 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "front-matter": ("Bad front matter", "front matter is YAML between two lines of three hyphens"),
     "unknown-figure": ("Unknown figure id", "use an id from a figures.csv (see the council's table)"),
     "template": ("Template error", "check the template named; `default:NAME` reaches the built-in one"),
+    "unknown-council": ("No such council", "name the file after a council's slug (see reference councils.csv)"),
     "frictionless": ("Data package error", "see the frictionless documentation for this error"),
 }
 

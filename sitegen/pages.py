@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import traceback
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
@@ -20,9 +21,10 @@ from sitegen.charts import Chart, Point
 from sitegen.config import Config
 from sitegen.content import Page
 from sitegen.data import Package
-from sitegen.errors import SitegenError
+from sitegen.errors import Problem, ProblemsFound, problem
 from sitegen.model import TOPICS, Council, Figure, Site
 from sitegen.narrative import council_narrative
+from sitegen.readers import display
 
 BUILTIN_TEMPLATES = Path(sitegen.__file__).resolve().parent.parent / "templates"
 
@@ -215,8 +217,22 @@ def render_page(env: jinja2.Environment, spec: PageSpec, site: Site, svgs: dict[
         return template.render(site=site, config=site.config, root=root, canonical=canonical, page=spec,
                                title=spec.title, description=spec.description or site.config.description,
                                svgs=svgs, **spec.context)
-    except jinja2.TemplateError as exc:
-        raise SitegenError(f"template error while rendering {spec.path} with {spec.templates}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - any error in a template is the template's, reported as one
+        raise ProblemsFound([template_problem(exc, spec.templates)],
+                            f"a template failed while rendering {spec.path}: nothing was published") from None
+
+
+def template_problem(exc: Exception, names: list[str]) -> Problem:
+    """The template file and line an error arose at, from the error or from jinja's rewritten traceback."""
+    path, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not path:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml"))]
+        path, line = (display(Path(frames[-1].filename)), frames[-1].lineno) if frames else (names[-1], 0)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        wanted = " or ".join(str(t) for t in exc.templates)
+        return problem("template", f"no template named {wanted}", path, line or 0, "template", exc.name)
+    message = getattr(exc, "message", None) or str(exc)
+    return problem("template", f"{type(exc).__name__}: {message}", display(Path(path)), line or 0)
 
 
 def escape_text(text: str) -> Markup:

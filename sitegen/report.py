@@ -36,16 +36,22 @@ def describe(p: Problem) -> str:
 
 def render_text(packages: Packages, problems: list[Problem]) -> str:
     """Problems grouped by file, then a summary line."""
-    counts = summary(packages, problems)
     if not problems:
+        counts = summary(packages, problems)
         return (f"OK: {plural(counts['packages'], 'package')}, {plural(counts['resources'], 'resource')}, "
                 f"{plural(counts['rows'], 'row')}: no problems\n")
+    return render_problems(problems)
+
+
+def render_problems(problems: list[Problem]) -> str:
+    """Problems grouped by file, each with its hint, then how many in how many files."""
     out = []
     for path, group in groupby(problems, key=lambda p: p.path):
         out.append(path or "<input>")
         for p in group:
             out.append(f"  {describe(p)}\n    hint: {p.hint}")
-    out.append(f"{plural(counts['problems'], 'problem')} in {plural(counts['files'], 'file')}")
+    files = len({p.path for p in problems})
+    out.append(f"{plural(len(problems), 'problem')} in {plural(files, 'file')}")
     return "\n".join(out) + "\n"
 
 

@@ -7,6 +7,8 @@ import hashlib
 import os
 import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
@@ -224,3 +226,40 @@ def test_metadata_files(real_site: Path) -> None:
 def test_build_leaves_no_staging_behind(mini_site: Path) -> None:
     assert not list(mini_site.parent.glob(".build-*"))
     shutil.rmtree(mini_site.parent / ".cache", ignore_errors=True)
+
+
+def cli_build(project: Path) -> subprocess.CompletedProcess[str]:
+    """`sitegen build` as a user runs it, in the project folder."""
+    return subprocess.run([sys.executable, "-m", "sitegen", "build"], cwd=project, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300, check=False)
+
+
+@pytest.mark.parametrize(("template", "line", "says"), [
+    ('{% extends "default:home.html" %}\n{% block main %}\n{{ nosuch.attr }}\n{% endblock %}\n', 3,
+     "UndefinedError: 'nosuch' is undefined"),
+    ('{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n', 3, "TemplateSyntaxError"),
+    ('{% extends "nosuch.html" %}\n', 1, "value 'nosuch.html': no template named nosuch.html"),
+])
+def test_template_errors_name_file_and_line_without_traceback(tmp_path: Path, template: str, line: int,
+                                                              says: str) -> None:
+    project = copy_project(MINI, tmp_path / "p")
+    before = tree(build(project))
+    (project / "templates").mkdir()
+    (project / "templates/home.html").write_text(template, encoding="utf-8")
+    result = cli_build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"templates/home.html\n  line {line}" in result.stderr and says in result.stderr
+    assert tree(project / "build") == before
+
+
+def test_content_errors_are_printed_with_file_and_line(tmp_path: Path) -> None:
+    project = copy_project(MINI, tmp_path / "p")
+    (project / "content/about.md").write_text("---\ntitle: [unclosed\n---\nText\n", encoding="utf-8")
+    (project / "content/councils/atlantis.md").write_text("About a council that does not exist.\n", encoding="utf-8")
+    result = cli_build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "content/about.md\n  line 2: front matter is not valid YAML" in result.stderr
+    (project / "content/about.md").write_text("---\ntitle: About\n---\nSee {{ figure:nope }}.\n", encoding="utf-8")
+    result = cli_build(project)
+    assert "content/about.md\n  line 4, field figure, value 'nope': no figure has this id" in result.stderr
+    assert "content/councils/atlantis.md" in result.stderr and "no council has this slug" in result.stderr
