@@ -94,6 +94,8 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "primary-key": ("Duplicate or blank key", "each row needs a unique, non-blank key"),
     "unique-error": ("Duplicate value", "this field's values must be unique"),
     "foreign-key": ("Unknown reference", "use a value that exists in the referenced resource"),
+    "missing-reference": ("No reference package",
+                          "keep datapackages/reference/ (councils, ICBs, England) beside the figures packages"),
     "unknown-area": ("Unknown area", "use a GSS code from reference councils.csv, or E92000001 for England"),
     "unknown-counterparty": ("Unknown NHS body",
                              "use an ICB code (E54…) or former CCG code (E38…) from the reference package"),

@@ -188,9 +188,22 @@ def read_packages(path: Path) -> tuple[Packages, list[Problem]]:
     descriptors = find_descriptors(path)
     if not descriptors:
         problems.append(problem("no-packages", "no datapackage.json found here", display(path)))
+    problems.extend(folders_without_descriptor(path, descriptors))
     for descriptor_path in descriptors:
         package, found = read_package(descriptor_path)
         problems.extend(found)
         if package is not None:
             packages.packages[package.name] = package
     return packages, problems
+
+
+def folders_without_descriptor(path: Path, descriptors: list[Path]) -> list[Problem]:
+    """A package folder holding CSVs but no datapackage.json would be skipped unseen: report it."""
+    if path.is_file() or path / "datapackage.json" in descriptors:
+        return []
+    found = []
+    for folder in sorted(p for p in path.iterdir() if p.is_dir() and not (p / "datapackage.json").exists()):
+        if any(folder.glob("*.csv")):
+            found.append(problem("missing-file", "this folder holds CSV files but no datapackage.json, so none "
+                                 "of its data would be published", display(folder / "datapackage.json")))
+    return found

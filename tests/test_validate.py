@@ -244,3 +244,20 @@ def test_usage_error_exit_2() -> None:
     code, out = run("/no/such/place")
     assert code == 2
     assert "no such file or folder" in out
+
+
+def test_a_package_folder_without_descriptor_is_reported_not_skipped(data: Path) -> None:
+    (data / "nhs-debts/datapackage.json").unlink()
+    hit = only(problems(data), "missing-file")
+    assert hit["path"] == "datapackages/nhs-debts/datapackage.json"
+    assert "none of its data would be published" in str(hit["message"])
+
+
+def test_figures_without_the_reference_package_are_invalid(data: Path) -> None:
+    shutil.rmtree(data / "reference")
+    found = problems(data)
+    assert {p["path"] for p in found if p["code"] == "missing-reference"} == {
+        "datapackages/nhs-debts/figures.csv", "datapackages/better-care-fund/figures.csv"}
+    # a single figures package may still be checked on its own
+    code, _ = run(str(data / "nhs-debts"))
+    assert code == 0
