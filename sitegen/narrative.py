@@ -13,31 +13,43 @@ def sentence(f: Figure) -> str:
     """One figure in words; a claim says whose it is."""
     text = f"{f.measure.label}: {f.value_text} {when(f.period_label)}"
     if f.status == "claim":
-        return f"{f.claimant} claims {f.measure.label.lower()} of {f.value_text} {when(f.period_label)}."
+        return f"{text}, according to {f.claimant} (a claim, not an agreed figure)."
     return text + "."
 
 
 def series_sentence(figures: list[Figure]) -> str:
-    """The change between the first and last period of a reported series."""
+    """The change between the first and last period of a reported series, qualifiers kept."""
     first, last = figures[0], figures[-1]
-    verb = "rose" if last.value > first.value else "fell" if last.value < first.value else "was unchanged"
-    approx = " (approximate figures)" if any(f.qualifier != "exact" for f in figures) else ""
-    return (f"{first.measure.label} {verb} from {fmt.value(first.value, first.unit)} {when(first.period_label)} "
-            f"to {fmt.value(last.value, last.unit)} {when(last.period_label)}, "
-            f"{fmt.change(first.value, last.value, first.unit)}{approx}.")
+    if first.value == last.value:
+        return (f"{first.measure.label} was {last.value_text} both {when(first.period_label)} "
+                f"and {when(last.period_label)}.")
+    verb = "rose" if last.value > first.value else "fell"
+    return (f"{first.measure.label} {verb} from {first.value_text} {when(first.period_label)} "
+            f"to {last.value_text} {when(last.period_label)}, {fmt.change(first.value, last.value, first.unit)}.")
+
+
+def period_kind(f: Figure) -> int:
+    """How long a period is, in months (0 for a day): only periods of one kind make a series."""
+    return round((f.period_end - f.period_start).days / 30.4)
+
+
+def measure_sentences(figures: list[Figure]) -> list[str]:
+    """A change per series of like periods with two or more of them; every other figure on its own."""
+    reported = [f for f in figures if f.status == "reported"]
+    out, alone = [], [f for f in figures if f.status != "reported"]
+    for _, group in groupby(sorted(reported, key=period_kind), key=period_kind):
+        series = sorted(group, key=lambda f: (f.period_end, f.id))
+        labels = [f.period_label for f in series]
+        if len(labels) >= 2 and len(set(labels)) == len(labels):
+            out.append((series[0].period_end, series_sentence(series)))
+        else:
+            alone += series
+    out += [(f.period_end, sentence(f)) for f in alone]
+    return [text for _, text in sorted(out, key=lambda pair: pair[0])]
 
 
 def council_narrative(council: Council) -> list[str]:
-    """Sentences, measure by measure: a change where a reported series exists, else each figure."""
-    out = []
+    """Sentences, measure by measure, in topic order."""
     ordered = sorted(council.figures, key=lambda f: (f.measure.topic, f.measure.label, f.period_end, f.id))
-    for _, group in groupby(ordered, key=lambda f: f.measure.id):
-        figures = list(group)
-        reported = [f for f in figures if f.status == "reported"]
-        periods = {f.period_label for f in reported}
-        if len(periods) >= 2 and len(periods) == len(reported):
-            out.append(series_sentence(reported))
-            out += [sentence(f) for f in figures if f.status == "claim"]
-        else:
-            out += [sentence(f) for f in figures]
-    return out
+    groups = groupby(ordered, key=lambda f: f.measure.id)
+    return [text for _, group in groups for text in measure_sentences(list(group))]

@@ -171,7 +171,8 @@ def test_narrative_numbers_match_the_data(mini_site: Path) -> None:
     assert ("NHS overdue adult social care debt rose from £1.4m at 31 March 2023 to £13.0m at 31 March 2024, "
             "an increase of £11.6m (829%).") in html
     assert "Client debt overdue rose from £16.6m at 31 March 2023 to £19.3m at 31 March 2024" in html
-    assert "Cambridgeshire County Council claims amount in dispute of £10.0m in March 2025." in html
+    assert ("Amount in dispute: £10.0m in March 2025, according to Cambridgeshire County Council "
+            "(a claim, not an agreed figure).") in html
     rows = {r["id"]: float(r["value"]) for r in csv.DictReader(
         (MINI / "datapackages/nhs-debts/figures.csv").open(encoding="utf-8"))}
     assert rows["cambridgeshire-nhs-overdue-asc-debt-31-march-2024"] == 13_000_000
