@@ -379,6 +379,12 @@ ROWS: dict[tuple[str, str, str], Decision] = {
         note="Rounded to £0.1m by the source."),
 }
 
+# A title in the shared data that says the headline was not seen; we publish our own description instead.
+PLACEHOLDER = "[title not shown"
+# Measure labels that start with a name keep their capital mid-sentence.
+PROPER_STARTS = ("NHS", "BCF", "Better Care Fund", "Disabled Facilities Grant", "Spring Budget", "Improved BCF",
+                 "Discharge Fund")
+
 SECONDARY_HINTS = ("opengovernment.network", "opencouncil.network", "shepwayvox", "pages.dev",
                    "parallelparliament", "lukeclements", "healthcare-management")
 PRIMARY_HINTS = ("gov.uk", "democracy.", "mycouncil.", "moderngov", "modgov.", "councillors.",
@@ -457,10 +463,11 @@ def source_kind(url: str) -> str:
     return "primary" if any(hint in url for hint in PRIMARY_HINTS) else "secondary"
 
 
-def source_row(row: dict[str, str]) -> dict[str, str]:
-    """The sources.csv row for a reported row."""
+def source_row(row: dict[str, str], titles: dict[str, str] | None = None) -> dict[str, str]:
+    """The sources.csv row for a reported row; `titles` replaces titles that were not recorded."""
+    ident = source_id(row["url"])
     return {
-        "id": source_id(row["url"]), "title": row["title"], "publisher": row["publisher"],
+        "id": ident, "title": (titles or {}).get(ident, row["title"]), "publisher": row["publisher"],
         "published": row["published"], "url": row["url"], "kind": source_kind(row["url"]),
         "confidence": row["confidence"],
     }
@@ -527,9 +534,56 @@ def curate(shared: Path, reference: Path) -> tuple[dict[str, list[dict[str, str]
     return {k: sorted(v, key=lambda f: f["id"]) for k, v in figures.items()}, excluded
 
 
-def sources_for(shared: Path, ids: set[str]) -> list[dict[str, str]]:
+def lower_first(label: str) -> str:
+    """A measure label as it reads mid-sentence: `Client debt overdue` -> `client debt overdue`."""
+    return label if label.startswith(PROPER_STARTS) else label[:1].lower() + label[1:]
+
+
+def spoken_list(items: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def described_title(row: dict[str, str], figures: list[dict[str, str]], names: dict[str, str]) -> str:
+    """Our title for a source whose title was not recorded: facts we hold, none of the source's words.
+
+    Publisher, the areas and measures of the published figures that cite it, the publication date
+    when known, and `title not recorded`. The URL slug and the quote are not used.
+    """
+    areas = sorted({names[fig["area_code"]] for fig in figures})
+    order = list(MEASURES)
+    measures = sorted({fig["measure"] for fig in figures}, key=order.index)
+    labels = "; ".join(lower_first(MEASURES[m][0]) for m in measures)
+    when = ""
+    if row["published"]:
+        day = date.fromisoformat(row["published"])
+        when = f"published {day.day} {day:%B %Y}; "
+    return f"{row['publisher']} on {spoken_list(areas)}: {labels} ({when}title not recorded)"
+
+
+def source_titles(shared: Path, reference: Path, figures: dict[str, list[dict[str, str]]]) -> dict[str, str]:
+    """Source id -> our title, for every published source whose title the shared data did not record.
+
+    Built from all published figures, so a source cited by both packages gets the same title in both.
+    Fails loudly if two published sources would share a title.
+    """
+    names = {c["code"]: c["name"] for c in read_csv(reference / "councils.csv")} | {ENGLAND: "England"}
+    citing: dict[str, list[dict[str, str]]] = {}
+    for fig in (fig for rows in figures.values() for fig in rows):
+        citing.setdefault(fig["source_id"], []).append(fig)
+    rows = {source_id(r["url"]): r for r in read_csv(shared)}
+    titles = {ident: described_title(rows[ident], citing[ident], names)
+              for ident in sorted(citing) if rows[ident]["title"].startswith(PLACEHOLDER)}
+    published = [titles.get(ident, rows[ident]["title"]) for ident in sorted(citing)]
+    clashes = sorted({t for t in published if published.count(t) > 1})
+    if clashes:
+        raise SystemExit(f"sources share a title {clashes}: make the rule tell them apart")
+    return titles
+
+
+def sources_for(shared: Path, ids: set[str], titles: dict[str, str] | None = None) -> list[dict[str, str]]:
     """The sources cited by a package's figures, deduplicated by URL."""
-    by_id = {source_row(r)["id"]: source_row(r) for r in read_csv(shared)}
+    by_id = {source_row(r, titles)["id"]: source_row(r, titles) for r in read_csv(shared)}
     return [by_id[i] for i in sorted(ids)]
 
 
@@ -602,8 +656,8 @@ MEASURE_FIELDS = [
 ]
 SOURCE_FIELDS = [
     f("id", "string", "Source id", required=True, unique=True, pattern=SLUG),
-    f("title", "string", "Title, or our bracketed description where the headline was not seen",
-      required=True),
+    f("title", "string", "Title as published; where it was not recorded, our description from the "
+      "figures citing it, ending '(title not recorded)' (see docs/curation.md)", required=True),
     f("publisher", "string", "Who published it", required=True),
     f("published", "date", "Publication date; blank where not known"),
     f("url", "string", "Where to read it (http or https)", required=True, pattern="^https?://.+"),
@@ -652,17 +706,28 @@ def descriptor(package: str) -> dict[str, object]:
     }
 
 
-def write_package(out: Path, package: str, figures: list[dict[str, str]], shared: Path) -> None:
+def write_package(out: Path, package: str, figures: list[dict[str, str]], shared: Path,
+                  titles: dict[str, str]) -> None:
     """Write one figures package folder."""
     folder = out / package
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(folder / "figures.csv", figures, [str(x["name"]) for x in FIGURE_FIELDS])
     write_csv(folder / "measures.csv", measures_for(package), [str(x["name"]) for x in MEASURE_FIELDS])
-    sources = sources_for(shared, {fig["source_id"] for fig in figures})
+    sources = sources_for(shared, {fig["source_id"] for fig in figures}, titles)
     write_csv(folder / "sources.csv", sources, [str(x["name"]) for x in SOURCE_FIELDS])
     text = json.dumps(descriptor(package), indent=2, ensure_ascii=False) + "\n"
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
 
+
+TITLE_RULE = """Where the shared data did not record a source's title (its `title` starts with
+`[title not shown`), we do not reconstruct the headline, not even from the words of the URL slug:
+that would be guessing at the source's wording, and the address itself is published in `url`. The
+title we publish is built only from facts we hold, always in the same form:
+`<publisher> on <areas>: <measures> (published <date>; title not recorded)`, where the areas are the
+councils (or England) and the measures are the labels of our vocabulary for the published figures that
+cite the source, and the date is left out where it is not known. Any description the shared data gave
+after the placeholder is not carried over either. `scripts/curate_figures.py` fails if two published
+sources would end up with the same title."""
 
 CAVEATS = """## Caveats carried into the data
 
@@ -679,7 +744,7 @@ CAVEATS = """## Caveats carried into the data
 
 
 def curation_doc(figures: dict[str, list[dict[str, str]]], excluded: list[tuple[int, str]],
-                 shared: Path) -> str:
+                 shared: Path, titles: dict[str, str]) -> str:
     """docs/curation.md, generated from the decision tables so it cannot drift from them."""
     folded: dict[str, list[str]] = {}
     for code, measure in sorted(FOLD.items()):
@@ -701,6 +766,10 @@ def curation_doc(figures: dict[str, list[dict[str, str]]], excluded: list[tuple[
     for line, reason in excluded:
         row = rows[line - 2]
         lines.append(f"| {line} | {row['council']} | `{row['measure']}` | {reason} |")
+    publishers = {source_id(r["url"]): r["publisher"] for r in rows}
+    lines += ["", "## Sources whose title was not recorded", "", TITLE_RULE, "",
+              "| source | publisher | title we publish |", "|---|---|---|"]
+    lines += [f"| `{ident}` | {publishers[ident]} | {title} |" for ident, title in sorted(titles.items())]
     return "\n".join(lines) + "\n\n" + CAVEATS
 
 
@@ -712,9 +781,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
     figures, excluded = curate(args.shared, args.reference)
+    titles = source_titles(args.shared, args.reference, figures)
     for package, rows in figures.items():
-        write_package(args.out, package, rows, args.shared)
-    doc = curation_doc(figures, excluded, args.shared)
+        write_package(args.out, package, rows, args.shared, titles)
+    doc = curation_doc(figures, excluded, args.shared, titles)
     (args.out.parent / "docs" if args.out == DEFAULT_OUT else args.out).joinpath("curation.md").write_text(
         doc, encoding="utf-8")
     published = sum(len(rows) for rows in figures.values())

@@ -78,3 +78,15 @@ def test_claims_name_the_claimant() -> None:
     claimants = {r["claimant"] for r in claims}
     assert {"Cambridgeshire County Council", "Lancashire County Council", "Brent Council"} <= claimants
     assert "Torbay and South Devon NHS Foundation Trust" in claimants
+
+
+def test_published_source_titles_are_real_or_described_and_unique() -> None:
+    shared: dict[str, dict[str, str]] = {}
+    for package in ("nhs-debts", "better-care-fund"):
+        sources = rows(PACKAGES / package / "sources.csv")
+        titles = [s["title"] for s in sources]
+        assert not [t for t in titles if "[title not shown" in t or t.startswith("[")]
+        assert len(set(titles)) == len(titles), "two sources in one list share a title"
+        for source in sources:
+            # a source cited by both packages reads the same in both
+            assert shared.setdefault(source["id"], source) == source
