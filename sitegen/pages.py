@@ -102,10 +102,11 @@ def key_figures(council: Council) -> list[Figure]:
 
 
 def measure_charts(site: Site) -> dict[str, list[Chart]]:
-    """Per measure, a comparison across areas for each period with figures."""
+    """Per measure, a comparison across councils for each period with figures (England's totals stay in tables)."""
     out: dict[str, list[Chart]] = {}
     for m in site.measures:
-        in_order = sorted(m.figures, key=lambda f: (f.period_end, f.period_label))
+        local = [f for f in m.figures if f.area is not site.england]
+        in_order = sorted(local, key=lambda f: (f.period_end, f.period_label))
         by_period = groupby(in_order, key=lambda f: f.period_label)
         out[m.id] = [
             Chart(f"measure-{m.id}-{re.sub(r'[^a-z0-9]+', '-', label.lower())}", f"{m.label}, {label}", "compare",
