@@ -33,7 +33,8 @@ def figure(n: int, council: dict[str, str], measure: dict[str, str], year: int) 
     """One synthetic figure: deterministic, plausible, obviously labelled."""
     value = 100_000 + (n * 7919) % 50_000_000 if measure["unit"] == "GBP" else (n * 37) % 100
     return {
-        "id": f"synthetic-{n}", "area_code": council["code"], "area_name_reported": f"Synthetic {council['short_name']}",
+        "id": f"synthetic-{n}", "area_code": council["code"],
+        "area_name_reported": f"Synthetic {council['short_name']}",
         "counterparty_code": "", "counterparty_name": "", "counterparty_inferred": "false",
         "measure": measure["id"], "value": str(value), "unit": measure["unit"],
         "period_start": date(year, 4, 1).isoformat(), "period_end": date(year + 1, 3, 31).isoformat(),
@@ -48,25 +49,30 @@ def synthetic_rows(councils: list[dict[str, str]], measures: list[dict[str, str]
     if years is not None:
         combos = [(c, m, 2024 - y) for c in councils for m in measures for y in range(years)]
     else:
-        combos = [(councils[n % len(councils)], measures[n % len(measures)], 1900 + n // (len(councils) * len(measures)))
+        per_year = len(councils) * len(measures)
+        combos = [(councils[n % len(councils)], measures[n % len(measures)], 1900 + n // per_year)
                   for n in range(rows or 0)]
     return [figure(n, c, m, y) for n, (c, m, y) in enumerate(combos)]
 
 
 def write_synthetic_project(dest: Path, rows: int | None = None, years: int | None = None) -> Path:
-    """A complete project folder under dest: real reference data, SYNTHETIC figures packages."""
+    """A complete project folder under dest: real reference data, SYNTHETIC figures packages.
+
+    With `years`, every council has every measure of the real vocabulary for that many financial years.
+    """
     if dest.exists():
         shutil.rmtree(dest)
     (dest / "datapackages").mkdir(parents=True)
-    (dest / "sitegen.toml").write_text(f'[site]\ntitle = "{LABEL}"\n', encoding="utf-8")
+    (dest / "sitegen.toml").write_text(f'[site]\ntitle = "{LABEL}"\ndescription = "{LABEL}."\n', encoding="utf-8")
     shutil.copytree(REAL / "reference", dest / "datapackages" / "reference")
     councils = read(REAL / "reference" / "councils.csv")
     for package in ("nhs-debts", "better-care-fund"):
-        measures = [m for m in read(REAL / package / "measures.csv") if m["unit"] != "count"]
+        measures = [m for m in read(REAL / package / "measures.csv") if years or m["unit"] != "count"]
         folder = dest / "datapackages" / package
         shutil.copytree(REAL / package, folder)
         descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
         descriptor["title"] = f"{LABEL}: {descriptor['title']}"
+        descriptor["description"] = f"{LABEL}. {descriptor.get('description', '')}"
         (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
         header = list(read(REAL / package / "figures.csv")[0])
         figures = synthetic_rows(councils, measures, None if rows is None else rows // 2, years)
