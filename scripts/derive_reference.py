@@ -11,6 +11,7 @@ import io
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,15 +127,72 @@ def derive_overlaps(shared: Path, councils: set[str]) -> list[dict[str, str]]:
     return sorted(rows, key=lambda row: (row["council_code"], row["icb_code"]))
 
 
+@dataclass(frozen=True)
+class Split:
+    """A former CCG whose area went to more than one ICB: the part outside its successor's ICB."""
+
+    code: str
+    name: str
+    successor_icb: str          # ICB of the sub-ICB location that kept the CCG's ODS code
+    elsewhere: tuple[tuple[str, str, int], ...]   # (district, ICB it now lies in, LSOA 2011 count)
+    lsoas: int                  # all the CCG's LSOAs (2011)
+
+
+def ccg_successors(shared: Path) -> tuple[dict[str, str], list[Split]]:
+    """CCG code -> the one ICB (2024) its whole area passed to; and the CCGs whose area was split.
+
+    A sub-ICB location that kept the CCG's ONS code kept its boundary (ONS codes change when a
+    boundary does), so the whole area sits in that sub-ICB location's ICB. A CCG whose code changed
+    is followed by its ODS code to the sub-ICB location that kept it; its area is then checked district
+    by district (LSOA 2011 overlaps): a piece in a council that in 2024 has no area at all in that ICB
+    went elsewhere, and the CCG is split. A piece in a council shared between ICBs is taken to have
+    stayed, since the lookups cannot say otherwise.
+    """
+    sicbls = read_csv(shared / "ons/sicbl24_icb24_list.csv")
+    by_ons = {r["sicbl24_code"]: r["icb24_code"] for r in sicbls}
+    by_ods = {r["sicbl24_code_nhs"]: r["icb24_code"] for r in sicbls}
+    council_of = {r["ltla23_code"]: r["utla23_code"] for r in read_csv(shared / "ons/lookup_ltla23_utla23.csv")}
+    icbs_of: dict[str, set[str]] = {}
+    for r in read_csv(shared / "ons/utla23_to_icb24_by_lsoa21_count.csv"):
+        icbs_of.setdefault(r["utla23_code"], set()).add(r["icb24_code"])
+    pieces: dict[str, list[dict[str, str]]] = {}
+    for r in read_csv(shared / "ons/ccg21_stp21_ltla21_by_lsoa11_count.csv"):
+        pieces.setdefault(r["ccg21_code"], []).append(r)
+    whole: dict[str, str] = {}
+    splits: list[Split] = []
+    for r in read_csv(shared / "ons/ccg21_stp21_cal21_lookup.csv"):
+        code = r["CCG21CD"]
+        if code in by_ons:
+            whole[code] = by_ons[code]
+            continue
+        successor = by_ods.get(r["CCG21CDH"])
+        if not successor:
+            raise SystemExit(f"no sub-ICB location kept the code of {code} {r['CCG21NM']}")
+        elsewhere = []
+        for piece in pieces[code]:
+            council = council_of.get(piece["ltla21_code"])
+            if council is None:
+                raise SystemExit(f"district {piece['ltla21_code']} of {code} is not in the 2023 lookup")
+            if successor not in icbs_of[council]:
+                (other,) = icbs_of[council]
+                elsewhere.append((piece["ltla21_name"], other, int(piece["lsoa11_count"])))
+        if elsewhere:
+            total = sum(int(piece["lsoa11_count"]) for piece in pieces[code])
+            splits.append(Split(code, r["CCG21NM"], successor, tuple(sorted(elsewhere)), total))
+        else:
+            whole[code] = successor
+    return whole, sorted(splits, key=lambda split: split.code)
+
+
 def derive_ccgs(shared: Path) -> list[dict[str, str]]:
-    """Former CCGs, with the ICB their sub-ICB location now sits in where it survived."""
-    sub_icb = {r["sicbl24_code"]: r["icb24_code"] for r in read_csv(shared / "ons/sicbl24_icb24_list.csv")}
+    """Former CCGs, with the ICB their whole area passed to; blank where the area was split."""
+    whole, _splits = ccg_successors(shared)
     rows = [
         {
             "code": r["CCG21CD"],
             "ods_code": r["CCG21CDH"],
             "name": r["CCG21NM"],
-            "icb_code": sub_icb.get(r["CCG21CD"], ""),
+            "icb_code": whole.get(r["CCG21CD"], ""),
         }
         for r in read_csv(shared / "ons/ccg21_stp21_cal21_lookup.csv")
     ]
@@ -202,7 +260,7 @@ def overlap_fields() -> list[dict[str, object]]:
     ]
 
 
-def ccg_fields() -> list[dict[str, object]]:
+def ccg_fields(splits: list[Split]) -> list[dict[str, object]]:
     """Schema of former_ccgs.csv."""
     return [
         field("code", "string", "ONS code of the former CCG (2021)", required=True, unique=True,
@@ -210,7 +268,9 @@ def ccg_fields() -> list[dict[str, object]]:
         field("ods_code", "string", "NHS ODS code of the former CCG", required=True),
         field("name", "string", "Name of the former CCG", required=True),
         field("icb_code", "string",
-              "ICB (2024) whose sub-ICB location kept the CCG's code; blank where it did not"),
+              "ONS code of the ICB (2024) the whole of the CCG's area passed to; blank where the area was "
+              "split between ICBs (" + ", ".join(f"{x.code} {x.name}" for x in splits) + "; see "
+              "docs/data-model.md)"),
     ]
 
 
@@ -243,7 +303,7 @@ def fk(fields_: str, resource_name: str, ref: str = "code") -> dict[str, object]
     return {"fields": fields_, "reference": {"resource": resource_name, "fields": ref}}
 
 
-def descriptor() -> dict[str, object]:
+def descriptor(splits: list[Split]) -> dict[str, object]:
     """The reference package descriptor."""
     both = [CC_BY, OGL]
     return {
@@ -271,8 +331,9 @@ def descriptor() -> dict[str, object]:
                      overlap_fields(), ["council_code", "icb_code"],
                      [fk("council_code", "councils"), fk("icb_code", "icbs")], [OGL], [ONS]),
             resource("former_ccgs", "Former Clinical Commissioning Groups",
-                     "CCGs as in April 2021, abolished on 1 July 2022 when ICBs took over.",
-                     ccg_fields(), ["code"], [], [OGL], [ONS]),
+                     "CCGs as in April 2021, abolished on 1 July 2022 when ICBs took over; the ICB each "
+                     "one's area passed to, where it passed whole to one.",
+                     ccg_fields(splits), ["code"], [fk("icb_code", "icbs")], [OGL], [ONS]),
             resource("nations", "Nations", "England, the area of national figures.",
                      nation_fields(), ["code"], [], [OGL], [ONS]),
         ],
@@ -301,7 +362,7 @@ def main() -> None:
     write_csv(args.out / "council_icbs.csv", derive_overlaps(args.shared, {c["code"] for c in councils}))
     write_csv(args.out / "former_ccgs.csv", derive_ccgs(args.shared))
     write_csv(args.out / "nations.csv", NATIONS)
-    text = json.dumps(descriptor(), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(descriptor(ccg_successors(args.shared)[1]), indent=2, ensure_ascii=False) + "\n"
     (args.out / "datapackage.json").write_text(text, encoding="utf-8")
 
 

@@ -90,3 +90,31 @@ def test_published_source_titles_are_real_or_described_and_unique() -> None:
         for source in sources:
             # a source cited by both packages reads the same in both
             assert shared.setdefault(source["id"], source) == source
+
+
+def test_each_former_ccg_has_an_icb_or_is_documented_as_split() -> None:
+    ccgs = rows(PACKAGES / "reference/former_ccgs.csv")
+    icbs = {r["code"] for r in rows(PACKAGES / "reference/icbs.csv")}
+    model = (ROOT / "docs/data-model.md").read_text(encoding="utf-8")
+    split_rows = [line for line in model.splitlines() if line.startswith("| `E38")]
+    descriptor = (PACKAGES / "reference/datapackage.json").read_text(encoding="utf-8")
+    for ccg in ccgs:
+        if ccg["icb_code"]:
+            assert ccg["icb_code"] in icbs, ccg
+            assert not [line for line in split_rows if f"`{ccg['code']}`" in line], ccg
+        else:
+            assert [line for line in split_rows if line.startswith(f"| `{ccg['code']}` {ccg['name']}")], ccg
+            assert ccg["code"] in descriptor, ccg
+    assert len(split_rows) == len([c for c in ccgs if not c["icb_code"]])
+
+
+@needs_shared
+def test_former_ccgs_left_blank_are_exactly_the_split_ones() -> None:
+    import derive_reference
+
+    whole, splits = derive_reference.ccg_successors(SHARED / "reference")
+    blank = {r["code"] for r in rows(PACKAGES / "reference/former_ccgs.csv") if not r["icb_code"]}
+    assert blank == {split.code for split in splits}
+    assert all(split.elsewhere and split.successor_icb not in {icb for _, icb, _ in split.elsewhere}
+               for split in splits)
+    assert whole["E38000220"] == "E54000055"  # Birmingham and Solihull kept 15E and gained, lost nothing
