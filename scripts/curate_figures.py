@@ -679,13 +679,24 @@ PACKAGES = {
 }
 
 
-def table(name: str, title: str, fields: list[dict[str, object]], fks: list[dict[str, object]]) -> dict:
+RESOURCE_TEXT = {
+    "figures": "One row per figure: the area, the NHS body where known, the measure, value and unit, the period "
+               "as dates and a label, how exact it is, whether it is a claim and whose, and its source.",
+    "measures": "The vocabulary of measures: label, unit, definition, topic, and whether a figure may be negative.",
+    "sources": "Every public source a figure cites: title, publisher, publication date where known, web address, "
+               "kind (primary or secondary) and confidence.",
+}
+
+
+def table(name: str, title: str, fields: list[dict[str, object]], fks: list[dict[str, object]],
+          description: str) -> dict:
     """A tabular resource descriptor."""
     schema: dict[str, object] = {"fields": fields, "primaryKey": ["id"], "missingValues": [""]}
     if fks:
         schema["foreignKeys"] = fks
-    return {"name": name, "path": f"{name}.csv", "title": title, "profile": "tabular-data-resource",
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "schema": schema}
+    return {"name": name, "path": f"{name}.csv", "title": title, "description": description,
+            "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "schema": schema}
 
 
 def descriptor(package: str) -> dict[str, object]:
@@ -696,13 +707,14 @@ def descriptor(package: str) -> dict[str, object]:
     return {
         "name": package, "title": title, "profile": "tabular-data-package",
         "description": description + " Coverage is partial and uneven: a council without a figure has "
-        "no figure reported, not a zero. Curated from public sources; see docs/curation.md.",
+        "no figure reported, not a zero. Curated from public sources; every curation decision is recorded in "
+        "docs/curation.md in the project repository.",
         "licenses": [CC_BY],
         "contributors": [{"title": "Who Pays for Care contributors", "role": "author"}],
         "sources": [{"title": "Public sources cited figure by figure (see the sources resource)"}],
-        "resources": [table("figures", "Figures", FIGURE_FIELDS, fks),
-                      table("measures", "Measures", MEASURE_FIELDS, []),
-                      table("sources", "Sources", SOURCE_FIELDS, [])],
+        "resources": [table("figures", "Figures", FIGURE_FIELDS, fks, RESOURCE_TEXT["figures"]),
+                      table("measures", "Measures", MEASURE_FIELDS, [], RESOURCE_TEXT["measures"]),
+                      table("sources", "Sources", SOURCE_FIELDS, [], RESOURCE_TEXT["sources"])],
     }
 
 
