@@ -9,7 +9,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from sitegen.charts import render_svgs, script_assets
+from sitegen.charts import chart_specs, render_svgs, script_assets
 from sitegen.config import Config
 from sitegen.content import Page, load_page, render, unknown_shortcodes
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
@@ -35,11 +35,11 @@ def run_build(config: Config) -> None:
     specs = plan_pages(site, pages, rendered)
     charts = [chart for spec in specs for chart in spec.charts]
     progress(f"Rendering {len(charts)} charts")
-    chart_specs = {chart.id: chart.spec_json() for chart in charts}  # once: the cache key and the served file
-    svgs = render_svgs(chart_specs, config.root / ".cache" / "charts", config.chart_workers)
+    specs_json = chart_specs(charts, config.root / ".cache" / "specs")
+    svgs = render_svgs(specs_json, config.root / ".cache" / "charts", config.chart_workers)
     writer = Writer(config.root / config.output_dir)
     try:
-        write_site(writer, site, specs, chart_specs, svgs)
+        write_site(writer, site, specs, specs_json, svgs)
         writer.commit()
     except BaseException:
         writer.abort()

@@ -17,6 +17,7 @@ from sitegen import fmt
 
 WIDTH = 560
 PALETTE = ["#1d4f91", "#b4400b", "#2f6f3e", "#6b3fa0", "#8a5a00", "#a3195b"]  # AA on white
+SPEC_VERSION = 2  # bump when spec() changes, so cached specs are rebuilt
 QUALIFIER_WORDS = {"approximate": "approximate", "at_least": "at least", "range_lower_bound": "lower bound"}
 
 
@@ -64,36 +65,49 @@ class Chart:
                 return divisor, title
         return 1.0, "£"
 
+    def rows(self) -> list[dict[str, Any]]:
+        """The chart's data as Vega-Lite values, scaled to the axis unit."""
+        divisor, _ = self.scale()
+        return [{"category": p.category, "series": p.series or self.title, "amount": round(p.value / divisor, 6),
+                 "shown": fmt.qualified(fmt.value(p.value, p.unit), p.qualifier),
+                 "kind": "claim" if p.status == "claim" else QUALIFIER_WORDS.get(p.qualifier, "reported")}
+                for p in self.ordered()]
+
     def spec(self) -> dict[str, Any]:
-        """A deterministic Vega-Lite spec, the dict Altair 6 emitted, built directly (Altair took 20 ms a chart)."""
-        divisor, axis_title = self.scale()
-        rows: list[dict[str, Any]] = [
-            {"category": p.category, "series": p.series or self.title, "amount": round(p.value / divisor, 6),
-             "shown": fmt.qualified(fmt.value(p.value, p.unit), p.qualifier),
-             "kind": "claim" if p.status == "claim" else QUALIFIER_WORDS.get(p.qualifier, "reported")}
-            for p in self.ordered()]
+        """A deterministic Vega-Lite spec built with Altair."""
+        import altair as alt  # heavy: only on a spec-cache miss
+
+        rows, (_, axis_title) = self.rows(), self.scale()
         order = list(dict.fromkeys(r["category"] for r in rows))
         series = sorted({r["series"] for r in rows})
         compare = self.kind == "compare"
-        encoding: dict[str, Any] = {
-            "x" if compare else "y": {"field": "amount", "title": axis_title, "type": "quantitative"},
-            "y" if compare else "x": category_channel(order, compare),
-            "color": {"field": "series", "legend": {"orient": "bottom"} if len(series) > 1 else None,
-                      "scale": {"domain": series, "range": PALETTE[: len(series)]}, "title": None, "type": "nominal"},
-            "opacity": {"condition": {"test": "(datum.kind === 'reported')", "value": 1.0}, "value": 0.55},
-            "tooltip": [{"field": field, "title": title, "type": "nominal"} for field, title in (
-                ("category", "Area" if compare else "Period"), ("series", "Measure"), ("shown", "Value"),
-                ("kind", "Status"))],
-        }
+        value = alt.X("amount:Q", title=axis_title) if compare else alt.Y("amount:Q", title=axis_title)
+        # labelLimit 0: long council names are shown whole, and vl-convert skips measuring them for truncation
+        category = (alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=0)) if compare
+                    else alt.X("category:N", sort=order, title="Period", axis=alt.Axis(labelAngle=0)))
+        colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=series, range=PALETTE[: len(series)]),
+                           legend=alt.Legend(orient="bottom") if len(series) > 1 else None)
+        chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
+            value, category, colour,
+            opacity=alt.condition(alt.datum.kind == "reported", alt.value(1.0), alt.value(0.55)),
+            tooltip=[alt.Tooltip("category:N", title="Area" if compare else "Period"),
+                     alt.Tooltip("series:N", title="Measure"), alt.Tooltip("shown:N", title="Value"),
+                     alt.Tooltip("kind:N", title="Status")])
         if not compare and len(series) > 1:
-            encoding["xOffset"] = {"field": "series", "type": "nominal"}
-        return {"config": {"view": {"continuousHeight": 300, "continuousWidth": 300}}, "data": {"values": rows},
-                "encoding": encoding, "height": max(120, 22 * len(order)) if compare else 260,
-                "mark": {"type": "bar"}, "title": self.title, "width": WIDTH - 160 if compare else WIDTH}
+            chart = chart.encode(xOffset="series:N")
+        spec = chart.properties(width=WIDTH - 160 if compare else WIDTH, title=self.title,
+                                height=max(120, 22 * len(order)) if compare else 260).to_dict()
+        spec.pop("$schema", None)
+        return spec
 
     def spec_json(self) -> str:
-        """The spec as canonical JSON (the cache key and the file served to the browser)."""
+        """The spec as canonical JSON (the SVG cache key and the file served to the browser)."""
         return json.dumps(self.spec(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    def content_key(self) -> str:
+        """A hash of everything the spec is made from, so an unchanged chart skips Altair entirely."""
+        made_of = [SPEC_VERSION, importlib.metadata.version("altair"), self.title, self.kind, self.rows()]
+        return hashlib.sha256(json.dumps(made_of, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     def description(self) -> str:
         """What the chart shows, in words generated from its data."""
@@ -105,13 +119,6 @@ class Chart:
         rows = [[p.category, p.series or self.title, fmt.qualified(fmt.value(p.value, p.unit), p.qualifier),
                  "claim" if p.status == "claim" else "reported"] for p in self.ordered()]
         return [first, "Measure", "Value", "Status"], rows
-
-
-def category_channel(order: list[str], compare: bool) -> dict[str, Any]:
-    """The category axis: areas down the side, or periods along the bottom."""
-    if compare:
-        return {"field": "category", "sort": order, "title": None, "type": "nominal"}
-    return {"axis": {"labelAngle": 0}, "field": "category", "sort": order, "title": "Period", "type": "nominal"}
 
 
 def caveat(points: Sequence[Point]) -> str:
@@ -158,6 +165,18 @@ def describe_compare(chart: Chart) -> str:
     if len(pts) > 1:
         text += f" Lowest: {bottom.category}, {fmt.value(bottom.value, bottom.unit)}."
     return text + caveat(pts)
+
+
+def chart_specs(charts: Sequence[Chart], cache_dir: Path) -> dict[str, str]:
+    """Chart id -> spec JSON; built with Altair only for charts whose content is not in the cache."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for chart in charts:
+        path = cache_dir / f"{chart.content_key()}.vl.json"
+        if not path.exists():
+            write_atomic(path, chart.spec_json())
+        out[chart.id] = path.read_text(encoding="utf-8")
+    return out
 
 
 def _render(spec_json: str) -> str:

@@ -134,10 +134,10 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
     for i in site.icbs:
         specs.append(PageSpec(f"icbs/{i.slug}/index.html", ["icb.html"], i.name, {"icb": i}))
     specs.append(PageSpec("icbs/index.html", ["icbs.html"], "Integrated Care Boards"))
-    charts = measure_charts(site)
+    by_measure = measure_charts(site)
     for m in site.measures:
         specs.append(PageSpec(f"measures/{m.id}/index.html", ["measure.html"], m.label,
-                              {"measure": m, "charts": charts[m.id]}, charts[m.id], m.definition))
+                              {"measure": m, "charts": by_measure[m.id]}, by_measure[m.id], m.definition))
     specs.append(PageSpec("measures/index.html", ["measures.html"], "Measures"))
     specs += dataset_pages(site)
     specs.append(PageSpec("sources/index.html", ["sources.html"], "Sources"))
@@ -188,12 +188,14 @@ def dataset_jsonld(package: Package, site: Site) -> Markup:
 
 def england_map(site: Site) -> dict[str, Any]:
     """Projected points for the England map: councils with figures filled, the rest hollow."""
-    points = [c for c in site.councils if c.latitude is not None and c.longitude is not None]
-    if not points:
+    placed = [(c, c.latitude, c.longitude) for c in site.councils]
+    located = [(c, lat, lon) for c, lat, lon in placed if lat is not None and lon is not None]
+    if not located:
         return {"points": [], "width": 0, "height": 0}
     lat0 = 52.8
-    xs = [c.longitude * 0.6 for c in points]  # cos(52.8°) ≈ 0.6: keeps the shape of England
-    ys = [-c.latitude for c in points]
+    points = [c for c, _, _ in located]
+    xs = [lon * 0.6 for _, _, lon in located]  # cos(52.8°) ≈ 0.6: keeps the shape of England
+    ys = [-lat for _, lat, _ in located]
     scale = 400 / (max(xs) - min(xs) or 1)
     out = [{"x": round((x - min(xs)) * scale + 10, 1), "y": round((y - min(ys)) * scale + 10, 1),
             "has": bool(c.figures), "name": c.short_name} for c, x, y in zip(points, xs, ys, strict=True)]

@@ -89,11 +89,13 @@ def check_sources(packages: Packages) -> Iterator[Problem]:
             if not row.get("source_id"):
                 yield at(table, i, "missing-source", "the figure has no source_id", "source_id", "")
     for _, package in sorted(packages.packages.items()):
-        table = package.resources.get("sources")
-        for i, row in enumerate(table.rows if table else []):
+        sources = package.resources.get("sources")
+        if sources is None:
+            continue
+        for i, row in enumerate(sources.rows):
             url = row.get("url") or ""
             if not re.match(r"https?://[^\s]+$", url, re.IGNORECASE):
-                yield at(table, i, "url-scheme", "the source URL must be an http(s) address", "url", url)
+                yield at(sources, i, "url-scheme", "the source URL must be an http(s) address", "url", url)
 
 
 def check_formulas(packages: Packages) -> Iterator[Problem]:
@@ -152,8 +154,10 @@ def check_shared_sources(packages: Packages) -> Iterator[Problem]:
     first: dict[str, tuple[str, dict[str, Any]]] = {}
     for name, package in sorted(packages.packages.items()):
         table = package.resources.get("sources")
-        for i, row in enumerate(table.rows if table else []):
-            earlier = first.setdefault(row.get("id"), (name, row))
+        if table is None:
+            continue
+        for i, row in enumerate(table.rows):
+            earlier = first.setdefault(str(row.get("id")), (name, row))
             if earlier[1] != row:
                 yield at(table, i, "source-conflict", f"differs from source {row.get('id')!r} in package "
                          f"{earlier[0]}", "id", row.get("id"))
