@@ -19,12 +19,19 @@ from sitegen.output import Writer
 from sitegen.pages import BUILTIN_TEMPLATES, PageSpec, figure_ref, make_env, plan_pages, render_page, root_for
 from sitegen.readers import display
 from sitegen.report import render_text
+from sitegen.stamp import input_digest, save_stamp, unchanged
 from sitegen.validate import validate_packages
 
 
-def run_build(config: Config) -> None:
+def run_build(config: Config, force: bool = False) -> None:
     """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary."""
     started = time.perf_counter()
+    inputs = input_digest(config, BUILTIN_TEMPLATES)
+    last = None if force else unchanged(config, inputs)
+    if last:
+        print(f"Up to date: {last['pages']} pages and {last['charts']} charts unchanged in "
+              f"{time.perf_counter() - started:.1f} s -> {display(config.root / config.output_dir)}/")
+        return
     packages, problems = validate_packages(config.root / config.datapackages_dir)
     if problems:
         sys.stdout.write(render_text(packages, problems))
@@ -44,6 +51,7 @@ def run_build(config: Config) -> None:
     except BaseException:
         writer.abort()
         raise
+    save_stamp(config, inputs, len(specs), len(charts))
     seconds = time.perf_counter() - started
     print(f"Built {len(specs)} pages and {len(charts)} charts in {seconds:.1f} s -> {display(writer.output)}/")
 

@@ -48,11 +48,12 @@ def validate(path: Path | None, fmt: str, project: Path) -> None:
     show_default=True,
     help="Project folder holding sitegen.toml.",
 )
-def build(project: Path) -> None:
+@click.option("--force", is_flag=True, help="Build even when no input has changed since the last build.")
+def build(project: Path, force: bool) -> None:
     """Validate the data, then build the site into the output folder atomically."""
     from sitegen.build import run_build
 
-    run_build(load_config(project))
+    run_build(load_config(project), force)
 
 
 def main() -> None:

@@ -264,3 +264,20 @@ def test_content_errors_are_printed_with_file_and_line(tmp_path: Path) -> None:
     result = cli_build(project)
     assert "content/about.md\n  line 4, field figure, value 'nope': no figure has this id" in result.stderr
     assert "content/councils/atlantis.md" in result.stderr and "no council has this slug" in result.stderr
+
+
+def test_an_unchanged_project_is_not_rebuilt_but_a_changed_one_is(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    project = copy_project(MINI, tmp_path / "p")
+    first = tree(build(project))
+    capsys.readouterr()
+    build(project)
+    assert capsys.readouterr().out.startswith("Up to date: ")
+    (project / "build/index.html").write_text("tampered", encoding="utf-8")
+    build(project)
+    assert capsys.readouterr().out.startswith("Built ") and tree(project / "build") == first
+    about = project / "content/about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
+    build(project)
+    assert capsys.readouterr().out.startswith("Built ")
+    assert "A new sentence." in (project / "build/about/index.html").read_text(encoding="utf-8")

@@ -1,0 +1,63 @@
+"""The build stamp: a hash of every input and of the output, so an unchanged project is not rebuilt."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import sitegen
+from sitegen.config import CONFIG_NAME, Config
+
+# Libraries whose version can change the output bytes
+LIBRARIES = ("altair", "frictionless", "jinja2", "markdown", "nh3", "vl-convert-python", "XlsxWriter")
+STAMP = Path(".cache") / "build-stamp.json"
+
+
+def tree_digest(folder: Path, pattern: str = "*") -> str:
+    """One hash over the relative path and bytes of every file below folder matching pattern."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob(pattern) if p.is_file()) if folder.is_dir() else []:
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def input_digest(config: Config, builtin_templates: Path) -> str:
+    """Everything a build reads: data, content, templates, settings, our code, library versions, the date."""
+    root = config.root
+    folders = [root / config.datapackages_dir, root / config.content_dir, root / config.templates_dir,
+               builtin_templates]
+    parts: list[Any] = [tree_digest(folder) for folder in folders]
+    parts.append(tree_digest(Path(sitegen.__file__).parent, "*.py"))
+    settings = root / CONFIG_NAME
+    parts.append(hashlib.sha256(settings.read_bytes()).hexdigest() if settings.is_file() else "")
+    parts.append({name: importlib.metadata.version(name) for name in LIBRARIES})
+    parts.append(os.environ.get("SOURCE_DATE_EPOCH", ""))
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def unchanged(config: Config, inputs: str) -> dict[str, Any] | None:
+    """The last build's stamp if its inputs are these and its output is still exactly as it was written."""
+    path = config.root / STAMP
+    try:
+        stamp = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stamp, dict) or stamp.get("inputs") != inputs:
+        return None
+    return stamp if stamp.get("output") == tree_digest(config.root / config.output_dir) else None
+
+
+def save_stamp(config: Config, inputs: str, pages: int, charts: int) -> None:
+    """Record what this build read and wrote (written whole, or not at all)."""
+    path = config.root / STAMP
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {"inputs": inputs, "output": tree_digest(config.root / config.output_dir), "pages": pages,
+            "charts": charts}
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(body, sort_keys=True, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
