@@ -32,6 +32,18 @@ class Point:
     unit: str
     qualifier: str = "exact"
     status: str = "reported"
+    claimant: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The value as a reader should take it: `about £5.0m`, `£10.0m (claim by X)`."""
+        text = fmt.qualified(fmt.value(self.value, self.unit), self.qualifier)
+        return f"{text} (claim by {self.claimant})" if self.status == "claim" else text
+
+    @property
+    def status_text(self) -> str:
+        """`reported`, or whose claim it is."""
+        return f"claim by {self.claimant}" if self.status == "claim" else "reported"
 
 
 @dataclass(frozen=True)
@@ -117,7 +129,7 @@ class Chart:
         """Headers and formatted rows of the chart's data."""
         first = "Area" if self.kind == "compare" else "Period"
         rows = [[p.category, p.series or self.title, fmt.qualified(fmt.value(p.value, p.unit), p.qualifier),
-                 "claim" if p.status == "claim" else "reported"] for p in self.ordered()]
+                 p.status_text] for p in self.ordered()]
         return [first, "Measure", "Value", "Status"], rows
 
 
@@ -145,13 +157,11 @@ def describe_time(chart: Chart) -> str:
         name = series or chart.title
         first, last = pts[0], pts[-1]
         if len(pts) == 1:
-            sentences.append(f"{name}: {fmt.qualified(fmt.value(first.value, first.unit), first.qualifier)} "
-                             f"{when(first.category)}.")
+            sentences.append(f"{name}: {first.shown} {when(first.category)}.")
             continue
         verb = "rose" if last.value > first.value else "fell" if last.value < first.value else "stayed"
         sentences.append(
-            f"{name} {verb} from {fmt.value(first.value, first.unit)} {when(first.category)} to "
-            f"{fmt.value(last.value, last.unit)} {when(last.category)}, "
+            f"{name} {verb} from {first.shown} {when(first.category)} to {last.shown} {when(last.category)}, "
             f"{fmt.change(first.value, last.value, first.unit)}, across {len(pts)} periods.")
     return " ".join(sentences) + caveat(chart.points)
 
@@ -160,10 +170,10 @@ def describe_compare(chart: Chart) -> str:
     """Highest, lowest and how many areas."""
     pts = chart.ordered()
     top, bottom = pts[0], pts[-1]
-    text = (f"{len(pts)} area{'s' if len(pts) != 1 else ''} with a figure. Highest: {top.category}, "
-            f"{fmt.value(top.value, top.unit)}.")
-    if len(pts) > 1:
-        text += f" Lowest: {bottom.category}, {fmt.value(bottom.value, bottom.unit)}."
+    if len(pts) == 1:
+        return f"One area with a figure: {top.category}, {top.shown}." + caveat(pts)
+    text = f"{len(pts)} areas with a figure. Highest: {top.category}, {top.shown}."
+    text += f" Lowest: {bottom.category}, {bottom.shown}."
     return text + caveat(pts)
 
 

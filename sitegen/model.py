@@ -70,6 +70,8 @@ class Icb:
     slug: str
     councils: list[tuple[Council, float]] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    former_ccgs: list[str] = field(default_factory=list)  # names of the CCGs whose whole area it took over
+    ccg_figures: list[Figure] = field(default_factory=list)  # figures naming one of those CCGs
 
 
 @dataclass(eq=False)
@@ -110,6 +112,7 @@ class Figure:
     counterparty_inferred: bool
     counterparty: Icb | None
     package: str
+    counterparty_code: str = ""
 
     @property
     def value_text(self) -> str:
@@ -160,6 +163,7 @@ def build_model(packages: Packages, config: Config) -> Site:
         f.source.figures.append(f)
         if f.counterparty:
             f.counterparty.figures.append(f)
+    link_former_ccgs(packages, icbs, figures)
     return Site(config, packages, sorted(councils.values(), key=lambda c: c.short_name), england,
                 sorted(icbs.values(), key=lambda i: i.short_name), sorted(measures.values(), key=lambda m: m.label),
                 sorted(sources.values(), key=lambda s: (s.publisher, s.title, s.id)), figures,
@@ -190,6 +194,19 @@ def link_overlaps(packages: Packages, councils: dict[str, Council], icbs: dict[s
         icb.councils.sort(key=lambda pair: pair[0].short_name)
 
 
+def link_former_ccgs(packages: Packages, icbs: dict[str, Icb], figures: list[Figure]) -> None:
+    """Each ICB learns the former CCGs it wholly replaced, and the figures that name them."""
+    successor = {}
+    for r in sorted(packages.rows("reference", "former_ccgs"), key=lambda r: r["name"]):
+        icb = icbs.get(r.get("icb_code") or "")
+        if icb:
+            successor[r["code"]] = icb
+            icb.former_ccgs.append(r["name"])
+    for f in figures:
+        if f.counterparty_code in successor:
+            successor[f.counterparty_code].ccg_figures.append(f)
+
+
 def make_measure(r: dict[str, Any], package: str) -> Measure:
     """A measure from its row."""
     return Measure(r["id"], r["label"], r["unit"], r["definition"], r["topic"], bool(r["allows_negative"]), package)
@@ -208,6 +225,7 @@ def make_figure(r: dict[str, Any], package: str, areas: dict[str, Council], meas
         r["period_end"], r["period_label"], r["qualifier"], r["status"], r.get("claimant") or "",
         sources[r["source_id"]], r.get("note") or "", r.get("counterparty_name") or "",
         bool(r.get("counterparty_inferred")), icbs.get(r.get("counterparty_code") or ""), package,
+        r.get("counterparty_code") or "",
     )
 
 

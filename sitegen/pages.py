@@ -74,9 +74,15 @@ def root_for(path: str) -> str:
 
 
 def time_points(figures: list[Figure]) -> tuple[Point, ...]:
-    """Figures as chart points by period."""
-    return tuple(Point(f.period_label, f"{f.period_end}|{f.period_start}", f.measure.label, f.value, f.unit,
-                       f.qualifier, f.status) for f in figures)
+    """Figures as chart points by period; a multi-year total is its own series, never a bar among years."""
+    return tuple(Point(f.period_label, f"{f.period_end}|{f.period_start}", series_name(f), f.value, f.unit,
+                       f.qualifier, f.status, f.claimant) for f in figures)
+
+
+def series_name(f: Figure) -> str:
+    """The measure's label, marked when the figure covers more than a year."""
+    years = (f.period_end - f.period_start).days / 365.25
+    return f"{f.measure.label} (total over {round(years)} years)" if years > 1.1 else f.measure.label
 
 
 def council_charts(council: Council) -> list[tuple[str, Chart]]:
@@ -110,8 +116,8 @@ def measure_charts(site: Site) -> dict[str, list[Chart]]:
         by_period = groupby(in_order, key=lambda f: f.period_label)
         out[m.id] = [
             Chart(f"measure-{m.id}-{re.sub(r'[^a-z0-9]+', '-', label.lower())}", f"{m.label}, {label}", "compare",
-                  tuple(Point(f.area.short_name, f.area.short_name, "", f.value, f.unit, f.qualifier, f.status)
-                        for f in figures))
+                  tuple(Point(f.area.short_name, f.area.short_name, "", f.value, f.unit, f.qualifier, f.status,
+                              f.claimant) for f in figures))
             for label, figures in ((label, list(g)) for label, g in by_period)
         ]
     return out
