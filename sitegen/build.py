@@ -13,7 +13,7 @@ from sitegen.charts import chart_specs, render_svgs, script_assets
 from sitegen.config import Config
 from sitegen.content import Page, load_page, render, unknown_shortcodes
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
-from sitegen.errors import Problem, ProblemList, ProblemsFound, SitegenError
+from sitegen.errors import Problem, ProblemList, ProblemsFound, SitegenError, problem
 from sitegen.model import Site, build_model
 from sitegen.output import Writer
 from sitegen.pages import BUILTIN_TEMPLATES, PageSpec, figure_ref, make_env, plan_pages, render_page, root_for
@@ -25,25 +25,28 @@ from sitegen.validate import validate_packages
 
 def run_build(config: Config, force: bool = False) -> None:
     """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary."""
-    started = time.perf_counter()
+    step = Steps()
     inputs = input_digest(config, BUILTIN_TEMPLATES)
     last = None if force else unchanged(config, inputs)
     if last:
         print(f"Up to date: {last['pages']} pages and {last['charts']} charts unchanged in "
-              f"{time.perf_counter() - started:.1f} s -> {display(config.root / config.output_dir)}/")
+              f"{step.seconds():.1f} s -> {display(config.root / config.output_dir)}/")
         return
+    step("Validating the data packages")
     packages, problems = validate_packages(config.root / config.datapackages_dir)
     if problems:
         sys.stdout.write(render_text(packages, problems))
         raise SitegenError("the data is not valid: nothing was published, build/ is unchanged")
+    step("Reading content and planning pages")
     site = build_model(packages, config)
     pages = load_content(config)
     rendered = render_content(site, pages)
     specs = plan_pages(site, pages, rendered)
     charts = [chart for spec in specs for chart in spec.charts]
-    progress(f"Rendering {len(charts)} charts")
+    step(f"Rendering {len(charts)} charts (unchanged ones come from .cache/)")
     specs_json = chart_specs(charts, config.root / ".cache" / "specs")
     svgs = render_svgs(specs_json, config.root / ".cache" / "charts", config.chart_workers)
+    step(f"Writing {len(specs)} pages and the downloads")
     writer = Writer(config.root / config.output_dir)
     try:
         write_site(writer, site, specs, specs_json, svgs)
@@ -52,14 +55,27 @@ def run_build(config: Config, force: bool = False) -> None:
         writer.abort()
         raise
     save_stamp(config, inputs, len(specs), len(charts))
-    seconds = time.perf_counter() - started
-    print(f"Built {len(specs)} pages and {len(charts)} charts in {seconds:.1f} s -> {display(writer.output)}/")
+    print(f"Built {len(specs)} pages and {len(charts)} charts in {step.seconds():.1f} s -> {display(writer.output)}/")
 
 
-def progress(message: str) -> None:
-    """Progress on a terminal only, so logs and tests stay clean."""
-    if sys.stderr.isatty():
-        print(message, file=sys.stderr)
+class Steps:
+    """Progress for people: each step with the time so far, on a terminal only (logs, CI and tests stay clean)."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.console = None
+        if sys.stderr.isatty():
+            from rich.console import Console  # only for people watching
+
+            self.console = Console(stderr=True, highlight=False)
+
+    def seconds(self) -> float:
+        """Seconds since the build started."""
+        return time.perf_counter() - self.started
+
+    def __call__(self, message: str) -> None:
+        if self.console is not None:
+            self.console.print(f"[dim]{self.seconds():5.1f} s[/dim]  {message}")
 
 
 def load_content(config: Config) -> dict[str, Page]:
@@ -83,7 +99,8 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
     for key, page in pages.items():
         problems += unknown_shortcodes(page, known)
         if key.startswith("councils/") and key.split("/", 1)[1] not in slugs:
-            problems.append(Problem(page.shown, 1, "", "unknown-figure", "no council has this slug", key))
+            problems.append(problem("unknown-council", "no council has this slug", page.shown, 1, "file name",
+                                    key.split("/", 1)[1]))
     if problems:
         raise ProblemsFound(problems, "content refers to things that do not exist: nothing was published")
     out = {}
