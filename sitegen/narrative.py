@@ -6,7 +6,7 @@ from itertools import groupby
 
 from sitegen import fmt
 from sitegen.charts import when
-from sitegen.model import Council, Figure
+from sitegen.model import TOPICS, Council, Figure
 
 
 def sentence(f: Figure) -> str:
@@ -50,6 +50,7 @@ def measure_sentences(figures: list[Figure]) -> list[str]:
 
 def council_narrative(council: Council) -> list[str]:
     """Sentences, measure by measure, in topic order."""
-    ordered = sorted(council.figures, key=lambda f: (f.measure.topic, f.measure.label, f.period_end, f.id))
+    rank = {topic: i for i, topic in enumerate(TOPICS)}  # NHS debt first: the page's main story
+    ordered = sorted(council.figures, key=lambda f: (rank[f.measure.topic], f.measure.label, f.period_end, f.id))
     groups = groupby(ordered, key=lambda f: f.measure.id)
     return [text for _, group in groups for text in measure_sentences(list(group))]
