@@ -22,6 +22,8 @@ FIGURE_COLUMNS = ["id", "area_code", "area", "measure", "measure_label", "value"
 
 def safe_cell(value: Any) -> str:
     """Text a spreadsheet will never run as a formula (the validator already rejects such text)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # a number, even a negative one, is data: prefixing it would make it text
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 

@@ -150,3 +150,9 @@ def test_accepted_values_cover_every_kind_the_issue_names() -> None:
     for needle in (SCRIPT, ATTRIBUTE, "x" * 10_000, "\u202e", "🏥", "\u0301", "1000000000000000"):
         assert needle in values
     assert {r[3] for r in REJECTED} >= {"javascript:alert(1)", "../../etc"} and ROOT.is_dir()
+
+
+def test_a_negative_number_stays_a_number_while_formula_text_is_defused() -> None:
+    from sitegen.downloads import to_csv
+
+    assert to_csv(["value", "note"], [[-5000, "-x"], [2.5, "=1+1"]]) == "value,note\n-5000,'-x\n2.5,'=1+1\n"
