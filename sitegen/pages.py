@@ -74,27 +74,32 @@ def root_for(path: str) -> str:
 
 
 def time_points(figures: list[Figure]) -> tuple[Point, ...]:
-    """Figures as chart points by period; a multi-year total is its own series, never a bar among years."""
+    """Figures as chart points by period."""
     return tuple(Point(f.period_label, f"{f.period_end}|{f.period_start}", series_name(f), f.value, f.unit,
                        f.qualifier, f.status, f.claimant) for f in figures)
 
 
+def years_covered(f: Figure) -> int:
+    """Whole years a figure's period spans (0 for a day, 1 for a year or less)."""
+    return round((f.period_end - f.period_start).days / 365.25)
+
+
 def series_name(f: Figure) -> str:
-    """The measure's label, marked when the figure covers more than a year."""
-    years = (f.period_end - f.period_start).days / 365.25
-    return f"{f.measure.label} (total over {round(years)} years)" if years > 1.1 else f.measure.label
+    """The measure's label, marked when the figure is a total over several years."""
+    years = years_covered(f)
+    return f"{f.measure.label} (total over {years} years)" if years > 1 else f.measure.label
 
 
 def council_charts(council: Council) -> list[tuple[str, Chart]]:
-    """(topic heading, chart) per topic and unit with figures."""
+    """(topic heading, chart) per topic and unit with figures; multi-year totals on a chart of their own."""
     out = []
-    key = lambda f: (list(TOPICS).index(f.measure.topic), f.unit)  # noqa: E731
-    for (rank, unit), group in groupby(sorted(council.figures, key=key), key=key):
+    key = lambda f: (list(TOPICS).index(f.measure.topic), f.unit, years_covered(f) > 1)  # noqa: E731
+    for (rank, unit, totals), group in groupby(sorted(council.figures, key=key), key=key):
         topic = list(TOPICS)[rank]
-        figures = list(group)
-        title = f"{TOPICS[topic]}: {council.short_name}" + (f" ({unit})" if unit != "GBP" else "")
-        chart = Chart(f"council-{council.slug}-{topic}-{unit.lower()}", title, "time", time_points(figures))
-        out.append((TOPICS[topic], chart))
+        qualifiers = ([unit] if unit != "GBP" else []) + (["totals over several years"] if totals else [])
+        title = f"{TOPICS[topic]}: {council.short_name}" + (f" ({', '.join(qualifiers)})" if qualifiers else "")
+        chart_id = f"council-{council.slug}-{topic}-{unit.lower()}" + ("-totals" if totals else "")
+        out.append((TOPICS[topic], Chart(chart_id, title, "time", time_points(list(group)))))
     return out
 
 
