@@ -106,22 +106,17 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
     out = {}
     for key, page in pages.items():
         root = root_for(("councils/x/" if key.startswith("councils/") else "x/") + "index.html")
-        out[key] = Markup(render(page, partial(shortcode, site, root)))
+        out[key] = Markup(render(page, partial(figure_ref, site, root=root)))
     return out
 
 
-def shortcode(site: Site, root: str, figure_id: str) -> str:
-    """A `{{ figure:ID }}` shortcode's HTML for a page at depth `root`."""
-    return figure_ref(site, figure_id, root)
-
-
-def write_site(writer: Writer, site: Site, specs: list[PageSpec], chart_specs: dict[str, str],
+def write_site(writer: Writer, site: Site, specs: list[PageSpec], specs_json: dict[str, str],
                svgs: dict[str, str]) -> None:
     """Every file of the site into the staging folder."""
     env = make_env(site.config)
     for spec in specs:
         writer.write(spec.path, render_page(env, spec, site, svgs))
-    for chart_id, chart_spec in chart_specs.items():
+    for chart_id, chart_spec in specs_json.items():
         writer.write(f"charts/{chart_id}.svg", svgs[chart_id])
         writer.write(f"charts/{chart_id}.vl.json", chart_spec)
     for path, data in script_assets(site.config.root / ".cache" / "js").items():
