@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from sitegen.charts import chart_specs, render_svgs, script_assets
 from sitegen.config import Config
-from sitegen.content import Page, load_page, render, unknown_shortcodes
+from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.errors import Problem, ProblemList, ProblemsFound, SitegenError, problem
 from sitegen.model import Site, build_model
@@ -98,9 +98,13 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
     problems: list[Problem] = []
     for key, page in pages.items():
         problems += unknown_shortcodes(page, known)
-        if key.startswith("councils/") and key.split("/", 1)[1] not in slugs:
-            problems.append(problem("unknown-council", "no council has this slug", page.shown, 1, "file name",
-                                    key.split("/", 1)[1]))
+        folder, _, name = key.rpartition("/")
+        if folder == "councils" and name not in slugs:
+            problems.append(problem("unknown-council", "no council has this slug", page.shown, 1, "file name", name))
+        elif folder != "councils" and key not in CONTENT_PAGES:
+            # a page nobody would see is more likely a mistake than a draft: say so rather than skip it
+            problems.append(problem("unknown-page", f"only {', '.join(sorted(CONTENT_PAGES))} and councils/<slug> "
+                                    "are published", page.shown, 1, "file name", key))
     if problems:
         raise ProblemsFound(problems, "content refers to things that do not exist: nothing was published")
     out = {}

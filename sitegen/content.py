@@ -16,6 +16,7 @@ from sitegen.errors import Problem, problem
 
 # Images are left out: content has no way to ship its own files, and any other host is off limits
 ALLOWED_TAGS = nh3.ALLOWED_TAGS - {"img"}
+CONTENT_PAGES = ("about", "methodology")  # Markdown pages with a place on the site, besides councils/<slug>
 SHORTCODE = re.compile(r"\{\{\s*figure:([^\s}]*)\s*\}\}")
 
 

@@ -118,6 +118,7 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "front-matter": ("Bad front matter", "front matter is YAML between two lines of three hyphens"),
     "unknown-figure": ("Unknown figure id", "use an id from a figures.csv (see the council's table)"),
     "template": ("Template error", "check the template named; `default:NAME` reaches the built-in one"),
+    "unknown-page": ("Page with no place on the site", "rename it about.md, methodology.md or councils/<slug>.md"),
     "unknown-council": ("No such council", "name the file after a council's slug (see reference councils.csv)"),
     "frictionless": ("Data package error", "see the frictionless documentation for this error"),
 }

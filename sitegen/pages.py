@@ -19,7 +19,7 @@ import sitegen
 from sitegen import fmt
 from sitegen.charts import Chart, Point
 from sitegen.config import Config
-from sitegen.content import Page
+from sitegen.content import CONTENT_PAGES, Page
 from sitegen.data import Package
 from sitegen.errors import Problem, ProblemsFound, problem
 from sitegen.model import TOPICS, Council, Figure, Site
@@ -155,7 +155,7 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
     local = [m for m in site.measures if any(f.area is not site.england for f in m.figures)]
     specs.append(PageSpec("coverage/index.html", ["coverage.html"], "Coverage: what is known and what is missing",
                           {"columns": local}))
-    for name in ("about", "methodology"):
+    for name in CONTENT_PAGES:
         if name in rendered:
             page = pages[name]
             specs.append(PageSpec(f"{name}/index.html", ["page.html"], str(page.meta.get("title", name.title())),

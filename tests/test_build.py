@@ -257,6 +257,7 @@ def test_content_errors_are_printed_with_file_and_line(tmp_path: Path) -> None:
     project = copy_project(MINI, tmp_path / "p")
     (project / "content/about.md").write_text("---\ntitle: [unclosed\n---\nText\n", encoding="utf-8")
     (project / "content/councils/atlantis.md").write_text("About a council that does not exist.\n", encoding="utf-8")
+    (project / "content/draft.md").write_text("A page with no place on the site.\n", encoding="utf-8")
     result = cli_build(project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "content/about.md\n  line 2: front matter is not valid YAML" in result.stderr
@@ -264,6 +265,8 @@ def test_content_errors_are_printed_with_file_and_line(tmp_path: Path) -> None:
     result = cli_build(project)
     assert "content/about.md\n  line 4, field figure, value 'nope': no figure has this id" in result.stderr
     assert "content/councils/atlantis.md" in result.stderr and "no council has this slug" in result.stderr
+    assert ("content/draft.md\n  line 1, field file name, value 'draft': only about, methodology and "
+            "councils/<slug> are published") in result.stderr
 
 
 def test_an_unchanged_project_is_not_rebuilt_but_a_changed_one_is(tmp_path: Path,
