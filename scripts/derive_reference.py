@@ -185,14 +185,16 @@ def ccg_successors(shared: Path) -> tuple[dict[str, str], list[Split]]:
 
 
 def derive_ccgs(shared: Path) -> list[dict[str, str]]:
-    """Former CCGs, with the ICB their whole area passed to; blank where the area was split."""
-    whole, _splits = ccg_successors(shared)
+    """Former CCGs, with the ICB their whole area passed to (blank where it was split), and their main one."""
+    whole, splits = ccg_successors(shared)
+    main = whole | {split.code: split.successor_icb for split in splits}
     rows = [
         {
             "code": r["CCG21CD"],
             "ods_code": r["CCG21CDH"],
             "name": r["CCG21NM"],
             "icb_code": whole.get(r["CCG21CD"], ""),
+            "main_icb_code": main[r["CCG21CD"]],
         }
         for r in read_csv(shared / "ons/ccg21_stp21_cal21_lookup.csv")
     ]
@@ -271,6 +273,10 @@ def ccg_fields(splits: list[Split]) -> list[dict[str, object]]:
               "ONS code of the ICB (2024) the whole of the CCG's area passed to; blank where the area was "
               "split between ICBs (" + ", ".join(f"{x.code} {x.name}" for x in splits) + "; see "
               "docs/data-model.md)"),
+        field("main_icb_code", "string",
+              "ONS code of the ICB (2024) that took over the CCG's NHS code, and with it all or most of its area: "
+              "equal to icb_code, or for a split CCG the ICB of the sub-ICB location that kept its code",
+              required=True),
     ]
 
 
@@ -333,7 +339,7 @@ def descriptor(splits: list[Split]) -> dict[str, object]:
             resource("former_ccgs", "Former Clinical Commissioning Groups",
                      "CCGs as in April 2021, abolished on 1 July 2022 when ICBs took over; the ICB each "
                      "one's area passed to, where it passed whole to one.",
-                     ccg_fields(splits), ["code"], [fk("icb_code", "icbs")], [OGL], [ONS]),
+                     ccg_fields(splits), ["code"], [fk("icb_code", "icbs"), fk("main_icb_code", "icbs")], [OGL], [ONS]),
             resource("nations", "Nations", "England, the area of national figures.",
                      nation_fields(), ["code"], [], [OGL], [ONS]),
         ],

@@ -70,7 +70,7 @@ class Icb:
     slug: str
     councils: list[tuple[Council, float]] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
-    former_ccgs: list[str] = field(default_factory=list)  # names of the CCGs whose whole area it took over
+    former_ccgs: list[tuple[str, bool]] = field(default_factory=list)  # CCGs it took over: (name, whole area?)
     ccg_figures: list[Figure] = field(default_factory=list)  # figures naming one of those CCGs
 
 
@@ -195,13 +195,13 @@ def link_overlaps(packages: Packages, councils: dict[str, Council], icbs: dict[s
 
 
 def link_former_ccgs(packages: Packages, icbs: dict[str, Icb], figures: list[Figure]) -> None:
-    """Each ICB learns the former CCGs it wholly replaced, and the figures that name them."""
+    """Each ICB learns the former CCGs it took over (all or most of the area), and the figures that name them."""
     successor = {}
     for r in sorted(packages.rows("reference", "former_ccgs"), key=lambda r: r["name"]):
-        icb = icbs.get(r.get("icb_code") or "")
+        icb = icbs.get(r.get("main_icb_code") or r.get("icb_code") or "")
         if icb:
             successor[r["code"]] = icb
-            icb.former_ccgs.append(r["name"])
+            icb.former_ccgs.append((r["name"], r.get("icb_code") == icb.code))
     for f in figures:
         if f.counterparty_code in successor:
             successor[f.counterparty_code].ccg_figures.append(f)

@@ -99,7 +99,9 @@ def test_each_former_ccg_has_an_icb_or_is_documented_as_split() -> None:
     split_rows = [line for line in model.splitlines() if line.startswith("| `E38")]
     descriptor = (PACKAGES / "reference/datapackage.json").read_text(encoding="utf-8")
     for ccg in ccgs:
+        assert ccg["main_icb_code"] in icbs, ccg  # every CCG's code went to one ICB, with all or most of its area
         if ccg["icb_code"]:
+            assert ccg["icb_code"] == ccg["main_icb_code"], ccg
             assert ccg["icb_code"] in icbs, ccg
             assert not [line for line in split_rows if f"`{ccg['code']}`" in line], ccg
         else:
