@@ -39,6 +39,9 @@ MEASURES: dict[str, tuple[str, str, str, str, bool, str]] = {
         "Percentage of the NHS overdue adult social care debt that the NHS body disputes."),
     "nhs-debt-all-services": ("NHS debt to the council, all services", "GBP", "nhs-debt", "nhs-debts", False,
         "Money owed by an NHS body to the council for all services, not only adult social care."),
+    "nhs-debt-all-services-peak": ("Highest NHS debt to the council in the period, all services", "GBP", "nhs-debt",
+        "nhs-debts", False, "The most an NHS body owed the council for all services at any point in a period: "
+        "a peak, not a balance at a date, so never compared with one."),
     "nhs-invoices-cancelled": ("Invoices to the NHS cancelled", "GBP", "nhs-debt", "nhs-debts", False,
         "Value of the council's invoices to an NHS body cancelled by credit notes after reconciliation."),
     "disputed-amount": ("Amount in dispute", "GBP", "dispute", "nhs-debts", False,
@@ -135,7 +138,7 @@ FOLD: dict[str, str] = {
     "nhs_overdue_asc_debt": "nhs-overdue-asc-debt",
     "nhs_overdue_asc_debt_disputed_share": "nhs-debt-disputed-share",
     "nhs_debt_to_council_all_services": "nhs-debt-all-services",
-    "nhs_debt_to_council_peak": "nhs-debt-all-services",
+    "nhs_debt_to_council_peak": "nhs-debt-all-services-peak",
     "credit_notes_issued_to_nhs": "nhs-invoices-cancelled",
     "nhs_debt_claimed_disputed": "disputed-amount",
     "chc_dispute_amount": "disputed-amount",
