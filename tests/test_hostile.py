@@ -9,10 +9,11 @@ import subprocess
 import sys
 import zipfile
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build
+from conftest import build
 from hostile import ACCEPTED, ATTRIBUTE, LONG, REJECTED, SCRIPT, WORLD, hostile_project, set_value
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -60,14 +61,32 @@ def test_what_must_be_rejected_is_rejected_and_build_is_untouched(
     assert not list(tmp_path.rglob("etc")) and not list(project.glob(".build-*"))
 
 
+class Attributes(HTMLParser):
+    """Collects event-handler attributes (on…) of every element, as a browser would parse them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [f"<{tag} {name}>" for name, _ in attrs if name.startswith("on")]
+
+
+def handlers(html: str) -> list[str]:
+    """Every event-handler attribute in a page."""
+    parser = Attributes()
+    parser.feed(html)
+    return parser.found
+
+
 def test_accepted_markup_is_escaped_in_every_page(hostile_site: Path) -> None:
     pages = {p.relative_to(hostile_site).as_posix(): p.read_text(encoding="utf-8")
              for p in hostile_site.rglob("*.html")}
     for path, html in pages.items():
         assert "<script>alert" not in html and "<iframe" not in html, path
         assert not re.search(r"<img\b(?![^>]*\bsrc=\"(\.\./)*charts/)", html), path
-        assert "javascript:" not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", ""), path
-        assert "onclick" not in html, path
+        assert "javascript:" not in html and "onclick" not in html, path
+        assert handlers(html) == [], path  # onerror= only ever appears as escaped text
     council = pages["councils/cambridgeshire/index.html"]
     assert "Cambridgeshire &lt;script&gt;alert(1)&lt;/script&gt; County Council" in council
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in council or "&quot;&gt;&lt;img src=x" in council
@@ -149,7 +168,7 @@ def test_accepted_values_cover_every_kind_the_issue_names() -> None:
     values = " ".join(v for *_, v in ACCEPTED)
     for needle in (SCRIPT, ATTRIBUTE, "x" * 10_000, "\u202e", "🏥", "\u0301", "1000000000000000"):
         assert needle in values
-    assert {r[3] for r in REJECTED} >= {"javascript:alert(1)", "../../etc"} and ROOT.is_dir()
+    assert {r[3] for r in REJECTED} >= {"javascript:alert(1)", "../../etc"}
 
 
 def test_a_negative_number_stays_a_number_while_formula_text_is_defused() -> None:
