@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 import time
 from functools import partial
-from pathlib import Path
 
 from markupsafe import Markup
 
@@ -152,5 +151,3 @@ def write_meta(writer: Writer, site: Site, specs: list[PageSpec]) -> None:
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n")
     writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.config.base_url}sitemap.xml\n")
 
-
-__all__ = ["run_build", "Path"]

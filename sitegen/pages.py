@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 import sitegen
 from sitegen import fmt
@@ -247,8 +247,3 @@ def template_problem(exc: Exception, names: list[str]) -> Problem:
         return problem("template", f"no template named {wanted}", path, line or 0, "template", exc.name)
     message = getattr(exc, "message", None) or str(exc)
     return problem("template", f"{type(exc).__name__}: {message}", display(Path(path)), line or 0)
-
-
-def escape_text(text: str) -> Markup:
-    """Escaped text (for Python-built snippets)."""
-    return escape(text)
