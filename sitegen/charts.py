@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
 import multiprocessing
-import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import fmt
+from sitegen.output import write_atomic
 
 WIDTH = 560
 PALETTE = ["#1d4f91", "#b4400b", "#2f6f3e", "#6b3fa0", "#8a5a00", "#a3195b"]  # AA on white
@@ -35,10 +36,14 @@ class Point:
     claimant: str = ""
 
     @property
+    def value_text(self) -> str:
+        """The value with its qualifier: `about £5.0m`."""
+        return fmt.qualified(fmt.value(self.value, self.unit), self.qualifier)
+
+    @property
     def shown(self) -> str:
         """The value as a reader should take it: `about £5.0m`, `£10.0m (claim by X)`."""
-        text = fmt.qualified(fmt.value(self.value, self.unit), self.qualifier)
-        return f"{text} (claim by {self.claimant})" if self.status == "claim" else text
+        return f"{self.value_text} (claim by {self.claimant})" if self.status == "claim" else self.value_text
 
     @property
     def status_text(self) -> str:
@@ -81,7 +86,7 @@ class Chart:
         """The chart's data as Vega-Lite values, scaled to the axis unit."""
         divisor, _ = self.scale()
         return [{"category": p.category, "series": p.series or self.title, "amount": round(p.value / divisor, 6),
-                 "shown": fmt.qualified(fmt.value(p.value, p.unit), p.qualifier),
+                 "shown": p.value_text,
                  "kind": "claim" if p.status == "claim" else QUALIFIER_WORDS.get(p.qualifier, "reported")}
                 for p in self.ordered()]
 
@@ -120,7 +125,7 @@ class Chart:
 
     def content_key(self) -> str:
         """A hash of everything the spec is made from, so an unchanged chart skips Altair entirely."""
-        made_of = [SPEC_VERSION, importlib.metadata.version("altair"), self.title, self.kind, self.rows()]
+        made_of = [SPEC_VERSION, library_version("altair"), self.title, self.kind, self.rows()]
         return hashlib.sha256(json.dumps(made_of, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     def description(self) -> str:
@@ -130,9 +135,14 @@ class Chart:
     def table(self) -> tuple[list[str], list[list[str]]]:
         """Headers and formatted rows of the chart's data."""
         first = "Area" if self.kind == "compare" else "Period"
-        rows = [[p.category, p.series or self.title, fmt.qualified(fmt.value(p.value, p.unit), p.qualifier),
-                 p.status_text] for p in self.ordered()]
+        rows = [[p.category, p.series or self.title, p.value_text, p.status_text] for p in self.ordered()]
         return [first, "Measure", "Value", "Status"], rows
+
+
+@functools.cache
+def library_version(name: str) -> str:
+    """An installed library's version, looked up once (it is part of every chart's cache key)."""
+    return importlib.metadata.version(name)
 
 
 def caveat(points: Sequence[Point]) -> str:
@@ -161,7 +171,10 @@ def describe_time(chart: Chart) -> str:
         if len(pts) == 1:
             sentences.append(f"{name}: {first.shown} {when(first.category)}.")
             continue
-        verb = "rose" if last.value > first.value else "fell" if last.value < first.value else "stayed"
+        if first.value == last.value:
+            sentences.append(f"{name} was {last.shown} both {when(first.category)} and {when(last.category)}.")
+            continue
+        verb = "rose" if last.value > first.value else "fell"
         sentences.append(
             f"{name} {verb} from {first.shown} {when(first.category)} to {last.shown} {when(last.category)}, "
             f"{fmt.change(first.value, last.value, first.unit)}, across {len(pts)} periods.")
@@ -215,13 +228,6 @@ def render_svgs(specs: dict[str, str], cache_dir: Path, workers: int = 2) -> dic
     return {cid: (cache_dir / f"{keys[cid]}.svg").read_text(encoding="utf-8") for cid in specs}
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a cache file whole or not at all, so an interrupted build never leaves a torn entry."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 ENHANCE = """
 const figures = document.querySelectorAll("figure.chart[data-spec]");
 figures.forEach(async (figure) => {
@@ -252,7 +258,7 @@ def script_assets(cache_dir: Path) -> dict[str, bytes]:
 
 def javascript_bundle(cache_dir: Path) -> str:
     """vl-convert's bundle of ENHANCE, cached on disk: bundling takes a second and only changes with either."""
-    version = importlib.metadata.version("vl-convert-python")
+    version = library_version("vl-convert-python")
     key = hashlib.sha256(f"{version}\n{ENHANCE}".encode()).hexdigest()
     path = cache_dir / f"charts-{key}.js"
     if not path.exists():

@@ -51,3 +51,10 @@ class Writer:
     def abort(self) -> None:
         """Throw the staging folder away."""
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a cache file whole or not at all, so an interrupted build never leaves a torn entry."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -11,6 +11,7 @@ from typing import Any
 
 import sitegen
 from sitegen.config import CONFIG_NAME, Config
+from sitegen.output import write_atomic
 
 # Libraries whose version can change the output bytes
 LIBRARIES = ("altair", "frictionless", "jinja2", "markdown", "nh3", "vl-convert-python", "XlsxWriter")
@@ -58,6 +59,4 @@ def save_stamp(config: Config, inputs: str, pages: int, charts: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     body = {"inputs": inputs, "output": tree_digest(config.root / config.output_dir), "pages": pages,
             "charts": charts}
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(body, sort_keys=True, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(body, sort_keys=True, indent=1))

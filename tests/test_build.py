@@ -284,3 +284,11 @@ def test_an_unchanged_project_is_not_rebuilt_but_a_changed_one_is(tmp_path: Path
     build(project)
     assert capsys.readouterr().out.startswith("Built ")
     assert "A new sentence." in (project / "build/about/index.html").read_text(encoding="utf-8")
+
+
+def test_chart_description_of_an_unchanged_series_says_so_once() -> None:
+    from sitegen.charts import Chart, Point
+
+    points = tuple(Point(label, label, "Improved BCF grant", 10_700_000, "GBP") for label in ("2023-24", "2024-25"))
+    assert Chart("c", "iBCF", "time", points).description() == (
+        "Improved BCF grant was £10.7m both in 2023-24 and in 2024-25.")
