@@ -16,7 +16,7 @@ from sitegen.errors import Problem, ProblemList, ProblemsFound, SitegenError, pr
 from sitegen.model import Site, build_model
 from sitegen.output import Writer
 from sitegen.pages import BUILTIN_TEMPLATES, PageSpec, figure_ref, make_env, plan_pages, render_page, root_for
-from sitegen.readers import display
+from sitegen.readers import Inputs, display
 from sitegen.report import render_text
 from sitegen.stamp import input_digest, save_stamp, unchanged
 from sitegen.validate import validate_packages
@@ -32,7 +32,7 @@ def run_build(config: Config, force: bool = False) -> None:
               f"{step.seconds():.1f} s -> {display(config.root / config.output_dir)}/")
         return
     step("Validating the data packages")
-    packages, problems = validate_packages(config.root / config.datapackages_dir)
+    packages, problems = validate_packages(config.root / config.datapackages_dir, config)
     if problems:
         sys.stdout.write(render_text(packages, problems))
         raise SitegenError("the data is not valid: nothing was published, build/ is unchanged")
@@ -84,7 +84,7 @@ def load_content(config: Config) -> dict[str, Page]:
     pages = {}
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
         key = path.relative_to(folder).with_suffix("").as_posix()
-        pages[key] = load_page(path, display(path))
+        pages[key] = load_page(path, display(path), Inputs(config.root, config.max_page_bytes))
         found.extend(pages[key].problems)
     found.raise_if_any("content has problems: nothing was published")
     return pages
