@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-# scheme, `//`, a host, then an optional path: no whitespace or control character anywhere
-WEB_URL = re.compile(r"https?://[^\s/?#\\@\x00-\x1f\x7f]+(?:[/?#][^\s\x00-\x1f\x7f]*)?", re.IGNORECASE)
+# scheme, `//`, a host, then an optional path: no whitespace, control character, quote or angle bracket
+WEB_URL = re.compile(r"https?://[^\s/?#\\@\x00-\x1f\x7f\"'<>`]+(?:[/?#][^\s\x00-\x1f\x7f\"<>`]*)?", re.IGNORECASE)
 
 
 def is_web_url(text: object) -> bool:

@@ -81,12 +81,14 @@ def read_bytes(path: Path, inputs: Inputs, shown: str) -> bytes:
     except OSError as exc:
         raise ReadRefused(problem("missing-file", f"cannot read the file: {exc.strerror}", shown)) from None
     with os.fdopen(fd, "rb") as file:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
             raise ReadRefused(problem("special-file", "not a regular file (a device, pipe or socket)", shown))
         data = file.read(inputs.max_bytes + 1)
     if len(data) > inputs.max_bytes:
-        raise ReadRefused(problem("too-large", f"the file is larger than the limit of {inputs.max_bytes:,} bytes",
-                                  shown, 0, "max_file_bytes", inputs.max_bytes))
+        size = max(status.st_size, len(data))
+        raise ReadRefused(problem("too-large", f"the file is {size:,} bytes, over the limit of {inputs.max_bytes:,} "
+                                  "bytes", shown, 0, "size", size))
     return data
 
 

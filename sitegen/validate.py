@@ -99,7 +99,7 @@ def readable_descriptor(package: Package) -> dict[str, Any]:
     """The descriptor limited to resources that could be read, so frictionless sees no broken file."""
     descriptor = copy.deepcopy(package.descriptor)
     readable = set(package.resources)
-    descriptor["resources"] = [r for r in descriptor["resources"] if r.get("name") in readable]
+    descriptor["resources"] = [r for r in descriptor["resources"] if isinstance(r, dict) and r.get("name") in readable]
     for resource in descriptor["resources"]:
         schema = resource.get("schema", {})
         for field in schema.get("fields", []):
