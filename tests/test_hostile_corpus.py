@@ -192,12 +192,12 @@ def test_hostile_case(name: str, tmp_path: Path, built: Path, listener: Listener
     readme = (CORPUS / name / "README").read_text(encoding="utf-8").strip()
     assert readme and "\n" not in readme, "README is one line: what the case attacks, what must happen"
     project, case = prepare(tmp_path, built, name, listener)
-    before, site = snapshot(tmp_path), snapshot(project / "build")
+    before, site, requests = snapshot(tmp_path), snapshot(project / "build"), listener.connections
     result = run_sitegen(project, case)
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
     assert CANARY not in output and CANARY.lower() not in output and "root:x:0" not in output, output
-    assert listener.connections == 0, "a request reached the network"
+    assert listener.connections == requests, "a request reached the network"
     after = snapshot(tmp_path)
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     assert all(k.startswith(("project/build/", "project/.cache/")) for k in changed), sorted(changed)[:5]
