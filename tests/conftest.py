@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def build(project: Path) -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _fixed_date(tmp_path_factory: pytest.TempPathFactory) -> None:
+def _fixed_date(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Builds take their date from SOURCE_DATE_EPOCH, so expected files stay fixed."""
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 1 January 2026
