@@ -94,3 +94,19 @@ def test_a_topic_missing_from_the_data_is_a_located_problem(tmp_path: Path) -> N
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "datapackages/nhs-debts/measures.csv" in result.stderr and "value 'carers'" in result.stderr
     assert not (project / "build").exists()
+
+
+def test_a_package_without_what_the_site_reads_is_a_located_problem(tmp_path: Path) -> None:
+    project = copy_project(MINI, tmp_path / "p")
+    descriptor = project / "datapackages/nhs-debts/datapackage.json"
+    body = json.loads(descriptor.read_text(encoding="utf-8"))
+    body["resources"] = [r for r in body["resources"] if r["name"] != "topics"]
+    for resource in body["resources"]:
+        resource["schema"]["foreignKeys"] = [k for k in resource["schema"].get("foreignKeys", [])
+                                             if k["reference"]["resource"] != "topics"]
+    descriptor.write_text(json.dumps(body), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "sitegen", "validate"], cwd=project, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
+    assert "datapackages/nhs-debts/datapackage.json" in result.stdout
+    assert "field resources, value 'topics': package nhs-debts needs a `topics` resource" in result.stdout
