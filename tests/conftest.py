@@ -15,13 +15,20 @@ ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
 
 
-def copy_project(src: Path, dest: Path) -> Path:
-    """A buildable copy of a project (data, content, settings; built-in templates)."""
+# one warm chart cache for the whole session (set below), not ~40 cold ones
+SHARED: dict[str, str | None] = {"cache": None}
+
+
+def copy_project(src: Path, dest: Path, warm: bool = True) -> Path:
+    """A buildable copy of a project (data, content, settings; built-in templates), sharing the warm cache."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("datapackages", "content", "templates"):
         if (src / name).is_dir() and not (name == "templates" and src == ROOT):
             shutil.copytree(src / name, dest / name)
-    shutil.copy(src / "sitegen.toml", dest / "sitegen.toml")
+    settings = (src / "sitegen.toml").read_text(encoding="utf-8")
+    if warm and SHARED["cache"]:  # the [site] table is the file's last: a line appended belongs to it
+        settings = settings.rstrip("\n") + f'\ncache_dir = "{SHARED["cache"]}"\n'
+    (dest / "sitegen.toml").write_text(settings, encoding="utf-8")
     return dest
 
 
@@ -29,6 +36,12 @@ def build(project: Path) -> Path:
     """Build a project; its build/ folder."""
     run_build(load_config(project))
     return project / "build"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Chart specs and SVGs are content-addressed, so every test project can share one cache."""
+    SHARED["cache"] = str(tmp_path_factory.mktemp("shared-cache"))
 
 
 @pytest.fixture(scope="session", autouse=True)
