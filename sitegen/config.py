@@ -6,6 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from sitegen.errors import SitegenError
 from sitegen.links import is_web_url
@@ -34,6 +35,7 @@ class Config:
     content_dir: str = "content"
     templates_dir: str = "templates"
     output_dir: str = "build"
+    cache_dir: str = ".cache"
     chart_workers: int = 2
     max_file_bytes: int = MAX_FILE_BYTES
     max_page_bytes: int = MAX_PAGE_BYTES
@@ -56,6 +58,7 @@ SETTINGS_DOC: dict[str, str] = {
     "content_dir": "Folder of Markdown pages (about.md, methodology.md, councils/<slug>.md).",
     "templates_dir": "Folder of Jinja2 templates overriding the built-in ones.",
     "output_dir": "Folder the site is written to (swapped in atomically).",
+    "cache_dir": "Folder of cached chart specs, SVGs, the script bundle and the build stamp; safe to delete.",
     "chart_workers": "Processes used to render charts to SVG (vl-convert holds the GIL).",
     "max_file_bytes": "Largest data file, descriptor or settings file read; a larger one is refused.",
     "max_page_bytes": "Largest Markdown page read (Markdown rendering is slow); a larger one is refused.",
@@ -65,14 +68,18 @@ BCP47 = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-(?:[a-zA-Z]{2}|[0-9]{3}))?"
                    r"(-(?:[a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*")
 URL_SETTINGS = ("base_url", "repository_url")
 TEXT_SETTINGS = ("title", "description", "licence")
-FOLDER_SETTINGS = ("datapackages_dir", "content_dir", "templates_dir", "output_dir")
+FOLDER_SETTINGS = ("datapackages_dir", "content_dir", "templates_dir")  # inputs; output and cache may lie anywhere
 MAX_TEXT = 1000
 
 
-def load_config(root: Path) -> Config:
-    """Read `sitegen.toml` under root, falling back to documented defaults; every value is checked."""
+PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
+
+
+def load_config(root: Path, overrides: dict[str, object] | None = None) -> Config:
+    """Read `sitegen.toml` under root, then command-line overrides; defaults fill the rest; every value is checked."""
     path = root / CONFIG_NAME
     values = read_settings(path, root)
+    values |= {k: v for k, v in (overrides or {}).items() if v is not None}
     known = {f.name: f.type for f in fields(Config)}
     unknown = sorted(set(values) - set(known))
     if unknown:
@@ -118,7 +125,7 @@ def setting_problem(name: str, value: object) -> str:
     if name in TEXT_SETTINGS + URL_SETTINGS and (CONTROL.search(str(value)) or len(str(value)) > MAX_TEXT):
         return f"must be at most {MAX_TEXT} characters, with no control character"
     if name in FOLDER_SETTINGS and not safe_folder(str(value)):
-        return "must be a folder inside the project (relative, without ..)"
+        return "must be a folder inside the project (relative, without ..): inputs stay inside the project"
     if name == "chart_workers" and not 1 <= int(str(value)) <= 32:
         return "must be between 1 and 32"
     if name in ("max_file_bytes", "max_page_bytes") and not 1_000 <= int(str(value)) <= 1_000_000_000:
@@ -131,3 +138,9 @@ def safe_folder(value: str) -> bool:
     pure = PurePosixPath(value)
     return bool(value) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in value \
         and not CONTROL.search(value)
+
+
+def is_placeholder(url: str) -> bool:
+    """Whether a URL still points at a documentation placeholder host (nobody's real site)."""
+    host = urlsplit(url).hostname or ""
+    return any(host == h or host.endswith("." + h) for h in PLACEHOLDER_HOSTS)

@@ -106,13 +106,20 @@ def find_descriptors(path: Path) -> list[Path]:
     return sorted(path.glob("*/datapackage.json"))
 
 
-def load_json(path: Path, inputs: Inputs | None = None) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Parse a descriptor; bad bytes, syntax or depth become one problem naming line and column."""
+def load_json(path: Path, inputs: Inputs | None = None) -> tuple[dict[str, Any] | None, bytes, list[Problem]]:
+    """Parse a descriptor, and its bytes; bad bytes, syntax or depth become one problem naming line and column."""
     shown = display(path)
     try:
-        text = read_text(path, inputs or Inputs.under(path), shown)
+        raw = read_bytes(path, inputs or Inputs.under(path), shown)
+        text = decode(raw, shown)
     except ReadRefused as exc:
-        return None, [exc.problem]
+        return None, b"", [exc.problem]
+    data, problems = parse_json(text, shown)
+    return data, raw, problems
+
+
+def parse_json(text: str, shown: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """A descriptor object from JSON text, or the one problem that stops it."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -163,17 +170,21 @@ def resource_path(folder: Path, descriptor: dict[str, Any], shown: str) -> tuple
     return folder / raw, []
 
 
-def read_table(path: Path, names: list[str], inputs: Inputs) -> tuple[list[list[str]], list[int], list[Problem]]:
-    """Records and the line each starts on; problems for unreadable, empty or mis-headed files."""
+Table = tuple[list[list[str]], list[int], bytes]  # records, the line each starts on, the file's bytes
+
+
+def read_table(path: Path, names: list[str], inputs: Inputs) -> tuple[Table, list[Problem]]:
+    """Records, their lines and bytes; problems for unreadable, empty or mis-headed files."""
     shown = display(path)
     if not os.path.lexists(path):
-        return [], [], [problem("missing-file", "the CSV named in datapackage.json does not exist", shown)]
+        return ([], [], b""), [problem("missing-file", "the CSV named in datapackage.json does not exist", shown)]
     try:
-        text = read_text(path, inputs, shown)
+        raw = read_bytes(path, inputs, shown)
+        text = decode(raw, shown)
     except ReadRefused as exc:
-        return [], [], [exc.problem]
+        return ([], [], b""), [exc.problem]
     if not text.strip():
-        return [], [], [problem("empty-file", "the file is empty", shown, 1)]
+        return ([], [], raw), [problem("empty-file", "the file is empty", shown, 1)]
     reader = csv.reader(io.StringIO(text, newline=""))
     records, lines, start = [], [], 1
     try:
@@ -182,8 +193,8 @@ def read_table(path: Path, names: list[str], inputs: Inputs) -> tuple[list[list[
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        return [], [], [problem("type-error", f"CSV cannot be parsed: {exc}", shown, start)]
-    return records, lines, header_problems(records[0], names, shown)
+        return ([], [], raw), [problem("type-error", f"CSV cannot be parsed: {exc}", shown, start)]
+    return (records, lines, raw), header_problems(records[0], names, shown)
 
 
 def header_problems(header: list[str], names: list[str], shown: str) -> list[Problem]:
@@ -273,7 +284,7 @@ def read_resource(folder: Path, descriptor: dict[str, Any], shown: str,
     if path is None:
         return None, problems
     fields = descriptor.get("schema", {}).get("fields", [])
-    records, lines, problems = read_table(path, [str(f.get("name")) for f in fields], inputs)
+    (records, lines, raw), problems = read_table(path, [str(f.get("name")) for f in fields], inputs)
     if problems:
         return None, problems
     data = [(r, n) for r, n in zip(records[1:], lines[1:], strict=True) if any(cell != "" for cell in r)]
@@ -281,20 +292,21 @@ def read_resource(folder: Path, descriptor: dict[str, Any], shown: str,
     resource.rows, problems = typed_rows([r for r, _ in data], [n for _, n in data], fields, display(path))
     resource.lines = [n for _, n in data]
     resource.record_lines = lines
+    resource.raw = raw
     return resource, problems
 
 
 def read_package(descriptor_path: Path, inputs: Inputs | None = None) -> tuple[Package | None, list[Problem]]:
     """A package whose descriptor parses and makes sense, with every resource that could be read."""
     inputs = inputs or Inputs.under(descriptor_path)
-    descriptor, problems = load_json(descriptor_path, inputs)
+    descriptor, raw, problems = load_json(descriptor_path, inputs)
     if descriptor is None:
         return None, problems
     shown, folder = display(descriptor_path), descriptor_path.parent
     problems = descriptor_problems(descriptor, shown, folder.name)
     if any(not p.field.startswith("resources[") for p in problems):
         return None, problems  # a package-wide problem (name, profile, link): frictionless never sees it
-    package = Package(str(descriptor.get("name") or folder.name), descriptor_path, descriptor)
+    package = Package(str(descriptor.get("name") or folder.name), descriptor_path, descriptor, raw=raw)
     broken = {p.field.split(".")[0] for p in problems}
     for index, item in enumerate(descriptor["resources"]):
         if f"resources[{index}]" in broken or item.get("profile", "tabular-data-resource") != "tabular-data-resource":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,14 +11,13 @@ from sitegen.errors import Problem, problem
 from sitegen.links import is_web_url
 from sitegen.periods import FORMS, period_dates
 from sitegen.readers import display
+from sitegen.slugs import SLUG
 
 FIGURE_PACKAGES_RESOURCE = "figures"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Slugs that name pages of the site: a council, ICB or measure called so would overwrite one
 RESERVED_SLUGS = frozenset({"england", "index", "councils", "icbs", "measures", "sources", "coverage", "data",
                             "charts", "static", "js", "404", "about", "methodology", "sitemap", "robots"})
-ENGLAND = "E92000001"
 
 Rule = Callable[[Packages], Iterator[Problem]]
 
@@ -221,9 +219,51 @@ def check_shared_measures(packages: Packages) -> Iterator[Problem]:
                          f"{earlier[0]}", field, row.get(field))
 
 
+# What the site model reads: package -> resource -> fields ("*" stands for every figures package)
+CONTRACT: dict[str, dict[str, tuple[str, ...]]] = {
+    "reference": {"councils": ("code", "name", "short_name", "slug", "type", "region"),
+                  "icbs": ("code", "ods_code", "name", "short_name", "slug")},
+    "*": {"topics": ("id", "label", "order"),
+          "measures": ("id", "label", "unit", "definition", "topic", "allows_negative"),
+          "sources": ("id", "title", "publisher", "url", "kind", "confidence"),
+          "figures": ("id", "area_code", "measure", "value", "unit", "period_start", "period_end", "period_label",
+                      "qualifier", "status", "source_id")},
+}
+
+
+def check_contract(packages: Packages) -> Iterator[Problem]:
+    """The resources and fields the site is built from exist, so valid data can never crash a build."""
+    for name, package in sorted(packages.packages.items()):
+        wanted = CONTRACT.get(name) or (CONTRACT["*"] if FIGURE_PACKAGES_RESOURCE in package.resources else {})
+        shown = display(package.path)
+        for resource, fields in wanted.items():
+            table = package.resources.get(resource)
+            if table is None:
+                yield problem("contract", f"package {name} needs a `{resource}` resource", shown, 0, "resources",
+                              resource)
+                continue
+            have = {f.get("name") for f in table.fields}
+            for missing in (f for f in fields if f not in have):
+                yield problem("contract", f"resource {resource} needs a field `{missing}`", shown, 0, "fields",
+                              missing)
+
+
+def check_topics(packages: Packages) -> Iterator[Problem]:
+    """A topic id shared by packages has the same heading and order in each (pages show one of them)."""
+    first: dict[str, tuple[str, dict[str, Any]]] = {}
+    for name, table in ((n, p.resources["topics"]) for n, p in sorted(packages.packages.items())
+                        if "topics" in p.resources):
+        for i, row in enumerate(table.rows):
+            earlier = first.setdefault(str(row.get("id")), (name, row))
+            if earlier[1] != row:
+                yield at(table, i, "topic-conflict", f"differs from topic {row.get('id')!r} in package "
+                         f"{earlier[0]}", "id", row.get("id"))
+
+
 RULES: tuple[Rule, ...] = (
-    check_references, check_periods, check_sources, check_formulas, check_duplicates,
-    check_values, check_claims, check_shared_sources, check_slugs, check_unique_ids, check_shared_measures,
+    check_contract, check_references, check_periods, check_sources, check_formulas, check_duplicates,
+    check_values, check_claims, check_shared_sources, check_topics, check_slugs, check_unique_ids,
+    check_shared_measures,
 )
 
 
