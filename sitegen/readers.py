@@ -61,6 +61,7 @@ DecodeProblem = ReadRefused  # the old name, for callers that only decode
 def display(path: Path) -> str:
     """A path relative to the working directory where possible; a link is named, not its target."""
     absolute = Path(os.path.abspath(path))
+    absolute = absolute.parent.resolve() / absolute.name  # folders resolved, the file itself not followed
     try:
         return str(absolute.relative_to(Path.cwd()))
     except ValueError:
