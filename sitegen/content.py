@@ -87,7 +87,8 @@ def split_front_matter(text: str, shown: str) -> tuple[dict[str, Any], str, int,
         return {}, body, body_line, [problem("too-large", f"front matter is longer than {MAX_FRONT_MATTER:,} "
                                              "characters", shown, first_line)]
     try:
-        meta = handler.load(raw) or {}
+        # without the newline before the closing ---, an error at the end is placed on the last line of YAML
+        meta = handler.load(raw.removesuffix("\n")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark else first_line
