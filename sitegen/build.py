@@ -14,7 +14,7 @@ from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shor
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.errors import Problem, ProblemList, ProblemsFound, SitegenError, problem
 from sitegen.model import Site, build_model
-from sitegen.output import Writer
+from sitegen.output import Writer, pause_point, prepare_output
 from sitegen.pages import BUILTIN_TEMPLATES, PageSpec, figure_ref, make_env, plan_pages, render_page, root_for
 from sitegen.readers import display
 from sitegen.report import render_text
@@ -25,6 +25,7 @@ from sitegen.validate import validate_packages
 def run_build(config: Config, force: bool = False) -> None:
     """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary."""
     step = Steps()
+    output = prepare_output(config)
     inputs = input_digest(config, BUILTIN_TEMPLATES)
     last = None if force else unchanged(config, inputs)
     if last:
@@ -36,6 +37,7 @@ def run_build(config: Config, force: bool = False) -> None:
     if problems:
         sys.stdout.write(render_text(packages, problems))
         raise SitegenError("the data is not valid: nothing was published, build/ is unchanged")
+    pause_point("validated")
     step("Reading content and planning pages")
     site = build_model(packages, config)
     pages = load_content(config)
@@ -46,7 +48,8 @@ def run_build(config: Config, force: bool = False) -> None:
     specs_json = chart_specs(charts, config.root / ".cache" / "specs")
     svgs = render_svgs(specs_json, config.root / ".cache" / "charts", config.chart_workers)
     step(f"Writing {len(specs)} pages and the downloads")
-    writer = Writer(config.root / config.output_dir)
+    pause_point("charts-rendered")
+    writer = Writer(output)
     try:
         write_site(writer, site, specs, specs_json, svgs)
         writer.commit()
