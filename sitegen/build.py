@@ -14,7 +14,7 @@ from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shor
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.errors import Problem, ProblemList, ProblemsFound, SitegenError, problem
 from sitegen.model import Site, build_model
-from sitegen.output import Writer, pause_point, prepare_output
+from sitegen.output import Writer, check_writable, pause_point, prepare_output
 from sitegen.pages import BUILTIN_TEMPLATES, PageSpec, figure_ref, make_env, plan_pages, render_page, root_for
 from sitegen.readers import display
 from sitegen.report import render_text
@@ -32,6 +32,7 @@ def run_build(config: Config, force: bool = False) -> None:
         print(f"Up to date: {last['pages']} pages and {last['charts']} charts unchanged in "
               f"{step.seconds():.1f} s -> {display(config.root / config.output_dir)}/")
         return
+    check_writable(output)
     step("Validating the data packages")
     packages, problems = validate_packages(config.root / config.datapackages_dir)
     if problems:

@@ -26,6 +26,7 @@ from sitegen.errors import SitegenError
 
 MARKER = ".sitegen-output"
 MARKER_HEAD = "This folder is written by sitegen, which replaces it whole at every build. The files it wrote:\n"
+MARKER_STAGING = "This folder is being written by sitegen: a build in progress, or one that was killed.\n"
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 LEFTOVER_KINDS = ("staging", "old", "site", "link")
@@ -38,14 +39,15 @@ class Writer:
         self.output = output.parent.resolve() / output.name
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.staging = make_folder(self.output.parent, f".{self.output.name}-staging-")
-        (self.staging / MARKER).write_text(MARKER_HEAD, encoding="utf-8")  # claims the folder from the start
+        (self.staging / MARKER).write_text(MARKER_STAGING, encoding="utf-8")  # claims the folder from the start
         self.written: set[str] = set()
 
     def write(self, relpath: str, data: bytes | str) -> None:
         """Write one file of the site."""
         target = self.target(relpath)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        with located(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         if len(self.written) == 1:
             pause_point("staging-started")
 
@@ -73,9 +75,10 @@ class Writer:
 
     def swap(self) -> None:
         """Put the staging folder at the output path: one exchange, else one rename or the symlink flip."""
-        if not os.path.lexists(self.output):
+        links = os.environ.get("SITEGEN_SWAP") == "symlink"  # test hook: the fallback, where exchange works
+        if not links and not os.path.lexists(self.output):
             os.rename(self.staging, self.output)  # nothing to replace: one rename is atomic
-        elif os.environ.get("SITEGEN_SWAP") == "symlink" or not exchange(self.staging, self.output):
+        elif links or not exchange(self.staging, self.output):
             flip_symlink(self.staging, self.output)
         else:
             pause_point("swapped")
@@ -130,8 +133,9 @@ def flip_symlink(staging: Path, output: Path) -> None:
     link = parent / f".{name}-link-{secrets.token_hex(4)}"
     os.symlink(site.name, link)
     pause_point("link-made")
-    if output.is_symlink():
-        old = parent / os.readlink(output)
+    old = None
+    if output.is_symlink() or not output.exists():
+        old = parent / os.readlink(output) if output.is_symlink() else None
         os.replace(link, output)
     else:  # a real folder cannot be replaced by a link in one step: the next start recovers this window
         old = parent / f".{name}-old-{secrets.token_hex(4)}"
@@ -139,7 +143,8 @@ def flip_symlink(staging: Path, output: Path) -> None:
         pause_point("between-renames")
         os.replace(link, output)
     pause_point("swapped")
-    remove_quietly(old)
+    if old is not None:
+        remove_quietly(old)
 
 
 def remove_quietly(path: Path) -> None:
@@ -178,11 +183,32 @@ def foreign(folder: Path, written: set[str]) -> list[str]:
 
 
 def is_ours(folder: Path) -> bool:
-    """True for a folder sitegen made: it has a marker and nothing else beside what the marker lists, or is empty."""
+    """True for a folder sitegen made: its staging, a site holding only what its marker lists, or an empty one."""
+    if is_staging(folder):
+        return True
     written = manifest(folder)
     if written is None:
         return folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir())
     return not foreign(folder, written)
+
+
+def check_writable(out: Path) -> None:
+    """Fail before any work when the old site could not be replaced and removed: read-only, or not ours to write."""
+    site = out.parent / os.readlink(out) if out.is_symlink() else out
+    inside = [site, *(p for p in site.rglob("*") if p.is_dir() and not p.is_symlink())] if site.is_dir() else []
+    for folder in [out.parent, *inside]:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(folder))
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
+
+
+def is_staging(folder: Path) -> bool:
+    """True for a folder a build was writing into (only sitegen writes there)."""
+    try:
+        return (folder / MARKER).read_text(encoding="utf-8") == MARKER_STAGING
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def output_folder(config: Config) -> Path:
@@ -327,11 +353,22 @@ def filesystem_error(exc: OSError) -> SitegenError:
                         "holds the previous complete site")
 
 
+@contextmanager
+def located(path: Path) -> Iterator[None]:
+    """Name the file in an OSError that does not (a failed write() names none)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write a file whole or not at all (temp file, fsync, rename), so no reader ever sees a torn one."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
-        with open(tmp, "w", encoding="utf-8") as handle:
+        with located(path), open(tmp, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
