@@ -226,7 +226,7 @@ def output_folder(config: Config) -> Path:
         if out == held or held.is_relative_to(out) or out.is_relative_to(held):
             raise SitegenError(f"{shown}: building there would replace or mix with {name}/, which holds the "
                                "project's own files; use a folder of its own, such as 'build'")
-    check_existing(out, shown, root)
+    check_existing(out, shown, root / config.cache_dir)
     return out
 
 
@@ -240,10 +240,10 @@ def prepare_output(config: Config) -> Path:
 def protected(config: Config) -> Iterable[str]:
     """Everything of the project's own that no build may replace."""
     return (config.datapackages_dir, config.content_dir, config.templates_dir, CONFIG_NAME, "docs", ".git",
-            ".cache")
+            config.cache_dir)
 
 
-def check_existing(out: Path, shown: str, root: Path) -> None:
+def check_existing(out: Path, shown: str, cache_dir: Path) -> None:
     """An existing output folder must be one sitegen wrote, holding nothing else."""
     site = out
     if out.is_symlink():
@@ -253,7 +253,7 @@ def check_existing(out: Path, shown: str, root: Path) -> None:
                                "remove the link, or choose another output_dir")
     elif out.exists() and not out.is_dir():
         raise SitegenError(f"{shown}: {out.name} is a file, not a folder; move it away or choose another output_dir")
-    if not site.is_dir() or is_ours(site) or made_by_earlier_sitegen(site, root):
+    if not site.is_dir() or is_ours(site) or made_by_earlier_sitegen(site, cache_dir):
         return
     if manifest(site) is None:
         raise SitegenError(f"{shown}: {out.name}/ exists but was not made by sitegen (it has no {MARKER} file); "
@@ -263,14 +263,14 @@ def check_existing(out: Path, shown: str, root: Path) -> None:
                        f"{extra[0]!r}; every build replaces {out.name}/ whole, so move them elsewhere first")
 
 
-def made_by_earlier_sitegen(site: Path, root: Path) -> bool:
+def made_by_earlier_sitegen(site: Path, cache_dir: Path) -> bool:
     """A folder without a marker is still ours if it is byte for byte what the last build stamp recorded."""
     if (site / MARKER).exists():
         return False
     from sitegen.stamp import STAMP, tree_digest  # stamp imports this module
 
     try:
-        stamp = json.loads((root / STAMP).read_text(encoding="utf-8"))
+        stamp = json.loads((cache_dir / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return isinstance(stamp, dict) and stamp.get("output") == tree_digest(site)
