@@ -47,13 +47,14 @@ def run_build(config: Config, force: bool = False) -> None:
     charts = [chart for spec in specs for chart in spec.charts]
     step(f"Rendering {len(charts)} charts (unchanged ones come from the cache)")
     cache = config.root / config.cache_dir
-    specs_json = chart_specs(charts, Cache(cache, "specs"))
-    svgs = render_svgs(specs_json, Cache(cache, "charts"), config.chart_workers)
+    specs_json = chart_specs(charts, Cache(cache, "specs", read=not force))
+    svgs = render_svgs(specs_json, Cache(cache, "charts", read=not force), config.chart_workers)
+    scripts = script_assets(Cache(cache, "js", read=not force))
     step(f"Writing {len(specs)} pages and the downloads")
     pause_point("charts-rendered")
     writer = Writer(output)
     try:
-        write_site(writer, site, specs, specs_json, svgs)
+        write_site(writer, site, specs, specs_json, svgs, scripts)
         writer.commit()
     except BaseException:
         writer.abort()
@@ -142,13 +143,13 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
 
 
 def write_site(writer: Writer, site: Site, specs: list[PageSpec], specs_json: dict[str, str],
-               svgs: dict[str, str]) -> None:
+               svgs: dict[str, str], scripts: dict[str, bytes]) -> None:
     """Every file of the site into the staging folder."""
     write_pages(writer, site, specs)
     for chart_id, chart_spec in specs_json.items():
         writer.write(f"charts/{chart_id}.svg", svgs[chart_id])
         writer.write(f"charts/{chart_id}.vl.json", chart_spec)
-    for path, data in script_assets(Cache(site.config.root / site.config.cache_dir, "js")).items():
+    for path, data in scripts.items():
         writer.write(path, data)
     for asset in sorted(p for p in (BUILTIN_TEMPLATES / "static").rglob("*") if p.is_file()):
         writer.write(asset.relative_to(BUILTIN_TEMPLATES).as_posix(), asset.read_bytes())

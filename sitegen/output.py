@@ -364,12 +364,12 @@ def located(path: Path) -> Iterator[None]:
         raise
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, data: str | bytes) -> None:
     """Write a file whole or not at all (temp file, fsync, rename), so no reader ever sees a torn one."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
-        with located(path), open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with located(path), open(tmp, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

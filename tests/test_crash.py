@@ -3,6 +3,7 @@ read-only and unwritable disks, and the modes of what is published. Every build 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -15,6 +16,9 @@ from pathlib import Path
 
 import pytest
 from conftest import MINI, copy_project
+
+from sitegen import cache as cache_module
+from sitegen.cache import Cache, pack, unpack
 
 OLD_TITLE = 'title = "Who Pays for Care (test fixture)"'
 NEW_TITLE = 'title = "Who Pays for Care (test fixture, rebuilt)"'
@@ -65,8 +69,21 @@ def new_site(warm: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     """What a clean build of the retitled project publishes."""
     project = retitle(clone(warm, tmp_path_factory.mktemp("new") / "p"))
     shutil.rmtree(project / "build")
+    shutil.rmtree(project / ".cache")  # cold: what the cache serves must equal what a cold build makes
     assert sitegen(project, "build").returncode == 0
     return tree(project / "build")
+
+
+STARTED: list[int] = []  # process groups of the builds a test started
+
+
+@pytest.fixture(autouse=True)
+def _no_strays() -> Iterator[None]:
+    """Whatever a failing test leaves running is killed, so one failure cannot leave processes behind."""
+    yield
+    while STARTED:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(STARTED.pop(), signal.SIGKILL)
 
 
 class Paused:
@@ -80,6 +97,7 @@ class Paused:
             self.proc = subprocess.Popen([sys.executable, "-m", "sitegen", "build", *args], cwd=project,
                                          env={**os.environ, **hook, **(env or {})}, stdout=log, stderr=log,
                                          start_new_session=True)
+        STARTED.append(self.proc.pid)
         deadline = time.monotonic() + 120
         while not Path(f"{self.flag}.reached").exists():
             assert self.proc.poll() is None, f"build ended before {step}: {self.out.read_text()}"
@@ -146,7 +164,8 @@ def test_sigkill_at_each_step_leaves_a_complete_site(warm: Path, new_site: dict[
     project = clone(warm, tmp_path / "p")
     env = {"SITEGEN_SWAP": "symlink"} if mode.startswith("symlink") else {}
     if mode == "symlink-flip":  # build/ is already the fallback's link to a versioned folder
-        assert sitegen(project, "build", "--force", env=env).returncode == 0 and (project / "build").is_symlink()
+        (project / ".cache" / "build-stamp.json").unlink()
+        assert sitegen(project, "build", env=env).returncode == 0 and (project / "build").is_symlink()
     old = tree(project / "build")
     build = Paused(retitle(project), step, env=env)
     assert build.kill() == -signal.SIGKILL
@@ -193,22 +212,23 @@ def test_chart_workers_die_with_the_build(warm: Path, tmp_path: Path, sig: signa
 
 def test_concurrent_builds_take_turns(warm: Path, tmp_path: Path, new_site: dict[str, bytes]) -> None:
     project = retitle(clone(warm, tmp_path / "p"))
-    runs = [subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--force"], cwd=project, text=True,
+    runs = [subprocess.Popen([sys.executable, "-m", "sitegen", "build"], cwd=project, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
     results = [(run.wait(timeout=300), *run.communicate()) for run in runs]
     assert [status for status, _, _ in results] == [0, 0, 0], results
     assert all("Traceback" not in err for _, _, err in results)
+    assert sum("waiting for another build of this project" in err for _, _, err in results) >= 1
+    assert sum(out.startswith("Built ") for _, out, _ in results) == 1  # the others found it up to date
     assert tree(project / "build") == new_site and leftovers(project) == []
 
 
-def test_no_wait_exits_3_naming_the_holder(warm: Path, tmp_path: Path) -> None:
-    project = clone(warm, tmp_path / "p")
-    old = tree(project / "build")
-    holder = Paused(project, "validated", "--force")
-    second = sitegen(project, "build", "--force", "--no-wait")
+def test_no_wait_exits_3_naming_the_holder(warm: Path, tmp_path: Path, new_site: dict[str, bytes]) -> None:
+    project = retitle(clone(warm, tmp_path / "p"))
+    holder = Paused(project, "validated")
+    second = sitegen(project, "build", "--no-wait")
     assert second.returncode == 3 and "Traceback" not in second.stderr
     assert f"another build of this project is running (pid {holder.proc.pid}" in second.stderr
-    waiter = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--force"], cwd=project, text=True,
+    waiter = subprocess.Popen([sys.executable, "-m", "sitegen", "build"], cwd=project, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     time.sleep(1.5)
     assert waiter.poll() is None, "the second build should wait for the first"
@@ -216,14 +236,15 @@ def test_no_wait_exits_3_naming_the_holder(warm: Path, tmp_path: Path) -> None:
     out, err = waiter.communicate(timeout=120)
     assert waiter.returncode == 0, err
     assert f"waiting for another build of this project to finish (pid {holder.proc.pid}" in err
-    assert tree(project / "build") == old and leftovers(project) == []
+    assert tree(project / "build") == new_site and leftovers(project) == []
 
 
 def test_published_files_are_readable_by_others_under_umask_022(warm: Path, tmp_path: Path) -> None:
     project = clone(warm, tmp_path / "p")
     shutil.rmtree(project / "build")
     assert sitegen(project, "build", umask=0o022).returncode == 0
-    assert sitegen(project, "build", "--force", umask=0o022).returncode == 0  # through the swap too
+    retitle(project)
+    assert sitegen(project, "build", umask=0o022).returncode == 0  # through the swap too
     site = project / "build"
     modes = {p.relative_to(project).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in [site, *site.rglob("*")]}
     wrong = {path: oct(mode) for path, mode in modes.items()
@@ -292,3 +313,56 @@ def test_unwritable_build_folder_is_one_line_and_keeps_the_old_site(warm: Path, 
     assert_located_one_line_error(result, "permission denied", str(project / "build" / "charts"))
     (project / "build" / "charts").chmod(0o755)
     assert tree(project / "build") == old and leftovers(project) == []
+
+
+# --- the cache: verified, never trusted ----------------------------------------------------------------------
+
+CACHE_KINDS = {"specs": ".vl.json", "charts": ".svg", "js": ".js"}
+
+
+def corrupt(path: Path, how: str) -> None:
+    """Damage a cache entry as a full disk, a crash or a stray edit would."""
+    data = path.read_bytes()
+    middle = len(data) // 2
+    damaged = {"truncated": data[:middle], "empty": b"",
+               "garbled": data[:middle] + bytes(b ^ 0x55 for b in data[middle:middle + 16]) + data[middle + 16:]}
+    path.write_bytes(damaged[how])
+
+
+@pytest.mark.parametrize("how", ["truncated", "empty", "garbled"])
+@pytest.mark.parametrize("kind", sorted(CACHE_KINDS))
+def test_a_corrupt_cache_entry_is_rebuilt_not_published(warm: Path, tmp_path: Path, new_site: dict[str, bytes],
+                                                        kind: str, how: str) -> None:
+    project = retitle(clone(warm, tmp_path / "p"))
+    victim = sorted((project / ".cache" / kind).glob(f"*{CACHE_KINDS[kind]}"))[0]
+    corrupt(victim, how)
+    result = sitegen(project, "build")
+    assert result.returncode == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if "discarded a corrupt cache entry" in line]
+    assert len(said) == 1 and victim.name in said[0], result.stderr
+    assert tree(project / "build") == new_site
+    assert unpack(victim.read_bytes()) is not None  # rebuilt, whole
+
+
+def test_force_reads_nothing_from_the_cache(warm: Path, tmp_path: Path, new_site: dict[str, bytes]) -> None:
+    project = retitle(clone(warm, tmp_path / "p"))
+    for kind, suffix in CACHE_KINDS.items():  # entries whose hash is right, so only --force keeps them out
+        for entry in (project / ".cache" / kind).glob(f"*{suffix}"):
+            entry.write_bytes(pack("poisoned"))
+    result = sitegen(project, "build", "--force")
+    assert result.returncode == 0, result.stderr
+    assert tree(project / "build") == new_site
+    assert "poisoned" not in {unpack(p.read_bytes()) for p in (project / ".cache").rglob("*.*") if p.parent.name
+                              in CACHE_KINDS}
+
+
+def test_an_entry_made_by_other_versions_is_never_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    here = Cache(Path("/cache"), "charts").path("spec-hash", ".svg")
+    monkeypatch.setattr(cache_module, "library_versions", lambda: {"vl-convert-python": "0.0.0"})
+    cache_module.maker_digest.cache_clear()
+    try:
+        elsewhere = Cache(Path("/cache"), "charts").path("spec-hash", ".svg")
+    finally:
+        monkeypatch.undo()
+        cache_module.maker_digest.cache_clear()
+    assert here != elsewhere and here == Cache(Path("/cache"), "charts").path("spec-hash", ".svg")
