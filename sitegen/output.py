@@ -224,7 +224,8 @@ def output_folder(config: Config) -> Path:
     for name in protected(config):
         held = (root / name).resolve()
         if out == held or held.is_relative_to(out) or out.is_relative_to(held):
-            raise SitegenError(f"{shown}: building there would replace or mix with {name}/, which holds the "
+            what = name if name == CONFIG_NAME else f"{name}/"
+            raise SitegenError(f"{shown}: building there would replace or mix with {what}, which holds the "
                                "project's own files; use a folder of its own, such as 'build'")
     check_existing(out, shown, root / config.cache_dir)
     return out
