@@ -1,4 +1,4 @@
-"""One build of a project at a time (an flock on a lock file), and a build that stops cleanly on SIGTERM."""
+"""One build of a project at a time (an flock on the project folder), and a build that stops cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -6,15 +6,12 @@ import fcntl
 import os
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
 from sitegen.errors import SitegenError
-
-LOCK_NAME = "build.lock"
 
 
 class BuildLocked(SitegenError):
@@ -30,33 +27,22 @@ class Stopped(SitegenError):
 
 
 @contextmanager
-def build_lock(path: Path, wait: bool = True) -> Iterator[None]:
-    """Hold the project's build lock; wait for it with a message, or raise BuildLocked at once."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = open_lock(path)
+def build_lock(project: Path, wait: bool = True) -> Iterator[None]:
+    """Hold an flock on the project folder itself (so a build writes no lock file); wait for it with a message,
+    or raise BuildLocked at once."""
+    fd = os.open(project, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         if not try_lock(fd):
             holder = holder_pid(fd)
             if not wait:
-                raise BuildLocked(f"another build of this project is running (pid {holder}, holding {path}); "
+                raise BuildLocked(f"another build of this project is running (pid {holder}, holding {project}); "
                                   "nothing was done: build again when it ends, or leave out --no-wait to wait")
-            print(f"sitegen: waiting for another build of this project to finish (pid {holder}, holding {path})",
-                  file=sys.stderr, flush=True)
+            print(f"sitegen: waiting for another build of this project to finish (pid {holder}, holding "
+                  f"{project})", file=sys.stderr, flush=True)
             fcntl.flock(fd, fcntl.LOCK_EX)
-        record_pid(fd)
         yield
     finally:
-        os.close(fd)  # releases the lock; the file stays, so every build locks the same inode
-
-
-def open_lock(path: Path) -> int:
-    """The lock file, opened for writing where possible (an flock works on a read-only descriptor too)."""
-    try:
-        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError:
-        if not path.exists():
-            raise
-        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        os.close(fd)  # releases the lock
 
 
 def try_lock(fd: int) -> bool:
@@ -69,22 +55,17 @@ def try_lock(fd: int) -> bool:
 
 
 def holder_pid(fd: int) -> str:
-    """The pid the holder wrote (it writes it just after locking: give it a moment)."""
-    for _ in range(50):
-        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-        if text.isdigit():
-            return text
-        time.sleep(0.01)
-    return "unknown"
-
-
-def record_pid(fd: int) -> None:
-    """Write our pid into the lock file, for the message a waiting build prints."""
+    """The pid holding an flock on fd's file, from Linux's /proc/locks ("unknown" elsewhere)."""
+    info = os.fstat(fd)
+    where = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
     try:
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        lines = Path("/proc/locks").read_text(encoding="ascii", errors="replace").splitlines()
     except OSError:
-        pass  # a read-only or full disk: the lock still holds, only the pid goes unsaid
+        return "unknown"
+    for fields in (line.split() for line in lines):
+        if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == where:
+            return fields[4]
+    return "unknown"
 
 
 def stop_on_sigterm() -> None:
