@@ -17,6 +17,7 @@ from sitegen.config import Config, is_placeholder
 from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
+from sitegen.lock import build_lock
 from sitegen.model import Site, build_model
 from sitegen.output import Writer, check_writable, pause_point, prepare_output
 from sitegen.readers import display
@@ -27,7 +28,13 @@ from sitegen.validate import validate_packages
 from sitegen.views import figure_link
 
 
-def run_build(config: Config, force: bool = False) -> None:
+def run_build(config: Config, force: bool = False, wait: bool = True) -> None:
+    """One build of the project at a time (wait for another, or raise BuildLocked), then build."""
+    with build_lock(config.root, wait):
+        build_site(config, force)
+
+
+def build_site(config: Config, force: bool) -> None:
     """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary."""
     step = Steps()
     output = prepare_output(config)

@@ -54,14 +54,13 @@ def validate(path: Path | None, fmt: str, project: Path) -> None:
 def build(project: Path, force: bool, base_url: str | None, no_wait: bool) -> None:
     """Validate the data, then build the site into the output folder atomically."""
     from sitegen.build import run_build
-    from sitegen.lock import build_lock, stop_on_sigterm
+    from sitegen.lock import stop_on_sigterm
     from sitegen.output import filesystem_error
 
     config = load_config(project, {"base_url": base_url})
     stop_on_sigterm()
     try:
-        with build_lock(config.root, wait=not no_wait):
-            run_build(config, force)
+        run_build(config, force, wait=not no_wait)
     except OSError as exc:  # disk full, read-only, permission denied: one line, no traceback
         raise filesystem_error(exc) from None
 
