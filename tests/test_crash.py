@@ -58,8 +58,8 @@ def leftovers(project: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def warm(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The mini project built once (warm .cache/, build/ holding the 'old' site)."""
-    project = copy_project(MINI, tmp_path_factory.mktemp("warm") / "p")
+    """The mini project built once with a cache of its own (these tests damage it), build/ holding the 'old' site."""
+    project = copy_project(MINI, tmp_path_factory.mktemp("warm") / "p", warm=False)
     assert sitegen(project, "build").returncode == 0
     return project
 

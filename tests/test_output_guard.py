@@ -47,8 +47,9 @@ def set_output(project: Path, value: str, extra: str = "") -> None:
 
 @pytest.fixture(scope="module")
 def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Chart specs, SVGs and the script bundle of the mini project, made once for this module."""
-    root = copy_project(MINI, tmp_path_factory.mktemp("warm") / "p")
+    """Chart specs, SVGs and the script bundle of the mini project, made once for this module (not the shared
+    cache: these tests edit the build stamp)."""
+    root = copy_project(MINI, tmp_path_factory.mktemp("warm") / "p", warm=False)
     assert sitegen(root).returncode == 0
     (root / ".cache/build-stamp.json").unlink()
     return root / ".cache"
@@ -57,7 +58,7 @@ def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def project(tmp_path: Path, warm_cache: Path) -> Path:
     """The mini project with docs/ and a .git/ beside its inputs, none of which any build may touch."""
-    root = copy_project(MINI, tmp_path / "p")
+    root = copy_project(MINI, tmp_path / "p", warm=False)
     shutil.copytree(warm_cache, root / ".cache")
     (root / "docs").mkdir()
     (root / "docs/data-model.md").write_text("# Data model\n", encoding="utf-8")
@@ -179,7 +180,7 @@ def test_a_leftover_not_made_by_sitegen_is_left_alone(project: Path) -> None:
 
 
 def test_the_marker_is_the_same_in_two_builds(project: Path, tmp_path: Path, warm_cache: Path) -> None:
-    other = copy_project(MINI, tmp_path / "q")
+    other = copy_project(MINI, tmp_path / "q", warm=False)
     shutil.copytree(warm_cache, other / ".cache")
     assert sitegen(project).returncode == 0 and sitegen(other).returncode == 0
     assert (project / "build" / MARKER).read_bytes() == (other / "build" / MARKER).read_bytes()
