@@ -54,7 +54,8 @@ class Writer:
     def target(self, relpath: str) -> Path:
         """The staging path for relpath, after the safety checks."""
         pure = PurePosixPath(relpath)
-        if pure.is_absolute() or ".." in pure.parts or "\\" in relpath or not relpath or relpath == MARKER:
+        if (pure.is_absolute() or ".." in pure.parts or "\\" in relpath or "\n" in relpath or not relpath
+                or relpath == MARKER):  # the marker lists one path a line
             raise SitegenError(f"refusing to write {relpath!r}: outside the output folder")
         if relpath in self.written:
             raise SitegenError(f"refusing to write {relpath!r} twice: two pages claim the same path")
