@@ -40,7 +40,7 @@ def codes(packages: Packages, *resources: str) -> set[str] | None:
 
 def check_references(packages: Packages) -> Iterator[Problem]:
     """Area and counterparty codes exist in the reference package."""
-    areas = codes(packages, "councils", "nations")
+    areas = codes(packages, "councils", "nations", "predecessors")
     bodies = codes(packages, "icbs", "former_ccgs")
     if areas is None or bodies is None:
         # a lone figures package may be validated by itself; a folder of them must bring the reference
@@ -52,8 +52,8 @@ def check_references(packages: Packages) -> Iterator[Problem]:
     for _, table in figure_tables(packages):
         for i, row in enumerate(table.rows):
             if row.get("area_code") and row["area_code"] not in areas:
-                yield at(table, i, "unknown-area", "area_code is not a council or England in the reference "
-                         "package", "area_code", row["area_code"])
+                yield at(table, i, "unknown-area", "area_code is not a council, former council or England in "
+                         "the reference package", "area_code", row["area_code"])
             if row.get("counterparty_code") and row["counterparty_code"] not in bodies:
                 yield at(table, i, "unknown-counterparty", "counterparty_code is not an ICB or former CCG in "
                          "the reference package", "counterparty_code", row["counterparty_code"])
