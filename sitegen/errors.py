@@ -18,6 +18,7 @@ class Problem:
     message: str = ""
     value: str | None = None
     hint: str = ""
+    severity: str = "error"  # "warning": printed, but the data is still valid
 
     def as_dict(self) -> dict[str, object]:
         """Return the problem as a JSON-ready dict."""
@@ -122,6 +123,14 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "unknown-page": ("Page with no place on the site", "rename it about.md, methodology.md or councils/<slug>.md"),
     "unknown-council": ("No such council", "name the file after a council's slug (see reference councils.csv)"),
     "frictionless": ("Data package error", "see the frictionless documentation for this error"),
+    "unknown-layout": ("Unknown file layout", "add an adapter module to sitegen/importers/ for this layout"),
+    "unknown-council-code": ("Unknown council in an official file",
+                             "add the council (or former council) to the reference package, or check the file"),
+    "no-period": ("No period", "the file must say which year it covers, in its rows or its published name"),
+    "missing-row": ("Expected row or item not found", "the layout has changed: update its adapter"),
+    "bad-value": ("Not a number", "a cell is a number, a blank or ':' (not reported)"),
+    "big-change": ("Change of more than 10 times",
+                   "check both values against the source: if one is a slip, publish it as published, flagged"),
 }
 
 
