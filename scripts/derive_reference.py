@@ -208,7 +208,7 @@ REORGANISED_FROM, REORGANISED_TO = "2019-01-01", "2023-12-31"
 UPPER_TIER = ("E06", "E10")  # districts (E07) had no adult social care duties
 
 
-def abolished(shared: Path, councils: set[str]) -> list[tuple[dict[str, str], list[dict[str, str]]]]:
+def abolished(shared: Path, councils: dict[str, str]) -> list[tuple[dict[str, str], list[dict[str, str]]]]:
     """(mySociety row, successor rows) of each English upper-tier council abolished in 2019-2023."""
     rows = read_csv(shared / "mysociety/uk_local_authorities_current.csv")
     by_code = {r["local-authority-code"]: r for r in rows}
@@ -221,7 +221,7 @@ def abolished(shared: Path, councils: set[str]) -> list[tuple[dict[str, str], li
     return sorted(found, key=lambda pair: pair[0]["gss-code"])
 
 
-def derive_predecessors(shared: Path, councils: set[str]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+def derive_predecessors(shared: Path, councils: dict[str, str]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """Councils abolished in 2019-2023, and which of the 153 took over each one's area.
 
     The end date is the day before the successors started (mySociety's own `end-date` is sometimes that
@@ -233,7 +233,7 @@ def derive_predecessors(shared: Path, councils: set[str]) -> tuple[list[dict[str
         predecessors.append({
             "code": r["gss-code"], "name": r["official-name"], "short_name": r["nice-name"],
             "slug": slugify(r["official-name"]), "type": TYPES[r["gss-code"][:3]],
-            "end_date": (first - timedelta(days=1)).isoformat(),
+            "region": councils[successors[0]["gss-code"]], "end_date": (first - timedelta(days=1)).isoformat(),
         })
         successions += [{"predecessor_code": r["gss-code"], "successor_code": s["gss-code"]} for s in successors]
     return predecessors, sorted(successions, key=lambda row: (row["predecessor_code"], row["successor_code"]))
@@ -336,6 +336,7 @@ def predecessor_fields() -> list[dict[str, object]]:
               required=True, unique=True, pattern=SLUG_PATTERN),
         field("type", "string", "Kind of council, from the GSS code prefix", required=True,
               enum=sorted(TYPES.values())),
+        field("region", "string", "English region (its successors')", required=True),
         field("end_date", "date", "Last day the council existed: the day before its successors started",
               required=True),
     ]
@@ -438,7 +439,7 @@ def main() -> None:
     write_csv(args.out / "icbs.csv", derive_icbs(args.shared))
     write_csv(args.out / "council_icbs.csv", derive_overlaps(args.shared, {c["code"] for c in councils}))
     write_csv(args.out / "former_ccgs.csv", derive_ccgs(args.shared))
-    predecessors, successions = derive_predecessors(args.shared, {c["code"] for c in councils})
+    predecessors, successions = derive_predecessors(args.shared, {c["code"]: c["region"] for c in councils})
     write_csv(args.out / "predecessors.csv", predecessors)
     write_csv(args.out / "successions.csv", successions)
     write_csv(args.out / "nations.csv", NATIONS)
