@@ -96,3 +96,45 @@ def test_precision_is_how_finely_the_source_gave_the_value() -> None:
     assert precision("1400000") == "100000"
     assert precision("1962205") == "1"
     assert precision("5") == "1"
+
+
+def rows_of(package: str) -> dict[str, dict[str, str]]:
+    """A committed figures package's rows by id."""
+    with (ROOT / "datapackages" / package / "figures.csv").open(encoding="utf-8", newline="") as handle:
+        return {r["id"]: r for r in csv.DictReader(handle)}
+
+
+def test_norfolk_2016_17_is_a_discretionary_payment_not_made_and_approximate() -> None:
+    rows = rows_of("better-care-fund")
+    assert "norfolk-bcf-payment-withheld-2016-17" not in rows
+    not_made = rows["norfolk-bcf-nhs-discretionary-contribution-not-made-2016-17"]
+    assert (not_made["value"], not_made["qualifier"], not_made["precision"]) == ("7000000", "approximate", "1000000")
+    assert "withheld" not in not_made["note"].lower() and "decided not to make" in not_made["note"]
+    savings = rows["norfolk-nhs-savings-required-2016-17"]
+    assert (savings["value"], savings["qualifier"], savings["source_id"]) == ("50000000", "at_least", "src-e359dd57")
+
+
+def test_lancashire_target_is_planned_and_the_bcf_figure_names_its_speaker() -> None:
+    target = rows_of("nhs-debts")["lancashire-cost-sharing-savings-target-2024-25-to-2026-27"]
+    assert (target["status"], target["claimant"]) == ("planned", "")
+    assert target["said_by"] == "Lancashire County Council, in its budget"
+    pool = rows_of("better-care-fund")["lancashire-bcf-total-2024-25"]
+    assert pool["said_by"] == "The chief executive of NHS Lancashire and South Cumbria ICB"
+    assert (pool["qualifier"], pool["precision"]) == ("at_least", "100000000")
+
+
+def test_adass_2017_has_its_two_missing_indicators() -> None:
+    rows = rows_of("better-care-fund")
+    cuts = rows["england-survey-bcf-protection-spent-avoiding-cuts-2017-18"]
+    risk = rows["england-survey-risk-sharing-with-ccgs-2017-18"]
+    assert (cuts["value"], cuts["unit"], cuts["qualifier"]) == ("79", "percent", "exact")
+    assert (risk["value"], risk["unit"], risk["qualifier"]) == ("50", "percent", "approximate")
+    assert cuts["source_id"] == risk["source_id"] == "src-d072cb1e"
+
+
+def test_every_seed_figure_records_the_precision_its_source_gave() -> None:
+    for package in ("nhs-debts", "better-care-fund"):
+        for row in rows_of(package).values():
+            step = float(row["precision"])
+            assert step > 0 and float(row["value"]) % step == 0, row["id"]
+    assert rows_of("nhs-debts")["cambridgeshire-nhs-overdue-asc-debt-31-march-2024"]["precision"] == "1000000"
