@@ -200,3 +200,18 @@ def test_a_package_that_does_not_exist_is_named(project: Path, tmp_path: Path) -
     code, out = run(project, write(tmp_path, "BCF.csv", BCF.format(rows="E06000009,Blackpool,1,2,x,1\n")),
                     "--into", "nowhere")
     assert code == 1 and "no figures package 'nowhere' here" in out
+
+
+def test_validate_warns_of_a_tenfold_change_but_the_data_stays_valid(project: Path, tmp_path: Path) -> None:
+    rows = ("8328110,108,North Tyneside,Voluntay,Additional Data,-,Income,Income from Better Care Fund,15.233\n"
+            "8328110,207,Sheffield,Voluntay,Additional Data,-,Income,Income from Better Care Fund,9000\n")
+    assert run(project, write(tmp_path, "pss-exp-eng-15-16-fin-add-data.csv", LABELLED.format(rows=rows)))[0] == 0
+    keyed = KEYED.format(rows="8328110,2017,108,E08000022,E12000001,1,1,,,,6,15724\n"
+                              "8328110,2017,207,E08000019,E12000003,1,1,,,,6,9100\n")
+    code, out = run(project, write(tmp_path, "CSV ASCFR Additional.csv", keyed))
+    assert code == 0, out
+    warning = "15724000 in 2016-17 after 15233 in 2015-16: a change of more than 10 times"
+    assert warning in out and "1 warning (the data is valid" in out  # Sheffield's 1% rise is no warning
+    result = CliRunner().invoke(cli, ["validate", str(project / "datapackages")])
+    assert result.exit_code == 0 and warning in result.output
+    assert result.output.startswith("OK: ")
