@@ -22,8 +22,8 @@ class Problem:
     severity: str = "error"  # "warning": printed, but the data is still valid
 
     def as_dict(self) -> dict[str, object]:
-        """Return the problem as a JSON-ready dict."""
-        return asdict(self)
+        """Return the problem as a JSON-ready dict (severity only when it is a warning: the error shape is stable)."""
+        return {k: v for k, v in asdict(self).items() if k != "severity" or v != "error"}
 
 
 class SitegenError(click.ClickException):
