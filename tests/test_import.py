@@ -163,8 +163,7 @@ def test_a_value_that_is_not_a_number_is_named(project: Path, tmp_path: Path) ->
 
 
 def test_importing_twice_changes_no_byte_and_hand_added_rows_survive(project: Path, tmp_path: Path) -> None:
-    rows = "E06000009,Blackpool,4563258,100,x,1\n"
-    path = write(tmp_path, "BCF.csv", BCF.format(rows=rows))
+    path = write(tmp_path, "BCF.csv", BCF.format(rows="E06000009,Blackpool,4563258,100,x,1\n"))
     assert run(project, path)[0] == 0
     folder = project / "datapackages" / PACKAGE
     header, *rows = (folder / "figures.csv").read_text(encoding="utf-8").splitlines(keepends=True)

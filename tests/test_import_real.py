@@ -6,6 +6,7 @@ import csv
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,10 +17,10 @@ from sitegen.importers.run import ENGLAND, load_areas, rows_of
 ROOT = Path(__file__).resolve().parent.parent
 OFFICIAL = ROOT.parent / "shared" / "data" / "official"
 pytestmark = pytest.mark.skipif(not OFFICIAL.is_dir(), reason="needs ../shared/data/official")
-AREAS = load_areas(ROOT / "datapackages" / "reference") if OFFICIAL.is_dir() else None
+AREAS = load_areas(ROOT / "datapackages" / "reference")
 
 
-def imported(layout, name: str) -> tuple[Reading, dict[tuple[str, str], dict[str, str]]]:
+def imported(layout: Any, name: str) -> tuple[Reading, dict[tuple[str, str], dict[str, str]]]:
     """What an adapter reads from a real file, and its figure rows by (area, measure)."""
     raw = read_raw(OFFICIAL / name)
     assert layout.detect(raw)
@@ -102,7 +103,7 @@ def test_2016_17_regions_and_england_equal_the_sum_of_their_councils() -> None:
 def test_the_committed_figures_are_what_the_importers_make() -> None:
     with (ROOT / "datapackages" / "official-returns" / "figures.csv").open(encoding="utf-8", newline="") as handle:
         committed = {r["id"]: r for r in csv.DictReader(handle)}
-    made = {}
+    made: dict[str, dict[str, str]] = {}
     for layout, name in ((ascfr_wide, "ascfr/pss-exp-eng-14-15-fin-coun-lev-exp-data.csv"),
                          (ascfr_labelled, "ascfr/pss-exp-eng-15-16-fin-add-data.csv"),
                          (ascfr_keyed, "ascfr/CSV ASCFR Additional.csv"), (bcf_eoy, "bcf-eoy/BCF.csv")):
