@@ -126,11 +126,12 @@ def decisions_by_row(shared: list[dict[str, str]], decisions: list[dict[str, str
 
 
 def precision(value: str) -> str:
-    """The largest power of ten the value is a multiple of: how finely the source gave it."""
-    number, step = Decimal(value), Decimal(1)
+    """The largest power of ten the value is a multiple of: how finely the source gave it (`5.5` -> `0.1`)."""
+    number = Decimal(value)
+    step = Decimal(10) ** min(int(number.as_tuple().exponent), 0)
     while number and number % (step * 10) == 0:
         step *= 10
-    return str(step)
+    return format(step, "f")
 
 
 def period_of(row: dict[str, str], decision: dict[str, str]) -> tuple[str, date, date]:

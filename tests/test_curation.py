@@ -96,6 +96,7 @@ def test_precision_is_how_finely_the_source_gave_the_value() -> None:
     assert precision("1400000") == "100000"
     assert precision("1962205") == "1"
     assert precision("5") == "1"
+    assert precision("5.5") == "0.1"
 
 
 def rows_of(package: str) -> dict[str, dict[str, str]]:
