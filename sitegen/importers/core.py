@@ -7,7 +7,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Protocol
 
@@ -137,10 +137,20 @@ def plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+PENNY = Decimal("0.01")
+
+
+def pounds_of(value: Decimal, factor: Decimal) -> Decimal:
+    """The amount in pounds, exactly, but never finer than a penny (the file's own digits stay in published_value)."""
+    pounds = value * factor
+    exponent = pounds.normalize().as_tuple().exponent
+    return pounds.quantize(PENNY, ROUND_HALF_UP) if isinstance(exponent, int) and exponent < -2 else pounds
+
+
 def precision_of(text: str, factor: Decimal) -> str:
-    """How finely a value was published, in pounds: `13000` in thousands -> 1000; `1550.251` -> 1."""
+    """How finely a value was published, in pounds (a penny at finest): `13000` in thousands -> 1000."""
     exponent = number(text).as_tuple().exponent
-    return plain(Decimal(10) ** int(exponent) * factor)
+    return plain(max(Decimal(10) ** int(exponent) * factor, PENNY))
 
 
 def suspect(value: Decimal, unit: str) -> bool:
@@ -169,7 +179,7 @@ def figure(cell: Cell, reading: Reading, slug: str, dates: tuple[str, str]) -> d
     """The figures.csv row of one published cell."""
     factor = Decimal(1000) if reading.unit == THOUSANDS else Decimal(1)
     value = number(cell.text)
-    pounds = plain(value * factor)
+    pounds = plain(pounds_of(value, factor))
     flagged = suspect(value, reading.unit)
     note = " ".join(n for n in (cell.note, suspect_note(cell.text, pounds) if flagged else "") if n)
     return {
