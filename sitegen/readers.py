@@ -23,7 +23,7 @@ from sitegen.errors import Problem, problem
 
 TRUE = {"true", "True", "TRUE", "1"}
 FALSE = {"false", "False", "FALSE", "0"}
-MAX_FILE_BYTES = 4_000_000  # the largest real data file is ~20 kB: 200 times over
+MAX_FILE_BYTES = 25_000_000  # the largest real data file (official-returns figures.csv) is ~233 kB: 100 times over
 MAX_PAGE_BYTES = 256_000  # the longest real Markdown page is ~2.5 kB: 100 times over
 MAX_DEPTH = 32  # descriptors nest 6 deep; deeper is an attack on the parser, not a package
 INTEGER = re.compile(r"-?[0-9]{1,30}")
