@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,8 +69,12 @@ def expect(built: Built, up_to_date: bool, what: str) -> Sample:
     return built.sample
 
 
-def measure_site(name: str, source: Path, work: Path, runs: int, cold_runs: int) -> list[Row]:
-    """Cold builds of fresh copies; then, on the first copy, no-change, one-figure-changed and forced builds."""
+def measure_site(name: str, source: Path, work: Path, runs: int, cold_runs: int,
+                 inspect: Callable[[Path], list[Row]] | None = None) -> list[Row]:
+    """Cold builds of fresh copies; then, on the first copy, no-change, one-figure-changed and forced builds.
+
+    inspect, if given, looks at the built site before the copy is deleted.
+    """
     cold = cold_builds(name, source, work, cold_runs)
     project = work / f"{name}-0"
     first = digest(project / "build")
@@ -78,6 +83,7 @@ def measure_site(name: str, source: Path, work: Path, runs: int, cold_runs: int)
     restored = digest(project / "build") == first
     forced = [expect(build(project, "--force"), False, "forced") for _ in range(runs)]
     identical = digest(project / "build") == first
+    extra = inspect(project / "build") if inspect else []
     shutil.rmtree(project)
     return [
         scenario_row(name, "cold", [c.sample for c in cold], f"{cold[0].pages} pages, {cold[0].charts} charts"),
@@ -86,7 +92,7 @@ def measure_site(name: str, source: Path, work: Path, runs: int, cold_runs: int)
                      f"build: {'yes' if restored else '**NO**'}"),
         scenario_row(name, "forced", forced, "`--force`, warm caches; output byte-identical: "
                      + ("yes" if identical else "**NO**")),
-    ]
+    ] + extra
 
 
 def cold_builds(name: str, source: Path, work: Path, runs: int) -> list[Built]:
