@@ -86,7 +86,7 @@ def measure_site(name: str, source: Path, work: Path, runs: int, cold_runs: int,
     extra = inspect(project / "build") if inspect else []
     shutil.rmtree(project)
     return [
-        scenario_row(name, "cold", [c.sample for c in cold], f"{cold[0].pages} pages, {cold[0].charts} charts"),
+        scenario_row(name, "cold", [c.sample for c in cold], f"{cold[0].pages:,} pages, {cold[0].charts:,} charts"),
         scenario_row(name, "no change", unchanged, "nothing rebuilt"),
         scenario_row(name, "one figure changed", changed, "edits undone, then output byte-identical to the cold "
                      f"build: {'yes' if restored else '**NO**'}"),

@@ -25,9 +25,10 @@ class Target:
         """`met`, or `missed by <gap> (<factor>×)`."""
         if self.met():
             return f"{self.text}: met"
-        gap = abs(self.limit - self.value)
         factor = self.limit / self.value if self.at_least else self.value / self.limit
-        return f"{self.text}: **missed** by {number(gap)} {self.unit} ({factor:.1f}×)"
+        if self.unit == "×":  # a ratio: how far short it falls is itself the factor
+            return f"{self.text}: **missed**, {factor:.1f}× short"
+        return f"{self.text}: **missed** by {number(abs(self.limit - self.value))} {self.unit} ({factor:.1f}×)"
 
 
 @dataclass

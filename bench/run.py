@@ -2,7 +2,7 @@
 
 Everything runs in child processes measured by os.wait4 (CPU = user + sys of the process and the children it
 waited for; peak = ru_maxrss of the largest process). Any failing command fails the benchmark (exit 1).
-The default set takes about 15 minutes on 2 shared cores; the full set of the issue:
+The default set takes about 9 minutes of CPU (20 minutes on 2 shared cores); the full set of the issue:
 
     .venv/bin/python bench/run.py --rows 100000,1000000,5000000 --runs 5 --synthetic-cold-runs 3
 """
@@ -51,7 +51,8 @@ def pages_row(project: Path, runs: int) -> Row:
         slowest = f"{found['slowest'][0]} {found['slowest'][1]:.1f} s"
     return Row("SYNTHETIC site, Jinja rendering of every page", Stats(tuple(samples)),
                f"{statistics.median(per_page):.1f} ms CPU per page (median), {min(per_page):.1f}–"
-               f"{max(per_page):.1f}; costliest template: {slowest}; issue: 48 ms; whole process in the columns")
+               f"{max(per_page):.1f}; costliest template: {slowest}; issue: 48 ms; the columns are the whole process, "
+               "reading and validating the data included")
 
 
 def page_weight_row(site: Path) -> list[Row]:
