@@ -17,7 +17,7 @@ from synthetic import change_one_figure
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1767225600"  # fixed build date, as in the tests: output must not depend on the clock
-# (site, scenario) -> (target in CPU seconds, the issue's figure for today)
+# (site, scenario) -> the issue's target in CPU seconds; BEFORE: the issue's figure when it was filed
 TARGETS = {("synthetic", "cold"): 30.0, ("real", "one figure changed"): 0.5,
            ("synthetic", "one figure changed"): 2.0, ("real", "no change"): 0.2, ("synthetic", "no change"): 0.2}
 BEFORE = {("synthetic", "cold"): "issue: 256 s CPU", ("real", "one figure changed"): "issue: 2.0 s",
