@@ -87,7 +87,6 @@ def write_synthetic_project(dest: Path, rows: int | None = None, years: int | No
     if dest.exists():
         shutil.rmtree(dest)
     (dest / "datapackages").mkdir(parents=True)
-    (dest / "sitegen.toml").write_text(f'[site]\ntitle = "{LABEL}"\ndescription = "{LABEL}."\n', encoding="utf-8")
     shutil.copytree(REAL / "reference", dest / "datapackages" / "reference")
     councils = read(REAL / "reference" / "councils.csv")
     for package in PACKAGES:
@@ -99,7 +98,21 @@ def write_synthetic_project(dest: Path, rows: int | None = None, years: int | No
         figures = synthetic_rows(councils, read(REAL / package / "measures.csv"), share, years)
         write(folder / "figures.csv", [f | {"id": f"{f['id']}-{package}"} for f in figures], header)
         write(folder / "sources.csv", sources_for(figures), list(sources_for([])[0]))
+    write_settings(dest)
     return dest
+
+
+def write_settings(dest: Path) -> None:
+    """sitegen.toml: the SYNTHETIC label, and room for the largest file where sitegen limits file sizes."""
+    from dataclasses import fields
+
+    from sitegen.config import Config
+
+    settings = f'[site]\ntitle = "{LABEL}"\ndescription = "{LABEL}."\n'
+    if "max_file_bytes" in {f.name for f in fields(Config)}:  # a limit newer sitegen has (issue 11)
+        largest = max(p.stat().st_size for p in (dest / "datapackages").rglob("*") if p.is_file())
+        settings += f"max_file_bytes = {max(25_000_000, 2 * largest)}\n"
+    (dest / "sitegen.toml").write_text(settings, encoding="utf-8")
 
 
 def label_descriptor(path: Path) -> None:
