@@ -1,38 +1,37 @@
-"""Benchmark `sitegen build`: cold build and no-change rebuild, real site and a SYNTHETIC one (medians)."""
+"""Benchmark `sitegen build` on the real site and a SYNTHETIC one: cold, no change, forced, one figure changed."""
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import re
 import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from synthetic import write_synthetic_project
+from measure import BenchError, Sample, Stats, run
+from report import Row, Target
+from synthetic import change_one_figure
 
 ROOT = Path(__file__).resolve().parent.parent
-SITEGEN = [sys.executable, "-m", "sitegen", "build", "--project"]
 EPOCH = "1767225600"  # fixed build date, as in the tests: output must not depend on the clock
-TARGETS = {"real": (15.0, 2.0), "synthetic": (40.0, 2.0)}  # cold, rebuild seconds (issue's targets, 2 cores)
+# (site, scenario) -> the issue's target in CPU seconds; BEFORE: the issue's figure when it was filed
+TARGETS = {("synthetic", "cold"): 30.0, ("real", "one figure changed"): 0.5,
+           ("synthetic", "one figure changed"): 2.0, ("real", "no change"): 0.2, ("synthetic", "no change"): 0.2}
+BEFORE = {("synthetic", "cold"): "issue: 256 s CPU", ("real", "one figure changed"): "issue: 2.0 s",
+          ("synthetic", "one figure changed"): "issue: 35 s"}
 
 
-@dataclass
-class Result:
-    """One site's medians."""
+@dataclass(frozen=True)
+class Built:
+    """One build: its measures, pages and charts, and whether it found nothing to do."""
 
+    sample: Sample
     pages: int
     charts: int
-    cold: float
-    rebuild: float
-    forced: float
-    identical: bool
+    up_to_date: bool
 
 
 def copy_project(src: Path, dest: Path) -> Path:
@@ -45,16 +44,14 @@ def copy_project(src: Path, dest: Path) -> Path:
     return dest
 
 
-def build(project: Path, *flags: str) -> tuple[float, int, int]:
-    """Wall seconds, pages and charts of `sitegen build` in a fresh process (as a user runs it)."""
+def build(project: Path, *flags: str) -> Built:
+    """`sitegen build` in a fresh process, as a user runs it; raises if it fails."""
     env = os.environ | {"SOURCE_DATE_EPOCH": EPOCH}
-    start = time.perf_counter()
-    done = subprocess.run([*SITEGEN, str(project), *flags], env=env, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - start
-    found = re.search(r"(?:Built|Up to date:) (\d+) pages and (\d+) charts", done.stdout)
-    if done.returncode or not found:
-        raise SystemExit(f"build of {project} failed:\n{done.stdout}\n{done.stderr}")
-    return seconds, int(found.group(1)), int(found.group(2))
+    sample, out = run([sys.executable, "-m", "sitegen", "build", "--project", str(project), *flags], env=env)
+    found = re.search(r"(Built|Up to date:) (\d+) pages and (\d+) charts", out)
+    if not found:
+        raise BenchError(f"build of {project} printed no summary:\n{out}")
+    return Built(sample, int(found.group(2)), int(found.group(3)), found.group(1) != "Built")
 
 
 def digest(folder: Path) -> str:
@@ -65,56 +62,76 @@ def digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def measure(source: Path, work: Path, runs: int) -> Result:
-    """Per run: a fresh copy (empty cache, no build/), a cold build, a rebuild of the same input (which finds
-    nothing changed), and a forced rebuild that redoes every step with warm chart caches."""
-    cold, rebuild, forced, identical = [], [], [], True
-    pages = charts = 0
+def expect(built: Built, up_to_date: bool, what: str) -> Sample:
+    """The sample, once the build did (or skipped) its work as the scenario means it to."""
+    if built.up_to_date != up_to_date:
+        raise BenchError(f"{what}: the build {'skipped' if built.up_to_date else 'redid'} its work")
+    return built.sample
+
+
+def measure_site(name: str, source: Path, work: Path, runs: int, cold_runs: int,
+                 inspect: Callable[[Path], list[Row]] | None = None) -> list[Row]:
+    """Cold builds of fresh copies; then, on the first copy, no-change, one-figure-changed and forced builds.
+
+    inspect, if given, looks at the built site before the copy is deleted.
+    """
+    cold = cold_builds(name, source, work, cold_runs)
+    project = work / f"{name}-0"
+    first = digest(project / "build")
+    unchanged = [expect(build(project), True, "no change") for _ in range(runs)]
+    changed = one_figure_changed(project, runs)
+    restored = digest(project / "build") == first
+    forced = [expect(build(project, "--force"), False, "forced") for _ in range(runs)]
+    identical = digest(project / "build") == first
+    extra = inspect(project / "build") if inspect else []
+    shutil.rmtree(project)
+    return [
+        scenario_row(name, "cold", [c.sample for c in cold], f"{cold[0].pages:,} pages, {cold[0].charts:,} charts"),
+        scenario_row(name, "no change", unchanged, "nothing rebuilt"),
+        scenario_row(name, "one figure changed", changed, "edits undone, then output byte-identical to the cold "
+                     f"build: {'yes' if restored else '**NO**'}"),
+        scenario_row(name, "forced", forced, "`--force`, warm caches; output byte-identical: "
+                     + ("yes" if identical else "**NO**")),
+    ] + extra
+
+
+def cold_builds(name: str, source: Path, work: Path, runs: int) -> list[Built]:
+    """Builds of fresh copies (no .cache/, no build/); the first copy is kept for the other scenarios."""
+    out = []
     for n in range(runs):
-        project = copy_project(source, work / f"run-{n}")
-        seconds, pages, charts = build(project)
-        cold.append(seconds)
-        first = digest(project / "build")
-        rebuild.append(build(project)[0])
-        identical &= digest(project / "build") == first
-        forced.append(build(project, "--force")[0])
-        identical &= digest(project / "build") == first
-        shutil.rmtree(project)
-    return Result(pages, charts, statistics.median(cold), statistics.median(rebuild), statistics.median(forced),
-                  identical)
+        project = copy_project(source, work / f"{name}-{n}")
+        out.append(build(project))
+        progress(f"{name} cold build {n + 1}/{runs}", out[-1].sample)
+        if n:
+            shutil.rmtree(project)
+    return out
 
 
-def report(name: str, result: Result) -> None:
-    """One table row, with the targets."""
-    cold_target, rebuild_target = TARGETS[name]
-    label = "synthetic (SYNTHETIC)" if name == "synthetic" else "real site"
-    ok = "yes" if result.cold <= cold_target and result.rebuild <= rebuild_target else "NO"
-    print(f"{label:<22}{result.pages:>7}{result.charts:>8}{result.cold:>9.2f}{result.rebuild:>10.2f}"
-          f"{result.forced:>9.2f}"
-          f"{f'{cold_target:.0f} / {rebuild_target:.0f}':>10}{ok:>6}{'yes' if result.identical else 'NO':>11}",
+def one_figure_changed(project: Path, runs: int) -> list[Sample]:
+    """Builds after changing one figure's value (+1, then -1, ...); the figure is left as it was."""
+    samples = []
+    for n in range(runs):
+        change_one_figure(project, n)
+        samples.append(expect(build(project), False, "one figure changed"))
+    if runs % 2:
+        change_one_figure(project, runs)
+        build(project)
+    return samples
+
+
+def progress(what: str, sample: Sample) -> None:
+    """A line on stderr while a long benchmark runs."""
+    print(f"  {what}: {sample.cpu:.2f} s CPU, {sample.wall:.2f} s wall, {sample.peak_mb:.0f} MB", file=sys.stderr,
           flush=True)
 
 
-def main() -> None:
-    """Print pages, charts and median seconds of cold builds and no-change rebuilds."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=3, help="runs per site; medians are printed")
-    parser.add_argument("--sites", default="real,synthetic", help="comma-separated: real, synthetic")
-    parser.add_argument("--years", type=int, default=10, help="financial years of SYNTHETIC figures")
-    args = parser.parse_args()
-    print(f"medians of {args.runs} runs; cold = empty .cache/ and no build/; rebuild = same input again; "
-          f"forced = --force with warm caches; {os.cpu_count()} cores")
-    print(f"{'site':<22}{'pages':>7}{'charts':>8}{'cold s':>9}{'rebuild s':>10}{'forced s':>9}{'target s':>10}"
-          f"{'ok':>6}"
-          f"{'identical':>11}")
-    with tempfile.TemporaryDirectory(prefix="sitegen-bench-") as tmp:
-        work = Path(tmp)
-        for name in args.sites.split(","):
-            source = ROOT
-            if name == "synthetic":  # SYNTHETIC figures for the 153 real councils: never in datapackages/
-                source = write_synthetic_project(work / "synthetic-source", years=args.years)
-            report(name, measure(source, work, args.runs))
-
-
-if __name__ == "__main__":
-    main()
+def scenario_row(site: str, scenario: str, samples: list[Sample], note: str) -> Row:
+    """A table row, judged on median CPU time (the machine is shared, so wall time is noisy)."""
+    stats = Stats(tuple(samples))
+    label = f"{'real' if site == 'real' else 'SYNTHETIC'} site, {scenario}"
+    before = BEFORE.get((site, scenario))
+    targets = []
+    if (site, scenario) in TARGETS:
+        limit = TARGETS[site, scenario]
+        targets.append(Target(f"≤ {limit:g} s CPU", stats.median("cpu"), limit, "s"))
+    return Row(label, stats, note + (f"; {before}" if before else ""), targets)

@@ -1,47 +1,63 @@
-"""Benchmark `sitegen validate`: rows/s on the real data and on SYNTHETIC packages (medians)."""
+"""Benchmark `sitegen validate` against the frictionless CLI on the same SYNTHETIC files, in the same run."""
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
+from measure import BenchError, Sample, Stats, memory_mb, run
+from report import Row, Target
 from synthetic import write_synthetic_project
 
-ROOT = Path(__file__).resolve().parent.parent
-SITEGEN = [sys.executable, "-m", "sitegen", "validate"]
+RATE, RATIO, PEAK_MB = 500_000, 20.0, 600.0  # the issue's targets for 1M rows
 
 
-def time_validate(path: Path, runs: int) -> float:
-    """Median wall seconds of `sitegen validate path` (a fresh process each time, as a user runs it)."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([*SITEGEN, str(path)], check=False, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def sitegen_validate(project: Path) -> Sample:
+    """`sitegen validate` of every package of a project (its own settings); it must find no problem."""
+    sample, out = run([sys.executable, "-m", "sitegen", "validate", "--project", str(project)])
+    if "no problems" not in out:
+        raise BenchError(f"sitegen validate --project {project} did not report valid data:\n{out[-2000:]}")
+    return sample
 
 
-def main() -> None:
-    """Print a table of rows, median seconds and rows/s."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    print(f"{'data':<28}{'rows':>10}{'median s':>10}{'rows/s':>10}")
-    real = sum(1 for p in (ROOT / "datapackages").glob("*/*.csv") for _ in p.open())
-    seconds = time_validate(ROOT / "datapackages", args.runs)
-    print(f"{'real datapackages/':<28}{real:>10}{seconds:>10.2f}{real / seconds:>10.0f}")
-    for size in (int(s) for s in args.sizes.split(",")):
-        with tempfile.TemporaryDirectory() as tmp:
-            project = write_synthetic_project(Path(tmp) / "project", rows=size)
-            seconds = time_validate(project / "datapackages", 1 if size >= 1_000_000 else args.runs)
-            print(f"{'synthetic (SYNTHETIC data)':<28}{size:>10}{seconds:>10.2f}{size / seconds:>10.0f}")
+def frictionless_validate(folder: Path) -> Sample:
+    """`frictionless validate` of each package descriptor in folder, one after the other: their sum."""
+    total = Sample(0.0, 0.0, 0.0)
+    for descriptor in sorted(folder.glob("*/datapackage.json")):
+        total += run([str(Path(sys.executable).with_name("frictionless")), "validate", str(descriptor)])[0]
+    return total
 
 
-if __name__ == "__main__":
-    main()
+def measure_rows(rows: int, runs: int, work: Path) -> list[Row]:
+    """Both validators on one SYNTHETIC project of `rows` figures, alternating, `runs` times each."""
+    project = write_synthetic_project(work / f"validate-{rows}", rows=rows)
+    ours, theirs = [], []
+    for n in range(runs):
+        ours.append(sitegen_validate(project))
+        theirs.append(frictionless_validate(project / "datapackages"))
+        print(f"  validate {rows:,} rows, run {n + 1}/{runs}: sitegen {ours[-1].cpu:.1f} s CPU, frictionless "
+              f"{theirs[-1].cpu:.1f} s CPU", file=sys.stderr, flush=True)
+    ours_stats, theirs_stats = Stats(tuple(ours)), Stats(tuple(theirs))
+    return [validate_row(rows, ours_stats, theirs_stats), frictionless_row(rows, theirs_stats)]
+
+
+def validate_row(rows: int, ours: Stats, theirs: Stats) -> Row:
+    """sitegen's row: rows/s by CPU and wall time, times faster than frictionless, and the issue's targets."""
+    rate = rows / ours.median("cpu")
+    ratio = theirs.median("cpu") / ours.median("cpu")
+    note = (f"{rate:,.0f} rows/s CPU, {rows / ours.median('wall'):,.0f} rows/s wall; "
+            f"{ratio:.2f}× frictionless (CPU)")
+    targets = []
+    if rows == 1_000_000:
+        targets = [Target(f"≥ {RATE:,} rows/s", rate, RATE, "rows/s", at_least=True),
+                   Target(f"≥ {RATIO:g}× frictionless", ratio, RATIO, "×", at_least=True),
+                   Target(f"≤ {PEAK_MB:g} MB", ours.of("peak_mb")[2], PEAK_MB, "MB")]
+    elif rows > 1_000_000:
+        targets = [Target("within the machine's memory", ours.of("peak_mb")[2], memory_mb(), "MB")]
+    return Row(f"`sitegen validate`, {rows:,} SYNTHETIC rows", ours, note, targets)
+
+
+def frictionless_row(rows: int, theirs: Stats) -> Row:
+    """The reference: the frictionless CLI on the same files."""
+    return Row(f"`frictionless validate`, same {rows:,} rows", theirs,
+               f"{rows / theirs.median('cpu'):,.0f} rows/s CPU; one process per package, summed")

@@ -83,7 +83,8 @@ def package_xlsx(package: Package, updated: date) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False})
     stamp = datetime(updated.year, updated.month, updated.day)
     book.set_properties({"title": str(package.descriptor.get("title", package.name)), "created": stamp})
     for resource in package.resources.values():

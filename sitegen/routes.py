@@ -14,7 +14,7 @@ from sitegen.englandmap import england_map
 from sitegen.jsonld import dataset_jsonld
 from sitegen.model import Council, Site
 from sitegen.narrative import council_narrative
-from sitegen.views import council_charts, key_figures, measure_charts
+from sitegen.views import council_charts, coverage_counts, key_figures, measure_charts
 
 
 @dataclass
@@ -51,7 +51,7 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
     specs.append(PageSpec("sources/index.html", ["sources.html"], "Sources"))
     local = [m for m in site.measures if any(f.area is not site.england for f in m.figures)]
     specs.append(PageSpec("coverage/index.html", ["coverage.html"], "Coverage: what is known and what is missing",
-                          {"columns": local}))
+                          {"columns": local, "counts": coverage_counts(site, local)}))
     specs += content_pages(pages, rendered)
     specs.append(PageSpec("404.html", ["404.html"], "Page not found"))
     return specs

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import groupby
 
 from markupsafe import Markup
 
 from sitegen.charts import Chart, Point
-from sitegen.model import Area, Figure, Site
+from sitegen.model import Area, Figure, Measure, Site
 from sitegen.periods import years_spanned
 from sitegen.slugs import slugify
 
@@ -65,6 +66,15 @@ def measure_charts(site: Site) -> dict[str, list[Chart]]:
                               f.speaker) for f in figures))
             for label, figures in ((label, list(g)) for label, g in by_period)
         ]
+    return out
+
+
+def coverage_counts(site: Site, columns: list[Measure]) -> dict[str, list[int]]:
+    """Per council slug, its number of figures of each column's measure (one pass, not one per table cell)."""
+    out = {}
+    for c in site.councils:
+        per_measure = Counter(f.measure.id for f in c.figures)
+        out[c.slug] = [per_measure[m.id] for m in columns]
     return out
 
 
