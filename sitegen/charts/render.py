@@ -34,9 +34,16 @@ def use_builtin_font() -> None:
     """
     if os.environ.get("SITEGEN_FONTS_CONF"):
         return
-    empty = Path(tempfile.mkdtemp(prefix="sitegen-nofonts-"))
+    # one folder per user, reused by every process: a fresh temporary folder each time would pile up
+    empty = Path(tempfile.gettempdir()) / f"sitegen-nofonts-{os.getuid()}"
+    empty.mkdir(mode=0o700, exist_ok=True)
+    if empty.is_symlink() or empty.stat().st_uid != os.getuid():  # someone else's: make a private one instead
+        empty = Path(tempfile.mkdtemp(prefix="sitegen-nofonts-"))
     conf = empty / "fonts.conf"
-    conf.write_text(FONTS_CONF.format(empty=empty), encoding="utf-8")
+    if not conf.is_file():
+        tmp = empty / f"fonts.conf.{os.getpid()}"
+        tmp.write_text(FONTS_CONF.format(empty=empty / "none"), encoding="utf-8")
+        os.replace(tmp, conf)
     os.environ["FONTCONFIG_FILE"] = os.environ["SITEGEN_FONTS_CONF"] = str(conf)
 
 
