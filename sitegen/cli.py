@@ -56,6 +56,20 @@ def build(project: Path, force: bool) -> None:
     run_build(load_config(project), force)
 
 
+@cli.command()
+@click.argument("old", required=False, default="HEAD")
+@click.argument("new", required=False, default="working tree")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="text for people, markdown for a pull request summary, json for programs.")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Project folder holding sitegen.toml.")
+def diff(old: str, new: str, fmt: str, project: Path) -> None:
+    """What changed in the data from OLD to NEW (each a git revision or a folder; default HEAD -> working tree)."""
+    from sitegen.diffreport import run_diff
+
+    raise SystemExit(run_diff(old, new, fmt, load_config(project)))
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="sitegen")
