@@ -67,9 +67,10 @@ END = "\x1e"
 def data_commits(root: Path, folder: Path) -> list[Commit]:
     """Every commit that touched folder, newest first (first-parent order, so merges count once)."""
     fmt = SEP.join(["%H", "%ct", "%P", "%s", "%b"]) + END
-    out = text(git(root, "log", "--first-parent", f"--format={fmt}", "--", repo_path(root, folder)))
+    out = git(root, "log", "--first-parent", f"--format={fmt}", "--", repo_path(root, folder)) or b""
     commits = []
-    for record in (out or "").split(END):
+    # not text(): str.strip() counts the separators as whitespace
+    for record in out.decode("utf-8", "replace").split(END):
         parts = record.strip("\n").split(SEP)
         if len(parts) == 5:
             sha, time, parents, subject, body = parts
