@@ -70,6 +70,18 @@ def diff(old: str, new: str, fmt: str, project: Path) -> None:
     raise SystemExit(run_diff(old, new, fmt, load_config(project)))
 
 
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Project folder holding sitegen.toml.")
+def serve(port: int, project: Path) -> None:
+    """Build, serve the site on 127.0.0.1, rebuild on every edit and reload open pages (Ctrl-C stops)."""
+    from sitegen.serve import run_serve
+
+    run_serve(project, port)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="sitegen")
