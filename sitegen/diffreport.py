@@ -11,7 +11,7 @@ from sitegen.config import Config
 from sitegen.diff import DataDiff, FieldChange, FigureChange, SourceChange, compare, new_problems
 from sitegen.errors import PROBLEM_TYPES, Problem
 from sitegen.report import describe, plural
-from sitegen.versions import Version, open_version
+from sitegen.dataversion import Version, open_version
 
 SIGNS = {"added": "+", "changed": "~", "removed": "-", "renamed": "="}
 
