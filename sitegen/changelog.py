@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sitegen import fmt
 from sitegen.diff import FieldChange, FigureChange
+from sitegen.errors import plural
 from sitegen.history import Release
-from sitegen.report import plural
 
 MAX_LINES = 25  # a release that re-curates everything is summarised, not listed in full
 

@@ -8,10 +8,9 @@ import sys
 from itertools import groupby
 
 from sitegen.config import Config
-from sitegen.diff import DataDiff, FieldChange, FigureChange, SourceChange, compare, new_problems
-from sitegen.errors import PROBLEM_TYPES, Problem
-from sitegen.report import describe, plural
 from sitegen.dataversion import Version, open_version
+from sitegen.diff import DataDiff, FieldChange, FigureChange, SourceChange, compare, new_problems
+from sitegen.errors import PROBLEM_TYPES, Problem, describe, plural
 
 SIGNS = {"added": "+", "changed": "~", "removed": "-", "renamed": "="}
 
@@ -41,6 +40,11 @@ def source_line(s: SourceChange) -> str:
     return f"{SIGNS[s.kind]} {s.kind} {s.id}: {detail}"
 
 
+def location(p: Problem) -> str:
+    """`path:line`, as editors and terminals link it."""
+    return f"{p.path}:{p.line}" if p.path and p.line else p.path or "<input>"
+
+
 def totals(diff: DataDiff, problems: list[Problem]) -> str:
     """The closing line: counts of each kind of change."""
     sources = len(diff.sources)
@@ -67,7 +71,7 @@ def render_text(old: Version, new: Version, diff: DataDiff, problems: list[Probl
         out += [f"  {source_line(s)}" for s in diff.sources]
     if problems:
         out.append(f"\n{new.label} does not validate: problems it has that {old.label} did not")
-        out += [f"  {p.location()}: {describe(p)}\n    hint: {p.hint}" for p in problems]
+        out += [f"  {location(p)}: {describe(p)}\n    hint: {p.hint}" for p in problems]
     out.append("\n" + totals(diff, problems))
     return "\n".join(out) + "\n"
 

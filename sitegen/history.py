@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 from sitegen import gitdata
 from sitegen.config import Config
 from sitegen.data import Packages
-from sitegen.diff import DataDiff, FigureChange, compare
 from sitegen.dataversion import read_revision
+from sitegen.diff import DataDiff, FigureChange, compare
 
 NO_REPOSITORY = "This copy of the project is not a git repository (a download or tarball), so its history is unknown."
 SHALLOW = ("This copy of the project is a shallow git clone, so its history is incomplete and is not shown; "
