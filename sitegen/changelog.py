@@ -27,12 +27,17 @@ def field_words(c: FieldChange, unit: str) -> str:
     return f"{c.field.replace('_', ' ')} {c.old or '(blank)'} → {c.new or '(blank)'}"
 
 
-def figure_sentence(f: FigureChange, labels: dict[str, str]) -> str:
-    """One figure's change in words, naming the council, the measure and the period."""
-    what = f"{f.area_name}: {labels.get(f.measure, f.measure)}, {f.period}"
+def figure_words(f: FigureChange, labels: dict[str, str]) -> str:
+    """One figure's change in words, naming the measure and the period (not the council)."""
+    what = f"{labels.get(f.measure, f.measure)}, {f.period}"
     if f.kind == "changed":
         return f"{what}: changed, " + "; ".join(field_words(c, f.unit) for c in f.changes) + "."
     return f"{what}: {exact(f.value, f.unit)} {f.kind}."
+
+
+def figure_sentence(f: FigureChange, labels: dict[str, str]) -> str:
+    """One figure's change in words, naming the council, the measure and the period."""
+    return f"{f.area_name}: {figure_words(f, labels)}"
 
 
 def counts(figures: list[FigureChange], sources: int) -> str:

@@ -26,6 +26,7 @@ class Point:
     qualifier: str = "exact"
     status: str = "reported"
     claimant: str = ""
+    figure_id: str = ""  # the figure drawn (for a chart's download and its sources; not part of the spec)
 
     @property
     def value_text(self) -> str:
