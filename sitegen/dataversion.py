@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,7 +63,11 @@ def open_version(spec: str, config: Config, validate: bool = True) -> Iterator[V
         yield read(exported, f"{spec} ({sha[:7]})", datadir, validate)
 
 
+@functools.lru_cache(maxsize=256)
 def read_revision(config: Config, sha: str) -> Packages:
-    """Typed rows of the data at a commit (unvalidated: the changelog describes, it does not judge)."""
+    """Typed rows of the data at a commit (unvalidated: the changelog describes, it does not judge).
+
+    A commit never changes, so `sitegen serve` reads each one once, not on every rebuild.
+    """
     with open_version(sha, config, validate=False) as version:
         return version.packages
