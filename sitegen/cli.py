@@ -1,4 +1,4 @@
-"""Command line: `sitegen validate` and `sitegen build`."""
+"""Command line: `sitegen validate`, `build`, `diff` and `serve`."""
 
 from __future__ import annotations
 
