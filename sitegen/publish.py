@@ -84,23 +84,22 @@ def last_changed(site: Site, history: History) -> date:
     return history.last_changed or site.updated
 
 
-def page_feeds(spec: PageSpec, site: Site) -> tuple[tuple[str, str], ...]:
-    """The site's feed on every page; a council's or measure's own feed on its page."""
-    feeds = [(f"{site.config.title}: data changes", "feed.xml")]
-    for feed in plan_feeds(site)[1:]:
-        if spec.path == feed.page + "index.html":
-            feeds.append((feed.title, feed.path))
-    return tuple(feeds)
+def page_feeds(site: Site) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Page path -> its feeds: the site's on every page (key ""), and a council's or measure's own on its page."""
+    whole, *own = plan_feeds(site)
+    feeds = {"": ((whole.title, whole.path),)}
+    feeds |= {feed.page + "index.html": (*feeds[""], (feed.title, feed.path)) for feed in own}
+    return feeds
 
 
 def annotate(specs: list[PageSpec], site: Site, history: History) -> None:
     """Give every page its `publishing` context: feeds, last change, and a council's recent changes."""
-    changed = last_changed(site, history)
+    changed, feeds = last_changed(site, history), page_feeds(site)
     areas = {f"councils/{a.slug}/index.html": a.code for a in [*site.councils, site.england]}
     for spec in specs:
         code = areas.get(spec.path, "")
         recent = tuple(release_view(r, site, code) for r in history.for_area(code)[:RECENT]) if code else ()
-        spec.context["publishing"] = Publishing(page_feeds(spec, site), changed, recent, history.missing)
+        spec.context["publishing"] = Publishing(feeds.get(spec.path, feeds[""]), changed, recent, history.missing)
 
 
 def chart_pages(specs: list[PageSpec]) -> dict[str, str]:
