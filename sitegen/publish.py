@@ -87,7 +87,7 @@ def last_changed(site: Site, history: History) -> date:
 def page_feeds(site: Site) -> dict[str, tuple[tuple[str, str], ...]]:
     """Page path -> its feeds: the site's on every page (key ""), and a council's or measure's own on its page."""
     whole, *own = plan_feeds(site)
-    feeds = {"": ((whole.title, whole.path),)}
+    feeds: dict[str, tuple[tuple[str, str], ...]] = {"": ((whole.title, whole.path),)}
     feeds |= {feed.page + "index.html": (*feeds[""], (feed.title, feed.path)) for feed in own}
     return feeds
 
