@@ -141,9 +141,11 @@ def compare_figures(old: Packages, new: Packages) -> list[FigureChange]:
         out.append(make_change("renamed" if old_id else "added", package, row, names, old_id=old_id or ""))
     out += [make_change("removed", p, r, names) for _, (p, r) in sorted(removed.items())]
     for key in sorted(before.keys() & after.keys()):
-        changes = field_changes(before[key][1], after[key][1])
-        if changes or before[key][0] != after[key][0]:
-            out.append(make_change("changed", after[key][0], after[key][1], names, changes))
+        (old_package, old_row), (new_package, new_row) = before[key], after[key]
+        moved = (FieldChange("package", old_package, new_package),) if old_package != new_package else ()
+        changes = moved + field_changes(old_row, new_row)
+        if changes:
+            out.append(make_change("changed", new_package, new_row, names, changes))
     return sorted(out, key=lambda c: (c.package, c.area_name, c.area_code, c.id))
 
 

@@ -19,6 +19,9 @@ from sitegen.errors import Problem, ProblemsFound, SitegenError
 PREFIX = "/__sitegen/"  # the live-reload endpoints; never a path of the site
 CLIENT = Path(__file__).resolve().parent / "live"  # reload.js and overlay.css
 TAGS = (f'<link rel="stylesheet" href="{PREFIX}overlay.css"><script src="{PREFIX}reload.js" defer></script>')
+NOT_BUILT = (b'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not built yet</title></head>'
+             b'<body><h1>The site has not been built yet</h1><p>Fix the problems listed and this page reloads.</p>'
+             b'</body></html>')
 HEARTBEAT = 10.0  # seconds between keep-alive comments on the event stream
 
 
@@ -114,6 +117,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return
         if not self.builder.output().is_dir():  # build/ deleted under us: make it again, then serve
             self.builder.build()
+        if not self.builder.output().is_dir():  # no good build yet: a page that can carry the overlay
+            self.send_bytes(inject(NOT_BUILT), "text/html; charset=utf-8", 503)
+            return
         self.directory = str(self.builder.output())
         url = self.path.split("?", 1)[0].split("#", 1)[0]
         path = Path(self.translate_path(url))
@@ -134,9 +140,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         else:
             self.send_error(404)
 
-    def send_bytes(self, body: bytes, kind: str) -> None:
-        """A 200 response that is never cached (the page changes with every build)."""
-        self.send_response(200)
+    def send_bytes(self, body: bytes, kind: str, status: int = 200) -> None:
+        """A response that is never cached (the page changes with every build)."""
+        self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -75,3 +77,25 @@ def test_listens_on_loopback_only(project: Path) -> None:
         assert listening(port) == {"0100007F"}  # 127.0.0.1, and nothing else
     finally:
         server.interrupt()
+
+
+def test_a_project_that_never_built_shows_its_problems(mini_site: Path, tmp_path: Path) -> None:
+    project = tmp_path / "broken"
+    shutil.copytree(mini_site.parent, project, ignore=shutil.ignore_patterns("build"))
+    figures = project / "datapackages" / "nhs-debts" / "figures.csv"
+    figures.write_text(figures.read_text(encoding="utf-8").replace(",13000000,", ",lots,"), encoding="utf-8")
+    server = Served(project)
+    try:
+        base = server.url()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            get(base)
+        assert refused.value.code == 503
+        assert b'<script src="/__sitegen/reload.js" defer></script>' in refused.value.read()
+        with urllib.request.urlopen(base + "__sitegen/events", timeout=TIMEOUT) as events:
+            state = json.loads(events.readline().decode().removeprefix("data: "))
+        [found] = state["problems"]
+        assert (found["file"], found["field"], found["value"]) == ("datapackages/nhs-debts/figures.csv", "value",
+                                                                     "lots")
+        assert found["line"] > 1 and state["version"] == 0
+    finally:
+        assert server.interrupt() == 0
