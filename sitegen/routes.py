@@ -40,8 +40,9 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
                       description=site.config.description)]
     specs += [council_page(c, rendered.get(f"councils/{c.slug}")) for c in site.councils]
     specs.append(PageSpec("councils/index.html", ["councils.html"], "All councils"))
-    specs.append(PageSpec(f"councils/{site.england.slug}/index.html", ["england.html"], "England: national figures",
-                          {"council": site.england}))
+    nation = site.england
+    specs.append(PageSpec(f"councils/{nation.slug}/index.html", ["england.html"], f"{nation.name}: national figures",
+                          {"council": nation}))
     specs += [PageSpec(f"icbs/{i.slug}/index.html", ["icb.html"], i.name, {"icb": i}) for i in site.icbs]
     specs.append(PageSpec("icbs/index.html", ["icbs.html"], "Integrated Care Boards"))
     specs += measure_pages(site)

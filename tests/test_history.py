@@ -76,7 +76,7 @@ def test_history_lists_data_commits_newest_first_with_commit_dates(project: Path
     assert [r.when for r in history.releases][:2] == [datetime(2026, 1, 3, tzinfo=UTC),
                                                      datetime(2026, 1, 2, tzinfo=UTC)]
     assert history.releases[0].area_codes == [NORFOLK]
-    assert history.last_changed.isoformat() == "2026-01-03"
+    assert history.last_changed is not None and history.last_changed.isoformat() == "2026-01-03"
 
 
 def test_feeds_validate_and_a_council_feed_holds_exactly_its_changes(project: Path) -> None:
@@ -93,7 +93,7 @@ def test_feeds_validate_and_a_council_feed_holds_exactly_its_changes(project: Pa
     norfolk = feed_for(site, history, "councils/norfolk/feed.xml")
     assert [e.findtext(f"{A}title") for e in norfolk.findall(f"{A}entry")] == ["Norfolk: overdue NHS debt",
                                                                                "Seed the mini data"]
-    assert "£3,100,000 added" in (norfolk.find(f"{A}entry/{A}content").text or "")
+    assert "£3,100,000 added" in (norfolk.findtext(f"{A}entry/{A}content") or "")
 
 
 def test_site_and_measure_feeds(project: Path) -> None:

@@ -58,7 +58,7 @@ class HeaderHandler(Handler):
         super().end_headers()
 
 
-def start(handler: type[http.server.BaseHTTPRequestHandler], directory: Path) -> http.server.ThreadingHTTPServer:
+def start(handler: type[http.server.SimpleHTTPRequestHandler], directory: Path) -> http.server.ThreadingHTTPServer:
     """A server for directory on a free loopback port."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
