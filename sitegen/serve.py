@@ -141,11 +141,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_error(404)
 
     def send_bytes(self, body: bytes, kind: str, status: int = 200) -> None:
-        """A response that is never cached (the page changes with every build)."""
+        """A response of bytes made here (a page with the reload tags, or a live-reload file)."""
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(body)
 
@@ -153,7 +152,6 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         """Server-sent events: the state now, then again after every build, until the page or server goes."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
         self.end_headers()
         state, sent = self.state, ""
         try:
@@ -171,8 +169,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return  # the page went away
 
     def end_headers(self) -> None:
-        if not self.path.startswith(PREFIX):
-            self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", "no-store")  # every response changes with the next build
         super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002

@@ -77,7 +77,10 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        # a build in this process may have pointed fontconfig at no fonts (for vl-convert): not the browser
+        env: dict[str, str | float | bool] = {k: v for k, v in os.environ.items()
+                                              if k not in ("FONTCONFIG_FILE", "SITEGEN_FONTS_CONF")}
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, env=env)
         yield browser
         browser.close()
 
