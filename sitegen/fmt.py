@@ -96,7 +96,7 @@ def financial_year(start_year: int) -> str:
 
 def change(old: float, new: float, unit: str) -> str:
     """`an increase of £11.6m (829%)` / `a fall of …` / `no change`."""
-    diff = new - old
+    diff = float(Decimal(str(new)) - Decimal(str(old)))  # in decimal: 4211000 - 3948293.08 is 262706.92, exactly
     if diff == 0:
         return "no change"
     word = "an increase" if diff > 0 else "a fall"

@@ -78,6 +78,15 @@ class Council(Area):
     latitude: float | None = None
     longitude: float | None = None
     icbs: list[tuple[Icb, float]] = field(default_factory=list)
+    predecessors: list[Predecessor] = field(default_factory=list)  # abolished councils whose area it took over
+
+
+@dataclass(eq=False)
+class Predecessor(Council):
+    """A council abolished in 2019-2023: its figures keep its code, never summed into or split between successors."""
+
+    end_date: date | None = None
+    successors: list[Council] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -143,6 +152,7 @@ class Site:
     sources: list[Source]
     figures: list[Figure]
     updated: date
+    predecessors: list[Predecessor] = field(default_factory=list)
 
 
 @dataclass
@@ -167,7 +177,8 @@ def build_model(packages: Packages, config: Config) -> Site:
     councils = {r["code"]: make_council(r) for r in packages.rows("reference", "councils")}
     england = make_nation(packages)
     link_overlaps(packages, councils, icbs)
-    look = Lookups(dict(councils) | {england.code: england}, icbs)
+    predecessors = link_predecessors(packages, councils)
+    look = Lookups(dict(councils) | predecessors | {england.code: england}, icbs)
     figures = [f for name in figure_packages(packages) for f in read_figures(packages, name, look)]
     figures.sort(key=lambda f: f.sort_key)
     link_figures(figures)
@@ -177,7 +188,7 @@ def build_model(packages: Packages, config: Config) -> Site:
                 sorted(look.topics.values(), key=lambda t: (t.order, t.id)),
                 sorted(look.measures.values(), key=lambda m: m.label),
                 sorted(look.sources.values(), key=lambda s: (s.publisher, s.title, s.id)), figures,
-                updated_date(look.sources.values()))
+                updated_date(look.sources.values()), sorted(predecessors.values(), key=lambda p: p.name))
 
 
 def read_figures(packages: Packages, package: str, look: Lookups) -> list[Figure]:
@@ -213,6 +224,22 @@ def make_council(r: Row) -> Council:
     """A council from its reference row."""
     return Council(r["code"], r["name"], r["short_name"], r["slug"], r["type"], region=r["region"],
                    population=r.get("population"), latitude=r.get("latitude"), longitude=r.get("longitude"))
+
+
+def link_predecessors(packages: Packages, councils: dict[str, Council]) -> dict[str, Predecessor]:
+    """The abolished councils of the reference package, each linked both ways to its successors."""
+    found = {r["code"]: Predecessor(r["code"], r["name"], r["short_name"], r["slug"], r["type"], region=r["region"],
+                                    end_date=r["end_date"]) for r in packages.rows("reference", "predecessors")}
+    for r in packages.rows("reference", "successions"):
+        predecessor, successor = found.get(r["predecessor_code"]), councils.get(r["successor_code"])
+        if predecessor and successor:
+            predecessor.successors.append(successor)
+            successor.predecessors.append(predecessor)
+    for predecessor in found.values():
+        predecessor.successors.sort(key=lambda c: c.name)
+    for council in councils.values():
+        council.predecessors.sort(key=lambda p: p.name)
+    return found
 
 
 def link_overlaps(packages: Packages, councils: dict[str, Council], icbs: dict[str, Icb]) -> None:

@@ -39,6 +39,7 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
     specs = [PageSpec("index.html", ["home.html"], site.config.title, {"map": england_map(site)},
                       description=site.config.description)]
     specs += [council_page(c, rendered.get(f"councils/{c.slug}")) for c in site.councils]
+    specs += [council_page(p, None) for p in site.predecessors]  # abolished councils: a short page each
     specs.append(PageSpec("councils/index.html", ["councils.html"], "All councils"))
     nation = site.england
     specs.append(PageSpec(f"councils/{nation.slug}/index.html", ["england.html"], f"{nation.name}: national figures",
