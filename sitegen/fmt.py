@@ -29,7 +29,8 @@ def compact(amount: Decimal) -> str | None:
         if amount >= scale:
             unit = Decimal(1000) if suffix == "k" else scale  # thousands only from £10,000: £9,500 stays whole
             shown = amount / unit
-            if shown < 1000 and shown == shown.quantize(Decimal("0.001")):
+            places = Decimal(1) if suffix == "k" else Decimal("0.001")  # £792k, never £147.999k
+            if shown < 1000 and shown == shown.quantize(places):
                 return f"{shown.normalize():f}{suffix}"
             return None
     return None
@@ -82,6 +83,15 @@ QUALIFIERS = {"approximate": "about {}", "at_least": "at least {}",
 def qualified(text: str, qualifier: str) -> str:
     """`about £13.0m`, `at least £7.0m`; exact values unchanged."""
     return QUALIFIERS.get(qualifier, "{}").format(text)
+
+
+def status_text(status: str, speaker: str) -> str:
+    """How a figure stands, saying whose it is: `Claim by X`, `Planned by X`, `Reported, said by X`."""
+    if status == "claim":
+        return f"Claim by {speaker}"
+    if status == "planned":
+        return f"Planned by {speaker}" if speaker else "Planned"
+    return f"Reported, said by {speaker}" if speaker else "Reported"
 
 
 def long_date(d: date) -> str:

@@ -126,11 +126,32 @@ class Figure:
     counterparty: Icb | None
     package: str
     counterparty_code: str = ""
+    said_by: str = ""  # who said it (reported) or whose plan it is (planned)
+    published_value: str = ""  # the value and unit exactly as an official file gives them
+    published_unit: str = ""
+    source_item: str = ""  # where in the official file the value sits
+    flag: str = ""  # `suspect`: published as published, the reason in the note
 
     @property
     def value_text(self) -> str:
-        """The value with its qualifier: `about £13.0m`."""
+        """The value with its qualifier: `about £13m`."""
         return fmt.qualified(fmt.value(self.value, self.unit), self.qualifier)
+
+    @property
+    def speaker(self) -> str:
+        """Whose figure it is: the claimant of a claim, else who said it or whose plan it is."""
+        return self.claimant if self.status == "claim" else self.said_by
+
+    @property
+    def status_text(self) -> str:
+        """`Reported`, `Reported, said by X`, `Claim by X`, `Planned by X`."""
+        return fmt.status_text(self.status, self.speaker)
+
+    @property
+    def source_line(self) -> str:
+        """`15,233 GBP thousands, item 8328110`: where a reader finds the value in the official file."""
+        shown = " ".join(part for part in (self.published_value, self.published_unit) if part)
+        return ", ".join(part for part in (shown, self.source_item) if part)
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
@@ -287,6 +308,8 @@ def make_figure(r: Row, package: str, look: Lookups) -> Figure:
         r["period_end"], r["period_label"], r["qualifier"], r["status"], r.get("claimant") or "",
         look.sources[r["source_id"]], r.get("note") or "", r.get("counterparty_name") or "",
         bool(r.get("counterparty_inferred")), look.icbs.get(counterparty), package, counterparty,
+        r.get("said_by") or "", str(r.get("published_value") or ""), r.get("published_unit") or "",
+        r.get("source_item") or "", r.get("flag") or "",
     )
 
 
