@@ -9,7 +9,7 @@ from feedgen.feed import FeedGenerator
 
 from sitegen.changelog import release_lines, release_summary
 from sitegen.history import History, Release
-from sitegen.model import Site
+from sitegen.model import Area, Site
 
 NS = "http://www.w3.org/2005/Atom"
 
@@ -25,12 +25,17 @@ class FeedSpec:
     measure: str = ""
 
 
+def areas(site: Site) -> list[Area]:
+    """Every area with a page: councils, abolished predecessor councils, and England."""
+    return [*site.councils, *site.predecessors, site.england]
+
+
 def plan_feeds(site: Site) -> list[FeedSpec]:
     """The site's feed, then one per council (England included) and one per measure, in a stable order."""
     title = site.config.title
     feeds = [FeedSpec("feed.xml", f"{title}: data changes", "changes/")]
     feeds += [FeedSpec(f"councils/{c.slug}/feed.xml", f"{c.name}: data changes · {title}", f"councils/{c.slug}/",
-                       area_code=c.code) for c in [*site.councils, site.england]]
+                       area_code=c.code) for c in areas(site)]
     feeds += [FeedSpec(f"measures/{m.id}/feed.xml", f"{m.label}: data changes · {title}", f"measures/{m.id}/",
                        measure=m.id) for m in site.measures]
     return feeds

@@ -13,7 +13,7 @@ from sitegen.changelog import figure_words, release_summary
 from sitegen.charts import Chart
 from sitegen.diff import FigureChange
 from sitegen.downloads import ZIP_DATE, figures_csv
-from sitegen.feeds import plan_feeds, render_feed
+from sitegen.feeds import areas, plan_feeds, render_feed
 from sitegen.history import History, Release
 from sitegen.model import Figure, Site, Source
 from sitegen.output import Writer
@@ -64,7 +64,7 @@ class Publishing:
 
 def change_item(f: FigureChange, site: Site, labels: dict[str, str]) -> ChangeItem:
     """A figure change, linked to its council and measure where the site has them."""
-    slugs = {a.code: a.slug for a in [*site.councils, site.england]}
+    slugs = {a.code: a.slug for a in areas(site)}
     label = labels.get(f.measure, f.measure)
     return ChangeItem(f.area_name, slugs.get(f.area_code, ""), f.measure if f.measure in labels else "", label,
                       figure_words(f, labels).removeprefix(label))
@@ -95,9 +95,9 @@ def page_feeds(site: Site) -> dict[str, tuple[tuple[str, str], ...]]:
 def annotate(specs: list[PageSpec], site: Site, history: History) -> None:
     """Give every page its `publishing` context: feeds, last change, and a council's recent changes."""
     changed, feeds = last_changed(site, history), page_feeds(site)
-    areas = {f"councils/{a.slug}/index.html": a.code for a in [*site.councils, site.england]}
+    pages = {f"councils/{a.slug}/index.html": a.code for a in areas(site)}
     for spec in specs:
-        code = areas.get(spec.path, "")
+        code = pages.get(spec.path, "")
         recent = tuple(release_view(r, site, code) for r in history.for_area(code)[:RECENT]) if code else ()
         spec.context["publishing"] = Publishing(feeds.get(spec.path, feeds[""]), changed, recent, history.missing)
 
