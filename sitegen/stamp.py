@@ -10,6 +10,7 @@ from typing import Any
 
 import sitegen
 from sitegen.config import CONFIG_NAME, Config
+from sitegen.history import commits_key
 from sitegen.output import write_atomic
 from sitegen.versions import library_versions
 
@@ -38,6 +39,7 @@ def input_digest(config: Config, builtin_templates: Path) -> str:
     parts.append(library_versions())
     parts.append(os.environ.get("SOURCE_DATE_EPOCH", ""))
     parts.append(config.base_url)  # it can come from the command line rather than sitegen.toml
+    parts.append(commits_key(config))  # a new data commit changes the changelog even if the files do not
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 

@@ -6,7 +6,7 @@ import functools
 import importlib.metadata
 
 # Libraries whose version can change the output bytes
-LIBRARIES = ("altair", "frictionless", "jinja2", "markdown", "nh3", "vl-convert-python", "XlsxWriter")
+LIBRARIES = ("altair", "feedgen", "frictionless", "jinja2", "markdown", "nh3", "vl-convert-python", "XlsxWriter")
 
 
 @functools.cache

@@ -16,7 +16,8 @@ from sitegen.slugs import slugify
 def time_points(figures: list[Figure]) -> tuple[Point, ...]:
     """Figures as chart points by period."""
     return tuple(Point(f.period_label, f"{f.period_end}|{f.period_start}", series_name(f), f.value, f.unit,
-                       f.qualifier, f.status, f.speaker, (f.period_start, f.period_end)) for f in figures)
+                       f.qualifier, f.status, f.speaker, (f.period_start, f.period_end), figure_id=f.id)
+                 for f in figures)
 
 
 def is_total(f: Figure) -> bool:
@@ -63,7 +64,7 @@ def measure_charts(site: Site) -> dict[str, list[Chart]]:
         out[m.id] = [
             Chart(f"measure-{m.id}-{slugify(label)}", f"{m.label}, {label}", "compare",
                   tuple(Point(f.area.short_name, f.area.short_name, "", f.value, f.unit, f.qualifier, f.status,
-                              f.speaker) for f in figures))
+                              f.speaker, figure_id=f.id) for f in figures))
             for label, figures in ((label, list(g)) for label, g in by_period)
         ]
     return out

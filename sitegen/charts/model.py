@@ -28,6 +28,7 @@ class Point:
     status: str = "reported"
     claimant: str = ""
     period: tuple[date, date] | None = None  # start and end, where the category is a period
+    figure_id: str = ""  # the figure drawn (for a chart's download and its sources; not part of the spec)
 
     @property
     def value_text(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ from playwright.sync_api import Dialog, Page
 
 from sitegen.config import load_config
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium here; CI on Ubuntu points CHROMIUM_PATH at the runner's preinstalled Chrome instead
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -71,11 +73,14 @@ def base_url(real_site: Path) -> Iterator[str]:
 def browser() -> Iterator[object]:
     """Debian's Chromium; never a downloaded browser."""
     if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing at /usr/bin/chromium: run `make chromium` (Debian's chromium package)")
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run `make chromium`, or set CHROMIUM_PATH to a Chrome")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        # a build in this process may have pointed fontconfig at no fonts (for vl-convert): not the browser
+        env: dict[str, str | float | bool] = {k: v for k, v in os.environ.items()
+                                              if k not in ("FONTCONFIG_FILE", "SITEGEN_FONTS_CONF")}
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, env=env)
         yield browser
         browser.close()
 

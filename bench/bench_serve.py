@@ -1,0 +1,88 @@
+"""Benchmark `sitegen serve`: seconds from saving an edit to the browser showing it, on the real project (medians).
+
+A clone of the repository (so the changelog has its history) is built once, served, and opened in Chromium on
+the Cambridgeshire page. Each round saves an edit and times until the page shows it: a Markdown edit, then a
+data edit (one figure's value). Target (issue 12): within 2 s.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from served import Served  # noqa: E402 - the tests' own helper for a serve process
+
+ROUNDS = 5
+TARGET = 2.0
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+PAGE = "councils/cambridgeshire/"
+FIGURES = "datapackages/nhs-debts/figures.csv"
+FIGURE = "cambridgeshire-nhs-overdue-asc-debt-31-march-2024,"
+
+
+def edit_markdown(project: Path, n: int) -> str:
+    """Append a sentence to the council's written page; the text to wait for."""
+    path = project / "content" / "councils" / "cambridgeshire.md"
+    marker = f"Benchmark edit number {n}."
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+    return marker
+
+
+def edit_value(project: Path, n: int) -> str:
+    """Set one figure's value; the formatted value to wait for on the page."""
+    path = project / FIGURES
+    lines = path.read_text(encoding="utf-8").splitlines()
+    value = 13_000_000 + (n + 1) * 100_000
+    for i, line in enumerate(lines):
+        if line.startswith(FIGURE):
+            cells = line.split(",")
+            cells[7] = str(value)
+            lines[i] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return f"£{value / 1e6:.1f}m"
+
+
+def time_edit(page: object, project: Path, edit: object, n: int) -> float:
+    """Seconds from saving the edit to the text being on the (reloaded) page."""
+    started = time.perf_counter()
+    wanted = edit(project, n)  # type: ignore[operator]
+    page.get_by_text(wanted).first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    """Print the medians of each kind of edit."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="sitegen-bench-serve-") as tmp:
+        project = Path(tmp) / "project"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(project)], check=True, timeout=120)
+        server = Served(project)
+        try:
+            base = server.url(timeout=600)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+                page = browser.new_page()
+                with page.expect_response(lambda r: "/__sitegen/events" in r.url):
+                    page.goto(base + PAGE)
+                for name, edit in (("Markdown edit", edit_markdown), ("data edit", edit_value)):
+                    times = [time_edit(page, project, edit, n) for n in range(ROUNDS)]
+                    median = statistics.median(times)
+                    print(f"real site, {name} -> browser: median {median:.2f} s of {ROUNDS} "
+                          f"(min {min(times):.2f}, max {max(times):.2f}; target <= {TARGET:.0f} s)"
+                          f"{'' if median <= TARGET else '  OVER TARGET'}", flush=True)
+                browser.close()
+        finally:
+            server.interrupt()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

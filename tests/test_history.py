@@ -1,0 +1,136 @@
+"""The changelog from git, and its Atom feeds: dates from commits, a council's feed holds exactly its changes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from gitrepo import ADDED_ROW, append, commit, edit, make_repo, set_value
+
+from sitegen.config import load_config
+from sitegen.feeds import FeedSpec, plan_feeds, render_feed
+from sitegen.history import NO_REPOSITORY, SHALLOW, History, load_history
+from sitegen.model import Site, build_model
+from sitegen.validate import validate_packages
+
+A = "{http://www.w3.org/2005/Atom}"
+CAMBS, NORFOLK, HARTLEPOOL = "E10000003", "E10000020", "E06000001"
+CHANGED = "cambridgeshire-nhs-overdue-asc-debt-31-march-2024"
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three data commits: the seed, a changed Cambridgeshire value, an added Norfolk figure; then a docs commit."""
+    repo = make_repo(tmp_path_factory.mktemp("history") / "repo")
+    edit(repo, set_value(CHANGED, "13500000"))
+    commit(repo, "Cambridgeshire: corrected NHS debt", 1767312000)  # 2 January 2026
+    edit(repo, append(ADDED_ROW))
+    commit(repo, "Norfolk: overdue NHS debt", 1767398400)  # 3 January 2026
+    (repo / "README.md").write_text("not data\n")
+    commit(repo, "Docs only", 1767484800)
+    return repo
+
+
+def site_of(project: Path) -> Site:
+    """The site model of a project."""
+    config = load_config(project)
+    packages, problems = validate_packages(project / config.datapackages_dir)
+    assert not problems
+    return build_model(packages, config)
+
+
+def feed_for(site: Site, history: History, path: str) -> ET.Element:
+    """A planned feed, rendered and parsed."""
+    [spec] = [s for s in plan_feeds(site) if s.path == path]
+    return ET.fromstring(render_feed(site, history, spec))
+
+
+def assert_atom(feed: ET.Element) -> None:
+    """RFC 4287's requirements, checked structurally (no network to reach a validator)."""
+    assert feed.tag == f"{A}feed"
+    for name in ("id", "title", "updated"):
+        assert len(feed.findall(f"{A}{name}")) == 1, name
+    assert RFC3339.match(feed.findtext(f"{A}updated") or "")
+    assert feed.find(f"{A}author/{A}name") is not None  # so no entry needs its own author
+    assert [link.get("href") for link in feed.findall(f"{A}link") if link.get("rel") == "self"]
+    ids = []
+    for entry in feed.findall(f"{A}entry"):
+        for name in ("id", "title", "updated"):
+            assert len(entry.findall(f"{A}{name}")) == 1, name
+        assert RFC3339.match(entry.findtext(f"{A}updated") or "")
+        assert re.match(r"https?://", entry.findtext(f"{A}id") or "")
+        assert entry.find(f"{A}content") is not None or entry.find(f"{A}link[@rel='alternate']") is not None
+        ids.append(entry.findtext(f"{A}id"))
+    assert len(ids) == len(set(ids))
+
+
+def test_history_lists_data_commits_newest_first_with_commit_dates(project: Path) -> None:
+    history = load_history(load_config(project))
+    assert [r.subject for r in history.releases] == ["Norfolk: overdue NHS debt", "Cambridgeshire: corrected NHS debt",
+                                                     "Seed the mini data"]
+    assert [r.when for r in history.releases][:2] == [datetime(2026, 1, 3, tzinfo=UTC),
+                                                     datetime(2026, 1, 2, tzinfo=UTC)]
+    assert history.releases[0].area_codes == [NORFOLK]
+    assert history.last_changed is not None and history.last_changed.isoformat() == "2026-01-03"
+
+
+def test_feeds_validate_and_a_council_feed_holds_exactly_its_changes(project: Path) -> None:
+    site, history = site_of(project), load_history(load_config(project))
+    cambs = feed_for(site, history, "councils/cambridgeshire/feed.xml")
+    assert_atom(cambs)
+    entries = cambs.findall(f"{A}entry")
+    assert [e.findtext(f"{A}title") for e in entries] == ["Cambridgeshire: corrected NHS debt", "Seed the mini data"]
+    content = entries[0].findtext(f"{A}content") or ""
+    assert content.count("Cambridgeshire County Council:") == 1
+    assert "value £13,000,000 → £13,500,000" in content
+    assert "Norfolk" not in content and "Peterborough" not in (entries[1].findtext(f"{A}content") or "")
+    assert cambs.findtext(f"{A}updated") == "2026-01-02T00:00:00+00:00"
+    norfolk = feed_for(site, history, "councils/norfolk/feed.xml")
+    assert [e.findtext(f"{A}title") for e in norfolk.findall(f"{A}entry")] == ["Norfolk: overdue NHS debt",
+                                                                               "Seed the mini data"]
+    assert "£3,100,000 added" in (norfolk.findtext(f"{A}entry/{A}content") or "")
+
+
+def test_site_and_measure_feeds(project: Path) -> None:
+    site, history = site_of(project), load_history(load_config(project))
+    whole = feed_for(site, history, "feed.xml")
+    assert_atom(whole)
+    assert len(whole.findall(f"{A}entry")) == 3
+    measure = feed_for(site, history, "measures/nhs-overdue-asc-debt/feed.xml")
+    assert_atom(measure)
+    assert len(measure.findall(f"{A}entry")) == 3
+    quiet = feed_for(site, history, "measures/client-debt-overdue/feed.xml")
+    assert [e.findtext(f"{A}title") for e in quiet.findall(f"{A}entry")] == ["Seed the mini data"]
+
+
+def test_a_council_without_changes_has_a_valid_empty_feed(project: Path) -> None:
+    site, history = site_of(project), load_history(load_config(project))
+    quiet = [c for c in site.councils if c.code == HARTLEPOOL][0]
+    feed = feed_for(site, history, f"councils/{quiet.slug}/feed.xml")
+    assert_atom(feed)
+    assert feed.findall(f"{A}entry") == []
+
+
+def test_feeds_are_byte_identical_whatever_the_clock(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, history = site_of(project), load_history(load_config(project))
+    spec = FeedSpec("feed.xml", "t", "changes/")
+    first = render_feed(site, history, spec)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1900000000")
+    assert render_feed(site_of(project), load_history(load_config(project)), spec) == first
+
+
+def test_no_history_in_a_tarball_or_a_shallow_clone(project: Path, tmp_path: Path) -> None:
+    tarball = tmp_path / "tarball"
+    subprocess.run(["cp", "-r", str(project), str(tarball)], check=True, timeout=30)
+    subprocess.run(["rm", "-rf", str(tarball / ".git")], check=True, timeout=30)
+    assert load_history(load_config(tarball)).missing == NO_REPOSITORY
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{project}", str(shallow)], check=True, timeout=30,
+                   capture_output=True)
+    history = load_history(load_config(shallow))
+    assert (history.missing, history.releases) == (SHALLOW, [])

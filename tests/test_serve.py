@@ -1,0 +1,101 @@
+"""`sitegen serve` as a developer meets it: a port in use, a deleted build/, Ctrl-C; every request bounded."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from served import Served
+
+TIMEOUT = 30  # seconds for any one request: a rebuild of the mini project fits easily
+
+
+@pytest.fixture()
+def project(mini_site: Path, tmp_path: Path) -> Path:
+    """A copy of the built mini project, caches warm."""
+    shutil.copytree(mini_site.parent, tmp_path / "project")
+    return tmp_path / "project"
+
+
+def get(url: str) -> tuple[int, str]:
+    """Status and body of a GET."""
+    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+        return response.status, response.read().decode("utf-8")
+
+
+def test_port_in_use_is_a_clear_error(project: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = Served(project, port)
+        assert server.proc.wait(TIMEOUT) == 1
+    line = server.wait_for("already in use", 5).string
+    assert f"port {port} is already in use on 127.0.0.1" in line and "--port" in line
+    assert "Traceback" not in server.text()
+
+
+def test_deleted_build_is_rebuilt_and_ctrl_c_stops_cleanly(project: Path) -> None:
+    server = Served(project)
+    try:
+        base = server.url()
+        status, html = get(base + "about/")
+        assert status == 200 and '<script src="/__sitegen/reload.js" defer></script>' in html
+        assert "__sitegen" not in (project / "build" / "about" / "index.html").read_text(encoding="utf-8")
+        shutil.rmtree(project / "build")
+        status, html = get(base + "about/")
+        assert status == 200 and "<h1" in html
+        assert (project / "build" / "about" / "index.html").is_file()
+        assert server.proc.poll() is None
+    finally:
+        code = server.interrupt()
+    text = server.text()
+    assert code == 0 and "Stopped." in text and "Traceback" not in text, text
+
+
+def listening(port: int) -> set[str]:
+    """Local addresses with a socket listening on port, read from the kernel's table (no traffic sent)."""
+    found = set()
+    for table in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
+        for row in table.read_text().splitlines()[1:] if table.exists() else []:
+            local, state = row.split()[1], row.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+def test_listens_on_loopback_only(project: Path) -> None:
+    server = Served(project)
+    try:
+        port = int(server.url().rsplit(":", 1)[1].strip("/"))
+        assert listening(port) == {"0100007F"}  # 127.0.0.1, and nothing else
+    finally:
+        server.interrupt()
+
+
+def test_a_project_that_never_built_shows_its_problems(mini_site: Path, tmp_path: Path) -> None:
+    project = tmp_path / "broken"
+    shutil.copytree(mini_site.parent, project, ignore=shutil.ignore_patterns("build"))
+    figures = project / "datapackages" / "nhs-debts" / "figures.csv"
+    figures.write_text(figures.read_text(encoding="utf-8").replace(",13000000,", ",lots,"), encoding="utf-8")
+    server = Served(project)
+    try:
+        base = server.url()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            get(base)
+        assert refused.value.code == 503
+        assert b'<script src="/__sitegen/reload.js" defer></script>' in refused.value.read()
+        with urllib.request.urlopen(base + "__sitegen/events", timeout=TIMEOUT) as events:
+            state = json.loads(events.readline().decode().removeprefix("data: "))
+        [found] = state["problems"]
+        assert (found["file"], found["field"], found["value"]) == ("datapackages/nhs-debts/figures.csv", "value",
+                                                                     "lots")
+        assert found["line"] > 1 and state["version"] == 0
+    finally:
+        assert server.interrupt() == 0
