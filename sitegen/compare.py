@@ -1,0 +1,172 @@
+"""Comparisons across councils: rank, per head, England, region and same-type medians, and the words for them."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import groupby
+
+from sitegen import fmt
+from sitegen.model import Council, Figure, Measure
+
+MIN_COUNCILS = 10  # fewer councils with a figure for a period: no ranking, no medians, said in words
+MIN_GROUP = 3  # a region or type median needs at least this many councils with a figure
+POPULATION_NOTE = ("Per head uses each council's mid-2020 population estimate (Office for National Statistics, "
+                   "as published by mySociety in the reference data).")
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Median and quartiles of a set of values (quartiles by the inclusive method)."""
+
+    count: int
+    median: float
+    lower_quartile: float
+    upper_quartile: float
+
+
+@dataclass(frozen=True)
+class Period:
+    """Every council's figure for one measure and period, and what can be said about them."""
+
+    measure: Measure
+    label: str
+    figures: tuple[Figure, ...]  # one per council, highest value first
+    gaps: tuple[Council, ...]  # councils with no figure for this period
+
+    @property
+    def comparable(self) -> bool:
+        """Enough councils for a ranking and medians to mean something."""
+        return len(self.figures) >= MIN_COUNCILS
+
+    @property
+    def per_head(self) -> bool:
+        """Money is compared per head too; percentages and counts are not."""
+        return self.measure.unit == "GBP"
+
+    @property
+    def spread(self) -> Spread | None:
+        """England median and quartiles of the values, when comparable."""
+        return spread([f.value for f in self.figures]) if self.comparable else None
+
+    @property
+    def spread_per_head(self) -> Spread | None:
+        """England median and quartiles per head, when comparable and money."""
+        values = [v for v in (per_head(f) for f in self.figures) if v is not None]
+        return spread(values) if self.comparable and self.per_head and len(values) >= MIN_COUNCILS else None
+
+
+@dataclass(frozen=True)
+class Position:
+    """One council's figure among the others of its period."""
+
+    figure: Figure
+    period: Period
+    rank: int  # 1 = highest value
+    lower: int  # councils with a strictly lower value
+    of: int  # councils with a figure
+    per_head: float | None
+    rank_per_head: int | None
+    lower_per_head: int | None
+    of_per_head: int
+    region: Spread | None
+    same_type: Spread | None
+
+
+def per_head(f: Figure) -> float | None:
+    """Pounds per resident, or None when the unit is not money or the population is unknown."""
+    population = f.area.population
+    return f.value / population if f.unit == "GBP" and population else None
+
+
+def spread(values: Iterable[float]) -> Spread | None:
+    """Median and quartiles; None for fewer than two values."""
+    ordered = sorted(values)
+    if len(ordered) < 2:
+        return None
+    lower, _, upper = statistics.quantiles(ordered, n=4, method="inclusive")
+    return Spread(len(ordered), statistics.median(ordered), lower, upper)
+
+
+def periods(measure: Measure, councils: list[Council]) -> list[Period]:
+    """Each period with council figures for the measure, oldest first (England's own totals left out)."""
+    codes = {c.code for c in councils}
+    local = sorted((f for f in measure.figures if f.area.code in codes), key=period_key)
+    out = []
+    for _, group in groupby(local, key=period_key):
+        figures = tuple(sorted(group, key=lambda f: (-f.value, f.area.short_name)))
+        having = {f.area.code for f in figures}
+        out.append(Period(measure, figures[0].period_label, figures,
+                          tuple(c for c in councils if c.code not in having)))
+    return out
+
+
+def period_key(f: Figure) -> tuple[str, str, str]:
+    """A period is its dates and label."""
+    return (f.period_end.isoformat(), f.period_start.isoformat(), f.period_label)
+
+
+def position(figure: Figure, period: Period) -> Position | None:
+    """Where a council's figure stands in its period; None when the period is not comparable."""
+    if not period.comparable:
+        return None
+    values = [f.value for f in period.figures]
+    mine = per_head(figure)
+    heads = [v for v in (per_head(f) for f in period.figures) if v is not None]
+    council = figure.area
+    return Position(
+        figure, period, rank=1 + sum(v > figure.value for v in values), lower=sum(v < figure.value for v in values),
+        of=len(values), per_head=mine,
+        rank_per_head=None if mine is None else 1 + sum(v > mine for v in heads),
+        lower_per_head=None if mine is None else sum(v < mine for v in heads), of_per_head=len(heads),
+        region=group_spread(period, lambda c: c.region == council.region),
+        same_type=group_spread(period, lambda c: c.type == council.type))
+
+
+def group_spread(period: Period, member: Callable[[Council], bool]) -> Spread | None:
+    """Median of the councils in a group (a region, a type), when at least MIN_GROUP have a figure."""
+    values = [f.value for f in period.figures if member(f.area)]
+    return spread(values) if len(values) >= MIN_GROUP else None
+
+
+def positions(council: Council, measures: list[Measure], councils: list[Council]) -> dict[str, Position]:
+    """Figure id -> position, for every figure of the council in a comparable period."""
+    out = {}
+    for measure in measures:
+        for period in periods(measure, councils):
+            for f in period.figures:
+                if f.area is council and (found := position(f, period)):
+                    out[f.id] = found
+    return out
+
+
+def per_head_text(value: float) -> str:
+    """`£12.34 per head`: pence matter at this scale."""
+    return f"£{value:,.2f} per head"
+
+
+def position_words(p: Position) -> str:
+    """`£41.20 per head, higher than 120 of 150 councils with a figure for 2023-24; the England median is £30.10.`"""
+    period = p.figure.period_label
+    if p.per_head is not None and p.lower_per_head is not None and (heads := p.period.spread_per_head):
+        return (f"{per_head_text(p.per_head)}, higher than {p.lower_per_head} of the {p.of_per_head} councils "
+                f"with a figure for {period}; the England median is {per_head_text(heads.median)}.")
+    middle = p.period.spread
+    median = f"; the England median is {fmt.value(middle.median, p.figure.unit)}" if middle else ""
+    return (f"{p.figure.value_text}, higher than {p.lower} of the {p.of} councils with a figure for "
+            f"{period}{median}.")
+
+
+def period_words(period: Period) -> str:
+    """What a measure page can say about a period: a ranking, or why there is none."""
+    n, total = len(period.figures), len(period.figures) + len(period.gaps)
+    if not period.comparable:
+        return (f"Only {n} of {total} councils have a figure for {period.label}: too few to rank them or to give "
+                f"a median (this site ranks a period from {MIN_COUNCILS} councils).")
+    middle = period.spread
+    assert middle is not None
+    unit = period.measure.unit
+    return (f"{n} of {total} councils have a figure for {period.label}. The England median is "
+            f"{fmt.value(middle.median, unit)}; half the councils are between {fmt.value(middle.lower_quartile, unit)}"
+            f" and {fmt.value(middle.upper_quartile, unit)}.")
