@@ -155,3 +155,20 @@ def icb_map(icbs: list[Icb], cells: dict[str, tuple[int, int]]) -> HexMap | None
     return draw("map-icbs", "Integrated Care Boards named by a figure",
                 f"{len(entries)} ICBs, one hex each. {named} are named by at least one figure; the rest are an "
                 "outline only.", entries, bands, "no figures yet")
+
+
+def topic_map(councils: list[Council], cells: dict[str, tuple[int, int]], topic: str) -> HexMap | None:
+    """Which councils have a figure in one topic: how many measures; the rest as gaps."""
+    if not cells:
+        return None
+    entries = []
+    for c in councils:
+        if c.code in cells:
+            labels = sorted({f.measure.label for f in c.figures if f.measure.topic == topic})
+            entries.append((c.code, c.short_name, f"councils/{c.slug}/", cells[c.code],
+                            min(len(labels), 2) - 1 if labels else None, "; ".join(labels) or "no figure"))
+    known = sum(e[4] is not None for e in entries)
+    return draw(f"map-topic-{topic}", f"{TOPICS[topic]}: councils with a figure",
+                f"{known} of {len(entries)} councils have at least one figure on {TOPICS[topic].lower()}; "
+                f"{len(entries) - known} have none (an outline only).", entries, ("1 measure", "2 or more measures"),
+                "no figure")
