@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from functools import partial
 
 from markupsafe import Markup
 
-from sitegen.charts import chart_specs, render_svgs, script_assets
-from sitegen.config import Config
+from sitegen.cache import Cache
+from sitegen.charts.bundle import script_assets
+from sitegen.charts.render import render_svgs
+from sitegen.charts.specs import chart_specs
+from sitegen.config import Config, is_placeholder
 from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
-from sitegen.errors import Problem, ProblemList, ProblemsFound, SitegenError, problem
+from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
 from sitegen.model import Site, build_model
 from sitegen.output import Writer
-from sitegen.pages import BUILTIN_TEMPLATES, PageSpec, figure_ref, make_env, plan_pages, render_page, root_for
 from sitegen.readers import display
-from sitegen.report import render_text
+from sitegen.routes import PageSpec, plan_pages, root_for
 from sitegen.stamp import input_digest, save_stamp, unchanged
+from sitegen.templating import BUILTIN_TEMPLATES, make_env, render_page
 from sitegen.validate import validate_packages
+from sitegen.views import figure_link
 
 
 def run_build(config: Config, force: bool = False) -> None:
     """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary."""
     step = Steps()
+    warn_placeholder(config)
     inputs = input_digest(config, BUILTIN_TEMPLATES)
     last = None if force else unchanged(config, inputs)
     if last:
@@ -32,19 +38,14 @@ def run_build(config: Config, force: bool = False) -> None:
               f"{step.seconds():.1f} s -> {display(config.root / config.output_dir)}/")
         return
     step("Validating the data packages")
-    packages, problems = validate_packages(config.root / config.datapackages_dir)
-    if problems:
-        sys.stdout.write(render_text(packages, problems))
-        raise SitegenError("the data is not valid: nothing was published, build/ is unchanged")
-    step("Reading content and planning pages")
-    site = build_model(packages, config)
-    pages = load_content(config)
-    rendered = render_content(site, pages)
+    site, pages, rendered = read_project(config)
+    step("Planning pages")
     specs = plan_pages(site, pages, rendered)
     charts = [chart for spec in specs for chart in spec.charts]
-    step(f"Rendering {len(charts)} charts (unchanged ones come from .cache/)")
-    specs_json = chart_specs(charts, config.root / ".cache" / "specs")
-    svgs = render_svgs(specs_json, config.root / ".cache" / "charts", config.chart_workers)
+    step(f"Rendering {len(charts)} charts (unchanged ones come from the cache)")
+    cache = config.root / config.cache_dir
+    specs_json = chart_specs(charts, Cache(cache, "specs"))
+    svgs = render_svgs(specs_json, Cache(cache, "charts"), config.chart_workers)
     step(f"Writing {len(specs)} pages and the downloads")
     writer = Writer(config.root / config.output_dir)
     try:
@@ -57,6 +58,26 @@ def run_build(config: Config, force: bool = False) -> None:
     print(f"Built {len(specs)} pages and {len(charts)} charts in {step.seconds():.1f} s -> {display(writer.output)}/")
 
 
+def read_project(config: Config) -> tuple[Site, dict[str, Page], dict[str, Markup]]:
+    """The validated model, the Markdown pages and their HTML; every problem of data and content at once."""
+    packages, problems = validate_packages(config.root / config.datapackages_dir)
+    pages, found = load_content(config)
+    if problems:  # the content's own problems too, so one run shows everything to fix
+        raise ProblemsFound(problems + found.items, "the data is not valid: nothing was published, build/ is "
+                            "unchanged")
+    site = build_model(packages, config)
+    found.extend(content_problems(site, pages))
+    found.raise_if_any("content has problems: nothing was published")
+    return site, pages, render_content(site, pages)
+
+
+def warn_placeholder(config: Config) -> None:
+    """Say so when the site would be published with a placeholder address in every canonical link."""
+    if is_placeholder(config.base_url):
+        print(f"Warning: base_url {config.base_url} is a placeholder; set it in sitegen.toml or pass "
+              "--base-url, or canonical links and sitemap.xml will point nowhere", file=sys.stderr)
+
+
 class Steps:
     """Progress for people: each step with the time so far, on a terminal only (logs, CI and tests stay clean)."""
 
@@ -66,7 +87,8 @@ class Steps:
         if sys.stderr.isatty():
             from rich.console import Console  # only for people watching
 
-            self.console = Console(stderr=True, highlight=False)
+            # rich honours NO_COLOR itself; passing it on keeps that explicit
+            self.console = Console(stderr=True, highlight=False, no_color="NO_COLOR" in os.environ)
 
     def seconds(self) -> float:
         """Seconds since the build started."""
@@ -77,8 +99,8 @@ class Steps:
             self.console.print(f"[dim]{self.seconds():5.1f} s[/dim]  {message}")
 
 
-def load_content(config: Config) -> dict[str, Page]:
-    """Markdown pages by key (`about`, `councils/<slug>`); every problem reported at once."""
+def load_content(config: Config) -> tuple[dict[str, Page], ProblemList]:
+    """Markdown pages by key (`about`, `councils/<slug>`), and every problem met reading them."""
     folder = config.root / config.content_dir
     found = ProblemList()
     pages = {}
@@ -86,12 +108,11 @@ def load_content(config: Config) -> dict[str, Page]:
         key = path.relative_to(folder).with_suffix("").as_posix()
         pages[key] = load_page(path, display(path))
         found.extend(pages[key].problems)
-    found.raise_if_any("content has problems: nothing was published")
-    return pages
+    return pages, found
 
 
-def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
-    """Sanitised HTML for every page; unknown figure ids fail the build, naming file and line."""
+def content_problems(site: Site, pages: dict[str, Page]) -> list[Problem]:
+    """Unknown figure ids, council pages for no council, and pages with no place on the site."""
     known = {f.id for f in site.figures}
     slugs = {c.slug for c in site.councils}
     problems: list[Problem] = []
@@ -104,41 +125,55 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
             # a page nobody would see is more likely a mistake than a draft: say so rather than skip it
             problems.append(problem("unknown-page", f"only {', '.join(sorted(CONTENT_PAGES))} and councils/<slug> "
                                     "are published", page.shown, 1, "file name", key))
-    if problems:
-        raise ProblemsFound(problems, "content refers to things that do not exist: nothing was published")
+    return problems
+
+
+def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
+    """Sanitised HTML for every page, shortcodes linked to their figures."""
     out = {}
     for key, page in pages.items():
         root = root_for(("councils/x/" if key.startswith("councils/") else "x/") + "index.html")
-        out[key] = Markup(render(page, partial(figure_ref, site, root=root)))
+        out[key] = Markup(render(page, partial(figure_link, site, root=root)))
     return out
 
 
 def write_site(writer: Writer, site: Site, specs: list[PageSpec], specs_json: dict[str, str],
                svgs: dict[str, str]) -> None:
     """Every file of the site into the staging folder."""
-    env = make_env(site.config)
-    for spec in specs:
-        writer.write(spec.path, render_page(env, spec, site, svgs))
+    write_pages(writer, site, specs)
     for chart_id, chart_spec in specs_json.items():
         writer.write(f"charts/{chart_id}.svg", svgs[chart_id])
         writer.write(f"charts/{chart_id}.vl.json", chart_spec)
-    for path, data in script_assets(site.config.root / ".cache" / "js").items():
+    for path, data in script_assets(Cache(site.config.root / site.config.cache_dir, "js")).items():
         writer.write(path, data)
     for asset in sorted(p for p in (BUILTIN_TEMPLATES / "static").rglob("*") if p.is_file()):
         writer.write(asset.relative_to(BUILTIN_TEMPLATES).as_posix(), asset.read_bytes())
-    for council in site.councils + [site.england]:
-        if council.figures:
-            writer.write(f"councils/{council.slug}/figures.csv", figures_csv(council.figures))
+    for area in [*site.councils, site.england]:
+        if area.figures:
+            writer.write(f"councils/{area.slug}/figures.csv", figures_csv(area.figures))
     write_data(writer, site)
     write_meta(writer, site, specs)
+
+
+def write_pages(writer: Writer, site: Site, specs: list[PageSpec]) -> None:
+    """Every HTML page; a template error on one page does not hide those on others."""
+    env = make_env(site.config)
+    problems: list[Problem] = []
+    for spec in specs:
+        try:
+            writer.write(spec.path, render_page(env, spec, site))
+        except ProblemsFound as exc:
+            problems.extend(p for p in exc.problems if p not in problems)
+    if problems:
+        raise ProblemsFound(problems, "templates failed: nothing was published")
 
 
 def write_data(writer: Writer, site: Site) -> None:
     """Each package: its CSVs and descriptor as published, a zip and an XLSX."""
     for name, package in sorted(site.packages.packages.items()):
-        writer.write(f"data/{name}/datapackage.json", package.path.read_bytes())
+        writer.write(f"data/{name}/datapackage.json", package.raw)
         for resource in package.resources.values():
-            writer.write(f"data/{name}/{resource.path.name}", resource.path.read_bytes())
+            writer.write(f"data/{name}/{resource.path.name}", resource.raw)
         writer.write(f"data/{name}/{name}.zip", package_zip(package, site))
         writer.write(f"data/{name}/{name}.xlsx", package_xlsx(package, site.updated))
 
@@ -150,4 +185,3 @@ def write_meta(writer: Writer, site: Site, specs: list[PageSpec]) -> None:
     writer.write("sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n")
     writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.config.base_url}sitemap.xml\n")
-

@@ -49,11 +49,12 @@ def validate(path: Path | None, fmt: str, project: Path) -> None:
     help="Project folder holding sitegen.toml.",
 )
 @click.option("--force", is_flag=True, help="Build even when no input has changed since the last build.")
-def build(project: Path, force: bool) -> None:
+@click.option("--base-url", help="Absolute URL the site is published at, overriding base_url in sitegen.toml.")
+def build(project: Path, force: bool, base_url: str | None) -> None:
     """Validate the data, then build the site into the output folder atomically."""
     from sitegen.build import run_build
 
-    run_build(load_config(project), force)
+    run_build(load_config(project, {"base_url": base_url}), force)
 
 
 def main() -> None:

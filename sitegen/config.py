@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sitegen.errors import SitegenError
 
@@ -31,6 +32,7 @@ class Config:
     content_dir: str = "content"
     templates_dir: str = "templates"
     output_dir: str = "build"
+    cache_dir: str = ".cache"
     chart_workers: int = 2
 
     @property
@@ -51,12 +53,16 @@ SETTINGS_DOC: dict[str, str] = {
     "content_dir": "Folder of Markdown pages (about.md, methodology.md, councils/<slug>.md).",
     "templates_dir": "Folder of Jinja2 templates overriding the built-in ones.",
     "output_dir": "Folder the site is written to (swapped in atomically).",
+    "cache_dir": "Folder of cached chart specs, SVGs, the script bundle and the build stamp; safe to delete.",
     "chart_workers": "Processes used to render charts to SVG (vl-convert holds the GIL).",
 }
 
 
-def load_config(root: Path) -> Config:
-    """Read `sitegen.toml` under root, falling back to documented defaults."""
+PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
+
+
+def load_config(root: Path, overrides: dict[str, object] | None = None) -> Config:
+    """Read `sitegen.toml` under root, then apply command-line overrides; documented defaults fill the rest."""
     path = root / CONFIG_NAME
     values: dict[str, object] = {}
     if path.exists():
@@ -65,6 +71,7 @@ def load_config(root: Path) -> Config:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise SitegenError(f"{path}: not valid TOML: {exc}") from None
         values = dict(data.get("site", {}))
+    values |= {k: v for k, v in (overrides or {}).items() if v is not None}
     known = {f.name: f.type for f in fields(Config)}
     unknown = sorted(set(values) - set(known))
     if unknown:
@@ -78,3 +85,9 @@ def load_config(root: Path) -> Config:
     config = Config(**values)  # type: ignore[arg-type]
     object.__setattr__(config, "_root", str(root.resolve()))
     return config
+
+
+def is_placeholder(url: str) -> bool:
+    """Whether a URL still points at a documentation placeholder host (nobody's real site)."""
+    host = urlsplit(url).hostname or ""
+    return any(host == h or host.endswith("." + h) for h in PLACEHOLDER_HOSTS)

@@ -19,6 +19,7 @@ class Resource:
     rows: list[Row] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # file line number of each row, same order
     record_lines: list[int] = field(default_factory=list)  # line of every CSV record, header first
+    raw: bytes = b""  # the file as read, so downloads and digests never read it again
 
     @property
     def fields(self) -> list[dict[str, Any]]:
@@ -34,6 +35,7 @@ class Package:
     path: Path  # absolute path of datapackage.json
     descriptor: dict[str, Any]
     resources: dict[str, Resource] = field(default_factory=dict)
+    raw: bytes = b""  # datapackage.json as read
 
 
 @dataclass

@@ -11,8 +11,8 @@ from typing import Any
 
 from sitegen.data import Package
 from sitegen.model import Figure, Site
+from sitegen.rules import FORMULA_START
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 FIGURE_COLUMNS = ["id", "area_code", "area", "measure", "measure_label", "value", "unit", "period_label",
                   "period_start", "period_end", "qualifier", "status", "claimant", "counterparty",
@@ -63,8 +63,8 @@ def package_readme(package: Package, site: Site) -> str:
 
 def package_zip(package: Package, site: Site) -> bytes:
     """The whole package with a README, licence note and citation; fixed timestamps."""
-    files = {"datapackage.json": package.path.read_bytes()}
-    files |= {r.path.name: r.path.read_bytes() for r in package.resources.values()}
+    files = {"datapackage.json": package.raw}
+    files |= {r.path.name: r.raw for r in package.resources.values()}
     files["README.md"] = package_readme(package, site).encode()
     files["LICENSE.txt"] = json.dumps(package.descriptor.get("licenses", []), indent=2, sort_keys=True).encode()
     files["CITATION.txt"] = package_readme(package, site).split("How to cite: ")[1].split("\n")[0].encode()

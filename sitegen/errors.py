@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from itertools import groupby
 
 import click
 
@@ -23,12 +24,6 @@ class Problem:
         """Return the problem as a JSON-ready dict."""
         return asdict(self)
 
-    def location(self) -> str:
-        """Return `path:line` (or as much of it as is known)."""
-        if self.path and self.line:
-            return f"{self.path}:{self.line}"
-        return self.path or "<input>"
-
 
 class SitegenError(click.ClickException):
     """Base error: a message for the user, never a traceback."""
@@ -45,8 +40,6 @@ class ProblemsFound(SitegenError):
 
     def format_message(self) -> str:
         """Every problem, grouped by file, then the summary: what `Error:` prints."""
-        from sitegen.report import render_problems  # report imports this module
-
         return f"{self.message}\n{render_problems(self.problems)}".rstrip("\n")
 
 
@@ -55,10 +48,6 @@ class ProblemList:
     """Collects problems so a stage can report every one of them, then abort once."""
 
     items: list[Problem] = field(default_factory=list)
-
-    def add(self, problem: Problem) -> None:
-        """Record a problem."""
-        self.items.append(problem)
 
     def extend(self, problems: list[Problem]) -> None:
         """Record several problems."""
@@ -132,3 +121,28 @@ def problem(code: str, message: str, path: str = "", line: int = 0, field: str =
         shown = shown[:77] + "..."
     return Problem(path=path, line=line, field=field, code=code, message=message, value=shown,
                    hint=PROBLEM_TYPES[code][1])
+
+
+def plural(n: int, word: str) -> str:
+    """`1 problem`, `2 problems`."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def describe(p: Problem) -> str:
+    """`line 7, field unit, value 'GBX': message`."""
+    parts = [f"line {p.line}" if p.line else "", f"field {p.field}" if p.field else "",
+             f"value {p.value!r}" if p.value is not None else ""]
+    where = ", ".join(part for part in parts if part)
+    return f"{where}: {p.message}" if where else p.message
+
+
+def render_problems(problems: list[Problem]) -> str:
+    """The one plain-text form: problems grouped by file, each with its hint, then how many in how many files."""
+    out = []
+    for path, group in groupby(problems, key=lambda p: p.path):
+        out.append(path or "<input>")
+        for p in group:
+            out.append(f"  {describe(p)}\n    hint: {p.hint}")
+    files = len({p.path for p in problems})
+    out.append(f"{plural(len(problems), 'problem')} in {plural(files, 'file')}")
+    return "\n".join(out) + "\n"

@@ -9,21 +9,10 @@ from typing import Any
 
 from sitegen import fmt
 from sitegen.config import Config
-from sitegen.data import Packages
+from sitegen.data import Packages, Row
 
-FIGURE_PACKAGES = ("nhs-debts", "better-care-fund")
 ENGLAND = "E92000001"
-TOPICS = {  # topic -> chart heading on a council page, in page order
-    "nhs-debt": "NHS debt",
-    "dispute": "Disputes and claims",
-    "client-debt": "Client debt",
-    "bcf": "Better Care Fund and contributions",
-    "ibcf": "Improved Better Care Fund",
-    "dfg": "Disabled Facilities Grant",
-    "grant": "Other grants",
-    "discharge": "Hospital discharge",
-    "survey": "National survey",
-}
+FIGURES = "figures"  # a package with a resource of this name is a figures package
 
 
 @dataclass(eq=False)
@@ -46,6 +35,15 @@ class Source:
 
 
 @dataclass(eq=False)
+class Topic:
+    """A group of measures, with its heading; topics come from the data, in their own order."""
+
+    id: str
+    label: str
+    order: int
+
+
+@dataclass(eq=False)
 class Measure:
     """A measure of the vocabulary."""
 
@@ -53,10 +51,33 @@ class Measure:
     label: str
     unit: str
     definition: str
-    topic: str
+    topic: Topic
     allows_negative: bool
     package: str
     figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Area:
+    """Anywhere figures are reported for: a council, or the nation as a whole."""
+
+    code: str
+    name: str
+    short_name: str
+    slug: str
+    type: str = "Nation"
+    figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Council(Area):
+    """A council with adult social care duties."""
+
+    region: str = ""
+    population: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    icbs: list[tuple[Icb, float]] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -75,28 +96,11 @@ class Icb:
 
 
 @dataclass(eq=False)
-class Council:
-    """A council with adult social care duties (or England, for national figures)."""
-
-    code: str
-    name: str
-    short_name: str
-    slug: str
-    type: str
-    region: str
-    population: int | None
-    latitude: float | None
-    longitude: float | None
-    icbs: list[tuple[Icb, float]] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
-
-
-@dataclass(eq=False)
 class Figure:
     """One reported figure with everything needed to show and cite it."""
 
     id: str
-    area: Council
+    area: Area
     measure: Measure
     value: float
     unit: str
@@ -132,53 +136,83 @@ class Site:
     config: Config
     packages: Packages
     councils: list[Council]
-    england: Council
+    england: Area
     icbs: list[Icb]
+    topics: list[Topic]
     measures: list[Measure]
     sources: list[Source]
     figures: list[Figure]
     updated: date
 
 
+@dataclass
+class Lookups:
+    """Everything a figure row refers to, by code or id."""
+
+    areas: dict[str, Area]
+    icbs: dict[str, Icb]
+    topics: dict[str, Topic] = field(default_factory=dict)
+    measures: dict[str, Measure] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+
+
+def figure_packages(packages: Packages) -> list[str]:
+    """Names of the packages holding figures, found by their `figures` resource."""
+    return sorted(name for name, p in packages.packages.items() if FIGURES in p.resources)
+
+
 def build_model(packages: Packages, config: Config) -> Site:
     """Join the packages into linked objects, sorted for deterministic output."""
     icbs = {r["code"]: make_icb(r) for r in packages.rows("reference", "icbs")}
     councils = {r["code"]: make_council(r) for r in packages.rows("reference", "councils")}
-    nation = (packages.rows("reference", "nations") or [{"code": ENGLAND, "name": "England", "slug": "england"}])[0]
-    england = Council(nation["code"], nation["name"], nation["name"], nation["slug"], "Nation", "England",
-                      None, None, None)
+    england = make_nation(packages)
     link_overlaps(packages, councils, icbs)
-    measures: dict[str, Measure] = {}
-    sources: dict[str, Source] = {}
-    figures = []
-    for package in FIGURE_PACKAGES:
-        measures |= {r["id"]: make_measure(r, package) for r in packages.rows(package, "measures")}
-        sources |= {r["id"]: make_source(r) for r in packages.rows(package, "sources")}
-        areas = councils | {england.code: england}
-        figures += [make_figure(r, package, areas, measures, sources, icbs) for r in packages.rows(package, "figures")]
+    look = Lookups(dict(councils) | {england.code: england}, icbs)
+    figures = [f for name in figure_packages(packages) for f in read_figures(packages, name, look)]
     figures.sort(key=lambda f: f.sort_key)
+    link_figures(figures)
+    link_former_ccgs(packages, icbs, figures)
+    return Site(config, packages, sorted(councils.values(), key=lambda c: c.short_name), england,
+                sorted(icbs.values(), key=lambda i: i.short_name),
+                sorted(look.topics.values(), key=lambda t: (t.order, t.id)),
+                sorted(look.measures.values(), key=lambda m: m.label),
+                sorted(look.sources.values(), key=lambda s: (s.publisher, s.title, s.id)), figures,
+                updated_date(look.sources.values()))
+
+
+def read_figures(packages: Packages, package: str, look: Lookups) -> list[Figure]:
+    """One package's topics, measures and sources into the lookups; its figures linked to them."""
+    look.topics |= {r["id"]: Topic(r["id"], r["label"], r["order"]) for r in packages.rows(package, "topics")}
+    look.measures |= {r["id"]: make_measure(r, package, look.topics) for r in packages.rows(package, "measures")}
+    look.sources |= {r["id"]: make_source(r) for r in packages.rows(package, "sources")}
+    return [make_figure(r, package, look) for r in packages.rows(package, FIGURES)]
+
+
+def link_figures(figures: list[Figure]) -> None:
+    """Each area, measure, source and ICB learns its figures, in figure order."""
     for f in figures:
         f.area.figures.append(f)
         f.measure.figures.append(f)
         f.source.figures.append(f)
         if f.counterparty:
             f.counterparty.figures.append(f)
-    link_former_ccgs(packages, icbs, figures)
-    return Site(config, packages, sorted(councils.values(), key=lambda c: c.short_name), england,
-                sorted(icbs.values(), key=lambda i: i.short_name), sorted(measures.values(), key=lambda m: m.label),
-                sorted(sources.values(), key=lambda s: (s.publisher, s.title, s.id)), figures,
-                updated_date(sources.values()))
 
 
-def make_icb(r: dict[str, Any]) -> Icb:
+def make_nation(packages: Packages) -> Area:
+    """England, from the reference package's nations (or its well-known code)."""
+    rows = packages.rows("reference", "nations") or [{"code": ENGLAND, "name": "England", "slug": "england"}]
+    return Area(rows[0]["code"], rows[0]["name"], rows[0]["name"], rows[0]["slug"])
+
+
+def make_icb(r: Row) -> Icb:
     """An ICB from its reference row."""
     return Icb(r["code"], r["ods_code"], r["name"], r["short_name"], r["slug"])
 
 
-def make_council(r: dict[str, Any]) -> Council:
+def make_council(r: Row) -> Council:
     """A council from its reference row."""
-    return Council(r["code"], r["name"], r["short_name"], r["slug"], r["type"], r["region"], r.get("population"),
-                   r.get("latitude"), r.get("longitude"))
+    return Council(r["code"], r["name"], r["short_name"], r["slug"], r["type"], region=r["region"],
+                   population=r.get("population"), latitude=r.get("latitude"), longitude=r.get("longitude"))
 
 
 def link_overlaps(packages: Packages, councils: dict[str, Council], icbs: dict[str, Icb]) -> None:
@@ -207,25 +241,25 @@ def link_former_ccgs(packages: Packages, icbs: dict[str, Icb], figures: list[Fig
             successor[f.counterparty_code].ccg_figures.append(f)
 
 
-def make_measure(r: dict[str, Any], package: str) -> Measure:
-    """A measure from its row."""
-    return Measure(r["id"], r["label"], r["unit"], r["definition"], r["topic"], bool(r["allows_negative"]), package)
+def make_measure(r: Row, package: str, topics: dict[str, Topic]) -> Measure:
+    """A measure from its row, linked to its topic."""
+    return Measure(r["id"], r["label"], r["unit"], r["definition"], topics[r["topic"]], bool(r["allows_negative"]),
+                   package)
 
 
-def make_source(r: dict[str, Any]) -> Source:
+def make_source(r: Row) -> Source:
     """A source from its row."""
     return Source(r["id"], r["title"], r["publisher"], r.get("published"), r["url"], r["kind"], r["confidence"])
 
 
-def make_figure(r: dict[str, Any], package: str, areas: dict[str, Council], measures: dict[str, Measure],
-                sources: dict[str, Source], icbs: dict[str, Icb]) -> Figure:
+def make_figure(r: Row, package: str, look: Lookups) -> Figure:
     """A figure linked to its area, measure, source and (where known) ICB."""
+    counterparty = r.get("counterparty_code") or ""
     return Figure(
-        r["id"], areas[r["area_code"]], measures[r["measure"]], r["value"], r["unit"], r["period_start"],
+        r["id"], look.areas[r["area_code"]], look.measures[r["measure"]], r["value"], r["unit"], r["period_start"],
         r["period_end"], r["period_label"], r["qualifier"], r["status"], r.get("claimant") or "",
-        sources[r["source_id"]], r.get("note") or "", r.get("counterparty_name") or "",
-        bool(r.get("counterparty_inferred")), icbs.get(r.get("counterparty_code") or ""), package,
-        r.get("counterparty_code") or "",
+        look.sources[r["source_id"]], r.get("note") or "", r.get("counterparty_name") or "",
+        bool(r.get("counterparty_inferred")), look.icbs.get(counterparty), package, counterparty,
     )
 
 

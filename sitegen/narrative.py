@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from sitegen import fmt
-from sitegen.charts import when
-from sitegen.model import TOPICS, Council, Figure
+from sitegen.model import Area, Figure
+from sitegen.periods import months_spanned
+from sitegen.wording import change_sentence, when
 
 
 def sentence(f: Figure) -> str:
@@ -20,17 +20,13 @@ def sentence(f: Figure) -> str:
 def series_sentence(figures: list[Figure]) -> str:
     """The change between the first and last period of a reported series, qualifiers kept."""
     first, last = figures[0], figures[-1]
-    if first.value == last.value:
-        return (f"{first.measure.label} was {last.value_text} both {when(first.period_label)} "
-                f"and {when(last.period_label)}.")
-    verb = "rose" if last.value > first.value else "fell"
-    return (f"{first.measure.label} {verb} from {first.value_text} {when(first.period_label)} "
-            f"to {last.value_text} {when(last.period_label)}, {fmt.change(first.value, last.value, first.unit)}.")
+    return change_sentence(first.measure.label, (first.value_text, first.period_label, first.value),
+                           (last.value_text, last.period_label, last.value), first.unit)
 
 
 def period_kind(f: Figure) -> int:
-    """How long a period is, in months (0 for a day): only periods of one kind make a series."""
-    return round((f.period_end - f.period_start).days / 30.4)
+    """How long a period is, in months: only periods of one kind make a series."""
+    return months_spanned(f.period_start, f.period_end)
 
 
 def measure_sentences(figures: list[Figure]) -> list[str]:
@@ -48,9 +44,8 @@ def measure_sentences(figures: list[Figure]) -> list[str]:
     return [text for _, text in sorted(out, key=lambda pair: pair[0])]
 
 
-def council_narrative(council: Council) -> list[str]:
-    """Sentences, measure by measure, in topic order."""
-    rank = {topic: i for i, topic in enumerate(TOPICS)}  # NHS debt first: the page's main story
-    ordered = sorted(council.figures, key=lambda f: (rank[f.measure.topic], f.measure.label, f.period_end, f.id))
+def council_narrative(area: Area) -> list[str]:
+    """Sentences, measure by measure, in topic order (NHS debt first in the real data: the page's main story)."""
+    ordered = sorted(area.figures, key=lambda f: (f.measure.topic.order, f.measure.label, f.period_end, f.id))
     groups = groupby(ordered, key=lambda f: f.measure.id)
     return [text for _, group in groups for text in measure_sentences(list(group))]

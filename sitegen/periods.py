@@ -71,3 +71,13 @@ def label_from_reported(period: str, kind: str) -> str | None:
     if kind == "financial_year" and re.fullmatch(_FY, period):
         return period
     return None
+
+
+def months_spanned(start: date, end: date) -> int:
+    """Whole months a period spans (0 for a day, 12 for a year): the one rule for a period's length."""
+    return round((end - start).days / 30.4)
+
+
+def years_spanned(start: date, end: date) -> int:
+    """Whole years a period spans (0 for a day or a month, 1 for a year)."""
+    return round(months_spanned(start, end) / 12)

@@ -35,23 +35,25 @@ def find_descriptors(path: Path) -> list[Path]:
     return sorted(path.glob("*/datapackage.json"))
 
 
-def load_json(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Parse a descriptor; bad bytes or syntax become one problem naming line and column."""
+def load_json(path: Path) -> tuple[dict[str, Any] | None, bytes, list[Problem]]:
+    """Parse a descriptor, and its bytes; bad bytes or syntax become one problem naming line and column."""
     shown = display(path)
+    raw = b""
     try:
-        text = decode(path.read_bytes(), shown)
+        raw = path.read_bytes()
+        text = decode(raw, shown)
     except DecodeProblem as exc:
-        return None, [exc.problem]
+        return None, raw, [exc.problem]
     except OSError as exc:
-        return None, [problem("missing-file", f"cannot read the descriptor: {exc.strerror}", shown)]
+        return None, raw, [problem("missing-file", f"cannot read the descriptor: {exc.strerror}", shown)]
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, [problem("invalid-json", f"{exc.msg} at line {exc.lineno}, column {exc.colno}",
-                              shown, exc.lineno)]
+        return None, raw, [problem("invalid-json", f"{exc.msg} at line {exc.lineno}, column {exc.colno}",
+                                   shown, exc.lineno)]
     if not isinstance(data, dict) or not isinstance(data.get("resources"), list):
-        return None, [problem("invalid-descriptor", "a descriptor is an object with a `resources` list", shown)]
-    return data, []
+        return None, raw, [problem("invalid-descriptor", "a descriptor is an object with a `resources` list", shown)]
+    return data, raw, []
 
 
 class DecodeProblem(Exception):
@@ -84,17 +86,21 @@ def resource_path(folder: Path, descriptor: dict[str, Any], shown: str) -> tuple
     return folder / raw, []
 
 
-def read_table(path: Path, names: list[str]) -> tuple[list[list[str]], list[int], list[Problem]]:
-    """Records and the line each starts on; problems for unreadable, empty or mis-headed files."""
+Table = tuple[list[list[str]], list[int], bytes]  # records, the line each starts on, the file's bytes
+
+
+def read_table(path: Path, names: list[str]) -> tuple[Table, list[Problem]]:
+    """Records, their lines and bytes; problems for unreadable, empty or mis-headed files."""
     shown = display(path)
     if not path.is_file():
-        return [], [], [problem("missing-file", "the CSV named in datapackage.json does not exist", shown)]
+        return ([], [], b""), [problem("missing-file", "the CSV named in datapackage.json does not exist", shown)]
+    raw = path.read_bytes()
     try:
-        text = decode(path.read_bytes(), shown)
+        text = decode(raw, shown)
     except DecodeProblem as exc:
-        return [], [], [exc.problem]
+        return ([], [], raw), [exc.problem]
     if not text.strip():
-        return [], [], [problem("empty-file", "the file is empty", shown, 1)]
+        return ([], [], raw), [problem("empty-file", "the file is empty", shown, 1)]
     reader = csv.reader(io.StringIO(text, newline=""))
     records, lines, start = [], [], 1
     try:
@@ -103,8 +109,8 @@ def read_table(path: Path, names: list[str]) -> tuple[list[list[str]], list[int]
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        return [], [], [problem("type-error", f"CSV cannot be parsed: {exc}", shown, start)]
-    return records, lines, header_problems(records[0], names, shown)
+        return ([], [], raw), [problem("type-error", f"CSV cannot be parsed: {exc}", shown, start)]
+    return (records, lines, raw), header_problems(records[0], names, shown)
 
 
 def header_problems(header: list[str], names: list[str], shown: str) -> list[Problem]:
@@ -154,7 +160,7 @@ def read_resource(folder: Path, descriptor: dict[str, Any], shown: str) -> tuple
     if path is None:
         return None, problems
     fields = descriptor.get("schema", {}).get("fields", [])
-    records, lines, problems = read_table(path, [str(f.get("name")) for f in fields])
+    (records, lines, raw), problems = read_table(path, [str(f.get("name")) for f in fields])
     if problems:
         return None, problems
     data = [(r, n) for r, n in zip(records[1:], lines[1:], strict=True) if any(cell != "" for cell in r)]
@@ -162,16 +168,17 @@ def read_resource(folder: Path, descriptor: dict[str, Any], shown: str) -> tuple
     resource.rows = typed_rows([r for r, _ in data], fields)
     resource.lines = [n for _, n in data]
     resource.record_lines = lines
+    resource.raw = raw
     return resource, []
 
 
 def read_package(descriptor_path: Path) -> tuple[Package | None, list[Problem]]:
     """A package whose descriptor parses, with every resource that could be read."""
-    descriptor, problems = load_json(descriptor_path)
+    descriptor, raw, problems = load_json(descriptor_path)
     if descriptor is None:
         return None, problems
     folder = descriptor_path.parent
-    package = Package(str(descriptor.get("name") or folder.name), descriptor_path, descriptor)
+    package = Package(str(descriptor.get("name") or folder.name), descriptor_path, descriptor, raw=raw)
     for item in descriptor["resources"]:
         if not isinstance(item, dict) or item.get("profile", "tabular-data-resource") != "tabular-data-resource":
             continue

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from itertools import groupby
 
 from sitegen.data import Packages
-from sitegen.errors import PROBLEM_TYPES, Problem
+from sitegen.errors import PROBLEM_TYPES, Problem, describe, plural, render_problems
 
 
 def summary(packages: Packages, problems: list[Problem]) -> dict[str, int]:
@@ -21,19 +20,6 @@ def summary(packages: Packages, problems: list[Problem]) -> dict[str, int]:
     }
 
 
-def plural(n: int, word: str) -> str:
-    """`1 problem`, `2 problems`."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def describe(p: Problem) -> str:
-    """`line 7, field unit, value 'GBX': message`."""
-    parts = [f"line {p.line}" if p.line else "", f"field {p.field}" if p.field else "",
-             f"value {p.value!r}" if p.value is not None else ""]
-    where = ", ".join(part for part in parts if part)
-    return f"{where}: {p.message}" if where else p.message
-
-
 def render_text(packages: Packages, problems: list[Problem]) -> str:
     """Problems grouped by file, then a summary line."""
     if not problems:
@@ -41,18 +27,6 @@ def render_text(packages: Packages, problems: list[Problem]) -> str:
         return (f"OK: {plural(counts['packages'], 'package')}, {plural(counts['resources'], 'resource')}, "
                 f"{plural(counts['rows'], 'row')}: no problems\n")
     return render_problems(problems)
-
-
-def render_problems(problems: list[Problem]) -> str:
-    """Problems grouped by file, each with its hint, then how many in how many files."""
-    out = []
-    for path, group in groupby(problems, key=lambda p: p.path):
-        out.append(path or "<input>")
-        for p in group:
-            out.append(f"  {describe(p)}\n    hint: {p.hint}")
-    files = len({p.path for p in problems})
-    out.append(f"{plural(len(problems), 'problem')} in {plural(files, 'file')}")
-    return "\n".join(out) + "\n"
 
 
 def render_json(packages: Packages, problems: list[Problem]) -> str:

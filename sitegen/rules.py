@@ -10,11 +10,10 @@ from sitegen.data import Packages, Resource
 from sitegen.errors import Problem, problem
 from sitegen.periods import FORMS, period_dates
 from sitegen.readers import display
+from sitegen.slugs import SLUG
 
 FIGURE_PACKAGES_RESOURCE = "figures"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-ENGLAND = "E92000001"
 
 Rule = Callable[[Packages], Iterator[Problem]]
 

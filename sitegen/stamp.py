@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
 from pathlib import Path
@@ -12,10 +11,9 @@ from typing import Any
 import sitegen
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.output import write_atomic
+from sitegen.versions import library_versions
 
-# Libraries whose version can change the output bytes
-LIBRARIES = ("altair", "frictionless", "jinja2", "markdown", "nh3", "vl-convert-python", "XlsxWriter")
-STAMP = Path(".cache") / "build-stamp.json"
+STAMP = "build-stamp.json"
 
 
 def tree_digest(folder: Path, pattern: str = "*") -> str:
@@ -34,16 +32,18 @@ def input_digest(config: Config, builtin_templates: Path) -> str:
                builtin_templates]
     parts: list[Any] = [tree_digest(folder) for folder in folders]
     parts.append(tree_digest(Path(sitegen.__file__).parent, "*.py"))
+    parts.append(tree_digest(Path(sitegen.__file__).parent, "*.js"))
     settings = root / CONFIG_NAME
     parts.append(hashlib.sha256(settings.read_bytes()).hexdigest() if settings.is_file() else "")
-    parts.append({name: importlib.metadata.version(name) for name in LIBRARIES})
+    parts.append(library_versions())
     parts.append(os.environ.get("SOURCE_DATE_EPOCH", ""))
+    parts.append(config.base_url)  # it can come from the command line rather than sitegen.toml
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 def unchanged(config: Config, inputs: str) -> dict[str, Any] | None:
     """The last build's stamp if its inputs are these and its output is still exactly as it was written."""
-    path = config.root / STAMP
+    path = config.root / config.cache_dir / STAMP
     try:
         stamp = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -55,7 +55,7 @@ def unchanged(config: Config, inputs: str) -> dict[str, Any] | None:
 
 def save_stamp(config: Config, inputs: str, pages: int, charts: int) -> None:
     """Record what this build read and wrote (written whole, or not at all)."""
-    path = config.root / STAMP
+    path = config.root / config.cache_dir / STAMP
     path.parent.mkdir(parents=True, exist_ok=True)
     body = {"inputs": inputs, "output": tree_digest(config.root / config.output_dir), "pages": pages,
             "charts": charts}

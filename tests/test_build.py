@@ -113,9 +113,9 @@ def test_failed_validation_leaves_build_untouched(tmp_path: Path, capsys: pytest
     before = tree(build(project))
     figures = project / "datapackages/nhs-debts/figures.csv"
     figures.write_text(figures.read_text(encoding="utf-8").replace(",GBP,", ",GBX,", 1), encoding="utf-8")
-    with pytest.raises(SitegenError, match="not valid: nothing was published"):
+    with pytest.raises(SitegenError, match="not valid: nothing was published") as raised:
         build(project)
-    out = capsys.readouterr().out
+    out = raised.value.format_message()
     assert "datapackages/nhs-debts/figures.csv" in out and "line 2, field unit, value 'GBX'" in out
     assert tree(project / "build") == before
     assert not list(project.glob(".build-*"))

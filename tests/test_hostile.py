@@ -53,8 +53,8 @@ def test_what_must_be_rejected_is_rejected_and_build_is_untouched(
     outside = files(tmp_path)
     result = sitegen(project, "build")
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
-    assert f"datapackages/{file}" in result.stdout
-    assert f"line {line}, field {field}, value {value!r}" in result.stdout
+    assert f"datapackages/{file}" in result.stderr
+    assert f"line {line}, field {field}, value {value!r}" in result.stderr
     assert "nothing was published, build/ is unchanged" in result.stderr
     assert files(project / "build") == before
     assert files(tmp_path) == outside, "the failed build wrote or changed a file"

@@ -1,0 +1,100 @@
+"""The chart model: points, series and what a chart shows, independent of how it is drawn."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen import fmt
+from sitegen.versions import library_version
+
+SPEC_VERSION = 3  # bump when the spec builder changes, so cached specs are rebuilt
+QUALIFIER_WORDS = {"approximate": "approximate", "at_least": "at least", "range_lower_bound": "lower bound"}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One bar: a value for a category (a period, or an area) in a series."""
+
+    category: str
+    order: str
+    series: str
+    value: float
+    unit: str
+    qualifier: str = "exact"
+    status: str = "reported"
+    claimant: str = ""
+
+    @property
+    def value_text(self) -> str:
+        """The value with its qualifier: `about £5.0m`."""
+        return fmt.qualified(fmt.value(self.value, self.unit), self.qualifier)
+
+    @property
+    def shown(self) -> str:
+        """The value as a reader should take it: `about £5.0m`, `£10.0m (claim by X)`."""
+        return f"{self.value_text} (claim by {self.claimant})" if self.status == "claim" else self.value_text
+
+    @property
+    def status_text(self) -> str:
+        """`reported`, or whose claim it is."""
+        return f"claim by {self.claimant}" if self.status == "claim" else "reported"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart and everything needed to show it without JavaScript."""
+
+    id: str
+    title: str
+    kind: str  # "time" (by period) or "compare" (across areas)
+    points: tuple[Point, ...]
+    subject: str = ""  # e.g. "owed to Cambridgeshire", used in the description
+
+    @property
+    def unit(self) -> str:
+        """The one unit of the chart."""
+        return self.points[0].unit
+
+    def ordered(self) -> list[Point]:
+        """Points in display order."""
+        if self.kind == "compare":
+            return sorted(self.points, key=lambda p: (-p.value, p.category))
+        return sorted(self.points, key=lambda p: (p.order, p.series, p.category))
+
+    def scale(self) -> tuple[float, str]:
+        """Divisor and axis title so money reads in £bn, £m or £k."""
+        if self.unit != "GBP":
+            return 1.0, "Per cent" if self.unit == "percent" else "Count"
+        top = max(abs(p.value) for p in self.points)
+        for divisor, title in ((1e9, "£ billion"), (1e6, "£ million"), (1e3, "£ thousand")):
+            if top >= divisor:
+                return divisor, title
+        return 1.0, "£"
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The chart's data as Vega-Lite values, scaled to the axis unit."""
+        divisor, _ = self.scale()
+        return [{"category": p.category, "series": p.series or self.title, "amount": round(p.value / divisor, 6),
+                 "shown": p.value_text,
+                 "kind": "claim" if p.status == "claim" else QUALIFIER_WORDS.get(p.qualifier, "reported")}
+                for p in self.ordered()]
+
+    def content_key(self) -> str:
+        """A hash of everything the spec is made from, so an unchanged chart skips Altair entirely."""
+        made_of = [SPEC_VERSION, library_version("altair"), self.title, self.kind, self.rows()]
+        return hashlib.sha256(json.dumps(made_of, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+    def description(self) -> str:
+        """What the chart shows, in words generated from its data."""
+        from sitegen.charts.describe import describe  # prose lives apart from the model
+
+        return describe(self)
+
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        """Headers and formatted rows of the chart's data."""
+        first = "Area" if self.kind == "compare" else "Period"
+        rows = [[p.category, p.series or self.title, p.value_text, p.status_text] for p in self.ordered()]
+        return [first, "Measure", "Value", "Status"], rows

@@ -1,0 +1,68 @@
+"""Static SVGs of chart specs, drawn by vl-convert in worker processes; unchanged ones come from the cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from sitegen.cache import Cache
+
+FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>{empty}</dir><cachedir>{empty}</cachedir></fontconfig>
+"""
+
+
+def use_builtin_font() -> None:
+    """Point fontconfig at an empty font folder, so vl-convert measures text with its built-in font.
+
+    vl-convert 1.9 reopens a system font file for every piece of text it measures (hundreds of opens per
+    chart); with no system fonts it keeps its bundled one in memory: about 2.7x faster, and the SVGs no
+    longer depend on which fonts a machine happens to have installed.
+    """
+    if os.environ.get("SITEGEN_FONTS_CONF"):
+        return
+    empty = Path(tempfile.mkdtemp(prefix="sitegen-nofonts-"))
+    conf = empty / "fonts.conf"
+    conf.write_text(FONTS_CONF.format(empty=empty), encoding="utf-8")
+    os.environ["FONTCONFIG_FILE"] = os.environ["SITEGEN_FONTS_CONF"] = str(conf)
+
+
+def draw(spec_json: str) -> str:
+    """Render one spec to SVG (in a worker process, or in this one for a handful of charts)."""
+    use_builtin_font()
+    import vl_convert
+
+    return str(vl_convert.vegalite_to_svg(json.loads(spec_json)))
+
+
+def svg_key(spec_json: str) -> str:
+    """The cache key of a spec's SVG."""
+    return hashlib.sha256(spec_json.encode()).hexdigest()
+
+
+def draw_all(specs: list[str], workers: int) -> list[str]:
+    """SVGs for specs, in order; in processes when there are enough to pay for starting them."""
+    if len(specs) > 8 and workers > 1:
+        # spawn, not fork: forking a process that has started threads can deadlock;
+        # processes, not threads: vl-convert holds the GIL
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=use_builtin_font) as pool:
+            return list(pool.map(draw, specs, chunksize=8))
+    return [draw(s) for s in specs]
+
+
+def render_svgs(specs: dict[str, str], cache: Cache, workers: int = 2) -> dict[str, str]:
+    """Chart id -> SVG for each chart's spec JSON, cached by the spec's hash; misses drawn in processes."""
+    keys = {cid: svg_key(s) for cid, s in specs.items()}
+    found = {key: cache.get(key, ".svg") for key in sorted(set(keys.values()))}
+    missing = sorted({keys[cid]: specs[cid] for cid in specs if found[keys[cid]] is None}.items())
+    for (key, _), svg in zip(missing, draw_all([s for _, s in missing], workers), strict=True):
+        cache.put(key, ".svg", svg)
+        found[key] = svg
+    return {cid: str(found[keys[cid]]) for cid in specs}

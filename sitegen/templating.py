@@ -1,0 +1,84 @@
+"""Jinja2: project templates over the built-in theme, rendering a page, and template errors as problems."""
+
+from __future__ import annotations
+
+import traceback
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+import sitegen
+from sitegen import fmt
+from sitegen.config import Config
+from sitegen.errors import Problem, ProblemsFound, problem
+from sitegen.model import Site
+from sitegen.readers import display
+from sitegen.routes import PageSpec, root_for
+
+
+def builtin_templates() -> Path:
+    """The built-in theme: inside the installed package, or the checkout's top-level templates/."""
+    shipped = Path(str(files("sitegen").joinpath("_templates")))
+    if shipped.is_dir():
+        return shipped
+    return Path(sitegen.__file__).resolve().parent.parent / "templates"  # an editable checkout
+
+
+BUILTIN_TEMPLATES = builtin_templates()
+
+
+def make_env(config: Config) -> jinja2.Environment:
+    """Project templates override built-in ones; `default:NAME` always reaches the built-in."""
+    builtin = jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(str(config.root / config.templates_dir)),
+        jinja2.PrefixLoader({"default": builtin}, delimiter=":"),
+        builtin,
+    ])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.globals |= {"fmt": fmt, "link": link, "asset": asset}
+    return env
+
+
+@jinja2.pass_context
+def link(context: Any, path: str) -> str:
+    """A relative link to a page folder, ending in index.html so it also works from disk."""
+    return f"{context['root']}{path}index.html" if path.endswith("/") or not path else f"{context['root']}{path}"
+
+
+@jinja2.pass_context
+def asset(context: Any, path: str) -> str:
+    """A relative link to a file of the site."""
+    return f"{context['root']}{path}"
+
+
+def render_page(env: jinja2.Environment, spec: PageSpec, site: Site) -> str:
+    """One page's HTML; any template error becomes a problem naming the template file and line."""
+    # 404.html is served at any depth, so its links are absolute paths under the published base URL
+    root = (urlsplit(site.config.base_url).path or "/") if spec.path == "404.html" else root_for(spec.path)
+    canonical = site.config.base_url + spec.path.removesuffix("index.html")
+    try:
+        template = env.select_template(spec.templates)
+        return template.render(site=site, config=site.config, root=root, canonical=canonical, page=spec,
+                               title=spec.title, description=spec.description or site.config.description,
+                               **spec.context)
+    except Exception as exc:  # noqa: BLE001 - any error in a template is the template's, reported as one
+        raise ProblemsFound([template_problem(exc, spec.templates)],
+                            f"a template failed while rendering {spec.path}: nothing was published") from None
+
+
+def template_problem(exc: Exception, names: list[str]) -> Problem:
+    """The template file and line an error arose at, from the error or from jinja's rewritten traceback."""
+    path, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not path:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml"))]
+        path, line = (display(Path(frames[-1].filename)), frames[-1].lineno) if frames else (names[-1], 0)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        wanted = " or ".join(str(t) for t in exc.templates)
+        return problem("template", f"no template named {wanted}", path, line or 0, "template", exc.name)
+    message = getattr(exc, "message", None) or str(exc)
+    return problem("template", f"{type(exc).__name__}: {message}", display(Path(path)), line or 0)
