@@ -76,7 +76,7 @@ class Position:
 
 def per_head(f: Figure) -> float | None:
     """Pounds per resident, or None when the unit is not money or the population is unknown."""
-    population = f.area.population
+    population = f.area.population if isinstance(f.area, Council) else None
     return f.value / population if f.unit == "GBP" and population else None
 
 
@@ -115,6 +115,7 @@ def position(figure: Figure, period: Period) -> Position | None:
     mine = per_head(figure)
     heads = [v for v in (per_head(f) for f in period.figures) if v is not None]
     council = figure.area
+    assert isinstance(council, Council), "periods hold council figures only"
     return Position(
         figure, period, rank=1 + sum(v > figure.value for v in values), lower=sum(v < figure.value for v in values),
         of=len(values), per_head=mine,
@@ -126,7 +127,7 @@ def position(figure: Figure, period: Period) -> Position | None:
 
 def group_spread(period: Period, member: Callable[[Council], bool]) -> Spread | None:
     """Median of the councils in a group (a region, a type), when at least MIN_GROUP have a figure."""
-    values = [f.value for f in period.figures if member(f.area)]
+    values = [f.value for f in period.figures if isinstance(f.area, Council) and member(f.area)]
     return spread(values) if len(values) >= MIN_GROUP else None
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sitegen import fmt
 from sitegen.compare import Period, per_head, per_head_text
 from sitegen.data import Packages
-from sitegen.model import TOPICS, Council, Icb
+from sitegen.model import Council, Icb, Topic
 
 RADIUS = 10.0
 PAD = 2.0
@@ -97,8 +97,8 @@ def topics_map(councils: list[Council], cells: dict[str, tuple[int, int]]) -> He
     entries = []
     for c in councils:
         if c.code in cells:
-            topics = sorted({f.measure.topic for f in c.figures}, key=list(TOPICS).index)
-            text = ", ".join(TOPICS[t] for t in topics) if topics else "no figures yet"
+            topics = sorted({f.measure.topic for f in c.figures}, key=lambda t: (t.order, t.id))
+            text = ", ".join(t.label for t in topics) if topics else "no figures yet"
             entries.append((c.code, c.short_name, f"councils/{c.slug}/", cells[c.code],
                             min(len(topics), 3) - 1 if topics else None, text))
     known = sum(e[4] is not None for e in entries)
@@ -157,7 +157,7 @@ def icb_map(icbs: list[Icb], cells: dict[str, tuple[int, int]]) -> HexMap | None
                 "outline only.", entries, bands, "no figures yet")
 
 
-def topic_map(councils: list[Council], cells: dict[str, tuple[int, int]], topic: str) -> HexMap | None:
+def topic_map(councils: list[Council], cells: dict[str, tuple[int, int]], topic: Topic) -> HexMap | None:
     """Which councils have a figure in one topic: how many measures; the rest as gaps."""
     if not cells:
         return None
@@ -168,7 +168,7 @@ def topic_map(councils: list[Council], cells: dict[str, tuple[int, int]], topic:
             entries.append((c.code, c.short_name, f"councils/{c.slug}/", cells[c.code],
                             min(len(labels), 2) - 1 if labels else None, "; ".join(labels) or "no figure"))
     known = sum(e[4] is not None for e in entries)
-    return draw(f"map-topic-{topic}", f"{TOPICS[topic]}: councils with a figure",
-                f"{known} of {len(entries)} councils have at least one figure on {TOPICS[topic].lower()}; "
+    return draw(f"map-topic-{topic.id}", f"{topic.label}: councils with a figure",
+                f"{known} of {len(entries)} councils have at least one figure on {topic.label.lower()}; "
                 f"{len(entries) - known} have none (an outline only).", entries, ("1 measure", "2 or more measures"),
                 "no figure")

@@ -7,15 +7,17 @@ from datetime import date
 import pytest
 
 from sitegen.compare import MIN_COUNCILS, periods, position, position_words, positions, spread
-from sitegen.model import Council, Figure, Measure, Source
+from sitegen.model import Council, Figure, Measure, Source, Topic
 
+TOPIC = Topic("bcf", "SYNTHETIC topic", 1)
 SOURCE = Source("s", "SYNTHETIC source", "Test", None, "https://example.org/", "primary", "high")
 
 
 def make_councils(n: int) -> list[Council]:
     """SYNTHETIC councils in two regions and two types, populations 100,000 upwards."""
-    return [Council(f"E0600{i:04d}", f"Council {i}", f"C{i:02d}", f"c{i}", "Unitary authority" if i % 2 else
-                    "County council", "North" if i < n // 2 else "South", 100_000 + 10_000 * i, None, None)
+    return [Council(f"E0600{i:04d}", f"Council {i}", f"C{i:02d}", f"c{i}",
+                    type="Unitary authority" if i % 2 else "County council",
+                    region="North" if i < n // 2 else "South", population=100_000 + 10_000 * i)
             for i in range(n)]
 
 
@@ -47,7 +49,7 @@ def quartiles_by_hand(values: list[float]) -> tuple[float, float, float]:
 def world() -> tuple[Measure, list[Council], list[float | None]]:
     councils = make_councils(14)
     values: list[float | None] = [3e6, 1e6, None, 5e6, 2e6, 2e6, 8e6, 4e6, None, 7e6, 6e6, 9e6, 1.5e6, 2.5e6]
-    measure = Measure("m", "SYNTHETIC measure", "GBP", "", "bcf", False, "p")
+    measure = Measure("m", "SYNTHETIC measure", "GBP", "", TOPIC, False, "p")
     add_figures(measure, councils, values)
     return measure, councils, values
 
@@ -80,7 +82,7 @@ def test_rank_median_quartiles_and_per_head_match_a_recount(world: tuple[Measure
 
 def test_fewer_than_ten_councils_get_words_and_no_ranking() -> None:
     councils = make_councils(MIN_COUNCILS + 2)
-    measure = Measure("m", "SYNTHETIC measure", "GBP", "", "bcf", False, "p")
+    measure = Measure("m", "SYNTHETIC measure", "GBP", "", TOPIC, False, "p")
     add_figures(measure, councils, [float(i) for i in range(MIN_COUNCILS - 1)] + [None, None, None])
     [period] = periods(measure, councils)
     assert not period.comparable and period.spread is None
@@ -92,7 +94,7 @@ def test_periods_are_kept_apart_and_percentages_have_no_per_head(world: tuple[Me
     measure, councils, _ = world
     add_figures(measure, councils, [1.0] * 14, "2024-25", date(2024, 4, 1), date(2025, 3, 31))
     assert [p.label for p in periods(measure, councils)] == ["2023-24", "2024-25"]
-    share = Measure("s", "SYNTHETIC share", "percent", "", "survey", False, "p")
+    share = Measure("s", "SYNTHETIC share", "percent", "", TOPIC, False, "p")
     add_figures(share, councils, [float(i) for i in range(14)])
     [period] = periods(share, councils)
     assert not period.per_head and period.spread_per_head is None
