@@ -21,10 +21,13 @@ from sitegen.model import Site, build_model
 from sitegen.output import Writer
 from sitegen.readers import display
 from sitegen.routes import PageSpec, plan_pages, root_for
+from sitegen.search import index_site
 from sitegen.stamp import input_digest, save_stamp, unchanged
 from sitegen.templating import BUILTIN_TEMPLATES, make_env, render_page
 from sitegen.validate import validate_packages
 from sitegen.views import figure_link
+from sitegen.workbook import PATH as WORKBOOK
+from sitegen.workbook import all_figures_xlsx
 
 
 def run_build(config: Config, force: bool = False) -> None:
@@ -50,6 +53,8 @@ def run_build(config: Config, force: bool = False) -> None:
     writer = Writer(config.root / config.output_dir)
     try:
         write_site(writer, site, specs, specs_json, svgs)
+        step("Indexing every page for search (Pagefind)")
+        index_site(writer.staging)
         writer.commit()
     except BaseException:
         writer.abort()
@@ -176,6 +181,7 @@ def write_data(writer: Writer, site: Site) -> None:
             writer.write(f"data/{name}/{resource.path.name}", resource.raw)
         writer.write(f"data/{name}/{name}.zip", package_zip(package, site))
         writer.write(f"data/{name}/{name}.xlsx", package_xlsx(package, site.updated))
+    writer.write(WORKBOOK, all_figures_xlsx(site))
 
 
 def write_meta(writer: Writer, site: Site, specs: list[PageSpec]) -> None:

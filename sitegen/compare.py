@@ -133,18 +133,13 @@ def group_spread(period: Period, member: Callable[[Council], bool]) -> Spread | 
 
 def positions(council: Council, measures: list[Measure], councils: list[Council]) -> dict[str, Position]:
     """Figure id -> position, for every figure of the council in a comparable period."""
-    out = {}
-    for measure in measures:
-        for period in periods(measure, councils):
-            for f in period.figures:
-                if f.area is council and (found := position(f, period)):
-                    out[f.id] = found
-    return out
+    found = all_positions(all_periods(measures, councils))
+    return {f.id: found[f.id] for f in council.figures if f.id in found}
 
 
 def per_head_text(value: float) -> str:
     """`£12.34 per head`: pence matter at this scale."""
-    return f"£{value:,.2f} per head"
+    return f"{fmt.per_head(value)} per head"
 
 
 def position_words(p: Position) -> str:
@@ -171,3 +166,20 @@ def period_words(period: Period) -> str:
     return (f"{n} of {total} councils have a figure for {period.label}. The England median is "
             f"{fmt.value(middle.median, unit)}; half the councils are between {fmt.value(middle.lower_quartile, unit)}"
             f" and {fmt.value(middle.upper_quartile, unit)}.")
+
+
+def all_periods(measures: list[Measure], councils: list[Council]) -> dict[str, list[Period]]:
+    """Measure id -> its periods with council figures, worked out once for the whole site."""
+    return {m.id: periods(m, councils) for m in measures}
+
+
+def all_positions(by_measure: dict[str, list[Period]]) -> dict[str, Position]:
+    """Figure id -> its position, for every council figure in a comparable period."""
+    out = {}
+    for measure_periods in by_measure.values():
+        for period in measure_periods:
+            for f in period.figures if period.comparable else ():
+                found = position(f, period)
+                if found:
+                    out[f.id] = found
+    return out

@@ -40,7 +40,17 @@ def value(v: float, unit: str) -> str:
         return money(v)
     if unit == "percent":
         return f"{number(v)}%"
+    if unit == PER_HEAD:
+        return per_head(v)
     return number(v)
+
+
+PER_HEAD = "GBP per head"  # a derived unit: pounds per resident, never in the data
+
+
+def per_head(v: float) -> str:
+    """£12.34: pence matter at this scale; a true minus sign."""
+    return f"{MINUS if v < 0 else ''}£{abs(v):,.2f}"
 
 
 QUALIFIERS = {"approximate": "about {}", "at_least": "at least {}",

@@ -67,7 +67,7 @@ class Chart:
     def scale(self) -> tuple[float, str]:
         """Divisor and axis title so money reads in £bn, £m or £k."""
         if self.unit != "GBP":
-            return 1.0, "Per cent" if self.unit == "percent" else "Count"
+            return 1.0, {"percent": "Per cent", fmt.PER_HEAD: "£ per head"}.get(self.unit, "Count")
         top = max(abs(p.value) for p in self.points)
         for divisor, title in ((1e9, "£ billion"), (1e6, "£ million"), (1e3, "£ thousand")):
             if top >= divisor:
