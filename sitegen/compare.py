@@ -158,7 +158,8 @@ def period_words(period: Period) -> str:
     """What a measure page can say about a period: a ranking, or why there is none."""
     n, total = len(period.figures), len(period.figures) + len(period.gaps)
     if not period.comparable:
-        return (f"Only {n} of {total} councils have a figure for {period.label}: too few to rank them or to give "
+        verb = "has" if n == 1 else "have"
+        return (f"Only {n} of {total} councils {verb} a figure for {period.label}: too few to rank them or to give "
                 f"a median (this site ranks a period from {MIN_COUNCILS} councils).")
     middle = period.spread
     assert middle is not None
