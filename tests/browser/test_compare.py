@@ -1,0 +1,137 @@
+"""Search, hex maps and page widths in real Chromium, as a reader meets them."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from browser.conftest import watch
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+PAGE_TYPES = {
+    "home": "index.html",
+    "council with figures": "councils/cambridgeshire/index.html",
+    "council compared": "councils/birmingham/index.html",
+    "council without figures": "councils/hartlepool/index.html",
+    "england": "councils/england/index.html",
+    "councils": "councils/index.html",
+    "icb": "icbs/cambridgeshire-and-peterborough/index.html",
+    "icbs": "icbs/index.html",
+    "measure ranked": "measures/ibcf-allocation/index.html",
+    "measure with few councils": "measures/nhs-overdue-asc-debt/index.html",
+    "measures": "measures/index.html",
+    "dataset": "data/nhs-debts/index.html",
+    "datasets": "data/index.html",
+    "resource": "data/nhs-debts/figures/index.html",
+    "sources": "sources/index.html",
+    "coverage": "coverage/index.html",
+    "search": "search/index.html?q=Kent",
+    "about": "about/index.html",
+    "methodology": "methodology/index.html",
+    "404": "no/such/page/",
+}
+
+
+def councils() -> dict[str, dict[str, str]]:
+    with (ROOT / "datapackages/reference/councils.csv").open(encoding="utf-8", newline="") as handle:
+        return {r["slug"]: r for r in csv.DictReader(handle)}
+
+
+def first_result(browser, base_url: str, query: str) -> str:  # type: ignore[no-untyped-def]
+    """Type a query into the header's search box, as a reader would; the first result's link."""
+    context = browser.new_context()
+    page = context.new_page()
+    visit = watch(page, base_url)
+    page.goto(base_url + "index.html", wait_until="networkidle")
+    assert page.locator(".search-fallback").is_hidden()
+    page.get_by_role("searchbox").fill(query)
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_selector("#search-results li a", timeout=10_000)
+    href = page.locator("#search-results li a").first.get_attribute("href") or ""
+    assert visit.foreign == [] and visit.failed == [] and visit.console_errors == []
+    context.close()
+    return href
+
+
+@pytest.mark.parametrize(("query", "slug"), [("Harrogate", "north-yorkshire"), ("Cheltenham", "gloucestershire"),
+                                              ("Cambridgeshire", "cambridgeshire")])
+def test_search_finds_a_council_by_its_name_and_its_districts(browser, base_url: str, query: str,
+                                                               slug: str) -> None:
+    assert first_result(browser, base_url, query).endswith(f"councils/{slug}/index.html")
+
+
+def test_search_finds_a_council_by_a_council_it_replaced(browser, base_url: str, real_site: Path) -> None:
+    if not (ROOT / "datapackages/reference/predecessors.csv").exists():
+        pytest.skip("the reference package has no predecessors resource yet (issue 9 adds it)")
+    href = first_result(browser, base_url, "Poole")
+    assert href.endswith("councils/bournemouth-christchurch-and-poole/index.html")
+
+
+def test_search_finds_icbs_measures_and_sources(browser, base_url: str) -> None:
+    assert "icbs/" in first_result(browser, base_url, "Lancashire and South Cumbria")
+    assert "measures/ibcf-allocation/" in first_result(browser, base_url, "Improved BCF grant allocation")
+
+
+def test_without_javascript_the_search_box_is_a_link_to_the_councils(browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "measures/index.html")
+    link = page.locator(".search-fallback")
+    assert link.is_visible() and link.get_attribute("href") == "../councils/index.html"
+    assert page.locator(".site-search form").is_hidden()
+    context.close()
+
+
+def test_each_hex_links_to_its_council_and_the_list_names_the_same_councils(browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "index.html")
+    hexes = page.locator("figure.hexmap svg a")
+    links = hexes.evaluate_all("as => as.map(a => [a.getAttribute('href'), a.getAttribute('aria-label')])")
+    known = councils()
+    assert len(links) == len(known) == 153
+    assert {href.removeprefix("councils/").removesuffix("/index.html") for href, _ in links} == set(known)
+    for href, label in links:
+        assert label.startswith(known[href.split("/")[1]]["short_name"] + ": ")
+    listed = page.locator("figure.hexmap details li a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert sorted(listed) == sorted(href for href, _ in links)
+    page.locator("figure.hexmap svg a").first.click()
+    assert "/councils/" in page.url
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_page_type_scrolls_sideways(browser, base_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    wide = {}
+    for name, path in PAGE_TYPES.items():
+        page.goto(base_url + path, wait_until="networkidle")
+        page.wait_for_timeout(100)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width:
+            wide[name] = scroll
+    assert wide == {}
+    context.close()
+
+
+def test_charts_text_is_at_least_11px_at_390(browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
+    page = context.new_page()
+    for path in (PAGE_TYPES["measure ranked"], PAGE_TYPES["council with figures"]):
+        page.goto(base_url + path, wait_until="networkidle")
+        images = page.locator("figure.chart .chart-view img")
+        assert images.count() > 0
+        for i in range(images.count()):
+            shown, natural = images.nth(i).evaluate("img => [img.getBoundingClientRect().width, img.naturalWidth]")
+            spec = page.locator("figure.chart").nth(i).get_attribute("data-spec") or ""
+            smallest = page.evaluate(
+                """async (url) => { const svg = await (await fetch(url.replace('.vl.json', '.svg'))).text();
+                   const sizes = [...svg.matchAll(/font-size="([0-9.]+)px"/g)].map(m => Number(m[1]));
+                   return Math.min(...sizes); }""", spec)
+            assert smallest * shown / natural >= 11, f"{spec}: text {smallest * shown / natural:.1f} px"
+    context.close()
