@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from sitegen.cache import Cache
 from sitegen.charts.bundle import script_assets
-from sitegen.charts.render import render_svgs
+from sitegen.charts.render import render_svgs, themed
 from sitegen.charts.specs import chart_specs
 from sitegen.config import Config, is_placeholder
 from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
@@ -147,7 +147,7 @@ def write_site(writer: Writer, site: Site, specs: list[PageSpec], specs_json: di
     """Every file of the site into the staging folder."""
     write_pages(writer, site, specs)
     for chart_id, chart_spec in specs_json.items():
-        writer.write(f"charts/{chart_id}.svg", svgs[chart_id])
+        writer.write(f"charts/{chart_id}.svg", themed(svgs[chart_id]))
         writer.write(f"charts/{chart_id}.vl.json", chart_spec)
     for path, data in script_assets(Cache(site.config.root / site.config.cache_dir, "js")).items():
         writer.write(path, data)

@@ -10,7 +10,7 @@ from typing import Any
 from sitegen import fmt
 from sitegen.versions import library_version
 
-SPEC_VERSION = 3  # bump when the spec builder changes, so cached specs are rebuilt
+SPEC_VERSION = 4  # bump when the spec builder changes, so cached specs are rebuilt
 QUALIFIER_WORDS = {"approximate": "approximate", "at_least": "at least", "range_lower_bound": "lower bound"}
 
 

@@ -87,7 +87,10 @@ def test_with_javascript_the_enhancement_loads_from_the_site(browser, base_url: 
     scripts: list[str] = []
     page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.goto(base_url + PAGES["council with figures"], wait_until="networkidle")
+    assert not any(url.endswith("/charts.js") for url in scripts)  # the 900 KB library only on request
+    page.locator(".chart-explore").first.click()
     page.wait_for_selector("figure.chart-interactive .chart-view svg", timeout=10_000)
+    assert any(url.endswith("/charts.js") for url in scripts)
     assert scripts and all(url.startswith(base_url) for url in scripts)
     assert visit.console_errors == [] and visit.foreign == []
     context.close()
