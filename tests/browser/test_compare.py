@@ -135,3 +135,28 @@ def test_charts_text_is_at_least_11px_at_390(browser, base_url: str) -> None:
                    return Math.min(...sizes); }""", spec)
             assert smallest * shown / natural >= 11, f"{spec}: text {smallest * shown / natural:.1f} px"
     context.close()
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1/", "https://example.org/deep/path/"])
+def test_the_404_page_works_at_the_root_and_under_a_path(browser, tmp_path: Path, base: str) -> None:
+    from browser.conftest import serve
+    from tests.conftest import MINI, build, copy_project
+
+    project = copy_project(MINI, tmp_path / "site")
+    settings = project / "sitegen.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("https://example.org/test/", base),
+                        encoding="utf-8")
+    build(project)
+    for url in serve(project):
+        context = browser.new_context()
+        page = context.new_page()
+        visit = watch(page, url.split("/", 3)[0] + "//" + url.split("/", 3)[2] + "/")
+        response = page.goto(url + "no/such/page/", wait_until="networkidle")
+        assert response is not None and response.status == 404
+        assert page.locator("h1").inner_text() == "Page not found"
+        assert page.evaluate("getComputedStyle(document.body).marginTop") == "0px"  # the site's CSS loaded
+        page.get_by_role("link", name="list of councils").click()
+        page.wait_for_load_state("networkidle")
+        assert page.url == url + "councils/index.html" and page.locator("h1").inner_text() == "All councils"
+        assert [f for f in visit.failed if "no/such/page" not in f] == [] and visit.foreign == []
+        context.close()
