@@ -88,13 +88,13 @@ def measure_pages(site: Site, periods: dict[str, list[Period]], positions: dict[
 
 
 def coverage_page(site: Site, cells: dict[str, tuple[int, int]]) -> PageSpec:
-    """What is known for each council: one hex map of topics covered, then one per topic."""
+    """What is known for each council: a hex map of topics covered, then per topic its councils (and map)."""
     topics = sorted({m.topic for m in site.measures if any(f.area is not site.england for f in m.figures)},
                     key=lambda t: (t.order, t.id))
-    maps = [(t, topic_map(site.councils, cells, t), [m for m in site.measures if m.topic is t]) for t in topics]
+    sections = [(t, topic_map(site.councils, cells, t), [m for m in site.measures if m.topic is t],
+                 [c for c in site.councils if any(f.measure.topic is t for f in c.figures)]) for t in topics]
     return PageSpec("coverage/index.html", ["coverage.html"], "Coverage: what is known and what is missing",
-                    {"coverage_map": topics_map(site.councils, cells),
-                     "topic_maps": [(t, hexmap, ms) for t, hexmap, ms in maps if hexmap]})
+                    {"coverage_map": topics_map(site.councils, cells), "topics": sections})
 
 
 def content_pages(pages: dict[str, Page], rendered: dict[str, Markup]) -> list[PageSpec]:

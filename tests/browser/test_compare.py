@@ -64,11 +64,13 @@ def test_search_finds_a_council_by_its_name_and_its_districts(browser, base_url:
     assert first_result(browser, base_url, query).endswith(f"councils/{slug}/index.html")
 
 
-def test_search_finds_a_council_by_a_council_it_replaced(browser, base_url: str, real_site: Path) -> None:
+def test_search_finds_a_council_by_a_council_it_replaced(browser, base_url: str) -> None:
+    assert first_result(browser, base_url, "Poole").endswith("councils/bournemouth-christchurch-and-poole/index.html")
     if not (ROOT / "datapackages/reference/predecessors.csv").exists():
         pytest.skip("the reference package has no predecessors resource yet (issue 9 adds it)")
-    href = first_result(browser, base_url, "Poole")
-    assert href.endswith("councils/bournemouth-christchurch-and-poole/index.html")
+    # a name found only in the list of councils replaced: Cumbria County Council, split in two in 2023
+    assert first_result(browser, base_url, "Cumbria County Council").endswith(
+        ("councils/cumberland/index.html", "councils/westmorland-and-furness/index.html"))
 
 
 def test_search_finds_icbs_measures_and_sources(browser, base_url: str) -> None:
