@@ -5,10 +5,10 @@ BIN    := $(VENV)/bin
 
 .PHONY: site test test-browser validate bench lint chromium clean
 
-$(BIN)/sitegen: pyproject.toml
+$(BIN)/sitegen: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
 ## Install, validate the data and build the site into build/
@@ -31,7 +31,7 @@ bench: $(BIN)/sitegen
 
 lint: $(BIN)/sitegen
 	$(BIN)/ruff check sitegen tests bench scripts
-	$(BIN)/mypy sitegen
+	$(BIN)/mypy sitegen tests bench scripts
 
 # Debian's Chromium: Playwright must never download a browser of its own.
 chromium:

@@ -149,7 +149,7 @@ def position_words(p: Position) -> str:
         return (f"{per_head_text(p.per_head)}, higher than {p.lower_per_head} of the {p.of_per_head} councils "
                 f"with a figure for {period}; the England median is {per_head_text(heads.median)}.")
     middle = p.period.spread
-    median = f"; the England median is {fmt.value(middle.median, p.figure.unit)}" if middle else ""
+    median = f"; the England median is {fmt.derived(middle.median, p.figure.unit)}" if middle else ""
     return (f"{p.figure.value_text}, higher than {p.lower} of the {p.of} councils with a figure for "
             f"{period}{median}.")
 
@@ -165,8 +165,8 @@ def period_words(period: Period) -> str:
     assert middle is not None
     unit = period.measure.unit
     return (f"{n} of {total} councils have a figure for {period.label}. The England median is "
-            f"{fmt.value(middle.median, unit)}; half the councils are between {fmt.value(middle.lower_quartile, unit)}"
-            f" and {fmt.value(middle.upper_quartile, unit)}.")
+            f"{fmt.derived(middle.median, unit)}; half the councils are between "
+            f"{fmt.derived(middle.lower_quartile, unit)} and {fmt.derived(middle.upper_quartile, unit)}.")
 
 
 def all_periods(measures: list[Measure], councils: list[Council]) -> dict[str, list[Period]]:

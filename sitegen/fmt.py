@@ -1,17 +1,50 @@
-"""Formatting for people: £13.0m, £792k, 31 March 2024, 2023-24."""
+"""Formatting for people: £13m, £792k, 31 March 2024, 2023-24."""
 
 from __future__ import annotations
 
 import math
 from datetime import date
+from decimal import Decimal
 
 from sitegen.periods import MONTHS
 
 MINUS = "\u2212"
 
 
+UNITS = ((Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m"), (Decimal(10) ** 4, "k"))
+
+
 def money(value: float) -> str:
-    """£5.36bn, £13.0m, £792k, £950; negatives with a true minus sign."""
+    """A reported amount as precisely as its source gave it: £13m, £1.4m, £15.233m, £792k, £12,345,678."""
+    amount = abs(Decimal(str(value)))
+    text = compact(amount) or whole(amount)
+    # a value that shows as £0 is shown without a sign: never "−£0"
+    sign = MINUS if value < 0 and text.strip("0.,bnmk") else ""
+    return f"{sign}£{text}"
+
+
+def compact(amount: Decimal) -> str | None:
+    """`13m`, `5.36bn`, `792k` when that is the exact amount (at most 3 decimals), else None."""
+    for scale, suffix in UNITS:
+        if amount >= scale:
+            unit = Decimal(1000) if suffix == "k" else scale  # thousands only from £10,000: £9,500 stays whole
+            shown = amount / unit
+            if shown < 1000 and shown == shown.quantize(Decimal("0.001")):
+                return f"{shown.normalize():f}{suffix}"
+            return None
+    return None
+
+
+def whole(amount: Decimal) -> str:
+    """`12,345,678`, or with its pence as given: `15.50`, `15.233`."""
+    if amount == amount.to_integral_value():
+        return f"{amount:,.0f}"
+    places = max(2, -int(amount.normalize().as_tuple().exponent))
+    return f"{amount:,.{places}f}"
+
+
+def rounded_money(value: float) -> str:
+    """A derived amount (a median, a per-head figure), rounded for reading: £5.36bn, £13.0m, £792k, £950."""
     v = abs(value)
     # thresholds sit where rounding would otherwise show £1000.0m or £1000k
     if v >= 999.95e6:
@@ -22,7 +55,6 @@ def money(value: float) -> str:
         text = f"{v / 1e3:.0f}k"
     else:
         text = f"{v:.0f}"
-    # a value that rounds to £0 is shown without a sign: never "−£0"
     sign = MINUS if value < 0 and text.strip("0.,bnmk") else ""
     return f"{sign}£{text}"
 
@@ -46,6 +78,11 @@ def value(v: float, unit: str) -> str:
 
 
 PER_HEAD = "GBP per head"  # a derived unit: pounds per resident, never in the data
+
+
+def derived(v: float, unit: str) -> str:
+    """A value worked out by the site (a median, a quartile) in its unit: money rounded for reading."""
+    return rounded_money(v) if unit == "GBP" else value(v, unit)
 
 
 def per_head(v: float) -> str:

@@ -120,7 +120,7 @@ def value_map(period: Period, cells: dict[str, tuple[int, int]]) -> HexMap | Non
     if not cells or middle is None:
         return None
     cuts = (middle.lower_quartile, middle.median, middle.upper_quartile)
-    show = per_head_text if by_head else (lambda v: fmt.value(v, period.measure.unit))
+    show = per_head_text if by_head else (lambda v: fmt.derived(v, period.measure.unit))
     entries = []
     for f in period.figures:
         v = per_head(f) if by_head else f.value

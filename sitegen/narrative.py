@@ -5,8 +5,8 @@ from __future__ import annotations
 from itertools import groupby
 
 from sitegen.model import Area, Figure
-from sitegen.periods import months_spanned
-from sitegen.wording import change_sentence, when
+from sitegen.periods import consecutive, months_spanned
+from sitegen.wording import change_sentence, comparable, when
 
 
 def sentence(f: Figure) -> str:
@@ -17,11 +17,16 @@ def sentence(f: Figure) -> str:
     return text + "."
 
 
-def series_sentence(figures: list[Figure]) -> str:
-    """The change between the first and last period of a reported series, qualifiers kept."""
-    first, last = figures[0], figures[-1]
+def pair_sentence(first: Figure, then: Figure) -> str:
+    """The change between two figures of consecutive periods, qualifiers kept."""
     return change_sentence(first.measure.label, (first.value_text, first.period_label, first.value),
-                           (last.value_text, last.period_label, last.value), first.unit)
+                           (then.value_text, then.period_label, then.value), first.unit, first.qualifier)
+
+
+def can_compare(first: Figure, then: Figure) -> bool:
+    """Two reported figures of consecutive periods, both exact or both approximate."""
+    return (comparable(first.qualifier, then.qualifier)
+            and consecutive((first.period_start, first.period_end), (then.period_start, then.period_end)))
 
 
 def period_kind(f: Figure) -> int:
@@ -29,19 +34,25 @@ def period_kind(f: Figure) -> int:
     return months_spanned(f.period_start, f.period_end)
 
 
+def series_sentences(series: list[Figure]) -> list[tuple[Figure, str]]:
+    """The latest change that can be stated, and every other figure on its own (dated by its period)."""
+    pairs = [i for i in range(len(series) - 1) if can_compare(series[i], series[i + 1])]
+    if not pairs:
+        return [(f, sentence(f)) for f in series]
+    i = pairs[-1]
+    alone = series[:i] + series[i + 2:]
+    return [(f, sentence(f)) for f in alone] + [(series[i + 1], pair_sentence(series[i], series[i + 1]))]
+
+
 def measure_sentences(figures: list[Figure]) -> list[str]:
-    """A change per series of like periods with two or more of them; every other figure on its own."""
-    reported = [f for f in figures if f.status == "reported"]
-    out, alone = [], [f for f in figures if f.status != "reported"]
-    for _, group in groupby(sorted(reported, key=period_kind), key=period_kind):
-        series = sorted(group, key=lambda f: (f.period_end, f.id))
+    """Sentences for one measure's figures, in period order."""
+    reported = sorted((f for f in figures if f.status == "reported"), key=lambda f: (period_kind(f), f.period_end))
+    out = [(f, sentence(f)) for f in figures if f.status != "reported"]
+    for _, group in groupby(reported, key=period_kind):
+        series = list(group)
         labels = [f.period_label for f in series]
-        if len(labels) >= 2 and len(set(labels)) == len(labels):
-            out.append((series[0].period_end, series_sentence(series)))
-        else:
-            alone += series
-    out += [(f.period_end, sentence(f)) for f in alone]
-    return [text for _, text in sorted(out, key=lambda pair: pair[0])]
+        out += series_sentences(series) if len(set(labels)) == len(labels) else [(f, sentence(f)) for f in series]
+    return [text for _, text in sorted(out, key=lambda pair: (pair[0].period_end, pair[0].id))]
 
 
 def council_narrative(area: Area) -> list[str]:

@@ -81,3 +81,11 @@ def months_spanned(start: date, end: date) -> int:
 def years_spanned(start: date, end: date) -> int:
     """Whole years a period spans (0 for a day or a month, 1 for a year)."""
     return round(months_spanned(start, end) / 12)
+
+
+def consecutive(first: tuple[date, date], then: tuple[date, date]) -> bool:
+    """Whether `then` directly follows `first`: the next day's balance a year on, or the next span."""
+    (start, end), (next_start, next_end) = first, then
+    if start == end and next_start == next_end:  # balances at a date, usually a year apart
+        return 0 < (next_end - end).days <= 366
+    return (next_start - end).days == 1

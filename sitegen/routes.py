@@ -11,6 +11,7 @@ from markupsafe import Markup
 from sitegen.charts import Chart
 from sitegen.compare import POPULATION_NOTE, Period, Position, all_periods, all_positions, position_words
 from sitegen.content import CONTENT_PAGES, Page
+from sitegen.englandmap import england_map
 from sitegen.hexmap import icb_map, layout, topic_map, topics_map
 from sitegen.jsonld import dataset_jsonld
 from sitegen.model import Council, Site
@@ -40,13 +41,15 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
     cells = layout(site.packages, "council_hexes", "council_code")
     periods = all_periods(site.measures, site.councils)
     positions = all_positions(periods)
-    specs = [PageSpec("index.html", ["home.html"], site.config.title, {"hexmap": topics_map(site.councils, cells)},
+    specs = [PageSpec("index.html", ["home.html"], site.config.title, {"hexmap": topics_map(site.councils, cells),
+                                                                  "map": england_map(site)},
                       description=site.config.description)]
     specs += [council_page(c, rendered.get(f"councils/{c.slug}"), positions, council_places(site, c))
               for c in site.councils]
     specs.append(PageSpec("councils/index.html", ["councils.html"], "All councils"))
-    specs.append(PageSpec(f"councils/{site.england.slug}/index.html", ["england.html"], "England: national figures",
-                          {"council": site.england}))
+    nation = site.england
+    specs.append(PageSpec(f"councils/{nation.slug}/index.html", ["england.html"], f"{nation.name}: national figures",
+                          {"council": nation}))
     specs += [PageSpec(f"icbs/{i.slug}/index.html", ["icb.html"], i.name, {"icb": i}) for i in site.icbs]
     specs.append(PageSpec("icbs/index.html", ["icbs.html"], "Integrated Care Boards",
                           {"hexmap": icb_map(site.icbs, layout(site.packages, "icb_hexes", "icb_code"))}))

@@ -175,9 +175,50 @@ def check_slugs(packages: Packages) -> Iterator[Problem]:
                         yield at(table, i, "bad-slug", f"{name} is not a safe URL segment", name, value)
 
 
+# What the site model reads: package -> resource -> fields ("*" stands for every figures package)
+CONTRACT: dict[str, dict[str, tuple[str, ...]]] = {
+    "reference": {"councils": ("code", "name", "short_name", "slug", "type", "region"),
+                  "icbs": ("code", "ods_code", "name", "short_name", "slug")},
+    "*": {"topics": ("id", "label", "order"),
+          "measures": ("id", "label", "unit", "definition", "topic", "allows_negative"),
+          "sources": ("id", "title", "publisher", "url", "kind", "confidence"),
+          "figures": ("id", "area_code", "measure", "value", "unit", "period_start", "period_end", "period_label",
+                      "qualifier", "status", "source_id")},
+}
+
+
+def check_contract(packages: Packages) -> Iterator[Problem]:
+    """The resources and fields the site is built from exist, so valid data can never crash a build."""
+    for name, package in sorted(packages.packages.items()):
+        wanted = CONTRACT.get(name) or (CONTRACT["*"] if FIGURE_PACKAGES_RESOURCE in package.resources else {})
+        shown = display(package.path)
+        for resource, fields in wanted.items():
+            table = package.resources.get(resource)
+            if table is None:
+                yield problem("contract", f"package {name} needs a `{resource}` resource", shown, 0, "resources",
+                              resource)
+                continue
+            have = {f.get("name") for f in table.fields}
+            for missing in (f for f in fields if f not in have):
+                yield problem("contract", f"resource {resource} needs a field `{missing}`", shown, 0, "fields",
+                              missing)
+
+
+def check_topics(packages: Packages) -> Iterator[Problem]:
+    """A topic id shared by packages has the same heading and order in each (pages show one of them)."""
+    first: dict[str, tuple[str, dict[str, Any]]] = {}
+    for name, table in ((n, p.resources["topics"]) for n, p in sorted(packages.packages.items())
+                        if "topics" in p.resources):
+        for i, row in enumerate(table.rows):
+            earlier = first.setdefault(str(row.get("id")), (name, row))
+            if earlier[1] != row:
+                yield at(table, i, "topic-conflict", f"differs from topic {row.get('id')!r} in package "
+                         f"{earlier[0]}", "id", row.get("id"))
+
+
 RULES: tuple[Rule, ...] = (
-    check_references, check_periods, check_sources, check_formulas, check_duplicates,
-    check_values, check_claims, check_shared_sources, check_slugs,
+    check_contract, check_references, check_periods, check_sources, check_formulas, check_duplicates,
+    check_values, check_claims, check_shared_sources, check_topics, check_slugs,
 )
 
 

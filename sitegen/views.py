@@ -19,7 +19,7 @@ from sitegen.slugs import slugify
 def time_points(figures: list[Figure]) -> tuple[Point, ...]:
     """Figures as chart points by period."""
     return tuple(Point(f.period_label, f"{f.period_end}|{f.period_start}", series_name(f), f.value, f.unit,
-                       f.qualifier, f.status, f.claimant) for f in figures)
+                       f.qualifier, f.status, f.claimant, (f.period_start, f.period_end)) for f in figures)
 
 
 def is_total(f: Figure) -> bool:

@@ -13,11 +13,21 @@ def when(category: str) -> str:
     return f"at {category}" if day else f"in {category}"
 
 
-def change_sentence(name: str, first: Said, last: Said, unit: str) -> str:
+# A change is stated only between two values that say the same kind of thing: two exact ones, or two
+# approximate ones (the change is then approximate too). A lower bound gives no change at all.
+COMPARABLE = {"exact": "", "approximate": "about "}
+
+
+def comparable(first_qualifier: str, then_qualifier: str) -> bool:
+    """Whether a change between values so qualified can be stated."""
+    return first_qualifier == then_qualifier and first_qualifier in COMPARABLE
+
+
+def change_sentence(name: str, first: Said, last: Said, unit: str, qualifier: str = "exact") -> str:
     """`X rose from A in P to B in Q, an increase of …`, or `X was A both in P and in Q`."""
     (first_text, first_period, old), (last_text, last_period, new) = first, last
     if old == new:
         return f"{name} was {last_text} both {when(first_period)} and {when(last_period)}."
     verb = "rose" if new > old else "fell"
-    return (f"{name} {verb} from {first_text} {when(first_period)} to {last_text} {when(last_period)}, "
-            f"{fmt.change(old, new, unit)}.")
+    change = fmt.change(old, new, unit).replace(" of ", f" of {COMPARABLE.get(qualifier, '')}", 1)
+    return f"{name} {verb} from {first_text} {when(first_period)} to {last_text} {when(last_period)}, {change}."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,13 +15,20 @@ ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
 
 
-def copy_project(src: Path, dest: Path) -> Path:
-    """A buildable copy of a project (data, content, settings; built-in templates)."""
+# one warm chart cache for the whole session (set below), not ~40 cold ones
+SHARED: dict[str, str | None] = {"cache": None}
+
+
+def copy_project(src: Path, dest: Path, warm: bool = True) -> Path:
+    """A buildable copy of a project (data, content, settings; built-in templates), sharing the warm cache."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("datapackages", "content", "templates"):
         if (src / name).is_dir() and not (name == "templates" and src == ROOT):
             shutil.copytree(src / name, dest / name)
-    shutil.copy(src / "sitegen.toml", dest / "sitegen.toml")
+    settings = (src / "sitegen.toml").read_text(encoding="utf-8")
+    if warm and SHARED["cache"]:  # the [site] table is the file's last: a line appended belongs to it
+        settings = settings.rstrip("\n") + f'\ncache_dir = "{SHARED["cache"]}"\n'
+    (dest / "sitegen.toml").write_text(settings, encoding="utf-8")
     return dest
 
 
@@ -31,7 +39,13 @@ def build(project: Path) -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _fixed_date(tmp_path_factory: pytest.TempPathFactory) -> None:
+def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Chart specs and SVGs are content-addressed, so every test project can share one cache."""
+    SHARED["cache"] = str(tmp_path_factory.mktemp("shared-cache"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fixed_date(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Builds take their date from SOURCE_DATE_EPOCH, so expected files stay fixed."""
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 1 January 2026

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
+import json
 import os
 import re
-import shutil
 import subprocess
 import sys
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
@@ -102,8 +102,8 @@ def test_external_links_are_http(real_site: Path) -> None:
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
-    first = tree(build(copy_project(MINI, tmp_path / "a")))
-    second = tree(build(copy_project(MINI, tmp_path / "b")))
+    first = tree(build(copy_project(MINI, tmp_path / "a", warm=False)))  # cold: vl-convert draws both
+    second = tree(build(copy_project(MINI, tmp_path / "b", warm=False)))
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
 
@@ -166,17 +166,12 @@ def test_writer_refuses_paths_outside_and_twice(tmp_path: Path) -> None:
     assert not (tmp_path / "build").exists() and not list(tmp_path.iterdir())
 
 
-def test_narrative_numbers_match_the_data(mini_site: Path) -> None:
+def test_narrative_words_claims_as_claims(mini_site: Path) -> None:
+    """The numbers are recomputed in test_narrative.py; here, how a claim and a change are worded."""
     html = (mini_site / "councils/cambridgeshire/index.html").read_text(encoding="utf-8")
-    assert ("NHS overdue adult social care debt rose from £1.4m at 31 March 2023 to £13.0m at 31 March 2024, "
-            "an increase of £11.6m (829%).") in html
-    assert "Client debt overdue rose from £16.6m at 31 March 2023 to £19.3m at 31 March 2024" in html
-    assert ("Amount in dispute: £10.0m in March 2025, according to Cambridgeshire County Council "
-            "(a claim, not an agreed figure).") in html
-    rows = {r["id"]: float(r["value"]) for r in csv.DictReader(
-        (MINI / "datapackages/nhs-debts/figures.csv").open(encoding="utf-8"))}
-    assert rows["cambridgeshire-nhs-overdue-asc-debt-31-march-2024"] == 13_000_000
-    assert rows["cambridgeshire-nhs-overdue-asc-debt-31-march-2023"] == 1_400_000
+    assert "according to Cambridgeshire County Council (a claim, not an agreed figure)." in html
+    assert re.search(r"NHS overdue adult social care debt rose from £[\d.]+m at 31 March 2023 to £[\d.]+m at "
+                     r"31 March 2024, an increase of £[\d.]+m \(\d+%\)\.", html)
 
 
 def test_council_without_figures_says_so_and_shows_no_zero(mini_site: Path) -> None:
@@ -188,7 +183,7 @@ def test_council_without_figures_says_so_and_shows_no_zero(mini_site: Path) -> N
 
 def test_real_build_cambridgeshire_figures_with_sources_and_chart(real_site: Path) -> None:
     html = (real_site / "councils/cambridgeshire/index.html").read_text(encoding="utf-8")
-    assert "£13.0m" in html and "£1.4m" in html
+    assert "£13m" in html and "£1.4m" in html and "£13.0m" not in html  # as precisely as the source gave it
     assert 'href="https://www.localgov.co.uk/NHS-debt-to-council-climbs-by-11m-in-a-year/60695"' in html
     assert "LocalGov, 2 July 2024" in html
     assert '<figcaption>NHS debt: Cambridgeshire</figcaption>' in html
@@ -226,7 +221,6 @@ def test_metadata_files(real_site: Path) -> None:
 
 def test_build_leaves_no_staging_behind(mini_site: Path) -> None:
     assert not list(mini_site.parent.glob(".build-*"))
-    shutil.rmtree(mini_site.parent / ".cache", ignore_errors=True)
 
 
 def cli_build(project: Path) -> subprocess.CompletedProcess[str]:
@@ -289,6 +283,21 @@ def test_an_unchanged_project_is_not_rebuilt_but_a_changed_one_is(tmp_path: Path
 def test_chart_description_of_an_unchanged_series_says_so_once() -> None:
     from sitegen.charts import Chart, Point
 
-    points = tuple(Point(label, label, "Improved BCF grant", 10_700_000, "GBP") for label in ("2023-24", "2024-25"))
+    points = tuple(Point(label, label, "Improved BCF grant", 10_700_000, "GBP",
+                         period=(date(year, 4, 1), date(year + 1, 3, 31)))
+                   for label, year in (("2023-24", 2023), ("2024-25", 2024)))
     assert Chart("c", "iBCF", "time", points).description() == (
         "Improved BCF grant was £10.7m both in 2023-24 and in 2024-25.")
+
+
+def test_every_chart_spec_is_valid_vega_lite(real_site: Path, mini_site: Path) -> None:
+    """Builds skip Altair's schema validation for speed, so every published spec is validated here instead."""
+    import altair as alt
+    from altair.utils.schemapi import validate_jsonschema
+
+    schema = alt.vegalite.v6.schema.core.load_schema()
+    specs = sorted((real_site / "charts").glob("*.vl.json")) + sorted((mini_site / "charts").glob("*.vl.json"))
+    assert len(specs) > 20
+    invalid = {p.name: validate_jsonschema(json.loads(p.read_text(encoding="utf-8")), schema, rootschema=schema,
+                                           raise_error=False) for p in specs}
+    assert {name: str(error)[:200] for name, error in invalid.items() if error is not None} == {}

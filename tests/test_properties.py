@@ -8,8 +8,10 @@ import re
 import shutil
 import tempfile
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import MINI
 from hypothesis import HealthCheck, given, settings
@@ -27,8 +29,21 @@ days = st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31))
 
 
 @given(finite)
-def test_money_reads_back_as_the_value_within_its_rounding(value: float) -> None:
+def test_money_reads_back_as_the_value_given(value: float) -> None:
     text = fmt.money(value)
+    match = MONEY.match(text)
+    assert match, text
+    sign, digits, suffix = match.groups()
+    shown = Decimal(digits.replace(",", "")) * Decimal(SCALE[suffix]) * (-1 if sign else 1)
+    assert shown == Decimal(str(value)) or shown == 0 == value, f"{text}: shown exactly as given"
+    assert bool(sign) == (value < 0 and shown != 0), f"{text}: a minus sign only on a value shown as non-zero"
+    if suffix in ("m", "k", "bn"):
+        assert Decimal(digits.replace(",", "")) < 1000, f"{text}: should move up a unit"
+
+
+@given(finite)
+def test_rounded_money_reads_back_within_its_rounding(value: float) -> None:
+    text = fmt.rounded_money(value)
     match = MONEY.match(text)
     assert match, text
     sign, digits, suffix = match.groups()
@@ -36,8 +51,15 @@ def test_money_reads_back_as_the_value_within_its_rounding(value: float) -> None
     step = {"bn": 0.005e9, "m": 0.05e6, "k": 0.5e3, None: 0.5}[suffix]
     assert abs(shown - value) <= step * 1.0001 + 1e-9
     assert bool(sign) == (value < 0 and shown != 0), f"{text}: a minus sign only on a value shown as non-zero"
-    if suffix in ("m", "k"):
-        assert float(digits.replace(",", "")) < 1000, f"{text}: should move up a unit"
+
+
+@pytest.mark.parametrize(("value", "shown"), [(13_000_000, "£13m"), (1_400_000, "£1.4m"), (200_000_000, "£200m"),
+                                              (15_233_000, "£15.233m"), (5_360_000_000, "£5.36bn"),
+                                              (792_000, "£792k"), (9_500, "£9,500"), (12_345_678, "£12,345,678"),
+                                              (-660_000, "\u2212£660k"), (15.233, "£15.233"), (15.5, "£15.50"),
+                                              (0, "£0")])
+def test_money_examples(value: float, shown: str) -> None:
+    assert fmt.money(value) == shown
 
 
 @given(days)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sitegen.charts.model import Chart, Point
-from sitegen.wording import change_sentence, when
+from sitegen.periods import consecutive
+from sitegen.wording import change_sentence, comparable, when
 
 
 def caveat(points: Sequence[Point]) -> str:
@@ -18,18 +19,35 @@ def caveat(points: Sequence[Point]) -> str:
     return f" Paler bars: {' and '.join(notes)}." if notes else ""
 
 
+def can_compare(first: Point, then: Point) -> bool:
+    """Two reported values of consecutive periods, both exact or both approximate."""
+    return (first.status == then.status == "reported" and comparable(first.qualifier, then.qualifier)
+            and first.period is not None and then.period is not None and consecutive(first.period, then.period))
+
+
+def said(p: Point) -> tuple[str, str, float]:
+    """A point as the sentence builder takes it."""
+    return p.shown, p.category, p.value
+
+
+def describe_series(name: str, pts: list[Point]) -> str:
+    """One series: its only value; or its range of periods, and the latest change where one can be stated."""
+    first, last = pts[0], pts[-1]
+    if len(pts) == 1:
+        return f"{name}: {first.shown} {when(first.category)}."
+    if len(pts) == 2 and can_compare(first, last):
+        return change_sentence(name, said(first), said(last), first.unit, first.qualifier)
+    text = f"{name}, {len(pts)} periods: {first.shown} {when(first.category)} to {last.shown} {when(last.category)}."
+    if can_compare(pts[-2], last):
+        text += " Latest: " + change_sentence("it", said(pts[-2]), said(last), last.unit, last.qualifier)
+    return text
+
+
 def describe_time(chart: Chart) -> str:
-    """Per series: first and last value and the change between them."""
-    sentences = []
-    for series in sorted({p.series for p in chart.points}):
-        pts = [p for p in chart.ordered() if p.series == series]
-        name, first, last = series or chart.title, pts[0], pts[-1]
-        if len(pts) == 1:
-            sentences.append(f"{name}: {first.shown} {when(first.category)}.")
-            continue
-        text = change_sentence(name, (first.shown, first.category, first.value),
-                               (last.shown, last.category, last.value), first.unit)
-        sentences.append(text if first.value == last.value else text[:-1] + f", across {len(pts)} periods.")
+    """Per series: its values over time, and a change only where one can be stated."""
+    ordered = chart.ordered()
+    sentences = [describe_series(series or chart.title, [p for p in ordered if p.series == series])
+                 for series in sorted({p.series for p in chart.points})]
     return " ".join(sentences) + caveat(chart.points)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sitegen import fmt
@@ -26,6 +27,7 @@ class Point:
     qualifier: str = "exact"
     status: str = "reported"
     claimant: str = ""
+    period: tuple[date, date] | None = None  # start and end, where the category is a period
 
     @property
     def value_text(self) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Dialog, Page
 
 from sitegen.config import load_config
 
@@ -89,7 +90,7 @@ class Visit:
     dialogs: list[str] = field(default_factory=list)
 
 
-def watch(page: object, base: str) -> Visit:
+def watch(page: Page, base: str) -> Visit:
     """Record console errors, failed requests, requests to other hosts and dialogs."""
     visit = Visit()
     page.on("console", lambda m: visit.console_errors.append(m.text) if m.type == "error" else None)
@@ -99,5 +100,11 @@ def watch(page: object, base: str) -> Visit:
     page.on("response", lambda r: visit.failed.append(f"{r.status} {r.url}")
             if r.status >= 400 and r.request.resource_type != "document" else None)
     page.on("request", lambda r: None if r.url.startswith((base, "data:")) else visit.foreign.append(r.url))
-    page.on("dialog", lambda d: (visit.dialogs.append(d.message), d.dismiss()))
+    page.on("dialog", lambda d: dismiss(d, visit))
     return visit
+
+
+def dismiss(dialog: Dialog, visit: Visit) -> None:
+    """Record a dialog's message and close it, so no page ever waits on one."""
+    visit.dialogs.append(dialog.message)
+    dialog.dismiss()
