@@ -60,7 +60,7 @@ def test_real_packages_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     code, out = run()
     assert code == 0, out
-    assert out.startswith("OK: 3 packages, 13 resources")
+    assert out.startswith("OK: 3 packages, 16 resources")
 
 
 def test_fixture_is_valid(data: Path) -> None:

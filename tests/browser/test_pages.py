@@ -66,7 +66,7 @@ def test_axe_finds_no_wcag_violations(browser, base_url: str, name: str, scheme:
 def test_without_javascript_every_chart_is_complete(browser, base_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    for path in (PAGES["council with figures"], PAGES["measure"]):
+    for path in (PAGES["council with figures"], PAGES["measure ranked"]):
         page.goto(base_url + path, wait_until="networkidle")
         figures = page.locator("figure.chart")
         assert figures.count() > 0
