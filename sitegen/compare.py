@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 
 from sitegen import fmt
@@ -45,6 +47,16 @@ class Period:
         """Money is compared per head too; percentages and counts are not."""
         return self.measure.unit == "GBP"
 
+    @cached_property
+    def values(self) -> list[float]:
+        """Every council's value, lowest first."""
+        return sorted(f.value for f in self.figures)
+
+    @cached_property
+    def heads(self) -> list[float]:
+        """Every council's value per head, lowest first (councils of unknown population left out)."""
+        return sorted(v for v in (per_head(f) for f in self.figures) if v is not None)
+
     @property
     def spread(self) -> Spread | None:
         """England median and quartiles of the values, when comparable."""
@@ -53,7 +65,7 @@ class Period:
     @property
     def spread_per_head(self) -> Spread | None:
         """England median and quartiles per head, when comparable and money."""
-        values = [v for v in (per_head(f) for f in self.figures) if v is not None]
+        values = self.heads
         return spread(values) if self.comparable and self.per_head and len(values) >= MIN_COUNCILS else None
 
 
@@ -111,16 +123,14 @@ def position(figure: Figure, period: Period) -> Position | None:
     """Where a council's figure stands in its period; None when the period is not comparable."""
     if not period.comparable:
         return None
-    values = [f.value for f in period.figures]
-    mine = per_head(figure)
-    heads = [v for v in (per_head(f) for f in period.figures) if v is not None]
+    values, heads, mine = period.values, period.heads, per_head(figure)
     council = figure.area
     assert isinstance(council, Council), "periods hold council figures only"
-    return Position(
-        figure, period, rank=1 + sum(v > figure.value for v in values), lower=sum(v < figure.value for v in values),
-        of=len(values), per_head=mine,
-        rank_per_head=None if mine is None else 1 + sum(v > mine for v in heads),
-        lower_per_head=None if mine is None else sum(v < mine for v in heads), of_per_head=len(heads),
+    return Position(  # rank 1 + how many are higher; lower: how many are strictly lower (ties share a rank)
+        figure, period, rank=1 + len(values) - bisect_right(values, figure.value),
+        lower=bisect_left(values, figure.value), of=len(values), per_head=mine,
+        rank_per_head=None if mine is None else 1 + len(heads) - bisect_right(heads, mine),
+        lower_per_head=None if mine is None else bisect_left(heads, mine), of_per_head=len(heads),
         region=group_spread(period, lambda c: c.region == council.region),
         same_type=group_spread(period, lambda c: c.type == council.type))
 

@@ -5,8 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sitegen.compare import MIN_COUNCILS, periods, position, position_words, positions, spread
+from sitegen.compare import (
+    MIN_COUNCILS,
+    all_periods,
+    all_positions,
+    periods,
+    position,
+    position_words,
+    positions,
+    spread,
+)
 from sitegen.model import Council, Figure, Measure, Source, Topic
 
 TOPIC = Topic("bcf", "SYNTHETIC topic", 1)
@@ -105,3 +116,28 @@ def test_periods_are_kept_apart_and_percentages_have_no_per_head(world: tuple[Me
 def test_spread_needs_two_values() -> None:
     assert spread([1.0]) is None
     assert spread([1.0, 3.0]) is not None
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(-10**9, 10**9).map(float)), min_size=10, max_size=40))
+@settings(max_examples=60, deadline=None)
+def test_ranks_match_a_count_for_any_values(values: list[float | None]) -> None:
+    councils = make_councils(len(values))
+    measure = Measure("m", "SYNTHETIC measure", "GBP", "", TOPIC, True, "p")
+    add_figures(measure, councils, values)
+    known = [v for v in values if v is not None]
+    found = positions_of(measure, councils)
+    if len(known) < MIN_COUNCILS:
+        assert found == {}
+        return
+    for council, value in zip(councils, values, strict=True):
+        if value is None:
+            continue
+        p = found[council.figures[0].id]
+        assert p.rank == 1 + sum(v > value for v in known) and p.lower == sum(v < value for v in known)
+        heads = [v / c.population for c, v in zip(councils, values, strict=True) if v is not None]
+        mine = value / council.population
+        assert p.lower_per_head == sum(h < mine for h in heads)
+
+
+def positions_of(measure: Measure, councils: list[Council]) -> dict:
+    return all_positions(all_periods([measure], councils))

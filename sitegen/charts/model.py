@@ -98,5 +98,7 @@ class Chart:
     def table(self) -> tuple[list[str], list[list[str]]]:
         """Headers and formatted rows of the chart's data."""
         first = "Area" if self.kind == "compare" else "Period"
+        if not any(p.series for p in self.points):  # one measure, named by the caption: no column repeating it
+            return [first, "Value", "Status"], [[p.category, p.value_text, p.status_text] for p in self.ordered()]
         rows = [[p.category, p.series or self.title, p.value_text, p.status_text] for p in self.ordered()]
         return [first, "Measure", "Value", "Status"], rows
