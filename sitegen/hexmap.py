@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sitegen import fmt
 from sitegen.compare import Period, per_head, per_head_text
@@ -45,6 +45,7 @@ class HexMap:
     gap: str  # legend label of a hex with nothing known
     width: float
     height: float
+    adapted: str = "adapted to the councils of 2023"
     credit: str = CREDIT
     credit_url: str = CREDIT_URL
 
@@ -152,9 +153,10 @@ def icb_map(icbs: list[Icb], cells: dict[str, tuple[int, int]]) -> HexMap | None
         entries.append((i.code, i.short_name, f"icbs/{i.slug}/", cells[i.code], band,
                         f"{n} figure{'s' if n != 1 else ''} name it" if n else "no figures name it yet"))
     named = sum(e[4] is not None for e in entries)
-    return draw("map-icbs", "Integrated Care Boards named by a figure",
+    return replace(draw("map-icbs", "Integrated Care Boards named by a figure",
                 f"{len(entries)} ICBs, one hex each. {named} are named by at least one figure; the rest are an "
-                "outline only.", entries, bands, "no figures yet")
+                "outline only.", entries, bands, "no figures yet"),
+                   adapted="the 2022 layout matched to the 42 ICBs of 2024 by their ODS codes")
 
 
 def topic_map(councils: list[Council], cells: dict[str, tuple[int, int]], topic: Topic) -> HexMap | None:
