@@ -43,6 +43,11 @@ def councils() -> dict[str, dict[str, str]]:
 
 def first_result(browser, base_url: str, query: str) -> str:  # type: ignore[no-untyped-def]
     """Type a query into the header's search box, as a reader would; the first result's link."""
+    return results(browser, base_url, query)[0]
+
+
+def results(browser, base_url: str, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Type a query into the header's search box, as a reader would; the results' links, best first."""
     context = browser.new_context()
     page = context.new_page()
     visit = watch(page, base_url)
@@ -51,10 +56,10 @@ def first_result(browser, base_url: str, query: str) -> str:  # type: ignore[no-
     page.get_by_role("searchbox").fill(query)
     page.get_by_role("button", name="Search").click()
     page.wait_for_selector("#search-results li a", timeout=10_000)
-    href = page.locator("#search-results li a").first.get_attribute("href") or ""
+    hrefs = page.locator("#search-results li a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
     assert visit.foreign == [] and visit.failed == [] and visit.console_errors == []
     context.close()
-    return href
+    return hrefs
 
 
 @pytest.mark.parametrize(("query", "slug"), [("Harrogate", "north-yorkshire"), ("Cheltenham", "gloucestershire"),
@@ -162,3 +167,22 @@ def test_the_404_page_works_at_the_root_and_under_a_path(browser, tmp_path: Path
         assert page.url == url + "councils/index.html" and page.locator("h1").inner_text() == "All councils"
         assert [f for f in visit.failed if "no/such/page" not in f] == [] and visit.foreign == []
         context.close()
+
+
+def test_the_ranked_table_is_sorted_by_value_and_sorts_by_any_column(browser, base_url: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + PAGE_TYPES["measure ranked"], wait_until="networkidle")
+    table = page.locator("table.compare").first
+    values = table.locator("tbody td:nth-child(3)").evaluate_all("tds => tds.map(td => Number(td.dataset.value))")
+    assert len(values) >= 10 and values == sorted(values, reverse=True)  # by value, before any script ran
+    table.get_by_role("button", name="Council").click()
+    names = table.locator("tbody th").all_inner_texts()
+    assert names == sorted(names, key=str.lower) and names != table.locator("tbody th").all_inner_texts()[::-1]
+    assert table.locator("th[aria-sort='ascending']").inner_text().startswith("Council")
+    context.close()
+
+
+def test_search_finds_a_source_by_its_title(browser, base_url: str) -> None:
+    found = results(browser, base_url, "Learning Disability Partnership dissolved")
+    assert any(href.endswith("sources/index.html") for href in found)
