@@ -17,8 +17,9 @@ from sitegen.config import Config, is_placeholder
 from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
+from sitegen.lock import build_lock
 from sitegen.model import Site, build_model
-from sitegen.output import Writer
+from sitegen.output import Writer, check_writable, pause_point, prepare_output
 from sitegen.readers import display
 from sitegen.routes import PageSpec, plan_pages, root_for
 from sitegen.search import index_site
@@ -30,9 +31,16 @@ from sitegen.workbook import PATH as WORKBOOK
 from sitegen.workbook import all_figures_xlsx
 
 
-def run_build(config: Config, force: bool = False) -> None:
+def run_build(config: Config, force: bool = False, wait: bool = True) -> None:
+    """One build of the project at a time (wait for another, or raise BuildLocked), then build."""
+    with build_lock(config.root, wait):
+        build_site(config, force)
+
+
+def build_site(config: Config, force: bool) -> None:
     """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary."""
     step = Steps()
+    output = prepare_output(config)
     warn_placeholder(config)
     inputs = input_digest(config, BUILTIN_TEMPLATES)
     last = None if force else unchanged(config, inputs)
@@ -40,21 +48,25 @@ def run_build(config: Config, force: bool = False) -> None:
         print(f"Up to date: {last['pages']} pages and {last['charts']} charts unchanged in "
               f"{step.seconds():.1f} s -> {display(config.root / config.output_dir)}/")
         return
+    check_writable(output)
     step("Validating the data packages")
     site, pages, rendered = read_project(config)
+    pause_point("validated")
     step("Planning pages")
     specs = plan_pages(site, pages, rendered)
     charts = [chart for spec in specs for chart in spec.charts]
     step(f"Rendering {len(charts)} charts (unchanged ones come from the cache)")
     cache = config.root / config.cache_dir
-    specs_json = chart_specs(charts, Cache(cache, "specs"))
-    svgs = render_svgs(specs_json, Cache(cache, "charts"), config.chart_workers)
+    specs_json = chart_specs(charts, Cache(cache, "specs", read=not force))
+    svgs = render_svgs(specs_json, Cache(cache, "charts", read=not force), config.chart_workers)
+    scripts = script_assets(Cache(cache, "js", read=not force))
     step(f"Writing {len(specs)} pages and the downloads")
-    writer = Writer(config.root / config.output_dir)
+    pause_point("charts-rendered")
+    writer = Writer(output)
     try:
-        write_site(writer, site, specs, specs_json, svgs)
+        write_site(writer, site, specs, specs_json, svgs, scripts)
         step("Indexing every page for search (Pagefind)")
-        index_site(writer.staging)
+        writer.adopt(index_site(writer.staging))
         writer.commit()
     except BaseException:
         writer.abort()
@@ -143,13 +155,13 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
 
 
 def write_site(writer: Writer, site: Site, specs: list[PageSpec], specs_json: dict[str, str],
-               svgs: dict[str, str]) -> None:
+               svgs: dict[str, str], scripts: dict[str, bytes]) -> None:
     """Every file of the site into the staging folder."""
     write_pages(writer, site, specs)
     for chart_id, chart_spec in specs_json.items():
         writer.write(f"charts/{chart_id}.svg", themed(svgs[chart_id]))
         writer.write(f"charts/{chart_id}.vl.json", chart_spec)
-    for path, data in script_assets(Cache(site.config.root / site.config.cache_dir, "js")).items():
+    for path, data in scripts.items():
         writer.write(path, data)
     for asset in sorted(p for p in (BUILTIN_TEMPLATES / "static").rglob("*") if p.is_file()):
         writer.write(asset.relative_to(BUILTIN_TEMPLATES).as_posix(), asset.read_bytes())

@@ -1,30 +1,78 @@
-"""The on-disk cache: entries named by the hash of what they are made from, so a stale entry is never found."""
+"""The on-disk cache: verified, never trusted. Each entry is named by a hash of what it is made from and of the
+code and library versions that made it, carries the hash of its own content, and is written whole or not at all."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from pathlib import Path
 
-from sitegen.output import write_atomic
+import sitegen
+from sitegen.output import say, write_atomic
+from sitegen.versions import library_versions
+
+FORMAT = b"sitegen-cache 1 sha256="
+# The code that makes what the cache holds: a change to any of it makes every entry stale
+MAKERS = ("cache.py", "fmt.py", "versions.py", "charts")
 
 
 class Cache:
-    """Text entries under one folder, each named `<key><suffix>`; written whole or not at all."""
+    """Text entries under one folder, each named `<key><suffix>`; every read checks the entry's hash."""
 
-    def __init__(self, folder: Path, kind: str) -> None:
+    def __init__(self, folder: Path, kind: str, read: bool = True) -> None:
         self.folder = folder / kind
+        self.read = read  # False for `--force`: rebuild every entry, overwriting what is there
 
     def path(self, key: str, suffix: str) -> Path:
-        """Where an entry lives."""
-        return self.folder / f"{key}{suffix}"
+        """Where an entry lives: its key together with the versions of the code and libraries that make it."""
+        return self.folder / f"{hashlib.sha256(f'{maker_digest()}:{key}'.encode()).hexdigest()}{suffix}"
 
     def get(self, key: str, suffix: str) -> str | None:
-        """An entry's text, or None when there is none."""
+        """An entry's text, or None when there is none (or it was corrupt, and is now gone)."""
+        if not self.read:
+            return None
+        path = self.path(key, suffix)
         try:
-            return self.path(key, suffix).read_text(encoding="utf-8")
+            data = path.read_bytes()
         except FileNotFoundError:
             return None
+        text = unpack(data)
+        if text is None:
+            path.unlink(missing_ok=True)
+            say(f"discarded a corrupt cache entry {path} (its content does not match its hash); rebuilding it")
+        return text
 
     def put(self, key: str, suffix: str, text: str) -> None:
-        """Store an entry."""
+        """Store an entry, with the hash of its content, atomically."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path(key, suffix), text)
+        write_atomic(self.path(key, suffix), pack(text))
+
+
+def pack(text: str) -> bytes:
+    """An entry's bytes: a header line holding the content's hash, then the content."""
+    body = text.encode("utf-8")
+    return FORMAT + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+
+
+def unpack(data: bytes) -> str | None:
+    """The content of an entry whose hash matches, else None (truncated, emptied, garbled, or from elsewhere)."""
+    header, _, body = data.partition(b"\n")
+    if not header.startswith(FORMAT) or header.removeprefix(FORMAT) != hashlib.sha256(body).hexdigest().encode():
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+@functools.cache
+def maker_digest() -> str:
+    """One hash of sitegen's version, the source of the code that makes cached entries, and library versions."""
+    package = Path(sitegen.__file__).parent
+    digest = hashlib.sha256(json.dumps([sitegen.__version__, library_versions()], sort_keys=True).encode())
+    for name in MAKERS:
+        for path in sorted([package / name] if (package / name).is_file() else (package / name).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".js"):
+                digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

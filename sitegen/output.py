@@ -1,34 +1,61 @@
-"""Write the site into a staging folder, then swap it in whole: a failed build changes nothing."""
+"""Write the site into a staging folder, then swap it in whole: at every instant build/ is the old site or the new.
+
+The swap is one `renameat2(RENAME_EXCHANGE)` of the staging folder with the output folder (Linux >= 3.15). Where
+the kernel or the file system lacks it, build/ becomes a symlink to a versioned sibling folder, flipped by a
+`rename` over the link. Every folder sitegen writes carries a marker file listing what it wrote, so nothing
+sitegen did not write is ever replaced or removed.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import json
 import os
+import secrets
 import shutil
-import tempfile
+import signal
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
+from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import SitegenError
+
+MARKER = ".sitegen-output"
+MARKER_HEAD = "This folder is written by sitegen, which replaces it whole at every build. The files it wrote:\n"
+MARKER_STAGING = "This folder is being written by sitegen: a build in progress, or one that was killed.\n"
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+LEFTOVER_KINDS = ("staging", "old", "site", "link")
 
 
 class Writer:
     """Writes files under a staging folder; refuses a path twice, or one outside the folder."""
 
     def __init__(self, output: Path) -> None:
-        self.output = output.resolve()
+        self.output = output.parent.resolve() / output.name
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=".build-staging-", dir=self.output.parent))
+        self.staging = make_folder(self.output.parent, f".{self.output.name}-staging-")
+        (self.staging / MARKER).write_text(MARKER_STAGING, encoding="utf-8")  # claims the folder from the start
         self.written: set[str] = set()
 
     def write(self, relpath: str, data: bytes | str) -> None:
         """Write one file of the site."""
         target = self.target(relpath)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        with located(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        if len(self.written) == 1:
+            pause_point("staging-started")
 
     def target(self, relpath: str) -> Path:
         """The staging path for relpath, after the safety checks."""
         pure = PurePosixPath(relpath)
-        if pure.is_absolute() or ".." in pure.parts or "\\" in relpath or not relpath:
+        if (pure.is_absolute() or ".." in pure.parts or "\\" in relpath or "\n" in relpath or not relpath
+                or relpath == MARKER):  # the marker lists one path a line
             raise SitegenError(f"refusing to write {relpath!r}: outside the output folder")
         if relpath in self.written:
             raise SitegenError(f"refusing to write {relpath!r} twice: two pages claim the same path")
@@ -38,23 +65,321 @@ class Writer:
             raise SitegenError(f"refusing to write {relpath!r}: outside the output folder")
         return target
 
+    def adopt(self, paths: list[str]) -> None:
+        """Count files another tool wrote into the staging folder (the search index) as written by this build."""
+        for relpath in paths:
+            self.target(relpath)  # the same checks as a write: inside the folder, never twice
+
     def commit(self) -> None:
-        """Swap the staging folder in for the output folder."""
-        old = None
-        if self.output.exists():
-            old = Path(tempfile.mkdtemp(prefix=".build-old-", dir=self.output.parent))
-            os.replace(self.output, old / "site")
-        os.replace(self.staging, self.output)
-        if old:
-            shutil.rmtree(old)
+        """Swap the staging folder in for the output folder, then remove the old site."""
+        (self.staging / MARKER).write_text(MARKER_HEAD + "".join(f"{p}\n" for p in sorted(self.written)),
+                                           encoding="utf-8")
+        pause_point("staging-written")
+        with signals_held():
+            self.swap()
+        pause_point("old-removed")
+
+    def swap(self) -> None:
+        """Put the staging folder at the output path: one exchange, else one rename or the symlink flip."""
+        links = os.environ.get("SITEGEN_SWAP") == "symlink"  # test hook: the fallback, where exchange works
+        if not links and not os.path.lexists(self.output):
+            os.rename(self.staging, self.output)  # nothing to replace: one rename is atomic
+        elif links or not exchange(self.staging, self.output):
+            flip_symlink(self.staging, self.output)
+        else:
+            pause_point("swapped")
+            remove_quietly(self.staging)  # now holds the old site
 
     def abort(self) -> None:
         """Throw the staging folder away."""
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a cache file whole or not at all, so an interrupted build never leaves a torn entry."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM during the swap, so they land before or after it, never inside it."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
+def make_folder(parent: Path, prefix: str) -> Path:
+    """A new folder with a random name, made with the umask's mode (mkdtemp would make it 0700)."""
+    while True:
+        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step with renameat2(RENAME_EXCHANGE); False where the system cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def flip_symlink(staging: Path, output: Path) -> None:
+    """The fallback: output is a symlink to a versioned folder, replaced by one rename over the link."""
+    name, parent = output.name, output.parent
+    site = make_folder(parent, f".{name}-site-")
+    site.rmdir()
+    os.rename(staging, site)
+    link = parent / f".{name}-link-{secrets.token_hex(4)}"
+    os.symlink(site.name, link)
+    pause_point("link-made")
+    old = None
+    if output.is_symlink() or not output.exists():
+        old = parent / os.readlink(output) if output.is_symlink() else None
+        os.replace(link, output)
+    else:  # a real folder cannot be replaced by a link in one step: the next start recovers this window
+        old = parent / f".{name}-old-{secrets.token_hex(4)}"
+        os.rename(output, old)
+        pause_point("between-renames")
+        os.replace(link, output)
+    pause_point("swapped")
+    if old is not None:
+        remove_quietly(old)
+
+
+def remove_quietly(path: Path) -> None:
+    """Remove an old site sitegen wrote; a failure only leaves a leftover that the next build removes."""
+    try:
+        if path.is_symlink():
+            target = path.parent / os.readlink(path)
+            path.unlink()
+            path = target
+        if is_ours(path):
+            shutil.rmtree(path)
+    except OSError as exc:
+        say(f"could not remove the previous site at {exc.filename or path}: {exc.strerror}; the next build will")
+
+
+def manifest(folder: Path) -> set[str] | None:
+    """The files sitegen wrote into folder, from its marker; None when it has no marker."""
+    try:
+        text = (folder / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return set(text.removeprefix(MARKER_HEAD).splitlines()) if text.startswith(MARKER_HEAD) else None
+
+
+def foreign(folder: Path, written: set[str]) -> list[str]:
+    """Paths under folder that sitegen did not write (the marker and the folders of written files aside)."""
+    folders = {str(PurePosixPath(p).parent) for p in written} | {"."}
+    folders |= {str(parent) for p in list(folders) for parent in PurePosixPath(p).parents}
+    found = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        is_dir = path.is_dir() and not path.is_symlink()
+        if rel != MARKER and not (rel in folders if is_dir else rel in written):
+            found.append(rel)
+    return found
+
+
+def is_ours(folder: Path) -> bool:
+    """True for a folder sitegen made: its staging, a site holding only what its marker lists, or an empty one."""
+    if is_staging(folder):
+        return True
+    written = manifest(folder)
+    if written is None:
+        return folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir())
+    return not foreign(folder, written)
+
+
+def check_writable(out: Path) -> None:
+    """Fail before any work when the old site could not be replaced and removed: read-only, or not ours to write."""
+    site = out.parent / os.readlink(out) if out.is_symlink() else out
+    inside = [site, *(p for p in site.rglob("*") if p.is_dir() and not p.is_symlink())] if site.is_dir() else []
+    for folder in [out.parent, *inside]:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(folder))
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
+
+
+def is_staging(folder: Path) -> bool:
+    """True for a folder a build was writing into (only sitegen writes there)."""
+    try:
+        return (folder / MARKER).read_text(encoding="utf-8") == MARKER_STAGING
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def output_folder(config: Config) -> Path:
+    """The output folder, refused unless it is a folder of its own inside the project (issue 11)."""
+    root = config.root.resolve()
+    raw = Path(config.output_dir)
+    shown = f"output_dir = {config.output_dir!r} in {CONFIG_NAME}"
+    if not raw.name or raw.name in (".", "..") or ".." in raw.parts:
+        raise SitegenError(f"{shown}: the output must be a folder of its own inside the project, such as 'build'")
+    out = (root / raw).parent.resolve() / raw.name
+    if not out.is_relative_to(root) or out == root:
+        raise SitegenError(f"{shown}: {out} is outside the project; use a folder inside it, such as 'build'")
+    for name in protected(config):
+        held = (root / name).resolve()
+        if out == held or held.is_relative_to(out) or out.is_relative_to(held):
+            what = name if name == CONFIG_NAME else f"{name}/"
+            raise SitegenError(f"{shown}: building there would replace or mix with {what}, which holds the "
+                               "project's own files; use a folder of its own, such as 'build'")
+    check_existing(out, shown, root / config.cache_dir)
+    return out
+
+
+def prepare_output(config: Config) -> Path:
+    """The guarded output folder, after undoing whatever a killed build left beside it."""
+    out = output_folder(config)
+    recover(out)
+    return out
+
+
+def protected(config: Config) -> Iterable[str]:
+    """Everything of the project's own that no build may replace."""
+    return (config.datapackages_dir, config.content_dir, config.templates_dir, CONFIG_NAME, "docs", ".git",
+            config.cache_dir)
+
+
+def check_existing(out: Path, shown: str, cache_dir: Path) -> None:
+    """An existing output folder must be one sitegen wrote, holding nothing else."""
+    site = out
+    if out.is_symlink():
+        site = out.parent / os.readlink(out)
+        if site.parent != out.parent or not site.name.startswith(f".{out.name}-site-"):
+            raise SitegenError(f"{shown}: {out.name} is a symlink to {os.readlink(out)}, not made by sitegen; "
+                               "remove the link, or choose another output_dir")
+    elif out.exists() and not out.is_dir():
+        raise SitegenError(f"{shown}: {out.name} is a file, not a folder; move it away or choose another output_dir")
+    if not site.is_dir() or is_ours(site) or made_by_earlier_sitegen(site, cache_dir):
+        return
+    if manifest(site) is None:
+        raise SitegenError(f"{shown}: {out.name}/ exists but was not made by sitegen (it has no {MARKER} file); "
+                           f"move it away or delete it, or choose another output_dir")
+    extra = foreign(site, manifest(site) or set())
+    raise SitegenError(f"{shown}: {out.name}/ holds {len(extra)} file(s) sitegen did not write, such as "
+                       f"{extra[0]!r}; every build replaces {out.name}/ whole, so move them elsewhere first")
+
+
+def made_by_earlier_sitegen(site: Path, cache_dir: Path) -> bool:
+    """A folder without a marker is still ours if it is byte for byte what the last build stamp recorded."""
+    if (site / MARKER).exists():
+        return False
+    from sitegen.stamp import STAMP, tree_digest  # stamp imports this module
+
+    try:
+        stamp = json.loads((cache_dir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(stamp, dict) and stamp.get("output") == tree_digest(site)
+
+
+def recover(out: Path) -> None:
+    """Undo what a killed build left beside the output folder, saying what was recovered or removed."""
+    if not os.path.lexists(out):
+        restore_old(out, leftovers(out, ("old",)))
+    current = out.parent / os.readlink(out) if out.is_symlink() else None
+    for path in leftovers(out, LEFTOVER_KINDS):
+        if path != current:
+            remove_leftover(path)
+
+
+def leftovers(out: Path, kinds: Iterable[str]) -> list[Path]:
+    """Siblings of the output folder named as sitegen names its staging folders, old sites and links."""
+    return sorted(p for kind in kinds for p in out.parent.glob(f".{out.name}-{kind}-*"))
+
+
+def restore_old(out: Path, olds: list[Path]) -> None:
+    """Put back the previous site a build killed between two renames left aside (also an older sitegen's)."""
+    for old in sorted(olds, key=lambda p: p.stat().st_mtime, reverse=True):
+        site = old / "site" if (old / "site").is_dir() and not (old / MARKER).exists() else old
+        if site is old and not is_ours(old):
+            continue
+        os.rename(site, out)
+        say(f"recovered {out.name}/ from {old.name}, the previous site a killed build had moved aside")
+        return
+
+
+def remove_leftover(path: Path) -> None:
+    """Remove a staging folder, old site or link a killed build left, if sitegen made it."""
+    if path.is_symlink():
+        path.unlink()
+        say(f"removed {path.name}, a link left by an interrupted build")
+    elif path.is_dir() and (is_ours(path) or (path / "site").is_dir() and len(list(path.iterdir())) == 1
+                            and is_old_style(path / "site")):
+        shutil.rmtree(path)
+        say(f"removed {path.name}, left by an interrupted build")
+    elif path.exists():
+        say(f"left {path.name} alone: it was not made by sitegen (no {MARKER}); delete it by hand if unwanted")
+
+
+def is_old_style(site: Path) -> bool:
+    """An older sitegen's `.build-old-*/site`: a site with or without a marker."""
+    return is_ours(site) or not (site / MARKER).exists()
+
+
+def pause_point(step: str) -> None:
+    """Test hook: with SITEGEN_PAUSE_AT=step, announce the step in SITEGEN_PAUSE_FILE.reached, then wait for
+    SITEGEN_PAUSE_FILE to appear (so a test can kill the build at a known instant)."""
+    if os.environ.get("SITEGEN_PAUSE_AT") != step:
+        return
+    flag = Path(os.environ["SITEGEN_PAUSE_FILE"])
+    Path(f"{flag}.reached").write_text(str(os.getpid()), encoding="utf-8")
+    while not flag.exists():
+        time.sleep(0.02)
+
+
+def say(message: str) -> None:
+    """One line of the build's log (stderr: stdout carries the result)."""
+    print(f"sitegen: {message}", file=sys.stderr, flush=True)
+
+
+FILESYSTEM_ADVICE = {
+    errno.ENOSPC: ("the disk is full", "free some space, or set output_dir to a folder on a larger disk"),
+    errno.EDQUOT: ("the disk quota is exceeded", "free some space, or ask for a larger quota"),
+    errno.EROFS: ("the file system is read-only", "build on a writable file system, or remount it read-write"),
+    errno.EACCES: ("permission denied", "run as a user who may write there, or change its owner or mode"),
+    errno.EPERM: ("operation not permitted", "run as a user who may write there, or change its owner or mode"),
+}
+
+
+def filesystem_error(exc: OSError) -> SitegenError:
+    """One line for a failed write: the path, what happened, what to do; the previous site is untouched."""
+    what, advice = FILESYSTEM_ADVICE.get(exc.errno or 0, (exc.strerror or str(exc), "check the path and retry"))
+    path = exc.filename or "the output folder"
+    return SitegenError(f"cannot write {path}: {what}; {advice}. Nothing was half-published: the output folder "
+                        "holds the previous complete site")
+
+
+@contextmanager
+def located(path: Path) -> Iterator[None]:
+    """Name the file in an OSError that does not (a failed write() names none)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a file whole or not at all (temp file, fsync, rename), so no reader ever sees a torn one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        with located(path), open(tmp, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import tempfile
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from sitegen.cache import Cache
+from sitegen.output import pause_point
+
+PR_SET_PDEATHSIG = 1
 
 FONTS_CONF = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
@@ -48,13 +55,50 @@ def svg_key(spec_json: str) -> str:
 
 def draw_all(specs: list[str], workers: int) -> list[str]:
     """SVGs for specs, in order; in processes when there are enough to pay for starting them."""
-    if len(specs) > 8 and workers > 1:
-        # spawn, not fork: forking a process that has started threads can deadlock;
-        # processes, not threads: vl-convert holds the GIL
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=use_builtin_font) as pool:
-            return list(pool.map(draw, specs, chunksize=8))
-    return [draw(s) for s in specs]
+    if len(specs) <= 8 or workers <= 1:
+        return [draw(s) for s in specs]
+    # spawn, not fork: forking a process that has started threads can deadlock;
+    # processes, not threads: vl-convert holds the GIL
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=start_worker, initargs=(os.getpid(),))
+    try:
+        drawn = []
+        for svg in pool.map(draw, specs, chunksize=8):
+            drawn.append(svg)
+            if len(drawn) == 1:
+                pause_point("charts-rendering")
+        pool.shutdown(wait=True)
+        return drawn
+    except BaseException:  # an error, Ctrl-C or SIGTERM: no worker may outlive the build
+        stop(pool)
+        raise
+
+
+def start_worker(parent: int) -> None:
+    """Worker start-up: die with the parent, whatever kills it, and leave Ctrl-C to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if hasattr(libc, "prctl"):
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # Linux: the kernel kills us with the parent
+    threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()  # elsewhere, and for the race
+    use_builtin_font()
+
+
+def watch_parent(parent: int) -> None:
+    """Exit as soon as the parent is gone (a new parent pid means the old one died)."""
+    while os.getppid() == parent:
+        time.sleep(0.25)
+    os._exit(1)
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """Shut the pool down without waiting for running charts: kill its workers and reap them."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # no public handle before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.kill()
+    for worker in workers:
+        worker.join(timeout=2)
 
 
 def render_svgs(specs: dict[str, str], cache: Cache, workers: int = 2) -> dict[str, str]:
