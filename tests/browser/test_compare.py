@@ -186,3 +186,24 @@ def test_the_ranked_table_is_sorted_by_value_and_sorts_by_any_column(browser, ba
 def test_search_finds_a_source_by_its_title(browser, base_url: str) -> None:
     found = results(browser, base_url, "Learning Disability Partnership dissolved")
     assert any(href.endswith("sources/index.html") for href in found)
+
+
+def test_search_results_of_hostile_data_are_text_and_run_nothing(browser, tmp_path: Path) -> None:
+    from hostile import SCRIPT, hostile_project
+
+    from browser.conftest import serve
+    from tests.conftest import build
+
+    project = hostile_project(tmp_path / "hostile")
+    build(project)
+    for url in serve(project):
+        context = browser.new_context()
+        page = context.new_page()
+        visit = watch(page, url)
+        page.goto(url + "search/index.html?q=alert", wait_until="networkidle")
+        page.wait_for_selector("#search-results li a", timeout=10_000)
+        page.wait_for_timeout(300)
+        assert visit.dialogs == [] and visit.console_errors == [] and visit.foreign == []
+        assert page.locator("#search-results img, #search-results script, [onerror]").count() == 0
+        assert SCRIPT in page.locator("#search-results").inner_text()
+        context.close()
