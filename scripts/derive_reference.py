@@ -12,6 +12,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,6 +203,40 @@ def derive_ccgs(shared: Path) -> list[dict[str, str]]:
 
 
 NATIONS = [{"code": "E92000001", "name": "England", "slug": "england"}]
+# Abolished in the reorganisations of 2019-2023: upper-tier councils whose successors are among the 153.
+REORGANISED_FROM, REORGANISED_TO = "2019-01-01", "2023-12-31"
+UPPER_TIER = ("E06", "E10")  # districts (E07) had no adult social care duties
+
+
+def abolished(shared: Path, councils: dict[str, str]) -> list[tuple[dict[str, str], list[dict[str, str]]]]:
+    """(mySociety row, successor rows) of each English upper-tier council abolished in 2019-2023."""
+    rows = read_csv(shared / "mysociety/uk_local_authorities_current.csv")
+    by_code = {r["local-authority-code"]: r for r in rows}
+    found = []
+    for r in rows:
+        successors = [by_code[c] for c in r["replaced-by"].split(",") if c]
+        if (r["gss-code"][:3] in UPPER_TIER and REORGANISED_FROM <= r["end-date"] <= REORGANISED_TO
+                and successors and all(s["gss-code"] in councils for s in successors)):
+            found.append((r, successors))
+    return sorted(found, key=lambda pair: pair[0]["gss-code"])
+
+
+def derive_predecessors(shared: Path, councils: dict[str, str]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Councils abolished in 2019-2023, and which of the 153 took over each one's area.
+
+    The end date is the day before the successors started (mySociety's own `end-date` is sometimes that
+    day and sometimes the successors' first day).
+    """
+    predecessors, successions = [], []
+    for r, successors in abolished(shared, councils):
+        first = min(date.fromisoformat(s["start-date"]) for s in successors)
+        predecessors.append({
+            "code": r["gss-code"], "name": r["official-name"], "short_name": r["nice-name"],
+            "slug": slugify(r["official-name"]), "type": TYPES[r["gss-code"][:3]],
+            "region": councils[successors[0]["gss-code"]], "end_date": (first - timedelta(days=1)).isoformat(),
+        })
+        successions += [{"predecessor_code": r["gss-code"], "successor_code": s["gss-code"]} for s in successors]
+    return predecessors, sorted(successions, key=lambda row: (row["predecessor_code"], row["successor_code"]))
 
 
 def field(name: str, type_: str, description: str, **constraints: object) -> dict[str, object]:
@@ -290,6 +325,32 @@ def nation_fields() -> list[dict[str, object]]:
     ]
 
 
+def predecessor_fields() -> list[dict[str, object]]:
+    """Schema of predecessors.csv."""
+    return [
+        field("code", "string", "GSS code the council had (figures of its years keep it)", required=True,
+              unique=True, pattern="^E(06|10)[0-9]{6}$"),
+        field("name", "string", "Official name", required=True),
+        field("short_name", "string", "Short name (mySociety's nice name)", required=True),
+        field("slug", "string", "URL slug, from the official name, so it never clashes with a successor's",
+              required=True, unique=True, pattern=SLUG_PATTERN),
+        field("type", "string", "Kind of council, from the GSS code prefix", required=True,
+              enum=sorted(TYPES.values())),
+        field("region", "string", "English region (its successors')", required=True),
+        field("end_date", "date", "Last day the council existed: the day before its successors started",
+              required=True),
+    ]
+
+
+def succession_fields() -> list[dict[str, object]]:
+    """Schema of successions.csv."""
+    return [
+        field("predecessor_code", "string", "GSS code of the abolished council", required=True),
+        field("successor_code", "string", "GSS code of a council that took over all or part of its area",
+              required=True),
+    ]
+
+
 def resource(name: str, title: str, description: str, fields_: list[dict[str, object]],
              primary_key: list[str], foreign_keys: list[dict[str, object]],
              licenses: list[dict[str, str]], sources: list[dict[str, str]]) -> dict[str, object]:
@@ -318,7 +379,8 @@ def descriptor(splits: list[Split]) -> dict[str, object]:
         "description": (
             "The 153 English councils with adult social care duties, the 42 Integrated Care Boards "
             "(April 2024), council-to-ICB overlaps (approximate), former Clinical Commissioning "
-            "Groups, and England as a national area. Council names, codes, population and position "
+            "Groups, the councils abolished in 2019-2023 and their successors, and England as a national area. "
+            "Council names, codes, population and position "
             "from mySociety (CC-BY-4.0). " + ONS_ATTRIBUTION
         ),
         "attribution": "mySociety (CC-BY-4.0). " + ONS_ATTRIBUTION,
@@ -340,6 +402,16 @@ def descriptor(splits: list[Split]) -> dict[str, object]:
                      "CCGs as in April 2021, abolished on 1 July 2022 when ICBs took over; the ICB each "
                      "one's area passed to, where it passed whole to one.",
                      ccg_fields(splits), ["code"], [fk("icb_code", "icbs"), fk("main_icb_code", "icbs")], [OGL], [ONS]),
+            resource("predecessors", "Councils abolished in 2019-2023",
+                     "Upper-tier councils abolished in the reorganisations of 2019-2023, with the day each "
+                     "ended. Official returns of earlier years report under their codes; their figures keep "
+                     "them and are never summed into or split between successors.",
+                     predecessor_fields(), ["code"], [], [CC_BY], [MYSOCIETY]),
+            resource("successions", "Successors of abolished councils",
+                     "Which of the 153 councils took over the area of each abolished council (mySociety's "
+                     "replaced-by).", succession_fields(), ["predecessor_code", "successor_code"],
+                     [fk("predecessor_code", "predecessors"), fk("successor_code", "councils")], [CC_BY],
+                     [MYSOCIETY]),
             resource("nations", "Nations", "England, the area of national figures.",
                      nation_fields(), ["code"], [], [OGL], [ONS]),
         ],
@@ -367,6 +439,9 @@ def main() -> None:
     write_csv(args.out / "icbs.csv", derive_icbs(args.shared))
     write_csv(args.out / "council_icbs.csv", derive_overlaps(args.shared, {c["code"] for c in councils}))
     write_csv(args.out / "former_ccgs.csv", derive_ccgs(args.shared))
+    predecessors, successions = derive_predecessors(args.shared, {c["code"]: c["region"] for c in councils})
+    write_csv(args.out / "predecessors.csv", predecessors)
+    write_csv(args.out / "successions.csv", successions)
     write_csv(args.out / "nations.csv", NATIONS)
     text = json.dumps(descriptor(ccg_successors(args.shared)[1]), indent=2, ensure_ascii=False) + "\n"
     (args.out / "datapackage.json").write_text(text, encoding="utf-8")

@@ -165,7 +165,7 @@ def write_site(writer: Writer, site: Site, specs: list[PageSpec], specs_json: di
         writer.write(path, data)
     for asset in sorted(p for p in (BUILTIN_TEMPLATES / "static").rglob("*") if p.is_file()):
         writer.write(asset.relative_to(BUILTIN_TEMPLATES).as_posix(), asset.read_bytes())
-    for area in [*site.councils, site.england]:
+    for area in [*site.councils, *site.predecessors, site.england]:
         if area.figures:
             writer.write(f"councils/{area.slug}/figures.csv", figures_csv(area.figures))
     write_data(writer, site)

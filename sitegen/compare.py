@@ -6,11 +6,12 @@ import statistics
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from itertools import groupby
 
 from sitegen import fmt
-from sitegen.model import Council, Figure, Measure
+from sitegen.model import Council, Figure, Measure, Predecessor
 
 MIN_COUNCILS = 10  # fewer councils with a figure for a period: no ranking, no medians, said in words
 MIN_GROUP = 3  # a region or type median needs at least this many councils with a figure
@@ -36,6 +37,7 @@ class Period:
     label: str
     figures: tuple[Figure, ...]  # one per council, highest value first
     gaps: tuple[Council, ...]  # councils with no figure for this period
+    absent: tuple[Council, ...] = ()  # councils that did not exist yet (or any more) in this period
 
     @property
     def comparable(self) -> bool:
@@ -104,14 +106,24 @@ def spread(values: Iterable[float]) -> Spread | None:
 def periods(measure: Measure, councils: list[Council]) -> list[Period]:
     """Each period with council figures for the measure, oldest first (England's own totals left out)."""
     codes = {c.code for c in councils}
-    local = sorted((f for f in measure.figures if f.area.code in codes), key=period_key)
+    # only reported values are ranked: a claim or a plan is one side's number, a suspect value may be a slip
+    local = sorted((f for f in measure.figures if f.area.code in codes and f.status == "reported"
+                    and f.flag != "suspect"), key=period_key)
     out = []
     for _, group in groupby(local, key=period_key):
         figures = tuple(sorted(group, key=lambda f: (-f.value, f.area.short_name)))
-        having = {f.area.code for f in figures}
+        having, start = {f.area.code for f in figures}, figures[0].period_start
         out.append(Period(measure, figures[0].period_label, figures,
-                          tuple(c for c in councils if c.code not in having)))
+                          tuple(c for c in councils if c.code not in having and existed(c, start)),
+                          tuple(c for c in councils if c.code not in having and not existed(c, start))))
     return out
+
+
+def existed(council: Council, start: date) -> bool:
+    """Whether a council existed when a period began: an abolished one until its end, a successor after it."""
+    if isinstance(council, Predecessor):
+        return council.end_date is None or council.end_date >= start
+    return all(p.end_date is not None and p.end_date < start for p in council.predecessors)
 
 
 def period_key(f: Figure) -> tuple[str, str, str]:

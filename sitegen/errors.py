@@ -19,10 +19,11 @@ class Problem:
     message: str = ""
     value: str | None = None
     hint: str = ""
+    severity: str = "error"  # "warning": printed, but the data is still valid
 
     def as_dict(self) -> dict[str, object]:
-        """Return the problem as a JSON-ready dict."""
-        return asdict(self)
+        """Return the problem as a JSON-ready dict (severity only when it is a warning: the error shape is stable)."""
+        return {k: v for k, v in asdict(self).items() if k != "severity" or v != "error"}
 
 
 class SitegenError(click.ClickException):
@@ -85,7 +86,8 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "foreign-key": ("Unknown reference", "use a value that exists in the referenced resource"),
     "missing-reference": ("No reference package",
                           "keep datapackages/reference/ (councils, ICBs, England) beside the figures packages"),
-    "unknown-area": ("Unknown area", "use a GSS code from reference councils.csv, or E92000001 for England"),
+    "unknown-area": ("Unknown area",
+                     "use a GSS code from reference councils.csv or predecessors.csv, or E92000001 for England"),
     "unknown-counterparty": ("Unknown NHS body",
                              "use an ICB code (E54…) or former CCG code (E38…) from the reference package"),
     "period-order": ("Period ends before it starts", "period_start must be on or before period_end"),
@@ -114,6 +116,14 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "topic-conflict": ("Same topic id, different heading or order",
                        "a topic shared by packages must be identical in each topics.csv"),
     "frictionless": ("Data package error", "see the frictionless documentation for this error"),
+    "unknown-layout": ("Unknown file layout", "add an adapter module to sitegen/importers/ for this layout"),
+    "unknown-council-code": ("Unknown council in an official file",
+                             "add the council (or former council) to the reference package, or check the file"),
+    "no-period": ("No period", "the file must say which year it covers, in its rows or its published name"),
+    "missing-row": ("Expected row or item not found", "the layout has changed: update its adapter"),
+    "bad-value": ("Not a number", "a cell is a number, a blank or ':' (not reported)"),
+    "big-change": ("Change of more than 10 times",
+                   "check both values against the source: if one is a slip, publish it as published, flagged"),
 }
 
 

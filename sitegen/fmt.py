@@ -29,7 +29,8 @@ def compact(amount: Decimal) -> str | None:
         if amount >= scale:
             unit = Decimal(1000) if suffix == "k" else scale  # thousands only from £10,000: £9,500 stays whole
             shown = amount / unit
-            if shown < 1000 and shown == shown.quantize(Decimal("0.001")):
+            places = Decimal(1) if suffix == "k" else Decimal("0.001")  # £792k, never £147.999k
+            if shown < 1000 and shown == shown.quantize(places):
                 return f"{shown.normalize():f}{suffix}"
             return None
     return None
@@ -99,6 +100,15 @@ def qualified(text: str, qualifier: str) -> str:
     return QUALIFIERS.get(qualifier, "{}").format(text)
 
 
+def status_text(status: str, speaker: str) -> str:
+    """How a figure stands, saying whose it is: `Claim by X`, `Planned by X`, `Reported, said by X`."""
+    if status == "claim":
+        return f"Claim by {speaker}"
+    if status == "planned":
+        return f"Planned by {speaker}" if speaker else "Planned"
+    return f"Reported, said by {speaker}" if speaker else "Reported"
+
+
 def long_date(d: date) -> str:
     """31 March 2024."""
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
@@ -111,7 +121,7 @@ def financial_year(start_year: int) -> str:
 
 def change(old: float, new: float, unit: str) -> str:
     """`an increase of £11.6m (829%)` / `a fall of …` / `no change`."""
-    diff = new - old
+    diff = float(Decimal(str(new)) - Decimal(str(old)))  # in decimal: 4211000 - 3948293.08 is 262706.92, exactly
     if diff == 0:
         return "no change"
     word = "an increase" if diff > 0 else "a fall"

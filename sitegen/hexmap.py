@@ -132,6 +132,8 @@ def value_map(period: Period, cells: dict[str, tuple[int, int]]) -> HexMap | Non
                             text))
     entries += [(c.code, c.short_name, f"councils/{c.slug}/", cells[c.code], None, "no figure")
                 for c in period.gaps if c.code in cells]
+    entries += [(c.code, c.short_name, f"councils/{c.slug}/", cells[c.code], None,
+                 "not yet a council then: its predecessors are in the table") for c in period.absent if c.code in cells]
     bands = (f"below {show(cuts[0])}", f"{show(cuts[0])} to {show(cuts[1])}", f"{show(cuts[1])} to {show(cuts[2])}",
              f"above {show(cuts[2])}")
     what = "per head" if by_head else "value"

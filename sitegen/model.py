@@ -78,6 +78,15 @@ class Council(Area):
     latitude: float | None = None
     longitude: float | None = None
     icbs: list[tuple[Icb, float]] = field(default_factory=list)
+    predecessors: list[Predecessor] = field(default_factory=list)  # abolished councils whose area it took over
+
+
+@dataclass(eq=False)
+class Predecessor(Council):
+    """A council abolished in 2019-2023: its figures keep its code, never summed into or split between successors."""
+
+    end_date: date | None = None
+    successors: list[Council] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -117,11 +126,32 @@ class Figure:
     counterparty: Icb | None
     package: str
     counterparty_code: str = ""
+    said_by: str = ""  # who said it (reported) or whose plan it is (planned)
+    published_value: str = ""  # the value and unit exactly as an official file gives them
+    published_unit: str = ""
+    source_item: str = ""  # where in the official file the value sits
+    flag: str = ""  # `suspect`: published as published, the reason in the note
 
     @property
     def value_text(self) -> str:
-        """The value with its qualifier: `about £13.0m`."""
+        """The value with its qualifier: `about £13m`."""
         return fmt.qualified(fmt.value(self.value, self.unit), self.qualifier)
+
+    @property
+    def speaker(self) -> str:
+        """Whose figure it is: the claimant of a claim, else who said it or whose plan it is."""
+        return self.claimant if self.status == "claim" else self.said_by
+
+    @property
+    def status_text(self) -> str:
+        """`Reported`, `Reported, said by X`, `Claim by X`, `Planned by X`."""
+        return fmt.status_text(self.status, self.speaker)
+
+    @property
+    def source_line(self) -> str:
+        """`15,233 GBP thousands, item 8328110`: where a reader finds the value in the official file."""
+        shown = " ".join(part for part in (self.published_value, self.published_unit) if part)
+        return ", ".join(part for part in (shown, self.source_item) if part)
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
@@ -143,6 +173,7 @@ class Site:
     sources: list[Source]
     figures: list[Figure]
     updated: date
+    predecessors: list[Predecessor] = field(default_factory=list)
 
 
 @dataclass
@@ -167,7 +198,8 @@ def build_model(packages: Packages, config: Config) -> Site:
     councils = {r["code"]: make_council(r) for r in packages.rows("reference", "councils")}
     england = make_nation(packages)
     link_overlaps(packages, councils, icbs)
-    look = Lookups(dict(councils) | {england.code: england}, icbs)
+    predecessors = link_predecessors(packages, councils)
+    look = Lookups(dict(councils) | predecessors | {england.code: england}, icbs)
     figures = [f for name in figure_packages(packages) for f in read_figures(packages, name, look)]
     figures.sort(key=lambda f: f.sort_key)
     link_figures(figures)
@@ -177,7 +209,7 @@ def build_model(packages: Packages, config: Config) -> Site:
                 sorted(look.topics.values(), key=lambda t: (t.order, t.id)),
                 sorted(look.measures.values(), key=lambda m: m.label),
                 sorted(look.sources.values(), key=lambda s: (s.publisher, s.title, s.id)), figures,
-                updated_date(look.sources.values()))
+                updated_date(look.sources.values()), sorted(predecessors.values(), key=lambda p: p.name))
 
 
 def read_figures(packages: Packages, package: str, look: Lookups) -> list[Figure]:
@@ -213,6 +245,22 @@ def make_council(r: Row) -> Council:
     """A council from its reference row."""
     return Council(r["code"], r["name"], r["short_name"], r["slug"], r["type"], region=r["region"],
                    population=r.get("population"), latitude=r.get("latitude"), longitude=r.get("longitude"))
+
+
+def link_predecessors(packages: Packages, councils: dict[str, Council]) -> dict[str, Predecessor]:
+    """The abolished councils of the reference package, each linked both ways to its successors."""
+    found = {r["code"]: Predecessor(r["code"], r["name"], r["short_name"], r["slug"], r["type"], region=r["region"],
+                                    end_date=r["end_date"]) for r in packages.rows("reference", "predecessors")}
+    for r in packages.rows("reference", "successions"):
+        predecessor, successor = found.get(r["predecessor_code"]), councils.get(r["successor_code"])
+        if predecessor and successor:
+            predecessor.successors.append(successor)
+            successor.predecessors.append(predecessor)
+    for predecessor in found.values():
+        predecessor.successors.sort(key=lambda c: c.name)
+    for council in councils.values():
+        council.predecessors.sort(key=lambda p: p.name)
+    return found
 
 
 def link_overlaps(packages: Packages, councils: dict[str, Council], icbs: dict[str, Icb]) -> None:
@@ -260,6 +308,8 @@ def make_figure(r: Row, package: str, look: Lookups) -> Figure:
         r["period_end"], r["period_label"], r["qualifier"], r["status"], r.get("claimant") or "",
         look.sources[r["source_id"]], r.get("note") or "", r.get("counterparty_name") or "",
         bool(r.get("counterparty_inferred")), look.icbs.get(counterparty), package, counterparty,
+        r.get("said_by") or "", str(r.get("published_value") or ""), r.get("published_unit") or "",
+        r.get("source_item") or "", r.get("flag") or "",
     )
 
 

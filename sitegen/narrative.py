@@ -10,11 +10,21 @@ from sitegen.wording import change_sentence, comparable, when
 
 
 def sentence(f: Figure) -> str:
-    """One figure in words; a claim says whose it is."""
+    """One figure in words; a claim says whose it is, a plan whose plan, a statement who made it."""
     text = f"{f.measure.label}: {f.value_text} {when(f.period_label)}"
     if f.status == "claim":
         return f"{text}, according to {f.claimant} (a claim, not an agreed figure)."
-    return text + "."
+    if f.status == "planned":
+        whose = f" ({in_sentence(f.said_by)})" if f.said_by else ""
+        return f"{text}, a plan or target{whose}, not an outcome."
+    if f.flag == "suspect":
+        text += ", as published, though it looks like a slip (see the note in the table)"
+    return f"{text}, as said by {in_sentence(f.said_by)}." if f.said_by else text + "."
+
+
+def in_sentence(speaker: str) -> str:
+    """`The chief executive of …` as it reads inside a sentence: `the chief executive of …`."""
+    return "the " + speaker[4:] if speaker.startswith("The ") else speaker
 
 
 def pair_sentence(first: Figure, then: Figure) -> str:
@@ -46,8 +56,10 @@ def series_sentences(series: list[Figure]) -> list[tuple[Figure, str]]:
 
 def measure_sentences(figures: list[Figure]) -> list[str]:
     """Sentences for one measure's figures, in period order."""
-    reported = sorted((f for f in figures if f.status == "reported"), key=lambda f: (period_kind(f), f.period_end))
-    out = [(f, sentence(f)) for f in figures if f.status != "reported"]
+    # a series is of figures reported as fact by the source itself; any other figure is stated on its own
+    alone = [f for f in figures if f.status != "reported" or f.said_by or f.flag]
+    reported = sorted((f for f in figures if f not in alone), key=lambda f: (period_kind(f), f.period_end))
+    out = [(f, sentence(f)) for f in alone]
     for _, group in groupby(reported, key=period_kind):
         series = list(group)
         labels = [f.period_label for f in series]

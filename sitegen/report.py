@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import groupby
 
 from sitegen.data import Packages
 from sitegen.errors import PROBLEM_TYPES, Problem, describe, plural, render_problems
@@ -68,3 +69,27 @@ RENDERERS = {"text": render_text, "json": render_json, "github": render_github}
 def render(packages: Packages, problems: list[Problem], fmt: str) -> str:
     """Render in one of RENDERERS' formats."""
     return RENDERERS[fmt](packages, problems)
+
+
+def render_warnings(warnings: list[Problem]) -> str:
+    """Warnings grouped by file, each with its hint, then how many; empty when there are none."""
+    if not warnings:
+        return ""
+    out = []
+    for path, group in groupby(warnings, key=lambda p: p.path):
+        out.append(path or "<input>")
+        for p in group:
+            out.append(f"  warning: {describe(p)}\n    hint: {p.hint}")
+    out.append(f"{plural(len(warnings), 'warning')} (the data is valid; worth a second look)")
+    return "\n".join(out) + "\n"
+
+
+def render_github_warnings(warnings: list[Problem]) -> str:
+    """`::warning file=…,line=…,title=…::message` per warning."""
+    out = []
+    for p in warnings:
+        props = [f"file={escape_property(p.path)}"] if p.path else []
+        props += [f"line={p.line}"] if p.line else []
+        props.append(f"title={escape_property(PROBLEM_TYPES[p.code][0])}")
+        out.append(f"::warning {','.join(props)}::{escape_data(describe(p) + ' (hint: ' + p.hint + ')')}")
+    return "\n".join(out) + "\n" if out else ""

@@ -39,13 +39,15 @@ def root_for(path: str) -> str:
 def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) -> list[PageSpec]:
     """Every page of the site, in a stable order."""
     cells = layout(site.packages, "council_hexes", "council_code")
-    periods = all_periods(site.measures, site.councils)
+    periods = all_periods(site.measures, [*site.councils, *site.predecessors])  # abolished ones ranked in their time
     positions = all_positions(periods)
     specs = [PageSpec("index.html", ["home.html"], site.config.title, {"hexmap": topics_map(site.councils, cells),
                                                                   "map": england_map(site)},
                       description=site.config.description)]
     specs += [council_page(c, rendered.get(f"councils/{c.slug}"), positions, council_places(site, c))
               for c in site.councils]
+    specs += [council_page(p, None, positions, council_places(site, p))
+              for p in site.predecessors]  # abolished councils: a short page each
     specs.append(PageSpec("councils/index.html", ["councils.html"], "All councils"))
     nation = site.england
     specs.append(PageSpec(f"councils/{nation.slug}/index.html", ["england.html"], f"{nation.name}: national figures",

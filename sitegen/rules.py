@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from sitegen.data import Packages, Resource
@@ -39,7 +40,7 @@ def codes(packages: Packages, *resources: str) -> set[str] | None:
 
 def check_references(packages: Packages) -> Iterator[Problem]:
     """Area and counterparty codes exist in the reference package."""
-    areas = codes(packages, "councils", "nations")
+    areas = codes(packages, "councils", "nations", "predecessors")
     bodies = codes(packages, "icbs", "former_ccgs")
     if areas is None or bodies is None:
         # a lone figures package may be validated by itself; a folder of them must bring the reference
@@ -51,8 +52,8 @@ def check_references(packages: Packages) -> Iterator[Problem]:
     for _, table in figure_tables(packages):
         for i, row in enumerate(table.rows):
             if row.get("area_code") and row["area_code"] not in areas:
-                yield at(table, i, "unknown-area", "area_code is not a council or England in the reference "
-                         "package", "area_code", row["area_code"])
+                yield at(table, i, "unknown-area", "area_code is not a council, former council or England in "
+                         "the reference package", "area_code", row["area_code"])
             if row.get("counterparty_code") and row["counterparty_code"] not in bodies:
                 yield at(table, i, "unknown-counterparty", "counterparty_code is not an ICB or former CCG in "
                          "the reference package", "counterparty_code", row["counterparty_code"])
@@ -225,3 +226,36 @@ RULES: tuple[Rule, ...] = (
 def apply_rules(packages: Packages) -> list[Problem]:
     """Every project rule's problems."""
     return [found for rule in RULES for found in rule(packages)]
+
+
+def check_jumps(packages: Packages) -> Iterator[Problem]:
+    """A warning where a value changes more than tenfold between consecutive periods of one measure and area."""
+    for _, table in figure_tables(packages):
+        series: dict[tuple[Any, ...], list[int]] = {}
+        for i, row in enumerate(table.rows):
+            if isinstance(row.get("value"), int | float) and row.get("period_start") and row.get("period_end"):
+                key = (row.get("measure"), row.get("area_code"), row.get("counterparty_code"))
+                series.setdefault(key, []).append(i)
+        for indexes in series.values():
+            yield from _jumps(table, sorted(indexes, key=lambda i: table.rows[i]["period_start"]))
+
+
+def _jumps(table: Resource, indexes: list[int]) -> Iterator[Problem]:
+    """Warnings for one series in period order."""
+    for before, after in zip(indexes, indexes[1:], strict=False):
+        a, b = table.rows[before], table.rows[after]
+        low, high = sorted((abs(a["value"]), abs(b["value"])))
+        # like periods (a leap day or a short month apart) that follow on without a gap
+        alike = abs(((a["period_end"] - a["period_start"]) - (b["period_end"] - b["period_start"])).days) <= 3
+        if alike and (b["period_start"] - a["period_end"]).days == 1 and high > 10 * low:
+            found = at(table, after, "big-change", f"{b['value']} in {b.get('period_label')} after "
+                       f"{a['value']} in {a.get('period_label')}: a change of more than 10 times", "value", b["value"])
+            yield replace(found, severity="warning")
+
+
+WARNINGS: tuple[Rule, ...] = (check_jumps,)
+
+
+def apply_warnings(packages: Packages) -> list[Problem]:
+    """Every warning: things worth a second look that do not make the data invalid."""
+    return sorted(found for rule in WARNINGS for found in rule(packages))

@@ -116,4 +116,14 @@ def run_validate(path: Path, fmt: str, config: Config) -> int:
         raise click.UsageError(f"{path}: no such file or folder")
     packages, problems = validate_packages(path)
     sys.stdout.write(render(packages, problems, fmt))
+    sys.stdout.write(render_warning_lines(packages, fmt))
     return 1 if problems else 0
+
+
+def render_warning_lines(packages: Packages, fmt: str) -> str:
+    """Warnings after the report (text and GitHub formats); they never change the exit code."""
+    from sitegen.report import render_github_warnings, render_warnings
+    from sitegen.rules import apply_warnings
+
+    warnings = apply_warnings(packages)
+    return {"text": render_warnings, "github": render_github_warnings}.get(fmt, lambda _: "")(warnings)

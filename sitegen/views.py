@@ -19,7 +19,7 @@ from sitegen.slugs import slugify
 def time_points(figures: list[Figure]) -> tuple[Point, ...]:
     """Figures as chart points by period."""
     return tuple(Point(f.period_label, f"{f.period_end}|{f.period_start}", series_name(f), f.value, f.unit,
-                       f.qualifier, f.status, f.claimant, (f.period_start, f.period_end)) for f in figures)
+                       f.qualifier, f.status, f.speaker, (f.period_start, f.period_end)) for f in figures)
 
 
 def is_total(f: Figure) -> bool:
@@ -105,7 +105,7 @@ def measure_periods(measure: Measure, periods: list[Period], positions: dict[str
 
 def area_point(f: Figure, value: float, unit: str) -> Point:
     """A council's bar on a comparison chart."""
-    return Point(f.area.short_name, f.area.short_name, "", value, unit, f.qualifier, f.status, f.claimant)
+    return Point(f.area.short_name, f.area.short_name, "", value, unit, f.qualifier, f.status, f.speaker)
 
 
 def figure_link(site: Site, figure_id: str, root: str) -> str:

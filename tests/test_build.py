@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -195,9 +196,17 @@ def test_real_build_cambridgeshire_figures_with_sources_and_chart(real_site: Pat
 
 def test_every_council_has_a_page_reachable_from_home(real_site: Path) -> None:
     home = parse(real_site / "index.html").links
-    councils = [p.parent.name for p in (real_site / "councils").glob("*/index.html") if p.parent.name != "england"]
-    assert len(councils) == 153
+    pages = [p.parent.name for p in (real_site / "councils").glob("*/index.html") if p.parent.name != "england"]
+    reference = Path(__file__).resolve().parent.parent / "datapackages" / "reference"
+    with (reference / "predecessors.csv").open(encoding="utf-8") as handle:
+        former = {row["slug"] for row in csv.DictReader(handle)}  # abolished councils: reached from successors
+    councils = [slug for slug in pages if slug not in former]
+    assert len(councils) == 153 and len(pages) == 153 + len(former) == 161
     assert all(f"councils/{slug}/index.html" in home for slug in councils)
+    successor = real_site / "councils/bournemouth-christchurch-and-poole/index.html"
+    bcp = [link.split("#")[0] for link in parse(successor).links]
+    for slug in ("borough-of-poole", "bournemouth-borough-council"):
+        assert any(link.endswith(f"councils/{slug}/index.html") for link in bcp), slug
 
 
 def test_downloads_exist_with_digest(real_site: Path) -> None:

@@ -38,7 +38,7 @@ def labels() -> dict[str, str]:
 def area_codes() -> dict[str, str]:
     """Page slug -> area code, from the reference package."""
     out: dict[str, str] = {}
-    for name in ("councils", "nations"):
+    for name in ("councils", "predecessors", "nations"):  # abolished councils have pages too
         path = ROOT / "datapackages/reference" / f"{name}.csv"
         out |= {r["slug"]: r["code"] for r in csv.DictReader(path.open(encoding="utf-8"))}
     return out

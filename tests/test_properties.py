@@ -56,8 +56,8 @@ def test_rounded_money_reads_back_within_its_rounding(value: float) -> None:
 @pytest.mark.parametrize(("value", "shown"), [(13_000_000, "£13m"), (1_400_000, "£1.4m"), (200_000_000, "£200m"),
                                               (15_233_000, "£15.233m"), (5_360_000_000, "£5.36bn"),
                                               (792_000, "£792k"), (9_500, "£9,500"), (12_345_678, "£12,345,678"),
-                                              (-660_000, "\u2212£660k"), (15.233, "£15.233"), (15.5, "£15.50"),
-                                              (0, "£0")])
+                                              (-660_000, "\u2212£660k"), (147_999, "£147,999"), (15.233, "£15.233"),
+                                              (15.5, "£15.50"), (0, "£0")])
 def test_money_examples(value: float, shown: str) -> None:
     assert fmt.money(value) == shown
 

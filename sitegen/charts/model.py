@@ -36,13 +36,16 @@ class Point:
 
     @property
     def shown(self) -> str:
-        """The value as a reader should take it: `about £5.0m`, `£10.0m (claim by X)`."""
-        return f"{self.value_text} (claim by {self.claimant})" if self.status == "claim" else self.value_text
+        """The value as a reader should take it: `about £5m`, `£10m (claim by X)`."""
+        if self.status == "reported" and not self.claimant:
+            return self.value_text
+        return f"{self.value_text} ({self.status_text})"
 
     @property
     def status_text(self) -> str:
-        """`reported`, or whose claim it is."""
-        return f"claim by {self.claimant}" if self.status == "claim" else "reported"
+        """`reported`, or whose claim, plan or statement it is (`claimant` holds whoever that is)."""
+        text = fmt.status_text(self.status, self.claimant)
+        return text[:1].lower() + text[1:]
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ class Chart:
         divisor, _ = self.scale()
         return [{"category": p.category, "series": p.series or self.title, "amount": round(p.value / divisor, 6),
                  "shown": p.value_text,
-                 "kind": "claim" if p.status == "claim" else QUALIFIER_WORDS.get(p.qualifier, "reported")}
+                 "kind": p.status if p.status in ("claim", "planned") else QUALIFIER_WORDS.get(p.qualifier, "reported")}
                 for p in self.ordered()]
 
     def content_key(self) -> str:

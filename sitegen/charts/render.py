@@ -41,11 +41,28 @@ def use_builtin_font() -> None:
 
 
 def draw(spec_json: str) -> str:
-    """Render one spec to SVG (in a worker process, or in this one for a handful of charts)."""
-    use_builtin_font()
+    """Render one spec to SVG (in a worker process, set up by start_worker)."""
     import vl_convert
 
     return str(vl_convert.vegalite_to_svg(json.loads(spec_json)))
+
+
+def draw_here(specs: list[str]) -> list[str]:
+    """Render a handful of specs in this process, leaving its environment as it found it.
+
+    vl-convert reads the font configuration when it first draws and keeps it, so the override is only
+    needed around the drawing: anything else this process starts later (a browser, in tests) keeps its fonts.
+    """
+    saved = {name: os.environ.get(name) for name in ("FONTCONFIG_FILE", "SITEGEN_FONTS_CONF")}
+    use_builtin_font()
+    try:
+        return [draw(s) for s in specs]
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def svg_key(spec_json: str) -> str:
@@ -56,7 +73,7 @@ def svg_key(spec_json: str) -> str:
 def draw_all(specs: list[str], workers: int) -> list[str]:
     """SVGs for specs, in order; in processes when there are enough to pay for starting them."""
     if len(specs) <= 8 or workers <= 1:
-        return [draw(s) for s in specs]
+        return draw_here(specs)
     # spawn, not fork: forking a process that has started threads can deadlock;
     # processes, not threads: vl-convert holds the GIL
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),

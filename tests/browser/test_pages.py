@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -12,7 +14,9 @@ pytestmark = pytest.mark.browser
 PAGES = {
     "home": "index.html",
     "council with figures": "councils/cambridgeshire/index.html",
-    "council without figures": "councils/hartlepool/index.html",
+    "council without figures": "councils/cumberland/index.html",  # none of its own; its predecessor's shown
+    "council with predecessors": "councils/bournemouth-christchurch-and-poole/index.html",
+    "former council": "councils/borough-of-poole/index.html",
     "england": "councils/england/index.html",
     "councils": "councils/index.html",
     "icb": "icbs/cambridgeshire-and-peterborough/index.html",
@@ -93,6 +97,25 @@ def test_with_javascript_the_enhancement_loads_from_the_site(browser, base_url: 
     assert any(url.endswith("/charts.js") for url in scripts)
     assert scripts and all(url.startswith(base_url) for url in scripts)
     assert visit.console_errors == [] and visit.foreign == []
+    context.close()
+
+
+def test_a_successor_shows_its_predecessors_figures_labelled_as_theirs(browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + PAGES["council with predecessors"])
+    for former, short in (("Borough of Poole", "Poole"), ("Bournemouth Borough Council", "Bournemouth")):
+        heading = page.get_by_role("heading", name=f"Figures for the former {former}")
+        section = page.locator("section.former", has=heading)
+        assert section.is_visible()
+        assert f"These figures are {short}'s" in section.inner_text()
+        items = section.get_by_role("listitem").all_inner_texts()
+        assert items and all(text.endswith(f"({short})") for text in items)
+    poole = page.locator("section.former", has=page.get_by_role("heading", name="Figures for the former Borough of "
+                                                                           "Poole"))
+    poole.get_by_role("link", name=re.compile(r"^Adult social care income from the NHS, 2014-15: £")).click()
+    assert page.url.endswith("councils/borough-of-poole/index.html#figure-borough-of-poole-asc-income-from-nhs-2014-15")
+    assert page.get_by_role("heading", name="Borough of Poole", level=1).is_visible()
     context.close()
 
 
