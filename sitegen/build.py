@@ -20,7 +20,7 @@ from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
 from sitegen.lock import build_lock
 from sitegen.model import Site, build_model
 from sitegen.output import Writer, check_writable, pause_point, prepare_output
-from sitegen.readers import display
+from sitegen.readers import Inputs, display
 from sitegen.routes import PageSpec, plan_pages, root_for
 from sitegen.search import index_site
 from sitegen.stamp import input_digest, save_stamp, unchanged
@@ -77,7 +77,7 @@ def build_site(config: Config, force: bool) -> None:
 
 def read_project(config: Config) -> tuple[Site, dict[str, Page], dict[str, Markup]]:
     """The validated model, the Markdown pages and their HTML; every problem of data and content at once."""
-    packages, problems = validate_packages(config.root / config.datapackages_dir)
+    packages, problems = validate_packages(config.root / config.datapackages_dir, config)
     pages, found = load_content(config)
     if problems:  # the content's own problems too, so one run shows everything to fix
         raise ProblemsFound(problems + found.items, "the data is not valid: nothing was published, build/ is "
@@ -123,7 +123,7 @@ def load_content(config: Config) -> tuple[dict[str, Page], ProblemList]:
     pages = {}
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
         key = path.relative_to(folder).with_suffix("").as_posix()
-        pages[key] = load_page(path, display(path))
+        pages[key] = load_page(path, display(path), Inputs(config.root, config.max_page_bytes))
         found.extend(pages[key].problems)
     return pages, found
 

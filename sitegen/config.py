@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, fields
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from sitegen.errors import SitegenError
+from sitegen.links import is_web_url
+from sitegen.readers import CONTROL, MAX_FILE_BYTES, MAX_PAGE_BYTES, Inputs, ReadRefused, read_text
 
 CONFIG_NAME = "sitegen.toml"
 
@@ -34,6 +37,8 @@ class Config:
     output_dir: str = "build"
     cache_dir: str = ".cache"
     chart_workers: int = 2
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_page_bytes: int = MAX_PAGE_BYTES
 
     @property
     def root(self) -> Path:
@@ -55,22 +60,25 @@ SETTINGS_DOC: dict[str, str] = {
     "output_dir": "Folder the site is written to (swapped in atomically).",
     "cache_dir": "Folder of cached chart specs, SVGs, the script bundle and the build stamp; safe to delete.",
     "chart_workers": "Processes used to render charts to SVG (vl-convert holds the GIL).",
+    "max_file_bytes": "Largest data file, descriptor or settings file read; a larger one is refused.",
+    "max_page_bytes": "Largest Markdown page read (Markdown rendering is slow); a larger one is refused.",
 }
+# BCP 47 (RFC 5646) language tags, as far as a page's `lang` needs: language, script, region, variants
+BCP47 = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-(?:[a-zA-Z]{2}|[0-9]{3}))?"
+                   r"(-(?:[a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*")
+URL_SETTINGS = ("base_url", "repository_url")
+TEXT_SETTINGS = ("title", "description", "licence")
+FOLDER_SETTINGS = ("datapackages_dir", "content_dir", "templates_dir")  # inputs; output and cache may lie anywhere
+MAX_TEXT = 1000
 
 
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
 
 
 def load_config(root: Path, overrides: dict[str, object] | None = None) -> Config:
-    """Read `sitegen.toml` under root, then apply command-line overrides; documented defaults fill the rest."""
+    """Read `sitegen.toml` under root, then command-line overrides; defaults fill the rest; every value is checked."""
     path = root / CONFIG_NAME
-    values: dict[str, object] = {}
-    if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SitegenError(f"{path}: not valid TOML: {exc}") from None
-        values = dict(data.get("site", {}))
+    values = read_settings(path, root)
     values |= {k: v for k, v in (overrides or {}).items() if v is not None}
     known = {f.name: f.type for f in fields(Config)}
     unknown = sorted(set(values) - set(known))
@@ -82,9 +90,54 @@ def load_config(root: Path, overrides: dict[str, object] | None = None) -> Confi
             raise SitegenError(
                 f"{path}: setting {name} = {value!r} should be a {expected.__name__}"
             )
+        why = setting_problem(name, value)
+        if why:
+            raise SitegenError(f"{path}: setting {name} = {value!r}: {why}")
     config = Config(**values)  # type: ignore[arg-type]
     object.__setattr__(config, "_root", str(root.resolve()))
     return config
+
+
+def read_settings(path: Path, root: Path) -> dict[str, object]:
+    """The `[site]` table, read like any input: inside the project, a regular file, within the size limit."""
+    if not path.exists() and not path.is_symlink():
+        return {}
+    try:
+        data = tomllib.loads(read_text(path, Inputs(root.resolve()), str(path)))
+    except ReadRefused as exc:
+        raise SitegenError(f"{path}: {exc.problem.message}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SitegenError(f"{path}: not valid TOML: {exc}") from None
+    site = data.get("site", {})
+    if not isinstance(site, dict):
+        raise SitegenError(f"{path}: `site` should be a table ([site])")
+    return dict(site)
+
+
+def setting_problem(name: str, value: object) -> str:
+    """Why a setting's value is refused ('' when it is fine)."""
+    if name in URL_SETTINGS and not is_web_url(value):
+        return "must be an http(s) address with a host"
+    if name == "base_url" and not str(value).endswith("/"):
+        return "must end with / (pages are linked below it)"
+    if name == "language" and not BCP47.fullmatch(str(value)):
+        return "must be a BCP 47 language tag such as en-GB or cy"
+    if name in TEXT_SETTINGS + URL_SETTINGS and (CONTROL.search(str(value)) or len(str(value)) > MAX_TEXT):
+        return f"must be at most {MAX_TEXT} characters, with no control character"
+    if name in FOLDER_SETTINGS and not safe_folder(str(value)):
+        return "must be a folder inside the project (relative, without ..): inputs stay inside the project"
+    if name == "chart_workers" and not 1 <= int(str(value)) <= 32:
+        return "must be between 1 and 32"
+    if name in ("max_file_bytes", "max_page_bytes") and not 1_000 <= int(str(value)) <= 1_000_000_000:
+        return "must be between 1,000 and 1,000,000,000"
+    return ""
+
+
+def safe_folder(value: str) -> bool:
+    """A relative folder that stays inside the project."""
+    pure = PurePosixPath(value)
+    return bool(value) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in value \
+        and not CONTROL.search(value)
 
 
 def is_placeholder(url: str) -> bool:

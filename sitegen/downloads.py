@@ -32,7 +32,7 @@ def to_csv(header: list[str], rows: list[list[Any]]) -> str:
     """CSV text with every cell made safe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([safe_cell(name) for name in header])
     writer.writerows([[safe_cell(v) for v in row] for row in rows])
     return buffer.getvalue()
 
@@ -89,7 +89,7 @@ def package_xlsx(package: Package, updated: date) -> bytes:
     for resource in package.resources.values():
         sheet = book.add_worksheet(resource.name[:31])
         names = [str(f["name"]) for f in resource.fields]
-        sheet.write_row(0, 0, names)
+        sheet.write_row(0, 0, [safe_cell(n) for n in names])  # a column name is text like any other
         for i, row in enumerate(resource.rows, start=1):
             sheet.write_row(i, 0, [cell(row.get(n)) for n in names])
     book.close()

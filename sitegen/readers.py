@@ -1,4 +1,7 @@
-"""Read data packages into typed rows, reporting broken files as problems (never raising)."""
+"""Read data packages into typed rows, reporting broken files as problems (never raising).
+
+This is the one reader of values: validation and the build both see exactly the rows made here.
+"""
 
 from __future__ import annotations
 
@@ -6,74 +9,156 @@ import codecs
 import csv
 import io
 import json
+import os
 import re
+import stat
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sitegen.data import Package, Packages, Resource
+from sitegen.descriptors import descriptor_problems
 from sitegen.errors import Problem, problem
 
 TRUE = {"true", "True", "TRUE", "1"}
 FALSE = {"false", "False", "FALSE", "0"}
+MAX_FILE_BYTES = 25_000_000  # the largest real data file (official-returns figures.csv) is ~233 kB: 100 times over
+MAX_PAGE_BYTES = 256_000  # the longest real Markdown page is ~2.5 kB: 100 times over
+MAX_DEPTH = 32  # descriptors nest 6 deep; deeper is an attack on the parser, not a package
+INTEGER = re.compile(r"-?[0-9]{1,30}")
+NUMBER = re.compile(r"-?[0-9]{1,30}(\.[0-9]{1,30})?([eE][-+]?[0-9]{1,3})?")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# C0 and C1 controls (tab and newline aside), and the line separators that break scripts and charts
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def display(path: Path) -> str:
-    """A path relative to the working directory where possible (what editors and CI expect)."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+@dataclass(frozen=True)
+class Inputs:
+    """Where input files may lie, and how large they may be."""
+
+    root: Path
+    max_bytes: int = MAX_FILE_BYTES
+
+    @classmethod
+    def under(cls, path: Path, max_bytes: int = MAX_FILE_BYTES) -> Inputs:
+        """Limits for reading path: its folder (or a file's folder) is the fence."""
+        folder = path if path.is_dir() else path.parent
+        return cls(folder.resolve(), max_bytes)
 
 
-def find_descriptors(path: Path) -> list[Path]:
-    """datapackage.json files at path: the file itself, a package folder, or a folder of packages."""
-    if path.is_file():
-        return [path]
-    if (path / "datapackage.json").is_file():
-        return [path / "datapackage.json"]
-    return sorted(path.glob("*/datapackage.json"))
-
-
-def load_json(path: Path) -> tuple[dict[str, Any] | None, bytes, list[Problem]]:
-    """Parse a descriptor, and its bytes; bad bytes or syntax become one problem naming line and column."""
-    shown = display(path)
-    raw = b""
-    try:
-        raw = path.read_bytes()
-        text = decode(raw, shown)
-    except DecodeProblem as exc:
-        return None, raw, [exc.problem]
-    except OSError as exc:
-        return None, raw, [problem("missing-file", f"cannot read the descriptor: {exc.strerror}", shown)]
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return None, raw, [problem("invalid-json", f"{exc.msg} at line {exc.lineno}, column {exc.colno}",
-                                   shown, exc.lineno)]
-    if not isinstance(data, dict) or not isinstance(data.get("resources"), list):
-        return None, raw, [problem("invalid-descriptor", "a descriptor is an object with a `resources` list", shown)]
-    return data, raw, []
-
-
-class DecodeProblem(Exception):
-    """A file that is not clean UTF-8."""
+class ReadRefused(Exception):
+    """A file that is not read: outside the project, special, too large, or not clean UTF-8."""
 
     def __init__(self, found: Problem) -> None:
         super().__init__(found.message)
         self.problem = found
 
 
+DecodeProblem = ReadRefused  # the old name, for callers that only decode
+
+
+def display(path: Path) -> str:
+    """A path relative to the working directory where possible; a link is named, not its target."""
+    absolute = Path(os.path.abspath(path))
+    absolute = absolute.parent.resolve() / absolute.name  # folders resolved, the file itself not followed
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def read_bytes(path: Path, inputs: Inputs, shown: str) -> bytes:
+    """A regular file's bytes, if it lies inside inputs.root and within the size limit; else ReadRefused."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise ReadRefused(problem("missing-file", "the file does not exist (or is a broken link)", shown)) from None
+    if not real.is_relative_to(inputs.root):
+        # never say where the link points, nor what is there
+        raise ReadRefused(problem("outside-project", "the file is a link to a file outside the project", shown))
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block us before the check
+    except OSError as exc:
+        raise ReadRefused(problem("missing-file", f"cannot read the file: {exc.strerror}", shown)) from None
+    with os.fdopen(fd, "rb") as file:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise ReadRefused(problem("special-file", "not a regular file (a device, pipe or socket)", shown))
+        data = file.read(inputs.max_bytes + 1)
+    if len(data) > inputs.max_bytes:
+        size = max(status.st_size, len(data))
+        raise ReadRefused(problem("too-large", f"the file is {size:,} bytes, over the limit of {inputs.max_bytes:,} "
+                                  "bytes", shown, 0, "size", size))
+    return data
+
+
+def read_text(path: Path, inputs: Inputs, shown: str) -> str:
+    """read_bytes, decoded as clean UTF-8."""
+    return decode(read_bytes(path, inputs, shown), shown)
+
+
+def find_descriptors(path: Path) -> list[Path]:
+    """datapackage.json files at path: the file itself, a package folder, or a folder of packages."""
+    if not path.is_dir():
+        return [path]
+    if os.path.lexists(path / "datapackage.json"):
+        return [path / "datapackage.json"]
+    return sorted(path.glob("*/datapackage.json"))
+
+
+def load_json(path: Path, inputs: Inputs | None = None) -> tuple[dict[str, Any] | None, bytes, list[Problem]]:
+    """Parse a descriptor, and its bytes; bad bytes, syntax or depth become one problem naming line and column."""
+    shown = display(path)
+    try:
+        raw = read_bytes(path, inputs or Inputs.under(path), shown)
+        text = decode(raw, shown)
+    except ReadRefused as exc:
+        return None, b"", [exc.problem]
+    data, problems = parse_json(text, shown)
+    return data, raw, problems
+
+
+def parse_json(text: str, shown: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """A descriptor object from JSON text, or the one problem that stops it."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [problem("invalid-json", f"{exc.msg} at line {exc.lineno}, column {exc.colno}",
+                              shown, exc.lineno)]
+    except RecursionError:
+        return None, [problem("too-deep", f"the JSON is nested more than {MAX_DEPTH} levels deep", shown)]
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        return None, [problem("invalid-json", f"a value cannot be read: {str(exc)[:80]}", shown)]
+    if depth(data) > MAX_DEPTH:
+        return None, [problem("too-deep", f"the JSON is nested more than {MAX_DEPTH} levels deep", shown)]
+    if not isinstance(data, dict) or not isinstance(data.get("resources"), list):
+        return None, [problem("invalid-descriptor", "a descriptor is an object with a `resources` list", shown)]
+    return data, []
+
+
+def depth(value: Any) -> int:
+    """How deeply lists and objects nest in value (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 def decode(raw: bytes, shown: str) -> str:
-    """UTF-8 text of a file; a BOM or invalid byte raises DecodeProblem naming line and byte."""
+    """UTF-8 text of a file; a BOM or invalid byte raises ReadRefused naming line and byte."""
     if raw.startswith(codecs.BOM_UTF8):
-        raise DecodeProblem(problem("bom", "the file starts with a UTF-8 byte order mark", shown, 1))
+        raise ReadRefused(problem("bom", "the file starts with a UTF-8 byte order mark", shown, 1))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         message = f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not valid UTF-8"
-        raise DecodeProblem(problem("encoding", message, shown, line)) from None
+        raise ReadRefused(problem("encoding", message, shown, line)) from None
 
 
 def resource_path(folder: Path, descriptor: dict[str, Any], shown: str) -> tuple[Path | None, list[Problem]]:
@@ -81,7 +166,7 @@ def resource_path(folder: Path, descriptor: dict[str, Any], shown: str) -> tuple
     raw = descriptor.get("path")
     if not isinstance(raw, str) or not raw:
         return None, [problem("invalid-descriptor", f"resource {descriptor.get('name')!r} has no path", shown)]
-    if raw.startswith("/") or "://" in raw or ".." in Path(raw).parts:
+    if raw.startswith("/") or "://" in raw or ".." in Path(raw).parts or CONTROL.search(raw):
         return None, [problem("unsafe-path", "resource path leaves the package folder", shown, 0, "path", raw)]
     return folder / raw, []
 
@@ -89,16 +174,16 @@ def resource_path(folder: Path, descriptor: dict[str, Any], shown: str) -> tuple
 Table = tuple[list[list[str]], list[int], bytes]  # records, the line each starts on, the file's bytes
 
 
-def read_table(path: Path, names: list[str]) -> tuple[Table, list[Problem]]:
+def read_table(path: Path, names: list[str], inputs: Inputs) -> tuple[Table, list[Problem]]:
     """Records, their lines and bytes; problems for unreadable, empty or mis-headed files."""
     shown = display(path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return ([], [], b""), [problem("missing-file", "the CSV named in datapackage.json does not exist", shown)]
-    raw = path.read_bytes()
     try:
+        raw = read_bytes(path, inputs, shown)
         text = decode(raw, shown)
-    except DecodeProblem as exc:
-        return ([], [], raw), [exc.problem]
+    except ReadRefused as exc:
+        return ([], [], b""), [exc.problem]
     if not text.strip():
         return ([], [], raw), [problem("empty-file", "the file is empty", shown, 1)]
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -127,86 +212,138 @@ def header_problems(header: list[str], names: list[str], shown: str) -> list[Pro
 
 
 def cast(text: str, type_: str) -> Any:
-    """A cell's typed value, or None when blank or not castable (frictionless reports the latter)."""
+    """A cell's typed value, or None when blank or not readable."""
+    return read_cell(text, type_)[0]
+
+
+def read_cell(text: str, type_: str) -> tuple[Any, str]:
+    """A cell's typed value and, when it cannot be read as its type, why (else '')."""
     if text == "":
-        return None
+        return None, ""
+    if type_ == "integer":
+        return (int(text), "") if INTEGER.fullmatch(text) else (None, "not a whole number written in digits 0-9")
+    if type_ == "number":
+        return read_number(text)
+    if type_ == "boolean":
+        return (True, "") if text in TRUE else (False, "") if text in FALSE else (None, "not true or false")
+    if type_ == "date":
+        try:
+            return (date.fromisoformat(text), "") if DATE.fullmatch(text) else (None, "not a date YYYY-MM-DD")
+        except ValueError:
+            return None, "no such date"
+    found = CONTROL.search(text)
+    if found:
+        return None, f"text holds the control character U+{ord(found.group()):04X}"
+    return text, ""
+
+
+def read_number(text: str) -> tuple[Any, str]:
+    """A finite decimal written plainly: no NaN, infinity, underscores, grouping or non-ASCII digits."""
+    if not NUMBER.fullmatch(text):
+        return None, "not a plain decimal number (digits 0-9, optional - . and exponent)"
+    if INTEGER.fullmatch(text):
+        return int(text), ""
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        return None, "too large to be a finite number"
+    return value, ""
+
+
+def cell_code(text: str, type_: str) -> str:
+    """The kind of an unreadable cell: a number Python (and frictionless) would take is a bad number."""
+    if type_ not in ("number", "integer"):
+        return "type-error" if type_ != "string" and type_ != "any" else "control-character"
     try:
-        if type_ == "integer":
-            return int(text) if re.fullmatch(r"-?\d+", text) else None
-        if type_ == "number":
-            return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
-        if type_ == "boolean":
-            return True if text in TRUE else False if text in FALSE else None
-        if type_ == "date":
-            return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+        float(text)
     except ValueError:
-        return None
-    return text
+        return "type-error"
+    return "bad-number"
 
 
-def typed_rows(records: list[list[str]], fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Typed dicts for data records (blank records skipped by the caller's line bookkeeping)."""
+def typed_rows(records: list[list[str]], lines: list[int], fields: list[dict[str, Any]],
+               shown: str) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Typed dicts for data records, and a located problem for every cell that cannot be read."""
     names = [str(f.get("name")) for f in fields]
     types = [str(f.get("type", "string")) for f in fields]
-    return [
-        {name: cast(record[i] if i < len(record) else "", types[i]) for i, name in enumerate(names)}
-        for record in records
-    ]
+    rows, problems = [], []
+    for record, line in zip(records, lines, strict=True):
+        row = {}
+        for i, name in enumerate(names):
+            text = record[i] if i < len(record) else ""
+            row[name], why = read_cell(text, types[i])
+            if why:
+                problems.append(problem(cell_code(text, types[i]), f"{why} (field type {types[i]})", shown, line,
+                                        name, text))
+        rows.append(row)
+    return rows, problems
 
 
-def read_resource(folder: Path, descriptor: dict[str, Any], shown: str) -> tuple[Resource | None, list[Problem]]:
+def read_resource(folder: Path, descriptor: dict[str, Any], shown: str,
+                  inputs: Inputs) -> tuple[Resource | None, list[Problem]]:
     """One tabular resource: checked bytes and header, then typed rows with their lines."""
     path, problems = resource_path(folder, descriptor, shown)
     if path is None:
         return None, problems
     fields = descriptor.get("schema", {}).get("fields", [])
-    (records, lines, raw), problems = read_table(path, [str(f.get("name")) for f in fields])
+    (records, lines, raw), problems = read_table(path, [str(f.get("name")) for f in fields], inputs)
     if problems:
         return None, problems
     data = [(r, n) for r, n in zip(records[1:], lines[1:], strict=True) if any(cell != "" for cell in r)]
     resource = Resource(str(descriptor.get("name")), path, descriptor)
-    resource.rows = typed_rows([r for r, _ in data], fields)
+    resource.rows, problems = typed_rows([r for r, _ in data], [n for _, n in data], fields, display(path))
     resource.lines = [n for _, n in data]
     resource.record_lines = lines
     resource.raw = raw
-    return resource, []
+    return resource, problems
 
 
-def read_package(descriptor_path: Path) -> tuple[Package | None, list[Problem]]:
-    """A package whose descriptor parses, with every resource that could be read."""
-    descriptor, raw, problems = load_json(descriptor_path)
+def read_package(descriptor_path: Path, inputs: Inputs | None = None) -> tuple[Package | None, list[Problem]]:
+    """A package whose descriptor parses and makes sense, with every resource that could be read."""
+    inputs = inputs or Inputs.under(descriptor_path)
+    descriptor, raw, problems = load_json(descriptor_path, inputs)
     if descriptor is None:
         return None, problems
-    folder = descriptor_path.parent
+    shown, folder = display(descriptor_path), descriptor_path.parent
+    problems = descriptor_problems(descriptor, shown, folder.name)
+    if any(not p.field.startswith("resources[") for p in problems):
+        return None, problems  # a package-wide problem (name, profile, link): frictionless never sees it
     package = Package(str(descriptor.get("name") or folder.name), descriptor_path, descriptor, raw=raw)
-    for item in descriptor["resources"]:
-        if not isinstance(item, dict) or item.get("profile", "tabular-data-resource") != "tabular-data-resource":
+    broken = {p.field.split(".")[0] for p in problems}
+    for index, item in enumerate(descriptor["resources"]):
+        if f"resources[{index}]" in broken or item.get("profile", "tabular-data-resource") != "tabular-data-resource":
             continue
-        resource, found = read_resource(folder, item, display(descriptor_path))
+        resource, found = read_resource(folder, item, shown, inputs)
         problems.extend(found)
         if resource is not None:
             package.resources[resource.name] = resource
     return package, problems
 
 
-def read_packages(path: Path) -> tuple[Packages, list[Problem]]:
+def read_packages(path: Path, inputs: Inputs | None = None) -> tuple[Packages, list[Problem]]:
     """Every package under path, and every problem met reading them."""
+    inputs = inputs or Inputs.under(path)
     packages, problems = Packages(path), []
     descriptors = find_descriptors(path)
     if not descriptors:
         problems.append(problem("no-packages", "no datapackage.json found here", display(path)))
     problems.extend(folders_without_descriptor(path, descriptors))
     for descriptor_path in descriptors:
-        package, found = read_package(descriptor_path)
+        package, found = read_package(descriptor_path, inputs)
         problems.extend(found)
-        if package is not None:
-            packages.packages[package.name] = package
+        if package is None:
+            continue
+        if package.name in packages.packages:
+            first = display(packages.packages[package.name].path)
+            problems.append(problem("duplicate-package", f"package {first} has this name too",
+                                    display(descriptor_path), 0, "name", package.name))
+            continue
+        packages.packages[package.name] = package
     return packages, problems
 
 
 def folders_without_descriptor(path: Path, descriptors: list[Path]) -> list[Problem]:
     """A package folder holding CSVs but no datapackage.json would be skipped unseen: report it."""
-    if path.is_file() or path / "datapackage.json" in descriptors:
+    if not path.is_dir() or path / "datapackage.json" in descriptors:
         return []
     found = []
     for folder in sorted(p for p in path.iterdir() if p.is_dir() and not (p / "datapackage.json").exists()):

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
 from sitegen.data import Packages, Resource
+from sitegen.descriptors import MAX_SLUG
 from sitegen.errors import Problem, problem
+from sitegen.links import is_web_url
 from sitegen.periods import FORMS, period_dates
 from sitegen.readers import display
 from sitegen.slugs import SLUG
 
 FIGURE_PACKAGES_RESOURCE = "figures"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Slugs that name pages of the site: a council, ICB or measure called so would overwrite one
+RESERVED_SLUGS = frozenset({"england", "index", "councils", "icbs", "measures", "sources", "coverage", "data",
+                            "charts", "static", "js", "404", "about", "methodology", "sitemap", "robots"})
 
 Rule = Callable[[Packages], Iterator[Problem]]
 
@@ -94,21 +98,27 @@ def check_sources(packages: Packages) -> Iterator[Problem]:
             continue
         for i, row in enumerate(sources.rows):
             url = row.get("url") or ""
-            if not re.match(r"https?://[^\s]+$", url, re.IGNORECASE):
+            if not is_web_url(url):
                 yield at(sources, i, "url-scheme", "the source URL must be an http(s) address", "url", url)
 
 
 def check_formulas(packages: Packages) -> Iterator[Problem]:
-    """No text cell of any resource could run as a spreadsheet formula."""
+    """No text cell of any resource, whatever its field type, nor any column name could run as a formula."""
     for _, package in sorted(packages.packages.items()):
         for table in package.resources.values():
-            text_fields = [f["name"] for f in table.fields if f.get("type", "string") == "string"]
+            for field in table.fields:
+                if str(field["name"]).startswith(FORMULA_START):
+                    yield problem("formula", f"column name begins with {_shown(field['name'])}",
+                                  display(table.path), 1, field["name"], field["name"])
             for i, row in enumerate(table.rows):
-                for name in text_fields:
-                    value = row.get(name)
+                for name, value in row.items():
                     if isinstance(value, str) and value.startswith(FORMULA_START):
-                        shown = {"\t": "a tab", "\r": "a carriage return"}.get(value[0], repr(value[0]))
-                        yield at(table, i, "formula", f"text begins with {shown}", name, value)
+                        yield at(table, i, "formula", f"text begins with {_shown(value)}", name, value)
+
+
+def _shown(text: str) -> str:
+    """The first character of text, named so a reader can see it."""
+    return {"\t": "a tab", "\r": "a carriage return"}.get(text[0], repr(text[0]))
 
 
 def check_duplicates(packages: Packages) -> Iterator[Problem]:
@@ -164,16 +174,50 @@ def check_shared_sources(packages: Packages) -> Iterator[Problem]:
 
 
 def check_slugs(packages: Packages) -> Iterator[Problem]:
-    """Slugs and ids that become URLs are safe path segments."""
+    """Slugs and ids that become URLs are safe path segments, not too long, and name no page of the site."""
     for _, package in sorted(packages.packages.items()):
         for table in package.resources.values():
             names = [f["name"] for f in table.fields if f["name"] == "slug"]
             names += ["id"] if table.name in ("figures", "measures", "sources") else []
             for i, row in enumerate(table.rows):
                 for name in names:
-                    value = row.get(name)
-                    if isinstance(value, str) and not SLUG.match(value):
-                        yield at(table, i, "bad-slug", f"{name} is not a safe URL segment", name, value)
+                    yield from _slug_problems(table, i, name, row.get(name))
+
+
+def _slug_problems(table: Resource, i: int, name: str, value: Any) -> Iterator[Problem]:
+    """What is wrong with one slug."""
+    if not isinstance(value, str):
+        return
+    if not SLUG.match(value):
+        yield at(table, i, "bad-slug", f"{name} is not a safe URL segment", name, value)
+    elif len(value) > MAX_SLUG:
+        yield at(table, i, "too-long", f"{name} is longer than {MAX_SLUG} characters", name, value)
+    elif value in RESERVED_SLUGS and table.name != "nations" and (name == "slug" or table.name == "measures"):
+        yield at(table, i, "reserved-slug", f"{value!r} names a page of the site", name, value)
+
+
+def check_unique_ids(packages: Packages) -> Iterator[Problem]:
+    """A figure id names one figure across every package (Markdown refers to it by id alone)."""
+    first: dict[str, tuple[Resource, int]] = {}
+    for _, table in figure_tables(packages):
+        for i, row in enumerate(table.rows):
+            earlier = first.setdefault(str(row.get("id")), (table, i))
+            if earlier[0] is not table:
+                yield at(table, i, "duplicate-id", f"figure id also used in {display(earlier[0].path)} line "
+                         f"{earlier[0].lines[earlier[1]]}", "id", row.get("id"))
+
+
+def check_shared_measures(packages: Packages) -> Iterator[Problem]:
+    """A measure id used by several packages means one thing: the same row in each measures.csv."""
+    first: dict[str, tuple[str, dict[str, Any]]] = {}
+    for name, package in sorted(packages.packages.items()):
+        table = package.resources.get("measures")
+        for i, row in enumerate(table.rows if table else []):
+            earlier = first.setdefault(str(row.get("id")), (name, row))
+            if earlier[1] != row and table is not None:
+                field = next((k for k in row if row[k] != earlier[1].get(k)), "id")
+                yield at(table, i, "measure-conflict", f"measure {row.get('id')!r} has another {field} in package "
+                         f"{earlier[0]}", field, row.get(field))
 
 
 # What the site model reads: package -> resource -> fields ("*" stands for every figures package)
@@ -219,7 +263,8 @@ def check_topics(packages: Packages) -> Iterator[Problem]:
 
 RULES: tuple[Rule, ...] = (
     check_contract, check_references, check_periods, check_sources, check_formulas, check_duplicates,
-    check_values, check_claims, check_shared_sources, check_topics, check_slugs,
+    check_values, check_claims, check_shared_sources, check_topics, check_slugs, check_unique_ids,
+    check_shared_measures,
 )
 
 

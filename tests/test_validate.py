@@ -262,3 +262,37 @@ def test_figures_without_the_reference_package_are_invalid(data: Path) -> None:
     # a single figures package may still be checked on its own
     code, _ = run(str(data / "nhs-debts"))
     assert code == 0
+
+
+def test_frictionless_itself_cannot_reach_the_network(data: Path) -> None:
+    """Defence in depth: even a descriptor that skipped our own checks makes no request through frictionless."""
+    import socket
+
+    from sitegen.readers import read_package
+    from sitegen.validate import frictionless_problems
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(0.5)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/profile.json"
+    package, _ = read_package(data / "nhs-debts/datapackage.json")
+    assert package is not None
+    package.descriptor["profile"] = url  # what a remote profile looks like once past readers
+    found = frictionless_problems(package)
+    with pytest.raises(TimeoutError):
+        listener.accept()  # nothing connected
+    listener.close()
+    assert any("no network requests" in p.message or url in p.message for p in found), found
+
+
+def test_one_reading_of_values() -> None:
+    """The typed reader refuses what frictionless would read differently or not at all."""
+    from sitegen.readers import read_cell
+
+    assert read_cell("1e3", "number") == (1000.0, "") and read_cell("-12", "integer") == (-12, "")
+    for text in ("NaN", "Infinity", "-inf", "1e400", "1_000", "\u0661\u0662", "1,000", "£5", " 5"):
+        value, why = read_cell(text, "number")
+        assert value is None and why, text
+    assert read_cell("a\u0000b", "string")[1] and read_cell("a\tb\nc", "string") == ("a\tb\nc", "")
+    assert read_cell("2024-02-30", "date") == (None, "no such date")
