@@ -13,12 +13,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import ROOT
 
 from sitegen.config import load_config
 from sitegen.model import build_model
 from sitegen.routes import plan_pages
 from sitegen.validate import validate_packages
-from tests.conftest import ROOT
 
 
 def read(path: Path) -> list[dict[str, str]]:

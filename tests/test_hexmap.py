@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 import re
 
+from conftest import ROOT
+
 from sitegen.compare import periods
 from sitegen.config import load_config
 from sitegen.hexmap import icb_map, layout, topics_map, value_map
 from sitegen.model import build_model
 from sitegen.validate import validate_packages
-from tests.conftest import ROOT
 
 
 def real_site():  # type: ignore[no-untyped-def]

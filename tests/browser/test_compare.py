@@ -6,9 +6,9 @@ import csv
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from browser.conftest import watch
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -147,8 +147,9 @@ def test_charts_text_is_at_least_11px_at_390(browser, base_url: str) -> None:
 
 @pytest.mark.parametrize("base", ["http://127.0.0.1/", "https://example.org/deep/path/"])
 def test_the_404_page_works_at_the_root_and_under_a_path(browser, tmp_path: Path, base: str) -> None:
+    from conftest import MINI, build, copy_project
+
     from browser.conftest import serve
-    from tests.conftest import MINI, build, copy_project
 
     project = copy_project(MINI, tmp_path / "site")
     settings = project / "sitegen.toml"
@@ -190,10 +191,10 @@ def test_search_finds_a_source_by_its_title(browser, base_url: str) -> None:
 
 
 def test_search_results_of_hostile_data_are_text_and_run_nothing(browser, tmp_path: Path) -> None:
+    from conftest import build
     from hostile import SCRIPT, hostile_project
 
     from browser.conftest import serve
-    from tests.conftest import build
 
     project = hostile_project(tmp_path / "hostile")
     build(project)
