@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from sitegen.cache import Cache
 from sitegen.charts.bundle import script_assets
-from sitegen.charts.render import render_svgs
+from sitegen.charts.render import render_svgs, themed
 from sitegen.charts.specs import chart_specs
 from sitegen.config import Config, is_placeholder
 from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
@@ -24,10 +24,13 @@ from sitegen.output import Writer, check_writable, pause_point, prepare_output
 from sitegen.publish import annotate, plan_publishing, write_publishing
 from sitegen.readers import Inputs, display
 from sitegen.routes import PageSpec, plan_pages, root_for
+from sitegen.search import index_site
 from sitegen.stamp import input_digest, save_stamp, unchanged
 from sitegen.templating import BUILTIN_TEMPLATES, make_env, render_page
 from sitegen.validate import validate_packages
 from sitegen.views import figure_link
+from sitegen.workbook import PATH as WORKBOOK
+from sitegen.workbook import all_figures_xlsx
 
 
 def run_build(config: Config, force: bool = False, wait: bool = True) -> None:
@@ -68,6 +71,8 @@ def build_site(config: Config, force: bool) -> None:
     try:
         write_site(writer, site, specs, specs_json, svgs, scripts)
         write_publishing(writer, site, history, specs, svgs)
+        step("Indexing every page for search (Pagefind)")
+        writer.adopt(index_site(writer.staging))
         writer.commit()
     except BaseException:
         writer.abort()
@@ -160,7 +165,7 @@ def write_site(writer: Writer, site: Site, specs: list[PageSpec], specs_json: di
     """Every file of the site into the staging folder."""
     write_pages(writer, site, specs)
     for chart_id, chart_spec in specs_json.items():
-        writer.write(f"charts/{chart_id}.svg", svgs[chart_id])
+        writer.write(f"charts/{chart_id}.svg", themed(svgs[chart_id]))
         writer.write(f"charts/{chart_id}.vl.json", chart_spec)
     for path, data in scripts.items():
         writer.write(path, data)
@@ -194,6 +199,7 @@ def write_data(writer: Writer, site: Site) -> None:
             writer.write(f"data/{name}/{resource.path.name}", resource.raw)
         writer.write(f"data/{name}/{name}.zip", package_zip(package, site))
         writer.write(f"data/{name}/{name}.xlsx", package_xlsx(package, site.updated))
+    writer.write(WORKBOOK, all_figures_xlsx(site))
 
 
 def write_meta(writer: Writer, site: Site, specs: list[PageSpec]) -> None:

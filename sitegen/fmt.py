@@ -73,7 +73,22 @@ def value(v: float, unit: str) -> str:
         return money(v)
     if unit == "percent":
         return f"{number(v)}%"
+    if unit == PER_HEAD:
+        return per_head(v)
     return number(v)
+
+
+PER_HEAD = "GBP per head"  # a derived unit: pounds per resident, never in the data
+
+
+def derived(v: float, unit: str) -> str:
+    """A value worked out by the site (a median, a quartile) in its unit: money rounded for reading."""
+    return rounded_money(v) if unit == "GBP" else value(v, unit)
+
+
+def per_head(v: float) -> str:
+    """£12.34: pence matter at this scale; a true minus sign."""
+    return f"{MINUS if v < 0 else ''}£{abs(v):,.2f}"
 
 
 QUALIFIERS = {"approximate": "about {}", "at_least": "at least {}",

@@ -65,6 +65,11 @@ class Writer:
             raise SitegenError(f"refusing to write {relpath!r}: outside the output folder")
         return target
 
+    def adopt(self, paths: list[str]) -> None:
+        """Count files another tool wrote into the staging folder (the search index) as written by this build."""
+        for relpath in paths:
+            self.target(relpath)  # the same checks as a write: inside the folder, never twice
+
     def commit(self) -> None:
         """Swap the staging folder in for the output folder, then remove the old site."""
         (self.staging / MARKER).write_text(MARKER_HEAD + "".join(f"{p}\n" for p in sorted(self.written)),

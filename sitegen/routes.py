@@ -9,12 +9,14 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.charts import Chart
+from sitegen.compare import POPULATION_NOTE, Period, Position, all_periods, all_positions, position_words
 from sitegen.content import CONTENT_PAGES, Page
 from sitegen.englandmap import england_map
+from sitegen.hexmap import icb_map, layout, topic_map, topics_map
 from sitegen.jsonld import dataset_jsonld
 from sitegen.model import Council, Site
 from sitegen.narrative import council_narrative
-from sitegen.views import council_charts, coverage_counts, key_figures, measure_charts
+from sitegen.views import council_charts, council_places, key_figures, measure_periods
 
 
 @dataclass
@@ -36,44 +38,68 @@ def root_for(path: str) -> str:
 
 def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) -> list[PageSpec]:
     """Every page of the site, in a stable order."""
-    specs = [PageSpec("index.html", ["home.html"], site.config.title, {"map": england_map(site)},
+    cells = layout(site.packages, "council_hexes", "council_code")
+    periods = all_periods(site.measures, [*site.councils, *site.predecessors])  # abolished ones ranked in their time
+    positions = all_positions(periods)
+    specs = [PageSpec("index.html", ["home.html"], site.config.title, {"hexmap": topics_map(site.councils, cells),
+                                                                  "map": england_map(site)},
                       description=site.config.description)]
-    specs += [council_page(c, rendered.get(f"councils/{c.slug}")) for c in site.councils]
-    specs += [council_page(p, None) for p in site.predecessors]  # abolished councils: a short page each
+    specs += [council_page(c, rendered.get(f"councils/{c.slug}"), positions, council_places(site, c))
+              for c in site.councils]
+    specs += [council_page(p, None, positions, council_places(site, p))
+              for p in site.predecessors]  # abolished councils: a short page each
     specs.append(PageSpec("councils/index.html", ["councils.html"], "All councils"))
     nation = site.england
     specs.append(PageSpec(f"councils/{nation.slug}/index.html", ["england.html"], f"{nation.name}: national figures",
                           {"council": nation}))
     specs += [PageSpec(f"icbs/{i.slug}/index.html", ["icb.html"], i.name, {"icb": i}) for i in site.icbs]
-    specs.append(PageSpec("icbs/index.html", ["icbs.html"], "Integrated Care Boards"))
-    specs += measure_pages(site)
+    specs.append(PageSpec("icbs/index.html", ["icbs.html"], "Integrated Care Boards",
+                          {"hexmap": icb_map(site.icbs, layout(site.packages, "icb_hexes", "icb_code"))}))
+    specs += measure_pages(site, periods, positions, cells)
     specs += dataset_pages(site)
     specs.append(PageSpec("sources/index.html", ["sources.html"], "Sources"))
-    local = [m for m in site.measures if any(f.area is not site.england for f in m.figures)]
-    specs.append(PageSpec("coverage/index.html", ["coverage.html"], "Coverage: what is known and what is missing",
-                          {"columns": local, "counts": coverage_counts(site, local)}))
+    specs.append(coverage_page(site, cells))
+    specs.append(PageSpec("search/index.html", ["search.html"], "Search", {"search": True}))
     specs += content_pages(pages, rendered)
     specs.append(PageSpec("404.html", ["404.html"], "Page not found"))
     return specs
 
 
-def council_page(c: Council, written: Markup | None) -> PageSpec:
-    """A council's page: identity, narrative, written background, key figures, charts."""
-    charts = council_charts(c)
+def council_page(c: Council, written: Markup | None, positions: dict[str, Position],
+                 places: dict[str, list[str]]) -> PageSpec:
+    """A council's page: identity, narrative, comparisons, written background, key figures, charts."""
+    blocks = council_charts(c)
+    compared = [positions[f.id] for f in sorted(c.figures, key=lambda f: (f.measure.topic.order, f.measure.label,
+                                                                          f.period_end)) if f.id in positions]
     return PageSpec(
         f"councils/{c.slug}/index.html", [f"council-{c.slug}.html", "council.html"], c.name,
-        {"council": c, "chart_groups": charts, "narrative": council_narrative(c), "key_figures": key_figures(c),
-         "written": written},
-        [chart for _, chart in charts], f"Care funding figures for {c.name}, each with its source.")
+        {"council": c, "chart_groups": blocks, "narrative": council_narrative(c), "key_figures": key_figures(c),
+         "written": written, "comparisons": compared, "words": position_words, "population_note": POPULATION_NOTE,
+         "places": places},
+        [chart for _, chart, _ in blocks if chart], f"Care funding figures for {c.name}, each with its source.")
 
 
-def measure_pages(site: Site) -> list[PageSpec]:
-    """A page per measure, with its comparison charts, then the list of measures."""
-    by_measure = measure_charts(site)
-    specs = [PageSpec(f"measures/{m.id}/index.html", ["measure.html"], m.label,
-                      {"measure": m, "charts": by_measure[m.id]}, by_measure[m.id], m.definition)
-             for m in site.measures]
+def measure_pages(site: Site, periods: dict[str, list[Period]], positions: dict[str, Position],
+                  cells: dict[str, tuple[int, int]]) -> list[PageSpec]:
+    """A page per measure: each period ranked (from 10 councils), per head and on the map; then the list."""
+    specs = []
+    for m in site.measures:
+        shown = measure_periods(m, periods[m.id], positions, cells)
+        charts = [c for p in shown for c in (p.chart, p.per_head_chart) if c]
+        specs.append(PageSpec(f"measures/{m.id}/index.html", ["measure.html"], m.label,
+                              {"measure": m, "periods": shown, "population_note": POPULATION_NOTE}, charts,
+                              m.definition))
     return specs + [PageSpec("measures/index.html", ["measures.html"], "Measures")]
+
+
+def coverage_page(site: Site, cells: dict[str, tuple[int, int]]) -> PageSpec:
+    """What is known for each council: a hex map of topics covered, then per topic its councils (and map)."""
+    topics = sorted({m.topic for m in site.measures if any(f.area is not site.england for f in m.figures)},
+                    key=lambda t: (t.order, t.id))
+    sections = [(t, topic_map(site.councils, cells, t), [m for m in site.measures if m.topic is t],
+                 [c for c in site.councils if any(f.measure.topic is t for f in c.figures)]) for t in topics]
+    return PageSpec("coverage/index.html", ["coverage.html"], "Coverage: what is known and what is missing",
+                    {"coverage_map": topics_map(site.councils, cells), "topics": sections})
 
 
 def content_pages(pages: dict[str, Page], rendered: dict[str, Markup]) -> list[PageSpec]:

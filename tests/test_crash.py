@@ -199,9 +199,23 @@ def test_sigterm_and_sigint_stop_the_build_and_remove_staging(warm: Path, tmp_pa
     assert survivors_after(build.proc.pid, 0) == []
 
 
+def with_more_charts(project: Path) -> Path:
+    """The project plus a SYNTHETIC two-year series per council (the pool starts only for more than 8 charts)."""
+    figures = project / "datapackages/better-care-fund/figures.csv"
+    councils = (project / "datapackages/reference/councils.csv").read_text(encoding="utf-8").splitlines()[1:]
+    codes = [line.split(",")[0] for line in councils]
+    rows = [f"synthetic-{measure}-{code.lower()}-{year},{code},,,,false,{measure},{10 + year % 7},{unit},"
+            f"{year}-04-01,{year + 1}-03-31,{year}-{(year + 1) % 100:02d},exact,reported,,src-e7afdf3f,"
+            "SYNTHETIC test series never published"
+            for measure, unit in (("bcf-total", "GBP"), ("survey-directors-pessimistic", "percent"))
+            for code in codes for year in (2020, 2021)]
+    figures.write_text(figures.read_text(encoding="utf-8") + "\n".join(rows) + "\n", encoding="utf-8")
+    return project
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_chart_workers_die_with_the_build(warm: Path, tmp_path: Path, sig: signal.Signals) -> None:
-    project = clone(warm, tmp_path / "p")
+    project = with_more_charts(clone(warm, tmp_path / "p"))
     shutil.rmtree(project / ".cache" / "charts")  # cold charts: the process pool is running
     build = Paused(project, "charts-rendering", "--force")
     workers = [pid for pid in group_members(build.proc.pid) if pid != build.proc.pid]

@@ -11,7 +11,7 @@ from typing import Any
 from sitegen import fmt
 from sitegen.versions import library_version
 
-SPEC_VERSION = 3  # bump when the spec builder changes, so cached specs are rebuilt
+SPEC_VERSION = 4  # bump when the spec builder changes, so cached specs are rebuilt
 QUALIFIER_WORDS = {"approximate": "approximate", "at_least": "at least", "range_lower_bound": "lower bound"}
 
 
@@ -73,7 +73,7 @@ class Chart:
     def scale(self) -> tuple[float, str]:
         """Divisor and axis title so money reads in £bn, £m or £k."""
         if self.unit != "GBP":
-            return 1.0, "Per cent" if self.unit == "percent" else "Count"
+            return 1.0, {"percent": "Per cent", fmt.PER_HEAD: "£ per head"}.get(self.unit, "Count")
         top = max(abs(p.value) for p in self.points)
         for divisor, title in ((1e9, "£ billion"), (1e6, "£ million"), (1e3, "£ thousand")):
             if top >= divisor:
@@ -102,5 +102,7 @@ class Chart:
     def table(self) -> tuple[list[str], list[list[str]]]:
         """Headers and formatted rows of the chart's data."""
         first = "Area" if self.kind == "compare" else "Period"
+        if not any(p.series for p in self.points):  # one measure, named by the caption: no column repeating it
+            return [first, "Value", "Status"], [[p.category, p.value_text, p.status_text] for p in self.ordered()]
         rows = [[p.category, p.series or self.title, p.value_text, p.status_text] for p in self.ordered()]
         return [first, "Measure", "Value", "Status"], rows

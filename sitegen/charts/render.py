@@ -134,3 +134,18 @@ def render_svgs(specs: dict[str, str], cache: Cache, workers: int = 2) -> dict[s
         cache.put(key, ".svg", svg)
         found[key] = svg
     return {cid: str(found[keys[cid]]) for cid in specs}
+
+
+# The site's dark colours for a chart, kept inside the SVG: an <img> follows the reader's colour scheme too.
+# Vega writes colours as presentation attributes, which any CSS rule overrides; the palette's dark twins are
+# as far from the dark background as the light ones are from white.
+DARK = ("<style>@media (prefers-color-scheme: dark){"
+        "rect[fill='white']{fill:#121417}[fill='#000']{fill:#ececec}[stroke='#888']{stroke:#a0a0a0}"
+        "[stroke='#ddd']{stroke:#3a3f47}[fill='#1d4f91']{fill:#8cc4ff}[fill='#b4400b']{fill:#ffa476}"
+        "[fill='#2f6f3e']{fill:#7fd18f}[fill='#6b3fa0']{fill:#c9a6ff}[fill='#8a5a00']{fill:#f0c060}"
+        "[fill='#a3195b']{fill:#ff8fc0}}</style>")
+
+
+def themed(svg: str) -> str:
+    """The SVG with its dark-mode colours, just inside the opening <svg> tag."""
+    return svg.replace(">", ">" + DARK, 1)

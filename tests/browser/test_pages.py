@@ -21,6 +21,10 @@ PAGES = {
     "councils": "councils/index.html",
     "icb": "icbs/cambridgeshire-and-peterborough/index.html",
     "measure": "measures/nhs-overdue-asc-debt/index.html",
+    "measure ranked": "measures/ibcf-allocation/index.html",
+    "council compared": "councils/birmingham/index.html",
+    "icbs": "icbs/index.html",
+    "search": "search/index.html?q=Kent",
     "dataset": "data/nhs-debts/index.html",
     "resource": "data/nhs-debts/figures/index.html",
     "sources": "sources/index.html",
@@ -66,7 +70,7 @@ def test_axe_finds_no_wcag_violations(browser, base_url: str, name: str, scheme:
 def test_without_javascript_every_chart_is_complete(browser, base_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    for path in (PAGES["council with figures"], PAGES["measure"]):
+    for path in (PAGES["council with figures"], PAGES["measure ranked"]):
         page.goto(base_url + path, wait_until="networkidle")
         figures = page.locator("figure.chart")
         assert figures.count() > 0
@@ -87,7 +91,10 @@ def test_with_javascript_the_enhancement_loads_from_the_site(browser, base_url: 
     scripts: list[str] = []
     page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.goto(base_url + PAGES["council with figures"], wait_until="networkidle")
+    assert not any(url.endswith("/charts.js") for url in scripts)  # the 900 KB library only on request
+    page.locator(".chart-explore").first.click()
     page.wait_for_selector("figure.chart-interactive .chart-view svg", timeout=10_000)
+    assert any(url.endswith("/charts.js") for url in scripts)
     assert scripts and all(url.startswith(base_url) for url in scripts)
     assert visit.console_errors == [] and visit.foreign == []
     context.close()

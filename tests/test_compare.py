@@ -1,0 +1,149 @@
+"""Comparisons across councils, checked against numbers recomputed here by hand (SYNTHETIC figures, made in code)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitegen.compare import (
+    MIN_COUNCILS,
+    all_periods,
+    all_positions,
+    periods,
+    position,
+    position_words,
+    positions,
+    spread,
+)
+from sitegen.model import Council, Figure, Measure, Source, Topic
+
+TOPIC = Topic("bcf", "SYNTHETIC topic", 1)
+SOURCE = Source("s", "SYNTHETIC source", "Test", None, "https://example.org/", "primary", "high")
+
+
+def make_councils(n: int) -> list[Council]:
+    """SYNTHETIC councils in two regions and two types, populations 100,000 upwards."""
+    return [Council(f"E0600{i:04d}", f"Council {i}", f"C{i:02d}", f"c{i}",
+                    type="Unitary authority" if i % 2 else "County council",
+                    region="North" if i < n // 2 else "South", population=100_000 + 10_000 * i)
+            for i in range(n)]
+
+
+def add_figures(measure: Measure, councils: list[Council], values: list[float | None], label: str = "2023-24",
+                start: date = date(2023, 4, 1), end: date = date(2024, 3, 31)) -> None:
+    """One SYNTHETIC figure per council (None: a gap)."""
+    for council, value in zip(councils, values, strict=True):
+        if value is None:
+            continue
+        f = Figure(f"{council.slug}-{label}", council, measure, value, measure.unit, start, end, label, "exact",
+                   "reported", "", SOURCE, "", "", False, None, "p")
+        measure.figures.append(f)
+        council.figures.append(f)
+
+
+def people(council: Council) -> int:
+    """A SYNTHETIC council's population (always set)."""
+    assert council.population
+    return council.population
+
+
+def quartiles_by_hand(values: list[float]) -> tuple[float, float, float]:
+    """Lower quartile, median, upper quartile by linear interpolation between order statistics."""
+    v = sorted(values)
+
+    def at(p: float) -> float:
+        k = (len(v) - 1) * p
+        lo = int(k)
+        return v[lo] + (v[min(lo + 1, len(v) - 1)] - v[lo]) * (k - lo)
+
+    return at(0.25), at(0.5), at(0.75)
+
+
+@pytest.fixture
+def world() -> tuple[Measure, list[Council], list[float | None]]:
+    councils = make_councils(14)
+    values: list[float | None] = [3e6, 1e6, None, 5e6, 2e6, 2e6, 8e6, 4e6, None, 7e6, 6e6, 9e6, 1.5e6, 2.5e6]
+    measure = Measure("m", "SYNTHETIC measure", "GBP", "", TOPIC, False, "p")
+    add_figures(measure, councils, values)
+    return measure, councils, values
+
+
+def test_rank_median_quartiles_and_per_head_match_a_recount(world: tuple[Measure, list[Council], list]) -> None:
+    measure, councils, values = world
+    [period] = periods(measure, councils)
+    known = [v for v in values if v is not None]
+    assert period.comparable and len(period.figures) == 12
+    assert [c.short_name for c in period.gaps] == ["C02", "C08"]
+    lq, med, uq = quartiles_by_hand(known)
+    assert period.spread is not None
+    assert (period.spread.lower_quartile, period.spread.median, period.spread.upper_quartile) == pytest.approx(
+        (lq, med, uq))
+    council = councils[4]  # 2e6, tied with councils[5]
+    p = position(next(f for f in council.figures), period)
+    assert p is not None
+    assert p.rank == 1 + sum(v > 2e6 for v in known) and p.lower == sum(v < 2e6 for v in known)
+    assert p.per_head == pytest.approx(2e6 / people(council))
+    heads = [v / people(c) for c, v in zip(councils, values, strict=True) if v is not None]
+    assert p.lower_per_head == sum(h < 2e6 / people(council) for h in heads)
+    north = [v for c, v in zip(councils, values, strict=True) if v is not None and c.region == "North"]
+    assert p.region is not None and p.region.median == pytest.approx(quartiles_by_hand(north)[1])
+    same = [v for c, v in zip(councils, values, strict=True) if v is not None and c.type == council.type]
+    assert p.same_type is not None and p.same_type.median == pytest.approx(quartiles_by_hand(same)[1])
+    words = position_words(p)
+    assert f"higher than {p.lower_per_head} of the 12 councils with a figure for 2023-24" in words
+    assert words.startswith(f"£{2e6 / people(council):,.2f} per head")
+
+
+def test_fewer_than_ten_councils_get_words_and_no_ranking() -> None:
+    councils = make_councils(MIN_COUNCILS + 2)
+    measure = Measure("m", "SYNTHETIC measure", "GBP", "", TOPIC, False, "p")
+    add_figures(measure, councils, [float(i) for i in range(MIN_COUNCILS - 1)] + [None, None, None])
+    [period] = periods(measure, councils)
+    assert not period.comparable and period.spread is None
+    assert position(period.figures[0], period) is None
+    assert positions(councils[0], [measure], councils) == {}
+
+
+def test_periods_are_kept_apart_and_percentages_have_no_per_head(world: tuple[Measure, list, list]) -> None:
+    measure, councils, _ = world
+    add_figures(measure, councils, [1.0] * 14, "2024-25", date(2024, 4, 1), date(2025, 3, 31))
+    assert [p.label for p in periods(measure, councils)] == ["2023-24", "2024-25"]
+    share = Measure("s", "SYNTHETIC share", "percent", "", TOPIC, False, "p")
+    add_figures(share, councils, [float(i) for i in range(14)])
+    [period] = periods(share, councils)
+    assert not period.per_head and period.spread_per_head is None
+    p = position(period.figures[0], period)
+    assert p is not None and p.per_head is None and "per head" not in position_words(p)
+
+
+def test_spread_needs_two_values() -> None:
+    assert spread([1.0]) is None
+    assert spread([1.0, 3.0]) is not None
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(-10**9, 10**9).map(float)), min_size=10, max_size=40))
+@settings(max_examples=60, deadline=None)
+def test_ranks_match_a_count_for_any_values(values: list[float | None]) -> None:
+    councils = make_councils(len(values))
+    measure = Measure("m", "SYNTHETIC measure", "GBP", "", TOPIC, True, "p")
+    add_figures(measure, councils, values)
+    known = [v for v in values if v is not None]
+    found = positions_of(measure, councils)
+    if len(known) < MIN_COUNCILS:
+        assert found == {}
+        return
+    for council, value in zip(councils, values, strict=True):
+        if value is None:
+            continue
+        p = found[council.figures[0].id]
+        assert p.rank == 1 + sum(v > value for v in known) and p.lower == sum(v < value for v in known)
+        heads = [v / people(c) for c, v in zip(councils, values, strict=True) if v is not None]
+        mine = value / people(council)
+        assert p.lower_per_head == sum(h < mine for h in heads)
+
+
+def positions_of(measure: Measure, councils: list[Council]) -> dict:
+    return all_positions(all_periods([measure], councils))

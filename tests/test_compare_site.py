@@ -1,0 +1,142 @@
+"""The built real site compares councils as the data says: numbers recomputed here from the CSVs themselves."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import statistics
+from datetime import date
+from html import unescape
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import ROOT
+
+from sitegen.config import load_config
+from sitegen.model import build_model
+from sitegen.routes import plan_pages
+from sitegen.validate import validate_packages
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def council_figures() -> list[dict[str, str]]:
+    """Every reported council figure (abolished councils too) of every figures package, straight from the CSVs."""
+    reference = ROOT / "datapackages/reference"
+    councils = {r["code"] for r in read(reference / "councils.csv")}
+    if (reference / "predecessors.csv").exists():
+        councils |= {r["code"] for r in read(reference / "predecessors.csv")}
+    return [r for path in sorted((ROOT / "datapackages").glob("*/figures.csv")) for r in read(path)
+            if r["area_code"] in councils and r["status"] == "reported" and r.get("flag", "") != "suspect"]
+
+
+def comparable_periods() -> dict[tuple[str, str, str, str], list[dict[str, str]]]:
+    """(measure, start, end, label) -> figures, for periods with figures for at least 10 councils."""
+    groups: dict[tuple[str, str, str, str], list[dict[str, str]]] = {}
+    for r in council_figures():
+        groups.setdefault((r["measure"], r["period_start"], r["period_end"], r["period_label"]), []).append(r)
+    return {k: v for k, v in groups.items() if len({r["area_code"] for r in v}) >= 10}
+
+
+def text(html: str) -> str:
+    """Visible text of some HTML, whitespace collapsed."""
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def money(v: float) -> str:
+    """£13.0m / £792k, as the site writes money (the cases these tests meet)."""
+    if abs(v) >= 999.5e3:
+        return f"£{v / 1e6:.1f}m"
+    return f"£{v / 1e3:.0f}k" if abs(v) >= 999.5 else f"£{v:.0f}"
+
+
+def test_every_chart_spec_on_the_site_has_more_than_one_value(real_site: Path) -> None:
+    specs = sorted((real_site / "charts").glob("*.vl.json"))
+    assert specs, "the real site has charts"
+    for path in specs:
+        values = json.loads(path.read_text(encoding="utf-8"))["data"]["values"]
+        assert len(values) >= 2, f"{path.name} is a one-value chart"
+    pages = [p.read_text(encoding="utf-8") for p in real_site.rglob("*.html")]
+    shown = {m for page in pages for m in re.findall(r'charts/([^"/]+)\.vl\.json', page)}
+    assert shown == {p.name.removesuffix(".vl.json") for p in specs}  # every chart on a page is among them
+
+
+def test_no_chart_puts_a_balance_at_a_date_beside_a_flow_over_a_period() -> None:
+    packages, problems = validate_packages(ROOT / "datapackages")
+    assert not problems
+    site = build_model(packages, load_config(ROOT))
+    time_charts = [c for spec in plan_pages(site, {}, {}) for c in spec.charts if c.kind == "time"]
+    assert time_charts
+    for chart in time_charts:
+        kinds = {end == start for end, start in (p.order.split("|") for p in chart.points)}
+        assert len(kinds) == 1, chart.id
+        assert len(chart.points) >= 2, chart.id
+
+
+def test_a_council_page_shows_rank_per_head_and_medians_recomputed_from_the_csvs(real_site: Path) -> None:
+    periods = comparable_periods()
+    if not periods:
+        pytest.skip("no period of the data has figures for 10 councils")
+    councils = {r["code"]: r for r in read(ROOT / "datapackages/reference/councils.csv")}
+    (measure, _, _, label), rows = sorted(periods.items())[-1]
+    values = {r["area_code"]: float(r["value"]) for r in rows}
+    for code, value in sorted(values.items())[:3]:
+        council = councils[code]
+        page = (real_site / "councils" / council["slug"] / "index.html").read_text(encoding="utf-8")
+        figure_id = next(r["id"] for r in rows if r["area_code"] == code)
+        row = re.search(rf'<tr id="compare-{re.escape(figure_id)}">(.*?)</tr>', page, re.S)
+        assert row, f"{council['short_name']}: no comparison row for {figure_id}"
+        cells = [text(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row.group(1), re.S)]
+        rank = 1 + sum(v > value for v in values.values())
+        assert cells[3] == f"{rank} of {len(values)}"
+        assert cells[4] == money(statistics.median(values.values()))
+        region = [v for c, v in values.items() if councils[c]["region"] == council["region"]]
+        assert cells[5] == (f"{money(statistics.median(region))} ({len(region)} councils)" if len(region) >= 3
+                            else "too few councils")
+        same = [v for c, v in values.items() if councils[c]["type"] == council["type"]]
+        assert cells[6] == (f"{money(statistics.median(same))} ({len(same)} councils)" if len(same) >= 3
+                            else "too few councils")
+        head = value / int(council["population"])
+        heads = [v / int(councils[c]["population"]) for c, v in values.items()]
+        assert cells[2].startswith(f"£{head:,.2f}")
+        lower = sum(h < head for h in heads)
+        words = f"£{head:,.2f} per head, higher than {lower} of the {len(heads)} councils with a figure for {label}"
+        assert words in text(page)
+        assert measure in page
+
+
+def test_a_period_with_few_councils_is_not_ranked(real_site: Path) -> None:
+    groups: dict[tuple[str, str], set[str]] = {}
+    for r in council_figures():
+        groups.setdefault((r["measure"], r["period_label"]), set()).add(r["area_code"])
+    ranked = {m for (m, _), v in groups.items() if len(v) >= 10}
+    few = sorted(k for k, v in groups.items() if 1 < len(v) < 10 and k[0] not in ranked)
+    assert few
+    for measure, label in few:
+        page = text((real_site / "measures" / measure / "index.html").read_text(encoding="utf-8"))
+        n = len(groups[(measure, label)])
+        assert re.search(rf"Only {n} of \d+ councils have a figure for {re.escape(label)}: too few to rank them", page)
+        assert "highest" not in page.lower() and "Rank" not in page
+
+
+def test_the_workbook_of_the_built_site_has_every_figure_typed_with_its_source(real_site: Path) -> None:
+    book = openpyxl.load_workbook(io.BytesIO((real_site / "data/all-figures.xlsx").read_bytes()))
+    sheet = book["figures"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)]
+    expected = [r for path in sorted((ROOT / "datapackages").glob("*/figures.csv")) for r in read(path)]
+    assert len(rows) == len(expected)
+    by_id = {r["id"]: r for r in expected}
+    for row in rows:
+        source = by_id[row["id"]]
+        assert isinstance(row["value"], int | float) and row["value"] == float(source["value"])
+        assert row["period_end"].date() == date.fromisoformat(source["period_end"])
+        assert row["source_url"].startswith("http")
+        assert isinstance(row["counterparty_inferred"], bool)
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
