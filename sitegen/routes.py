@@ -16,7 +16,7 @@ from sitegen.hexmap import icb_map, layout, topic_map, topics_map
 from sitegen.jsonld import dataset_jsonld
 from sitegen.model import Council, Site
 from sitegen.narrative import council_narrative
-from sitegen.views import council_charts, council_places, key_figures, measure_periods
+from sitegen.views import council_charts, council_places, data_quality, key_figures, measure_periods
 
 
 @dataclass
@@ -99,7 +99,8 @@ def coverage_page(site: Site, cells: dict[str, tuple[int, int]]) -> PageSpec:
     sections = [(t, topic_map(site.councils, cells, t), [m for m in site.measures if m.topic is t],
                  [c for c in site.councils if any(f.measure.topic is t for f in c.figures)]) for t in topics]
     return PageSpec("coverage/index.html", ["coverage.html"], "Coverage: what is known and what is missing",
-                    {"coverage_map": topics_map(site.councils, cells), "topics": sections})
+                    {"coverage_map": topics_map(site.councils, cells), "topics": sections,
+                     "quality": data_quality(site)})
 
 
 def content_pages(pages: dict[str, Page], rendered: dict[str, Markup]) -> list[PageSpec]:

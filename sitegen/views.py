@@ -11,8 +11,10 @@ from sitegen import fmt
 from sitegen.charts import Chart, Point
 from sitegen.compare import Period, Position, per_head, period_words
 from sitegen.hexmap import HexMap, value_map
-from sitegen.model import Area, Council, Figure, Measure, Site
+from sitegen.model import Area, Council, Figure, Measure, Site, figure_packages
 from sitegen.periods import years_spanned
+from sitegen.readers import display
+from sitegen.rules import apply_warnings
 from sitegen.slugs import slugify
 
 
@@ -126,3 +128,18 @@ def council_places(site: Site, council: Council) -> dict[str, list[str]]:
               if r["successor_code"] == council.code}
     former = [str(r["name"]) for r in site.packages.rows("reference", "predecessors") if r["code"] in before]
     return {"districts": sorted(districts), "former": sorted(former)}
+
+
+def data_quality(site: Site) -> list[tuple[Figure, Figure | None]]:
+    """Figures the validator warns about (more than ten times the period before), each with that earlier one."""
+    ids = {(display(t.path), line): row["id"] for name in figure_packages(site.packages)
+           for t in [site.packages.packages[name].resources["figures"]]
+           for line, row in zip(t.lines, t.rows, strict=True)}
+    by_id = {f.id: f for f in site.figures}
+    out = []
+    for warning in apply_warnings(site.packages):
+        figure = by_id.get(ids.get((warning.path, warning.line), ""))
+        if figure is not None:
+            out.append((figure, next((f for f in figure.area.figures if f.measure is figure.measure
+                                      and (figure.period_start - f.period_end).days == 1), None)))
+    return out

@@ -310,3 +310,26 @@ def test_every_chart_spec_is_valid_vega_lite(real_site: Path, mini_site: Path) -
     invalid = {p.name: validate_jsonschema(json.loads(p.read_text(encoding="utf-8")), schema, rootschema=schema,
                                            raise_error=False) for p in specs}
     assert {name: str(error)[:200] for name, error in invalid.items() if error is not None} == {}
+
+
+def test_coverage_lists_every_warning_and_successors_say_whose_figures(real_site: Path) -> None:
+    """Each tenfold jump the validator warns about is on the coverage page; a successor shows its former
+    councils' figures and does not claim to have none at all."""
+    from sitegen.config import load_config as settings
+    from sitegen.model import build_model
+    from sitegen.rules import apply_warnings
+    from sitegen.validate import validate_packages
+
+    packages, _ = validate_packages(real_site.parent / "datapackages", settings(real_site.parent))
+    page = (real_site / "coverage/index.html").read_text(encoding="utf-8")
+    section = page[page.index('id="data-quality"'):]
+    section = section[:section.index("</section>")]
+    assert section.count("<li>") == len(apply_warnings(packages)) > 0
+    assert "North Tyneside: Adult social care income from the Better Care Fund, 2016-17" in section
+    assert "(flagged as a suspect value)" in section
+    site = build_model(packages, settings(real_site.parent))
+    dorset = next(c for c in site.councils if c.slug == "dorset-council")
+    html = (real_site / "councils/dorset-council/index.html").read_text(encoding="utf-8")
+    assert not dorset.figures and any(p.figures for p in dorset.predecessors)  # the case this checks
+    assert "No figures of its own yet" in html and "No figures yet" not in html
+    assert "Figures for the former Dorset County Council" in html
