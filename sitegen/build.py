@@ -63,7 +63,8 @@ def build_site(config: Config, force: bool) -> None:
     step(f"Rendering {len(charts)} charts (unchanged ones come from the cache)")
     cache = config.root / config.cache_dir
     specs_json = chart_specs(charts, Cache(cache, "specs", read=not force))
-    svgs = render_svgs(specs_json, Cache(cache, "charts", read=not force), config.chart_workers)
+    drawn = render_svgs(specs_json, Cache(cache, "charts", read=not force), config.chart_workers)
+    svgs = {chart_id: themed(svg) for chart_id, svg in drawn.items()}  # as published, everywhere it is
     scripts = script_assets(Cache(cache, "js", read=not force))
     step(f"Writing {len(specs)} pages and the downloads")
     pause_point("charts-rendered")
@@ -165,7 +166,7 @@ def write_site(writer: Writer, site: Site, specs: list[PageSpec], specs_json: di
     """Every file of the site into the staging folder."""
     write_pages(writer, site, specs)
     for chart_id, chart_spec in specs_json.items():
-        writer.write(f"charts/{chart_id}.svg", themed(svgs[chart_id]))
+        writer.write(f"charts/{chart_id}.svg", svgs[chart_id])
         writer.write(f"charts/{chart_id}.vl.json", chart_spec)
     for path, data in scripts.items():
         writer.write(path, data)

@@ -111,6 +111,8 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "template": ("Template error", "check the template named; `default:NAME` reaches the built-in one"),
     "unknown-page": ("Page with no place on the site", "rename it about.md, methodology.md or councils/<slug>.md"),
     "unknown-council": ("No such council", "name the file after a council's slug (see reference councils.csv)"),
+    "too-many-problems": ("Too many problems to list",
+                          "fix the ones listed (often one cause, such as a wrong delimiter), then validate again"),
     "contract": ("Missing resource or field",
                  "the site is built from these resources and fields: see docs/data-model.md"),
     "topic-conflict": ("Same topic id, different heading or order",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import json
 import os
@@ -60,10 +61,16 @@ DecodeProblem = ReadRefused  # the old name, for callers that only decode
 
 def display(path: Path) -> str:
     """A path relative to the working directory where possible; a link is named, not its target."""
+    return shown_from(str(path), os.getcwd())  # a broken file can yield a problem per row: work it out once
+
+
+@functools.lru_cache(maxsize=1024)
+def shown_from(path: str, cwd: str) -> str:
+    """display() for one path and working directory."""
     absolute = Path(os.path.abspath(path))
     absolute = absolute.parent.resolve() / absolute.name  # folders resolved, the file itself not followed
     try:
-        return str(absolute.relative_to(Path.cwd()))
+        return str(absolute.relative_to(Path(cwd)))
     except ValueError:
         return str(path)
 

@@ -34,7 +34,25 @@ def validate_packages(path: Path, config: Config | None = None) -> tuple[Package
         problems.extend(frictionless_problems(package))
         problems.extend(pattern_problems(package))
     problems.extend(apply_rules(packages))
-    return packages, dedupe(problems)
+    return packages, at_most(dedupe(problems), MAX_PER_FILE)
+
+
+MAX_PER_FILE = 1000  # as frictionless's own limit: past this, a file is broken throughout, not in a few rows
+
+
+def at_most(problems: list[Problem], limit: int) -> list[Problem]:
+    """The first `limit` problems of each file, then one saying how many more there are."""
+    counts: dict[str, int] = {}
+    out = []
+    for p in problems:
+        counts[p.path] = counts.get(p.path, 0) + 1
+        if counts[p.path] <= limit:
+            out.append(p)
+    for path, count in sorted(counts.items()):
+        if count > limit:
+            out.append(problem("too-many-problems", f"{count - limit:,} more problems in this file are not "
+                               "listed", path, 0, "", None))
+    return out
 
 
 class NoNetwork(requests.Session):

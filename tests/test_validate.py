@@ -296,3 +296,15 @@ def test_one_reading_of_values() -> None:
         assert value is None and why, text
     assert read_cell("a\u0000b", "string")[1] and read_cell("a\tb\nc", "string") == ("a\tb\nc", "")
     assert read_cell("2024-02-30", "date") == (None, "no such date")
+
+
+def test_a_file_broken_throughout_lists_its_first_thousand_problems_then_a_count(data: Path) -> None:
+    figures = data / "nhs-debts/figures.csv"
+    header = figures.read_text(encoding="utf-8").splitlines()[0]
+    junk = "".join(f"junk{i}" + "," * header.count(",") + "\n" for i in range(3000))
+    figures.write_text(header + "\n" + junk, encoding="utf-8")
+    found = [p for p in problems(data) if p["path"] == "datapackages/nhs-debts/figures.csv"]
+    assert len(found) == 1001
+    more = only(found, "too-many-problems")
+    assert str(more["message"]).endswith("more problems in this file are not listed")
+    assert int(str(more["message"]).split()[0].replace(",", "")) >= 3000  # at least one per junk row
