@@ -8,10 +8,10 @@ from typing import Any
 
 from sitegen.errors import Problem, problem
 from sitegen.links import is_web_url
+from sitegen.slugs import SLUG
 
 PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabular-data-resource"}
 TYPES = ("string", "any", "integer", "number", "boolean", "date")
-SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 RESOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 MAX_SLUG = 100  # a slug becomes a folder name; with its prefixes it stays far below 255 bytes
 # Table Schema options sitegen's reader honours only at these defaults: anything else is refused

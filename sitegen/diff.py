@@ -9,8 +9,7 @@ from typing import Any
 
 from sitegen.data import Packages, Row
 from sitegen.errors import Problem
-
-ENGLAND = "E92000001"
+from sitegen.model import ENGLAND
 
 
 @dataclass(frozen=True)

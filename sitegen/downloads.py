@@ -68,10 +68,15 @@ def package_zip(package: Package, site: Site) -> bytes:
     files["README.md"] = package_readme(package, site).encode()
     files["LICENSE.txt"] = json.dumps(package.descriptor.get("licenses", []), indent=2, sort_keys=True).encode()
     files["CITATION.txt"] = package_readme(package, site).split("How to cite: ")[1].split("\n")[0].encode()
+    return deterministic_zip(package.name, files)
+
+
+def deterministic_zip(folder: str, files: dict[str, bytes]) -> bytes:
+    """Files under one folder, in name order, with fixed dates and modes: the same files, the same bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(files):
-            info = zipfile.ZipInfo(f"{package.name}/{name}", ZIP_DATE)
+            info = zipfile.ZipInfo(f"{folder}/{name}", ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, files[name])

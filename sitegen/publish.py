@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
@@ -12,7 +10,7 @@ from sitegen import fmt
 from sitegen.changelog import figure_words, release_summary
 from sitegen.charts import Chart
 from sitegen.diff import FigureChange
-from sitegen.downloads import ZIP_DATE, figures_csv
+from sitegen.downloads import deterministic_zip, figures_csv
 from sitegen.feeds import areas, plan_feeds, render_feed
 from sitegen.history import History, Release
 from sitegen.model import Figure, Site, Source
@@ -156,14 +154,7 @@ def chart_zip(chart: Chart, svg: str, site: Site, changed: date) -> bytes:
     """A chart's data as CSV, its SVG and a README, with fixed timestamps (same input, same bytes)."""
     files = {"data.csv": figures_csv(chart_figures(chart, site)), "chart.svg": svg,
              "README.md": chart_readme(chart, site, changed)}
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(f"{chart.id}/{name}", ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name].encode("utf-8"))
-    return buffer.getvalue()
+    return deterministic_zip(chart.id, {name: text.encode("utf-8") for name, text in files.items()})
 
 
 def frame_headers(site: Site, specs: list[PageSpec]) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sitegen.errors import ProblemsFound, problem
 from sitegen.importers.core import THOUSANDS, Areas, Cell, RawFile, Reading, gap, unknown_area
+from sitegen.model import ENGLAND
 
 NAME = "ascfr-keyed"
 SIGNATURE = "UUID,FY_Ending,CASSR_CODE,GEOGRAPHY_CODE,REGION_GO_CODE"
 PACKAGE = "official-returns"
 ITEMS = {"8328110": "asc-income-from-bcf"}  # item (UUID) -> our measure
-ENGLAND = "E92000001"
 
 
 def detect(raw: RawFile) -> bool:

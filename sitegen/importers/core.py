@@ -14,6 +14,7 @@ from typing import Protocol
 from sitegen.errors import Problem, ProblemsFound, problem
 from sitegen.names import AreaIndex
 from sitegen.readers import display
+from sitegen.slugs import slugify
 
 GAPS = {"", ":", "NA"}  # not reported: no figure is written, never a zero
 THOUSANDS = "GBP thousands"
@@ -170,11 +171,6 @@ def gap(text: str) -> bool:
     return text.strip() in GAPS
 
 
-def period_slug(label: str) -> str:
-    """`2014-15` -> `2014-15`; other labels lowercased and hyphenated."""
-    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-
-
 def figure(cell: Cell, reading: Reading, slug: str, dates: tuple[str, str]) -> dict[str, str]:
     """The figures.csv row of one published cell."""
     factor = Decimal(1000) if reading.unit == THOUSANDS else Decimal(1)
@@ -183,7 +179,7 @@ def figure(cell: Cell, reading: Reading, slug: str, dates: tuple[str, str]) -> d
     flagged = suspect(value, reading.unit)
     note = " ".join(n for n in (cell.note, suspect_note(cell.text, pounds) if flagged else "") if n)
     return {
-        "id": f"{slug}-{cell.measure}-{period_slug(cell.period)}", "area_code": cell.area,
+        "id": f"{slug}-{cell.measure}-{slugify(cell.period)}", "area_code": cell.area,
         "counterparty_inferred": "false", "measure": cell.measure, "value": pounds, "unit": "GBP",
         "period_start": dates[0], "period_end": dates[1], "period_label": cell.period, "qualifier": "exact",
         "status": reading.status, "said_by": reading.said_by, "source_id": reading.source["id"], "note": note,

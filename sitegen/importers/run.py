@@ -10,11 +10,10 @@ from sitegen.errors import Problem, ProblemsFound, problem
 from sitegen.importers import LAYOUTS
 from sitegen.importers.core import Areas, Reading, bad_numbers, detect, figure, read_raw
 from sitegen.importers.store import Merge, read_rows, schema_fields, upsert
+from sitegen.model import ENGLAND
 from sitegen.names import area_index
 from sitegen.periods import period_dates
 from sitegen.readers import display
-
-ENGLAND = "E92000001"
 
 
 def load_areas(reference: Path) -> Areas:
