@@ -5,26 +5,29 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import dataclass
 from functools import partial
 
 from markupsafe import Markup
 
-from sitegen.cache import Cache
+from sitegen.cache import Cache, Made
+from sitegen.charts import Chart
 from sitegen.charts.bundle import script_assets
 from sitegen.charts.render import render_svgs, themed
 from sitegen.charts.specs import chart_specs
 from sitegen.config import Config, is_placeholder
 from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
+from sitegen.deps import RECORD, Model, Record, planned_digest, setup_digest
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
-from sitegen.history import load_history
+from sitegen.history import History, load_history
 from sitegen.lock import build_lock
 from sitegen.model import Site, build_model
-from sitegen.output import Writer, check_writable, pause_point, prepare_output
+from sitegen.output import Writer, check_writable, load_manifest, pause_point, prepare_output, save_manifest, state_file
 from sitegen.publish import annotate, plan_publishing, write_publishing
 from sitegen.readers import Inputs, display
 from sitegen.routes import PageSpec, plan_pages, root_for
-from sitegen.search import index_site
+from sitegen.search import Indexing
 from sitegen.stamp import input_digest, save_stamp, unchanged
 from sitegen.templating import BUILTIN_TEMPLATES, make_env, render_page
 from sitegen.validate import validate_packages
@@ -33,13 +36,13 @@ from sitegen.workbook import PATH as WORKBOOK
 from sitegen.workbook import all_figures_xlsx
 
 
-def run_build(config: Config, force: bool = False, wait: bool = True) -> None:
+def run_build(config: Config, force: bool = False, wait: bool = True, background: bool = False) -> None:
     """One build of the project at a time (wait for another, or raise BuildLocked), then build."""
     with build_lock(config.root, wait):
-        build_site(config, force)
+        build_site(config, force, background)
 
 
-def build_site(config: Config, force: bool) -> None:
+def build_site(config: Config, force: bool, background: bool = False) -> None:
     """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary."""
     step = Steps()
     output = prepare_output(config)
@@ -61,25 +64,66 @@ def build_site(config: Config, force: bool) -> None:
     annotate(specs, site, history)
     charts = [chart for spec in specs for chart in spec.charts]
     step(f"Rendering {len(charts)} charts (unchanged ones come from the cache)")
+    drawn = draw_charts(config, charts, force)
+    step(f"Writing {len(specs)} pages and the downloads (unchanged ones from the last build)")
+    pause_point("charts-rendered")
+    writer = Writer(output, None if force else load_manifest(config), background)
+    record = page_record(config, site, force)
+    write_output(writer, Made(Cache(config.root / config.cache_dir, "downloads", read=not force), record.setup),
+                 Published(site, history, specs, drawn, record), step)
+    save_manifest(config, writer.manifest())
+    record.save()
+    save_stamp(config, inputs, len(specs), len(charts))
+    print(f"Built {len(specs)} pages ({record.reused} of them unchanged, copied) and {len(charts)} charts in "
+          f"{step.seconds():.1f} s -> {display(writer.output)}/")
+
+
+@dataclass
+class Drawn:
+    """The charts as published: Vega-Lite specs and themed SVGs by chart id, and the script files."""
+
+    specs: dict[str, str]
+    svgs: dict[str, str]
+    scripts: dict[str, bytes]
+
+
+@dataclass
+class Published:
+    """Everything the writing stage writes from."""
+
+    site: Site
+    history: History
+    specs: list[PageSpec]
+    drawn: Drawn
+    record: Record
+
+
+def draw_charts(config: Config, charts: list[Chart], force: bool) -> Drawn:
+    """Every chart's spec and SVG (unchanged ones from the cache), and the chart scripts."""
     cache = config.root / config.cache_dir
     specs_json = chart_specs(charts, Cache(cache, "specs", read=not force))
     drawn = render_svgs(specs_json, Cache(cache, "charts", read=not force), config.chart_workers)
     svgs = {chart_id: themed(svg) for chart_id, svg in drawn.items()}  # as published, everywhere it is
-    scripts = script_assets(Cache(cache, "js", read=not force))
-    step(f"Writing {len(specs)} pages and the downloads")
-    pause_point("charts-rendered")
-    writer = Writer(output)
+    return Drawn(specs_json, svgs, script_assets(Cache(cache, "js", read=not force)))
+
+
+def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> None:
+    """Write every file into staging, index it for search, then swap it in (or throw it away on any failure)."""
+    search = None
     try:
-        write_site(writer, site, specs, specs_json, svgs, scripts)
-        write_publishing(writer, site, history, specs, svgs)
+        write_pages(writer, out.site, out.specs, out.record)
+        search = Indexing(writer.staging)  # every page is written: Pagefind reads them while the rest is written
+        write_files(writer, out.site, out.drawn, made)
+        write_publishing(writer, out.site, out.history, out.specs, out.drawn.svgs, made)
+        write_meta(writer, out.site, out.specs)
         step("Indexing every page for search (Pagefind)")
-        writer.adopt(index_site(writer.staging))
+        writer.adopt(search.finish())
         writer.commit()
     except BaseException:
+        if search is not None:
+            search.stop()
         writer.abort()
         raise
-    save_stamp(config, inputs, len(specs), len(charts))
-    print(f"Built {len(specs)} pages and {len(charts)} charts in {step.seconds():.1f} s -> {display(writer.output)}/")
 
 
 def read_project(config: Config) -> tuple[Site, dict[str, Page], dict[str, Markup]]:
@@ -161,46 +205,65 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
     return out
 
 
-def write_site(writer: Writer, site: Site, specs: list[PageSpec], specs_json: dict[str, str],
-               svgs: dict[str, str], scripts: dict[str, bytes]) -> None:
-    """Every file of the site into the staging folder."""
-    write_pages(writer, site, specs)
-    for chart_id, chart_spec in specs_json.items():
-        writer.write(f"charts/{chart_id}.svg", svgs[chart_id])
+def page_record(config: Config, site: Site, force: bool) -> Record:
+    """The dependency record: last build's (unless forced) to compare with, and this build's to fill."""
+    setup = setup_digest(config, [config.root / config.templates_dir, BUILTIN_TEMPLATES])
+    return Record(state_file(config, RECORD), setup, Model(site), use_last=not force)
+
+
+def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
+    """Every file of the site but its pages into the staging folder."""
+    for chart_id, chart_spec in drawn.specs.items():
+        writer.write(f"charts/{chart_id}.svg", drawn.svgs[chart_id])
         writer.write(f"charts/{chart_id}.vl.json", chart_spec)
-    for path, data in scripts.items():
+    for path, data in drawn.scripts.items():
         writer.write(path, data)
     for asset in sorted(p for p in (BUILTIN_TEMPLATES / "static").rglob("*") if p.is_file()):
         writer.write(asset.relative_to(BUILTIN_TEMPLATES).as_posix(), asset.read_bytes())
     for area in [*site.councils, *site.predecessors, site.england]:
         if area.figures:
             writer.write(f"councils/{area.slug}/figures.csv", figures_csv(area.figures))
-    write_data(writer, site)
-    write_meta(writer, site, specs)
+    write_data(writer, site, made)
 
 
-def write_pages(writer: Writer, site: Site, specs: list[PageSpec]) -> None:
-    """Every HTML page; a template error on one page does not hide those on others."""
+def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Record) -> None:
+    """Every HTML page, unchanged ones from the last build; a template error on one page does not hide others."""
     env = make_env(site.config)
     problems: list[Problem] = []
     for spec in specs:
+        planned = planned_digest(record.model.canon, spec.path, spec.templates, spec.title, spec.description,
+                                 spec.context, spec.charts)
+        sha = record.reuse(spec.path, planned)
+        if sha and writer.keep(spec.path, sha):
+            record.kept(spec.path)
+            continue
+        env.reads = set()
         try:
             writer.write(spec.path, render_page(env, spec, site))
         except ProblemsFound as exc:
             problems.extend(p for p in exc.problems if p not in problems)
+            continue
+        record.add(spec.path, planned, env.reads, writer.shas[spec.path])
     if problems:
         raise ProblemsFound(problems, "templates failed: nothing was published")
 
 
-def write_data(writer: Writer, site: Site) -> None:
-    """Each package: its CSVs and descriptor as published, a zip and an XLSX."""
+def write_data(writer: Writer, site: Site, made: Made) -> None:
+    """Each package: its CSVs and descriptor as published, a zip and an XLSX (unchanged ones from the cache)."""
+    every: list[bytes] = []
     for name, package in sorted(site.packages.packages.items()):
+        raw = [package.raw, *(r.raw for r in package.resources.values())]
+        every += [name.encode(), *raw]
         writer.write(f"data/{name}/datapackage.json", package.raw)
         for resource in package.resources.values():
             writer.write(f"data/{name}/{resource.path.name}", resource.raw)
-        writer.write(f"data/{name}/{name}.zip", package_zip(package, site))
-        writer.write(f"data/{name}/{name}.xlsx", package_xlsx(package, site.updated))
-    writer.write(WORKBOOK, all_figures_xlsx(site))
+        when = site.updated.isoformat().encode()
+        writer.write(f"data/{name}/{name}.zip", made.get([b"zip", name.encode(), when, *raw],
+                                                         partial(package_zip, package, site)))
+        writer.write(f"data/{name}/{name}.xlsx", made.get([b"xlsx", name.encode(), when, *raw],
+                                                          partial(package_xlsx, package, site.updated)))
+    writer.write(WORKBOOK, made.get([b"workbook", site.updated.isoformat().encode(), *every],
+                                    partial(all_figures_xlsx, site)))
 
 
 def write_meta(writer: Writer, site: Site, specs: list[PageSpec]) -> None:

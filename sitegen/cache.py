@@ -3,9 +3,11 @@ code and library versions that made it, carries the hash of its own content, and
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import sitegen
@@ -47,6 +49,26 @@ class Cache:
         """Store an entry, with the hash of its content, atomically."""
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path(key, suffix), pack(text))
+
+
+class Made:
+    """Files made from known inputs (zips, workbooks), kept by a hash of those inputs and the code that made them."""
+
+    def __init__(self, cache: Cache, setup: str) -> None:
+        self.cache, self.setup = cache, setup  # setup: the code, libraries and settings every file is made with
+
+    def get(self, inputs: list[bytes], make: Callable[[], bytes]) -> bytes:
+        """The file made from inputs: from the cache, else made now and kept."""
+        digest = hashlib.sha256(self.setup.encode())
+        for part in inputs:
+            digest.update(hashlib.sha256(part).digest())
+        key = digest.hexdigest()
+        text = self.cache.get(key, ".b64")
+        if text is not None:
+            return base64.b64decode(text)
+        data = make()
+        self.cache.put(key, ".b64", base64.b64encode(data).decode("ascii"))
+        return data
 
 
 def pack(text: str) -> bytes:

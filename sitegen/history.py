@@ -89,6 +89,18 @@ def load_history(config: Config) -> History:
     if missing:
         return History(missing=missing)
     commits = gitdata.data_commits(config.root, config.root / config.datapackages_dir)
+    key = (repr(config), tuple(c.sha for c in commits))
+    if key not in KNOWN:  # commits never change: `sitegen serve` reads each history once
+        KNOWN.clear()
+        KNOWN[key] = read_releases(config, commits)
+    return KNOWN[key]
+
+
+KNOWN: dict[tuple[str, tuple[str, ...]], History] = {}
+
+
+def read_releases(config: Config, commits: list[gitdata.Commit]) -> History:
+    """The diff of each data commit against the one before it, newest first."""
     releases, before = [], Packages(config.root)
     # first-parent order: the data at a commit's parent is the data at the previous data commit
     for commit in reversed(commits):

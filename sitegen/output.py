@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import json
 import os
 import secrets
 import shutil
 import signal
+import stat
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import SitegenError
@@ -30,26 +34,82 @@ MARKER_STAGING = "This folder is being written by sitegen: a build in progress, 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 LEFTOVER_KINDS = ("staging", "old", "site", "link")
+REMOVING: list[threading.Thread] = []  # old sites being removed in the background
 
 
 class Writer:
-    """Writes files under a staging folder; refuses a path twice, or one outside the folder."""
+    """Writes files under a staging folder; refuses a path twice, or one outside the folder.
 
-    def __init__(self, output: Path) -> None:
+    A file whose bytes are those the last build wrote at the same path, and still there untouched, is linked from
+    the last build (a hard link: no bytes copied) rather than written again; `last` is that build's manifest.
+    """
+
+    def __init__(self, output: Path, last: dict[str, list[Any]] | None = None, background: bool = False) -> None:
         self.output = output.parent.resolve() / output.name
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.staging = make_folder(self.output.parent, f".{self.output.name}-staging-")
         (self.staging / MARKER).write_text(MARKER_STAGING, encoding="utf-8")  # claims the folder from the start
         self.written: set[str] = set()
+        self.shas: dict[str, str] = {}
+        self.last = last or {}
+        self.folders: set[Path] = {self.staging}
+        self.background = background  # remove the old site in a thread (serve: the new site is up at once)
 
     def write(self, relpath: str, data: bytes | str) -> None:
         """Write one file of the site."""
         target = self.target(relpath)
-        with located(target):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        self.shas[relpath] = hashlib.sha256(raw).hexdigest()
+        self.make_parent(target)
+        if not self.link_last(relpath, target):
+            with located(target):
+                target.write_bytes(raw)
         if len(self.written) == 1:
             pause_point("staging-started")
+
+    def keep(self, relpath: str, sha: str) -> bool:
+        """Link a file the last build wrote with these bytes, without making them; False when it cannot."""
+        entry = self.last.get(relpath)
+        if relpath in self.written or not entry or entry[0] != sha:
+            return False
+        target = self.target(relpath)
+        self.shas[relpath] = sha
+        self.make_parent(target)
+        if self.link_last(relpath, target):
+            return True
+        self.written.discard(relpath)
+        del self.shas[relpath]
+        return False
+
+    def link_last(self, relpath: str, target: Path) -> bool:
+        """Hard-link the last build's file to target if it holds these bytes and is untouched since."""
+        entry = self.last.get(relpath)
+        if not entry or entry[0] != self.shas[relpath]:
+            return False
+        old = self.output / relpath
+        try:
+            found = os.stat(old, follow_symlinks=False)
+            if [found.st_size, found.st_mtime_ns, found.st_ino] != entry[1:] or not stat.S_ISREG(found.st_mode):
+                return False  # changed in place, or replaced, since that build: write it afresh
+            os.link(old, target)
+        except OSError:
+            return False
+        return True
+
+    def make_parent(self, target: Path) -> None:
+        """The folder a file goes in (each folder made once)."""
+        if target.parent not in self.folders:
+            with located(target.parent):
+                target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+
+    def manifest(self) -> dict[str, list[Any]]:
+        """What this build wrote, as the next build compares: each file's hash, size, time and inode."""
+        found = {}
+        for relpath, sha in sorted(self.shas.items()):
+            status = os.stat(self.output / relpath, follow_symlinks=False)
+            found[relpath] = [sha, status.st_size, status.st_mtime_ns, status.st_ino]
+        return found
 
     def target(self, relpath: str) -> Path:
         """The staging path for relpath, after the safety checks."""
@@ -60,10 +120,8 @@ class Writer:
         if relpath in self.written:
             raise SitegenError(f"refusing to write {relpath!r} twice: two pages claim the same path")
         self.written.add(relpath)
-        target = (self.staging / pure).resolve()
-        if not target.is_relative_to(self.staging.resolve()):
-            raise SitegenError(f"refusing to write {relpath!r}: outside the output folder")
-        return target
+        # no `..`, not absolute, and only sitegen makes folders in staging (never a link): it stays inside
+        return self.staging / pure
 
     def adopt(self, paths: list[str]) -> None:
         """Count files another tool wrote into the staging folder (the search index) as written by this build."""
@@ -88,7 +146,13 @@ class Writer:
             flip_symlink(self.staging, self.output)
         else:
             pause_point("swapped")
-            remove_quietly(self.staging)  # now holds the old site
+            old = self.staging  # now holds the old site
+            if self.background:
+                thread = threading.Thread(target=remove_quietly, args=(old,), daemon=True)
+                REMOVING.append(thread)
+                thread.start()
+            else:
+                remove_quietly(old)
 
     def abort(self) -> None:
         """Throw the staging folder away."""
@@ -161,9 +225,29 @@ def remove_quietly(path: Path) -> None:
             path.unlink()
             path = target
         if is_ours(path):
-            shutil.rmtree(path)
+            remove_marked_last(path)
     except OSError as exc:
         say(f"could not remove the previous site at {exc.filename or path}: {exc.strerror}; the next build will")
+
+
+def remove_marked_last(folder: Path) -> None:
+    """Remove a folder sitegen wrote, its marker last: stopped half-way, it is still known as sitegen's."""
+    (folder / MARKER).write_text(MARKER_STAGING, encoding="utf-8")  # a half-removed site is no site to restore
+    for child in folder.iterdir():
+        if child.name == MARKER:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    (folder / MARKER).unlink()
+    folder.rmdir()
+
+
+def finish_removals() -> None:
+    """Wait for old sites still being removed in the background (before anything else looks beside build/)."""
+    while REMOVING:
+        REMOVING.pop().join()
 
 
 def manifest(folder: Path) -> set[str] | None:
@@ -239,6 +323,7 @@ def output_folder(config: Config) -> Path:
 
 def prepare_output(config: Config) -> Path:
     """The guarded output folder, after undoing whatever a killed build left beside it."""
+    finish_removals()
     out = output_folder(config)
     recover(out)
     return out
@@ -369,6 +454,32 @@ def located(path: Path) -> Iterator[None]:
         if exc.filename is None:
             raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
+
+
+MANIFEST = "output-manifest"
+
+
+def state_file(config: Config, name: str) -> Path:
+    """A file in the cache about one output folder (projects may share a cache: each output has its own)."""
+    where = hashlib.sha256(str(output_folder(config)).encode()).hexdigest()[:16]
+    return config.root / config.cache_dir / f"{name}-{where}.json"
+
+
+def load_manifest(config: Config) -> dict[str, list[Any]]:
+    """The last build's manifest (hash, size, time, inode of each file it wrote), or nothing."""
+    try:
+        body = json.loads(state_file(config, MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = body.get("files") if isinstance(body, dict) else None
+    return {k: v for k, v in files.items() if isinstance(v, list) and len(v) == 4} if isinstance(files, dict) else {}
+
+
+def save_manifest(config: Config, files: dict[str, list[Any]]) -> None:
+    """Record what this build wrote, for the next build to link what has not changed."""
+    path = state_file(config, MANIFEST)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps({"files": files}, sort_keys=True, separators=(",", ":")))
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from urllib.parse import urlsplit
 
 from sitegen import fmt
+from sitegen.cache import Made
 from sitegen.changelog import figure_words, release_summary
 from sitegen.charts import Chart
 from sitegen.diff import FigureChange
@@ -150,11 +152,15 @@ def chart_readme(chart: Chart, site: Site, changed: date) -> str:
             f"## How to cite\n\n{citation(site, chart.title, url, changed)}\n")
 
 
-def chart_zip(chart: Chart, svg: str, site: Site, changed: date) -> bytes:
+def chart_zip(chart: Chart, svg: str, site: Site, changed: date, made: Made) -> bytes:
     """A chart's data as CSV, its SVG and a README, with fixed timestamps (same input, same bytes)."""
     files = {"data.csv": figures_csv(chart_figures(chart, site)), "chart.svg": svg,
              "README.md": chart_readme(chart, site, changed)}
-    return deterministic_zip(chart.id, {name: text.encode("utf-8") for name, text in files.items()})
+    encoded = {name: text.encode("utf-8") for name, text in files.items()}
+    inputs = [b"chart-zip", chart.id.encode()]
+    for name, data in encoded.items():
+        inputs += [name.encode(), data]
+    return made.get(inputs, partial(deterministic_zip, chart.id, encoded))
 
 
 def frame_headers(site: Site, specs: list[PageSpec]) -> str:
@@ -172,12 +178,15 @@ def frame_headers(site: Site, specs: list[PageSpec]) -> str:
 
 
 def write_publishing(writer: Writer, site: Site, history: History, specs: list[PageSpec],
-                     svgs: dict[str, str]) -> None:
-    """Feeds, chart zips and the framing rules."""
+                     svgs: dict[str, str], made: Made) -> None:
+    """Feeds, chart zips and the framing rules (unchanged ones from the cache)."""
+    # a feed is made of the history, the measures' labels and the date of the data (the rest is settings)
+    shared = [b"feed", site.updated.isoformat().encode(), *(r.sha.encode() for r in history.releases),
+              history.missing.encode(), *(f"{m.id}\0{m.label}".encode() for m in site.measures)]
     for feed in plan_feeds(site):
-        writer.write(feed.path, render_feed(site, history, feed))
+        writer.write(feed.path, made.get([*shared, repr(feed).encode()], partial(render_feed, site, history, feed)))
     changed = last_changed(site, history)
     charts = {c.id: c for spec in specs for c in spec.charts}
     for chart_id in sorted(charts):
-        writer.write(f"charts/{chart_id}.zip", chart_zip(charts[chart_id], svgs[chart_id], site, changed))
+        writer.write(f"charts/{chart_id}.zip", chart_zip(charts[chart_id], svgs[chart_id], site, changed, made))
     writer.write("_headers", frame_headers(site, specs))

@@ -23,16 +23,30 @@ def executable() -> str:
     return str(get_executable())
 
 
-def index_site(staging: Path) -> list[str]:
-    """Index every page marked `data-pagefind-body` under staging; the bundle's files, relative to staging."""
-    command = [executable(), "--site", str(staging), "--output-subdir", BUNDLE, "--keep-index-url",
-               "--force-language", "en", "--silent"]
-    # Pagefind's own environment variables (PAGEFIND_*) would change the index: run it with none of them
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env={"PATH": "/usr/bin:/bin"})
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        raise SitegenError(f"Pagefind could not index the site: {detail[-1] if detail else 'no message'}")
-    bundle = staging / BUNDLE
-    for name in UNUSED:
-        (bundle / name).unlink(missing_ok=True)
-    return sorted(p.relative_to(staging).as_posix() for p in bundle.rglob("*") if p.is_file())
+class Indexing:
+    """Pagefind indexing every page marked `data-pagefind-body` under staging, while the build writes the rest."""
+
+    def __init__(self, staging: Path) -> None:
+        self.staging = staging
+        command = [executable(), "--site", str(staging), "--output-subdir", BUNDLE, "--keep-index-url",
+                   "--force-language", "en", "--silent"]
+        # Pagefind's own environment variables (PAGEFIND_*) would change the index: run it with none of them
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        env={"PATH": "/usr/bin:/bin"})
+
+    def finish(self) -> list[str]:
+        """Wait for Pagefind; the bundle's files, relative to staging."""
+        out, err = self.process.communicate()
+        if self.process.returncode != 0:
+            detail = (err or out).strip().splitlines()
+            raise SitegenError(f"Pagefind could not index the site: {detail[-1] if detail else 'no message'}")
+        bundle = self.staging / BUNDLE
+        for name in UNUSED:
+            (bundle / name).unlink(missing_ok=True)
+        return sorted(p.relative_to(self.staging).as_posix() for p in bundle.rglob("*") if p.is_file())
+
+    def stop(self) -> None:
+        """Stop Pagefind, if it is still running (the build failed)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()

@@ -83,7 +83,7 @@ class Builder:
         with self.lock:
             try:
                 self.config = load_config(self.project)
-                run_build(self.config)
+                run_build(self.config, background=True)  # the new site is served before the old is gone
             except ProblemsFound as exc:
                 return self.failed(problem_rows(exc.problems), exc.message)
             except SitegenError as exc:

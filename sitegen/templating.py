@@ -13,6 +13,7 @@ import jinja2
 import sitegen
 from sitegen import fmt
 from sitegen.config import Config
+from sitegen.deps import TracingEnvironment
 from sitegen.errors import Problem, ProblemsFound, problem
 from sitegen.model import Site
 from sitegen.readers import display
@@ -30,7 +31,7 @@ def builtin_templates() -> Path:
 BUILTIN_TEMPLATES = builtin_templates()
 
 
-def make_env(config: Config) -> jinja2.Environment:
+def make_env(config: Config) -> TracingEnvironment:
     """Project templates override built-in ones; `default:NAME` always reaches the built-in."""
     builtin = jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))
     loader = jinja2.ChoiceLoader([
@@ -38,7 +39,7 @@ def make_env(config: Config) -> jinja2.Environment:
         jinja2.PrefixLoader({"default": builtin}, delimiter=":"),
         builtin,
     ])
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+    env = TracingEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals |= {"fmt": fmt, "link": link, "asset": asset}
     return env

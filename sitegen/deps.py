@@ -1,0 +1,229 @@
+"""The dependency record: what each page read of the model, so an edit rewrites only the pages that read it.
+
+While a page renders, every attribute a template reads of a model object (a figure, an area, an ICB, a measure,
+a topic, a source, the site) is recorded as (kind, key, attribute). The record keeps, per page, those reads, a
+digest of their values, a digest of everything the page was planned with (its path, templates, title and
+context), and the hash of the HTML written. The next build reuses a page's HTML from the last build only when
+all of that is unchanged and the file in build/ is still the one written; anything else renders it again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path, PurePath
+from typing import Any
+
+import jinja2
+
+from sitegen.model import Area, Council, Figure, Icb, Measure, Predecessor, Site, Source, Topic
+from sitegen.output import write_atomic
+
+RECORD = "pages-record"
+FORMAT = 1  # bump when what a page's digest covers changes, so every record made before is ignored
+Read = tuple[str, str, str]  # (kind, key, attribute)
+KINDS: dict[type, str] = {Figure: "figure", Area: "area", Council: "area", Predecessor: "area", Icb: "icb",
+                          Measure: "measure", Topic: "topic", Source: "source", Site: "site"}
+MISSING = object()
+MAX_DEPTH = 24  # planned contexts nest a few levels; deeper is a cycle, hashed as unknown (so never reused)
+
+
+def entity_key(obj: Any) -> str:
+    """The key that finds a model object again in the next build's model."""
+    kind = KINDS[type(obj)]
+    if kind == "site":
+        return ""
+    return str(obj.code if kind in ("area", "icb") else obj.id)
+
+
+class TracingEnvironment(jinja2.Environment):
+    """A Jinja environment that records what templates read of model objects while `reads` is a set."""
+
+    reads: set[Read] | None = None
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Jinja's `a.b`, recorded when `a` is a model object."""
+        value = super().getattr(obj, attribute)
+        if self.reads is not None and type(obj) in KINDS:
+            self.reads.add((KINDS[type(obj)], entity_key(obj), attribute))
+        return value
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        """Jinja's `a['b']`, and the attribute lookups of filters (sort, map, groupby), recorded likewise."""
+        value = super().getitem(obj, argument)
+        if self.reads is not None and type(obj) in KINDS and isinstance(argument, str):
+            self.reads.add((KINDS[type(obj)], entity_key(obj), argument))
+        return value
+
+
+class Canon:
+    """Canonical JSON-able forms of values, memoised for one model (one build)."""
+
+    def __init__(self) -> None:
+        self.own: dict[int, Any] = {}
+        self.parts: dict[tuple[int, bool], Any] = {}  # objects met again on other pages: hashed once
+        self.keep: list[Any] = []  # objects memoised by id stay alive, so an id is never reused within a build
+
+    def value(self, value: Any, depth: int = 0) -> Any:
+        """A value in full; a model object as its own fields, with the objects it links to by key."""
+        if type(value) in KINDS:
+            return ["E", KINDS[type(value)], entity_key(value), self.fields(value)]
+        return self.plain(value, depth, self.value)
+
+    def shallow(self, value: Any, depth: int = 0) -> Any:
+        """A value with model objects named by kind and key only (what a page reads of them is traced)."""
+        if type(value) in KINDS:
+            return ["R", KINDS[type(value)], entity_key(value)]
+        return self.plain(value, depth, self.shallow)
+
+    def fields(self, obj: Any) -> Any:
+        """A model object's own fields; the site's are named only (each read of them is traced on its own)."""
+        if isinstance(obj, Site):
+            return None
+        found = self.own.get(id(obj))
+        if found is None:
+            found = digest([[f.name, self.shallow(getattr(obj, f.name))] for f in dataclasses.fields(obj)])
+            self.own[id(obj)] = found
+            self.keep.append(obj)
+        return found
+
+    def plain(self, value: Any, depth: int, inner: Callable[[Any, int], Any]) -> Any:
+        """Anything that is not a model object, its parts through `inner`."""
+        if value is None or type(value) in (bool, int, str):
+            return value
+        if depth > MAX_DEPTH:
+            return ["?", id(value)]  # never equal across builds: such a page is always rendered again
+        if isinstance(value, float | Decimal | date | datetime | PurePath):
+            return [type(value).__name__, str(value)]
+        if isinstance(value, bytes):
+            return ["bytes", hashlib.sha256(value).hexdigest()]
+        if isinstance(value, str):
+            return value
+        key = (id(value), inner == self.shallow)
+        if key not in self.parts:  # once per build: nothing changes while pages render
+            self.parts[key] = digest(self.parts_of(value, depth, inner))
+            self.keep.append(value)
+        return self.parts[key]
+
+    def parts_of(self, value: Any, depth: int, inner: Callable[[Any, int], Any]) -> Any:
+        """A container by its items, a dataclass or plain object by its fields, anything else by its repr."""
+        if isinstance(value, list | tuple):
+            return [inner(v, depth + 1) for v in value]
+        if isinstance(value, set | frozenset):
+            return sorted((inner(v, depth + 1) for v in value), key=repr)
+        if isinstance(value, dict):
+            return [[inner(k, depth + 1), inner(v, depth + 1)] for k, v in value.items()]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            parts = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        elif hasattr(value, "__dict__"):
+            parts = vars(value)
+        else:
+            return [type(value).__name__, repr(value)]
+        return [type(value).__name__, [[k, inner(v, depth + 1)] for k, v in sorted(parts.items())]]
+
+
+def digest(value: Any) -> str:
+    """A hash of a canonical form."""
+    return hashlib.sha256(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+
+
+class Model:
+    """The model objects of one build, by kind and key, and the canonical values of what pages read."""
+
+    def __init__(self, site: Site) -> None:
+        areas: Iterable[Any] = [*site.councils, *site.predecessors, site.england]
+        self.objects: dict[tuple[str, str], Any] = {("site", ""): site}
+        for group in (areas, site.icbs, site.measures, site.topics, site.sources, site.figures):
+            self.objects |= {(KINDS[type(o)], entity_key(o)): o for o in group}
+        self.canon = Canon()
+        self.values: dict[Read, str | None] = {}
+
+    def read(self, read: Read) -> str | None:
+        """The digest of one read's value now, or None when the object or attribute is gone."""
+        if read not in self.values:
+            obj = self.objects.get((read[0], read[1]), MISSING)
+            value = getattr(obj, read[2], MISSING)  # a template may ask for what an object lacks: it reads "none"
+            self.values[read] = None if obj is MISSING else digest(["missing"] if value is MISSING
+                                                                   else self.canon.value(value))
+        return self.values[read]
+
+    def reads_digest(self, reads: Iterable[Read]) -> str | None:
+        """One digest over what a page read, or None when any of it is gone."""
+        parts = []
+        for read in sorted(reads):
+            value = self.read(read)
+            if value is None:
+                return None
+            parts.append([*read, value])
+        return digest(parts)
+
+
+class Record:
+    """Last build's record (what to compare with) and this build's (what to save)."""
+
+    def __init__(self, path: Path, setup: str, model: Model, use_last: bool) -> None:
+        self.path, self.setup, self.model = path, setup, model
+        self.last = load(path, setup) if use_last else {}
+        self.pages: dict[str, dict[str, Any]] = {}
+        self.reused = 0
+
+    def reuse(self, path: str, planned: str) -> str | None:
+        """The hash of last build's HTML for a page, if nothing it was made from has changed."""
+        entry = self.last.get(path)
+        if not entry or entry.get("planned") != planned:
+            return None
+        reads = [tuple(r) for r in entry.get("reads", [])]
+        values = self.model.reads_digest(reads)  # type: ignore[arg-type]
+        if values is None or values != entry.get("values"):
+            return None
+        return str(entry.get("sha"))
+
+    def kept(self, path: str) -> None:
+        """The page was kept from the last build: so is its entry."""
+        self.pages[path] = self.last[path]
+        self.reused += 1
+
+    def add(self, path: str, planned: str, reads: set[Read], sha: str) -> None:
+        """What this build read and wrote for one page."""
+        self.pages[path] = {"planned": planned, "reads": sorted(reads), "values": self.model.reads_digest(reads),
+                            "sha": sha}
+
+    def save(self) -> None:
+        """Write this build's record (whole, or not at all)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        body = {"format": FORMAT, "setup": self.setup, "pages": self.pages}
+        write_atomic(self.path, json.dumps(body, sort_keys=True, separators=(",", ":")))
+
+
+def load(path: Path, setup: str) -> dict[str, dict[str, Any]]:
+    """The pages of a record made with the same templates, code and settings; else nothing."""
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(body, dict) or body.get("format") != FORMAT or body.get("setup") != setup:
+        return {}
+    pages = body.get("pages")
+    return pages if isinstance(pages, dict) else {}
+
+
+def planned_digest(canon: Canon, path: str, templates: list[str], title: str, description: str,
+                   context: dict[str, Any], charts: list[Any]) -> str:
+    """A hash of everything a page was planned with (model objects in it by key: what it reads is traced)."""
+    return digest([path, templates, title, description, canon.shallow(context), canon.shallow(charts)])
+
+
+def setup_digest(config: Any, template_folders: list[Path]) -> str:
+    """What every page is made with: the templates, sitegen's code, the libraries and the settings."""
+    import sitegen
+    from sitegen.stamp import tree_digest
+    from sitegen.versions import library_versions
+
+    package = Path(sitegen.__file__).parent
+    parts: list[Any] = [tree_digest(folder) for folder in template_folders]
+    parts += [tree_digest(package, "*.py"), tree_digest(package, "*.js"), library_versions()]
+    return digest([parts, Canon().value(config)])

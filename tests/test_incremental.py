@@ -1,0 +1,177 @@
+"""Incremental builds: after each edit, only what depends on it is made again, and the site equals a cold build."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import MINI, copy_project
+
+from sitegen.build import run_build
+from sitegen.config import load_config
+
+Edit = Callable[[Path], None]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below folder, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit_csv(path: Path, change: Callable[[list[dict[str, str]]], list[dict[str, str]]]) -> None:
+    """Rewrite a CSV through `change`, keeping its header and quoting as csv writes them."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = list(reader.fieldnames or []), list(reader)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(change(rows))
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def figures(project: Path) -> Path:
+    """The news figures file of a project."""
+    return project / "datapackages/nhs-debts/figures.csv"
+
+
+def change_value(project: Path) -> None:
+    """One figure's value, a tenth up."""
+    def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        rows[0]["value"] = str(int(float(rows[0]["value"]) * 1.1))
+        return rows
+    edit_csv(figures(project), change)
+
+
+def retitle_source(project: Path) -> None:
+    """A source's title."""
+    def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        rows[0]["title"] = rows[0]["title"] + " (updated)"
+        return rows
+    edit_csv(project / "datapackages/nhs-debts/sources.csv", change)
+
+
+def remove_figure(project: Path) -> None:
+    """The last figure of the file."""
+    edit_csv(figures(project), lambda rows: rows[:-1])
+
+
+def copy_figure(project: Path) -> None:
+    """A figure added: a copy of the first, for a later period."""
+    def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        added = dict(rows[0], id=rows[0]["id"] + "-later", period_start="2031-04-01", period_end="2032-03-31",
+                     period_label="2031-32")
+        return [*rows, added]
+    edit_csv(figures(project), change)
+
+
+def relabel_measure(project: Path) -> None:
+    """A measure's label, shown on every page that names it."""
+    def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        rows[0]["label"] = rows[0]["label"] + " (revised)"
+        return rows
+    edit_csv(project / "datapackages/nhs-debts/measures.csv", change)
+
+
+def edit_page(project: Path) -> None:
+    """A Markdown page."""
+    page = project / "content/about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence, added.\n", encoding="utf-8")
+
+
+def override_template(project: Path) -> None:
+    """A project template over a built-in one."""
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "templates/council.html").write_text(
+        '{% extends "default:council.html" %}{% block main %}<p>Overridden</p>{{ super() }}{% endblock %}',
+        encoding="utf-8")
+
+
+def retitle_site(project: Path) -> None:
+    """The site's title, in sitegen.toml (on every page)."""
+    settings = project / "sitegen.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace('title = "', 'title = "Edited: ', 1), encoding="utf-8")
+
+
+EDITS: list[Edit] = [change_value, retitle_source, remove_figure, copy_figure, relabel_measure, edit_page,
+                     override_template, retitle_site]
+
+
+@pytest.fixture(scope="module")
+def incremental(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini project, built once, to be edited step by step (its own cache: the record is per project)."""
+    project = copy_project(MINI, tmp_path_factory.mktemp("incremental"))
+    run_build(load_config(project))
+    return project
+
+
+def test_every_edit_gives_the_cold_build(incremental: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """After each edit in turn, the incremental build is byte for byte a forced build of the same inputs."""
+    capsys.readouterr()
+    for n, edit in enumerate(EDITS):
+        edit(incremental)
+        run_build(load_config(incremental))
+        said = capsys.readouterr().out
+        assert said.startswith("Built "), said
+        cold = tmp_path / f"cold-{n}"
+        shutil.copytree(incremental, cold, ignore=shutil.ignore_patterns("build", ".cache"))
+        run_build(load_config(cold), force=True)
+        capsys.readouterr()
+        assert tree(incremental / "build") == tree(cold / "build"), f"after {edit.__name__}"
+
+
+def pages_made(said: str) -> int:
+    """Pages rendered again, from the build's summary `Built N pages (M of them unchanged, copied)`."""
+    words = said.split()
+    return int(words[1]) - int(words[3].lstrip("("))
+
+
+def test_a_changed_value_redraws_only_the_pages_that_show_it(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A value: its council, its measure and the pages listing every figure; not the other councils."""
+    project = copy_project(MINI, tmp_path / "project")
+    run_build(load_config(project))
+    first = tree(project / "build")
+    capsys.readouterr()
+    change_value(project)
+    run_build(load_config(project))
+    made = pages_made(capsys.readouterr().out)
+    after = tree(project / "build")
+    changed = sorted(p for p in after if p.endswith(".html") and after[p] != first.get(p))
+    assert 0 < made < len([p for p in after if p.endswith(".html")]) / 2
+    assert len(changed) <= made  # every changed page was rendered again (the others were linked, unread)
+    row = next(csv.DictReader(figures(project).open(encoding="utf-8")))
+    slugs = {c["code"]: c["slug"] for c in csv.DictReader(
+        (project / "datapackages/reference/councils.csv").open(encoding="utf-8"))}
+    assert f"councils/{slugs[row['area_code']]}/index.html" in changed
+    assert f"measures/{row['measure']}/index.html" in changed
+
+
+def test_an_unchanged_page_is_linked_not_written(tmp_path: Path) -> None:
+    """A page nothing changed for is the same file as before (a hard link), so no bytes were written."""
+    project = copy_project(MINI, tmp_path / "project")
+    run_build(load_config(project))
+    before = os.stat(project / "build/about/index.html").st_ino
+    change_value(project)
+    run_build(load_config(project))
+    assert os.stat(project / "build/about/index.html").st_ino == before
+
+
+def test_a_page_edited_in_build_is_written_again(tmp_path: Path) -> None:
+    """Someone edits a file in build/: the next build does not trust it, and writes it whole."""
+    project = copy_project(MINI, tmp_path / "project")
+    run_build(load_config(project))
+    page = project / "build/about/index.html"
+    good = page.read_bytes()
+    with page.open("r+b") as handle:  # in place, as an editor might
+        handle.write(b"<!-- edited -->")
+    change_value(project)
+    run_build(load_config(project))
+    assert (project / "build/about/index.html").read_bytes() == good
