@@ -15,8 +15,9 @@ from sitegen.charts import Chart
 from sitegen.charts.bundle import script_assets
 from sitegen.charts.render import render_svgs, themed
 from sitegen.charts.specs import chart_specs
-from sitegen.config import Config, is_placeholder
+from sitegen.config import Config, is_local, is_placeholder
 from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
+from sitegen.data import Packages
 from sitegen.deps import RECORD, Model, Record, planned_digest, setup_digest
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
@@ -28,7 +29,7 @@ from sitegen.publish import annotate, plan_publishing, write_publishing
 from sitegen.readers import Inputs, display
 from sitegen.routes import PageSpec, plan_pages, root_for
 from sitegen.search import Indexing
-from sitegen.stamp import input_digest, save_stamp, unchanged
+from sitegen.stamp import input_digest, save_stamp, tree_digest, unchanged
 from sitegen.templating import BUILTIN_TEMPLATES, make_env, render_page
 from sitegen.validate import validate_packages
 from sitegen.views import figure_link
@@ -128,7 +129,7 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
 
 def read_project(config: Config) -> tuple[Site, dict[str, Page], dict[str, Markup]]:
     """The validated model, the Markdown pages and their HTML; every problem of data and content at once."""
-    packages, problems = validate_packages(config.root / config.datapackages_dir, config)
+    packages, problems = validated(config)
     pages, found = load_content(config)
     if problems:  # the content's own problems too, so one run shows everything to fix
         raise ProblemsFound(problems + found.items, "the data is not valid: nothing was published, build/ is "
@@ -139,11 +140,26 @@ def read_project(config: Config) -> tuple[Site, dict[str, Page], dict[str, Marku
     return site, pages, render_content(site, pages)
 
 
+VALIDATED: dict[str, tuple[Packages, list[Problem]]] = {}  # the last data validated in this process, by its hash
+
+
+def validated(config: Config) -> tuple[Packages, list[Problem]]:
+    """The data packages and their problems; the same bytes are validated once a process (`sitegen serve`)."""
+    key = f"{tree_digest(config.root / config.datapackages_dir)} {config!r}"
+    if key not in VALIDATED:
+        VALIDATED.clear()
+        VALIDATED[key] = validate_packages(config.root / config.datapackages_dir, config)
+    return VALIDATED[key]
+
+
 def warn_placeholder(config: Config) -> None:
-    """Say so when the site would be published with a placeholder address in every canonical link."""
+    """Say so when the site would be published with a placeholder or local address in every canonical link."""
     if is_placeholder(config.base_url):
         print(f"Warning: base_url {config.base_url} is a placeholder; set it in sitegen.toml or pass "
               "--base-url, or canonical links and sitemap.xml will point nowhere", file=sys.stderr)
+    elif is_local(config.base_url):
+        print(f"Note: built for this machine ({config.base_url}): canonical links, sitemap.xml, feeds and embed "
+              "codes point here; to publish, pass --base-url or set base_url in sitegen.toml", file=sys.stderr)
 
 
 class Steps:

@@ -50,14 +50,15 @@ def validate(path: Path | None, fmt: str, project: Path) -> None:
 )
 @click.option("--force", is_flag=True, help="Build even when no input has changed since the last build.")
 @click.option("--base-url", help="Absolute URL the site is published at, overriding base_url in sitegen.toml.")
+@click.option("--repository-url", help="Where contributors send figures, overriding repository_url in sitegen.toml.")
 @click.option("--no-wait", is_flag=True, help="Exit with status 3 at once if another build of the project runs.")
-def build(project: Path, force: bool, base_url: str | None, no_wait: bool) -> None:
+def build(project: Path, force: bool, base_url: str | None, repository_url: str | None, no_wait: bool) -> None:
     """Validate the data, then build the site into the output folder atomically."""
     from sitegen.build import run_build
     from sitegen.lock import stop_on_sigterm
     from sitegen.output import filesystem_error
 
-    config = load_config(project, {"base_url": base_url})
+    config = load_config(project, {"base_url": base_url, "repository_url": repository_url})
     stop_on_sigterm()
     try:
         run_build(config, force, wait=not no_wait)

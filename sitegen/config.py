@@ -24,13 +24,13 @@ class Config:
         "Money owed between English councils and the NHS for care, "
         "and Better Care Fund figures, each with its source."
     )
-    base_url: str = "https://example.org/who-pays-for-care/"
+    base_url: str = "http://localhost:8000/"  # where `sitegen serve` shows a local build; publishing passes --base-url
     language: str = "en-GB"
     licence: str = (
         "Figures compiled by the project are published under CC-BY-4.0; "
         "each data package states its own licences and attributions."
     )
-    repository_url: str = "https://github.com/example/who-pays-for-care"
+    repository_url: str = ""  # none: the contribute links are left out
     datapackages_dir: str = "datapackages"
     content_dir: str = "content"
     templates_dir: str = "templates"
@@ -53,7 +53,7 @@ SETTINGS_DOC: dict[str, str] = {
     "base_url": "Absolute URL the site is published at; used for canonical links and sitemap.xml.",
     "language": "BCP 47 language tag for every page's `lang` attribute.",
     "licence": "Licence and attribution text shown in every page footer.",
-    "repository_url": "Where contributors send new figures (shown on home, coverage and 404).",
+    "repository_url": "Where contributors send new figures (linked from every page); empty: no such link.",
     "datapackages_dir": "Folder holding one Frictionless data package per sub-folder.",
     "content_dir": "Folder of Markdown pages (about.md, methodology.md, councils/<slug>.md).",
     "templates_dir": "Folder of Jinja2 templates overriding the built-in ones.",
@@ -116,7 +116,7 @@ def read_settings(path: Path, root: Path) -> dict[str, object]:
 
 def setting_problem(name: str, value: object) -> str:
     """Why a setting's value is refused ('' when it is fine)."""
-    if name in URL_SETTINGS and not is_web_url(value):
+    if name in URL_SETTINGS and not is_web_url(value) and not (name == "repository_url" and value == ""):
         return "must be an http(s) address with a host"
     if name == "base_url" and not str(value).endswith("/"):
         return "must end with / (pages are linked below it)"
@@ -144,3 +144,8 @@ def is_placeholder(url: str) -> bool:
     """Whether a URL still points at a documentation placeholder host (nobody's real site)."""
     host = urlsplit(url).hostname or ""
     return any(host == h or host.endswith("." + h) for h in PLACEHOLDER_HOSTS)
+
+
+def is_local(url: str) -> bool:
+    """Whether a URL is this machine (a local preview, not a published site)."""
+    return (urlsplit(url).hostname or "") in ("localhost", "127.0.0.1", "::1")

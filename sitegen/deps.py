@@ -24,11 +24,12 @@ from sitegen.model import Area, Council, Figure, Icb, Measure, Predecessor, Site
 from sitegen.output import write_atomic
 
 RECORD = "pages-record"
-FORMAT = 1  # bump when what a page's digest covers changes, so every record made before is ignored
+FORMAT = 2  # bump when what a page's digest covers changes, so every record made before is ignored
 Read = tuple[str, str, str]  # (kind, key, attribute)
 KINDS: dict[type, str] = {Figure: "figure", Area: "area", Council: "area", Predecessor: "area", Icb: "icb",
                           Measure: "measure", Topic: "topic", Source: "source", Site: "site"}
 MISSING = object()
+SCALARS = {type(None), bool, int, str}
 MAX_DEPTH = 24  # planned contexts nest a few levels; deeper is a cycle, hashed as unknown (so never reused)
 
 
@@ -70,14 +71,20 @@ class Canon:
 
     def value(self, value: Any, depth: int = 0) -> Any:
         """A value in full; a model object as its own fields, with the objects it links to by key."""
-        if type(value) in KINDS:
-            return ["E", KINDS[type(value)], entity_key(value), self.fields(value)]
+        kind = type(value)
+        if kind in SCALARS:
+            return value
+        if kind in KINDS:
+            return ["E", KINDS[kind], entity_key(value), self.fields(value)]
         return self.plain(value, depth, self.value)
 
     def shallow(self, value: Any, depth: int = 0) -> Any:
         """A value with model objects named by kind and key only (what a page reads of them is traced)."""
-        if type(value) in KINDS:
-            return ["R", KINDS[type(value)], entity_key(value)]
+        kind = type(value)
+        if kind in SCALARS:
+            return value
+        if kind in KINDS:
+            return ["R", KINDS[kind], entity_key(value)]
         return self.plain(value, depth, self.shallow)
 
     def fields(self, obj: Any) -> Any:
@@ -93,8 +100,6 @@ class Canon:
 
     def plain(self, value: Any, depth: int, inner: Callable[[Any, int], Any]) -> Any:
         """Anything that is not a model object, its parts through `inner`."""
-        if value is None or type(value) in (bool, int, str):
-            return value
         if depth > MAX_DEPTH:
             return ["?", id(value)]  # never equal across builds: such a page is always rendered again
         if isinstance(value, float | Decimal | date | datetime | PurePath):
@@ -153,13 +158,13 @@ class Model:
 
     def reads_digest(self, reads: Iterable[Read]) -> str | None:
         """One digest over what a page read, or None when any of it is gone."""
-        parts = []
+        lines = []
         for read in sorted(reads):
             value = self.read(read)
             if value is None:
                 return None
-            parts.append([*read, value])
-        return digest(parts)
+            lines.append("\0".join((*read, value)))
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 class Record:

@@ -461,7 +461,8 @@ MANIFEST = "output-manifest"
 
 def state_file(config: Config, name: str) -> Path:
     """A file in the cache about one output folder (projects may share a cache: each output has its own)."""
-    where = hashlib.sha256(str(output_folder(config)).encode()).hexdigest()[:16]
+    raw = Path(config.output_dir)
+    where = hashlib.sha256(str((config.root / raw).parent.resolve() / raw.name).encode()).hexdigest()[:16]
     return config.root / config.cache_dir / f"{name}-{where}.json"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -113,14 +114,28 @@ def chart_pages(specs: list[PageSpec]) -> dict[str, str]:
 
 def chart_figures(chart: Chart, site: Site) -> list[Figure]:
     """The figures a chart draws, in the site's order."""
-    ids = {p.figure_id for p in chart.points}
-    return [f for f in site.figures if f.id in ids]
+    index = positions(site.figures)
+    found = sorted(index[p.figure_id] for p in {p.figure_id: p for p in chart.points}.values() if p.figure_id in index)
+    return [site.figures[i] for i in found]
 
 
 def chart_sources(chart: Chart, site: Site) -> list[Source]:
     """The sources of a chart's figures, each once, in the site's order."""
-    ids = {f.source.id for f in chart_figures(chart, site)}
-    return [s for s in site.sources if s.id in ids]
+    index = positions(site.sources)
+    return [site.sources[i] for i in sorted({index[f.source.id] for f in chart_figures(chart, site)})]
+
+
+def positions(items: Sequence[Figure | Source]) -> dict[str, int]:
+    """Where each figure or source is in the site's order, by id (worked out once per list)."""
+    known = POSITIONS.get(id(items))
+    if known is None or known[0] is not items:
+        if len(POSITIONS) > 8:  # one site's lists at a time, in practice
+            POSITIONS.clear()
+        known = POSITIONS[id(items)] = (items, {item.id: i for i, item in enumerate(items)})
+    return known[1]
+
+
+POSITIONS: dict[int, tuple[object, dict[str, int]]] = {}
 
 
 def plan_publishing(site: Site, history: History, specs: list[PageSpec]) -> list[PageSpec]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sitegen.config import CONFIG_NAME, Config, load_config
 from sitegen.errors import Problem, ProblemsFound, SitegenError
+from sitegen.output import finish_removals
 
 PREFIX = "/__sitegen/"  # the live-reload endpoints; never a path of the site
 CLIENT = Path(__file__).resolve().parent / "live"  # reload.js and overlay.css
@@ -261,3 +262,4 @@ def run_serve(project: Path, port: int) -> None:
             state.changed.notify_all()
         server.shutdown()
         server.server_close()
+        finish_removals()  # the old site of the last rebuild, still being removed: no leftover beside build/

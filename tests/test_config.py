@@ -24,6 +24,25 @@ def test_every_setting_is_documented_in_code_and_readme() -> None:
     assert not missing, f"README 'Settings' does not document: {missing}"
 
 
+def test_the_readme_gives_each_default_as_the_code_has_it() -> None:
+    """A default shown in the README's settings table (in backticks) is the one the code uses."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = dict(re.findall(r"^\| `(\w+)` \| `([^`]*)` \|", readme, re.MULTILINE))
+    defaults = {f.name: str(f.default) for f in fields(Config)}
+    assert len(shown) >= 8
+    assert {name: defaults[name] for name in shown} == shown
+
+
+def test_nothing_published_points_at_a_placeholder_address() -> None:
+    """Settings, content, templates and the workflow hold no example.org or example/… address."""
+    places = [ROOT / "sitegen.toml", ROOT / "sitegen/config.py", ROOT / ".github/workflows/publish.yml",
+              *(ROOT / "content").rglob("*.md"), *(ROOT / "templates").rglob("*.html")]
+    for path in places:
+        text = path.read_text(encoding="utf-8")
+        text = text.replace('PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")', "")
+        assert not re.search(r"example\.(org|com|net)|github\.com/example", text), path
+
+
 def test_defaults_apply_without_a_config_file(tmp_path: Path) -> None:
     config = load_config(tmp_path)
     assert config.output_dir == "build"
