@@ -28,7 +28,7 @@ from sitegen.output import Writer, check_writable, load_manifest, pause_point, p
 from sitegen.publish import annotate, plan_publishing, write_publishing
 from sitegen.readers import Inputs, display
 from sitegen.routes import PageSpec, plan_pages, root_for
-from sitegen.search import Indexing
+from sitegen.search import BUNDLE, Indexing
 from sitegen.stamp import input_digest, save_stamp, tree_digest, unchanged
 from sitegen.templating import BUILTIN_TEMPLATES, make_env, render_page
 from sitegen.validate import validate_packages
@@ -68,7 +68,7 @@ def build_site(config: Config, force: bool, background: bool = False) -> None:
     drawn = draw_charts(config, charts, force)
     step(f"Writing {len(specs)} pages and the downloads (unchanged ones from the last build)")
     pause_point("charts-rendered")
-    writer = Writer(output, None if force else load_manifest(config), background)
+    writer = Writer(output, None if force else load_manifest(config), background, state_file(config, "spare", ""))
     record = page_record(config, site, force)
     write_output(writer, Made(Cache(config.root / config.cache_dir, "downloads", read=not force), record.setup),
                  Published(site, history, specs, drawn, record), step)
@@ -113,6 +113,7 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
     search = None
     try:
         write_pages(writer, out.site, out.specs, out.record)
+        writer.discard(BUNDLE)
         search = Indexing(writer.staging)  # every page is written: Pagefind reads them while the rest is written
         write_files(writer, out.site, out.drawn, made)
         write_publishing(writer, out.site, out.history, out.specs, out.drawn.svgs, made)

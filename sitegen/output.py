@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from sitegen import spare as spare_site
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import SitegenError
 
@@ -44,10 +45,16 @@ class Writer:
     the last build (a hard link: no bytes copied) rather than written again; `last` is that build's manifest.
     """
 
-    def __init__(self, output: Path, last: dict[str, list[Any]] | None = None, background: bool = False) -> None:
+    def __init__(self, output: Path, last: dict[str, list[Any]] | None = None, background: bool = False,
+                 spare: Path | None = None) -> None:
         self.output = output.parent.resolve() / output.name
         self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.spare = spare  # where the replaced site is kept, to be the next build's staging folder
         self.staging = make_folder(self.output.parent, f".{self.output.name}-staging-")
+        self.reusing = spare_site.take(spare, self.staging.with_name(self.staging.name + "-r"))
+        if self.reusing:
+            self.staging.rmdir()
+            self.staging = self.staging.with_name(self.staging.name + "-r")
         (self.staging / MARKER).write_text(MARKER_STAGING, encoding="utf-8")  # claims the folder from the start
         self.written: set[str] = set()
         self.shas: dict[str, str] = {}
@@ -63,6 +70,8 @@ class Writer:
         self.make_parent(target)
         if not self.link_last(relpath, target):
             with located(target):
+                if self.reusing:
+                    spare_site.clear(target)  # the spare's file may be the live site's: never written into
                 target.write_bytes(raw)
         if len(self.written) == 1:
             pause_point("staging-started")
@@ -91,16 +100,29 @@ class Writer:
             found = os.stat(old, follow_symlinks=False)
             if [found.st_size, found.st_mtime_ns, found.st_ino] != entry[1:] or not stat.S_ISREG(found.st_mode):
                 return False  # changed in place, or replaced, since that build: write it afresh
+            if self.reusing:
+                if self.same_file(target, found):
+                    return True  # the spare already holds this very file
+                spare_site.clear(target)
             os.link(old, target)
         except OSError:
             return False
         return True
 
+    @staticmethod
+    def same_file(target: Path, found: os.stat_result) -> bool:
+        """Whether target is the file found (the same inode of the same device)."""
+        try:
+            here = os.stat(target, follow_symlinks=False)
+        except OSError:
+            return False
+        return (here.st_ino, here.st_dev) == (found.st_ino, found.st_dev)
+
     def make_parent(self, target: Path) -> None:
         """The folder a file goes in (each folder made once)."""
         if target.parent not in self.folders:
             with located(target.parent):
-                target.parent.mkdir(parents=True, exist_ok=True)
+                spare_site.make_folder(target.parent, self.staging)
             self.folders.add(target.parent)
 
     def manifest(self) -> dict[str, list[Any]]:
@@ -123,13 +145,20 @@ class Writer:
         # no `..`, not absolute, and only sitegen makes folders in staging (never a link): it stays inside
         return self.staging / pure
 
+    def discard(self, folder: str) -> None:
+        """Empty a folder another tool is about to fill (what a reused spare held there is stale)."""
+        if self.reusing:
+            shutil.rmtree(self.staging / folder, ignore_errors=True)
+
     def adopt(self, paths: list[str]) -> None:
         """Count files another tool wrote into the staging folder (the search index) as written by this build."""
         for relpath in paths:
             self.target(relpath)  # the same checks as a write: inside the folder, never twice
 
     def commit(self) -> None:
-        """Swap the staging folder in for the output folder, then remove the old site."""
+        """Swap the staging folder in for the output folder, then keep the old site as the spare, or remove it."""
+        if self.reusing:
+            spare_site.sweep(self.staging, self.written)  # whatever the spare held that this build did not write
         (self.staging / MARKER).write_text(MARKER_HEAD + "".join(f"{p}\n" for p in sorted(self.written)),
                                            encoding="utf-8")
         pause_point("staging-written")
@@ -147,6 +176,8 @@ class Writer:
         else:
             pause_point("swapped")
             old = self.staging  # now holds the old site
+            if spare_site.keep_as_spare(old, self.spare):
+                return
             if self.background:
                 thread = threading.Thread(target=remove_quietly, args=(old,), daemon=True)
                 REMOVING.append(thread)
@@ -459,11 +490,11 @@ def located(path: Path) -> Iterator[None]:
 MANIFEST = "output-manifest"
 
 
-def state_file(config: Config, name: str) -> Path:
+def state_file(config: Config, name: str, suffix: str = ".json") -> Path:
     """A file in the cache about one output folder (projects may share a cache: each output has its own)."""
     raw = Path(config.output_dir)
     where = hashlib.sha256(str((config.root / raw).parent.resolve() / raw.name).encode()).hexdigest()[:16]
-    return config.root / config.cache_dir / f"{name}-{where}.json"
+    return config.root / config.cache_dir / f"{name}-{where}{suffix}"
 
 
 def load_manifest(config: Config) -> dict[str, list[Any]]:

@@ -14,6 +14,7 @@ from conftest import MINI, copy_project
 
 from sitegen.build import run_build
 from sitegen.config import load_config
+from sitegen.output import state_file
 
 Edit = Callable[[Path], None]
 
@@ -175,3 +176,27 @@ def test_a_page_edited_in_build_is_written_again(tmp_path: Path) -> None:
     change_value(project)
     run_build(load_config(project))
     assert (project / "build/about/index.html").read_bytes() == good
+
+
+def test_the_spare_site_is_not_trusted(tmp_path: Path) -> None:
+    """What lies in the kept spare site (a planted file, a link out, a page since removed) never reaches build/."""
+    project = copy_project(MINI, tmp_path / "project")
+    run_build(load_config(project))
+    change_value(project)
+    run_build(load_config(project))  # the first site is now the spare
+    spare = state_file(load_config(project), "spare", "")
+    assert (spare / "index.html").is_file()
+    (spare / "planted.html").write_text("<p>planted</p>", encoding="utf-8")
+    (spare / "councils/planted").mkdir()
+    (spare / "councils/planted/index.html").write_text("<p>planted</p>", encoding="utf-8")
+    os.symlink(tmp_path, spare / "about/outside")
+    (spare / "methodology/index.html").unlink()
+    (spare / "methodology/index.html").symlink_to(tmp_path / "elsewhere.html")
+    remove_figure(project)
+    run_build(load_config(project))
+    cold = tmp_path / "cold"
+    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
+    run_build(load_config(cold), force=True)
+    assert tree(project / "build") == tree(cold / "build")
+    assert not [p for p in (project / "build").rglob("*") if p.is_symlink()]
+    assert not (tmp_path / "elsewhere.html").exists()
