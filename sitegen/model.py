@@ -214,7 +214,8 @@ def build_model(packages: Packages, config: Config) -> Site:
 
 def read_figures(packages: Packages, package: str, look: Lookups) -> list[Figure]:
     """One package's topics, measures and sources into the lookups; its figures linked to them."""
-    look.topics |= {r["id"]: Topic(r["id"], r["label"], r["order"]) for r in packages.rows(package, "topics")}
+    for r in packages.rows(package, "topics"):  # a topic shared by packages is one topic (the rules make them equal)
+        look.topics.setdefault(r["id"], Topic(r["id"], r["label"], r["order"]))
     look.measures |= {r["id"]: make_measure(r, package, look.topics) for r in packages.rows(package, "measures")}
     look.sources |= {r["id"]: make_source(r) for r in packages.rows(package, "sources")}
     return [make_figure(r, package, look) for r in packages.rows(package, FIGURES)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -200,3 +201,11 @@ def test_the_spare_site_is_not_trusted(tmp_path: Path) -> None:
     assert tree(project / "build") == tree(cold / "build")
     assert not [p for p in (project / "build").rglob("*") if p.is_symlink()]
     assert not (tmp_path / "elsewhere.html").exists()
+
+
+def test_a_topic_shared_by_packages_is_one_topic(real_site: Path) -> None:
+    """The real packages share topic `bcf`: the coverage page lists it once (one anchor, one map), in every build."""
+    page = (real_site / "coverage/index.html").read_text(encoding="utf-8")
+    assert page.count('href="#topic-bcf"') == 1
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
