@@ -72,9 +72,10 @@ def build_site(config: Config, force: bool, background: bool = False) -> None:
     record = page_record(config, site, force)
     write_output(writer, Made(Cache(config.root / config.cache_dir, "downloads", read=not force), record.setup),
                  Published(site, history, specs, drawn, record), step)
-    save_manifest(config, writer.manifest())
+    files = writer.manifest()
+    save_manifest(config, files)
     record.save()
-    save_stamp(config, inputs, len(specs), len(charts))
+    save_stamp(config, inputs, len(specs), len(charts), files)
     print(f"Built {len(specs)} pages ({record.reused} of them unchanged, copied) and {len(charts)} charts in "
           f"{step.seconds():.1f} s -> {display(writer.output)}/")
 

@@ -126,11 +126,12 @@ class Writer:
             self.folders.add(target.parent)
 
     def manifest(self) -> dict[str, list[Any]]:
-        """What this build wrote, as the next build compares: each file's hash, size, time and inode."""
+        """What this build wrote, as the next build compares: each file's hash ("" if another tool wrote it),
+        size, time and inode."""
         found = {}
-        for relpath, sha in sorted(self.shas.items()):
+        for relpath in sorted(self.written):
             status = os.stat(self.output / relpath, follow_symlinks=False)
-            found[relpath] = [sha, status.st_size, status.st_mtime_ns, status.st_ino]
+            found[relpath] = [self.shas.get(relpath, ""), status.st_size, status.st_mtime_ns, status.st_ino]
         return found
 
     def target(self, relpath: str) -> Path:
@@ -295,12 +296,15 @@ def foreign(folder: Path, written: set[str]) -> list[str]:
     folders = {str(PurePosixPath(p).parent) for p in written} | {"."}
     folders |= {str(parent) for p in list(folders) for parent in PurePosixPath(p).parents}
     found = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        is_dir = path.is_dir() and not path.is_symlink()
-        if rel != MARKER and not (rel in folders if is_dir else rel in written):
-            found.append(rel)
-    return found
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = os.path.relpath(dirpath, folder)
+        for name in [*dirnames, *filenames]:
+            rel = name if here == "." else f"{here}/{name}"
+            is_dir = name in dirnames and not os.path.islink(os.path.join(dirpath, name))
+            if rel != MARKER and not (rel in folders if is_dir else rel in written):
+                found.append(rel)
+        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
+    return sorted(found)
 
 
 def is_ours(folder: Path) -> bool:
@@ -512,6 +516,26 @@ def save_manifest(config: Config, files: dict[str, list[Any]]) -> None:
     path = state_file(config, MANIFEST)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps({"files": files}, sort_keys=True, separators=(",", ":")))
+
+
+def matches(folder: Path, files: dict[str, list[Any]]) -> bool:
+    """Whether folder holds exactly these files (besides its marker), each as it was: size, time and inode."""
+    seen = 0
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = os.path.relpath(dirpath, folder)
+        if any(os.path.islink(os.path.join(dirpath, d)) for d in dirnames):
+            return False
+        for name in filenames:
+            rel = name if here == "." else f"{here}/{name}"
+            if rel == MARKER:
+                continue
+            status = os.lstat(os.path.join(dirpath, name))
+            entry = files.get(rel)
+            if entry is None or [status.st_size, status.st_mtime_ns, status.st_ino] != entry[1:] \
+                    or not stat.S_ISREG(status.st_mode):
+                return False
+            seen += 1
+    return seen == len(files)
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import sitegen
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.history import commits_key
-from sitegen.output import write_atomic
+from sitegen.output import load_manifest, matches, write_atomic
 from sitegen.versions import library_versions
 
 STAMP = "build-stamp.json"
@@ -52,13 +52,20 @@ def unchanged(config: Config, inputs: str) -> dict[str, Any] | None:
         return None
     if not isinstance(stamp, dict) or stamp.get("inputs") != inputs:
         return None
-    return stamp if stamp.get("output") == tree_digest(config.root / config.output_dir) else None
+    files = load_manifest(config)  # every file written, with its size, time and inode: checked, not read
+    if not files or stamp.get("output") != manifest_digest(files):
+        return None
+    return stamp if matches(config.root / config.output_dir, files) else None
 
 
-def save_stamp(config: Config, inputs: str, pages: int, charts: int) -> None:
+def manifest_digest(files: dict[str, list[Any]]) -> str:
+    """One hash of an output manifest."""
+    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+
+
+def save_stamp(config: Config, inputs: str, pages: int, charts: int, files: dict[str, list[Any]]) -> None:
     """Record what this build read and wrote (written whole, or not at all)."""
     path = config.root / config.cache_dir / STAMP
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = {"inputs": inputs, "output": tree_digest(config.root / config.output_dir), "pages": pages,
-            "charts": charts}
+    body = {"inputs": inputs, "output": manifest_digest(files), "pages": pages, "charts": charts}
     write_atomic(path, json.dumps(body, sort_keys=True, indent=1))
