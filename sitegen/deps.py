@@ -24,7 +24,7 @@ from sitegen.model import Area, Council, Figure, Icb, Measure, Predecessor, Site
 from sitegen.output import write_atomic
 
 RECORD = "pages-record"
-FORMAT = 2  # bump when what a page's digest covers changes, so every record made before is ignored
+FORMAT = 3  # bump when what a page's digest covers changes, so every record made before is ignored
 Read = tuple[str, str, str]  # (kind, key, attribute)
 KINDS: dict[type, str] = {Figure: "figure", Area: "area", Council: "area", Predecessor: "area", Icb: "icb",
                           Measure: "measure", Topic: "topic", Source: "source", Site: "site"}
@@ -131,9 +131,16 @@ class Canon:
         return [type(value).__name__, [[k, inner(v, depth + 1)] for k, v in sorted(parts.items())]]
 
 
+def shown(value: Any) -> str:
+    """A read's value for the record: a short scalar as itself, anything else by its hash."""
+    if type(value) in SCALARS and len(text := repr(value)) <= 64:
+        return text
+    return digest(value)
+
+
 def digest(value: Any) -> str:
     """A hash of a canonical form."""
-    return hashlib.sha256(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(repr(value).encode()).hexdigest()  # reprs of str, int, float and lists are canonical
 
 
 class Model:
@@ -152,8 +159,8 @@ class Model:
         if read not in self.values:
             obj = self.objects.get((read[0], read[1]), MISSING)
             value = getattr(obj, read[2], MISSING)  # a template may ask for what an object lacks: it reads "none"
-            self.values[read] = None if obj is MISSING else digest(["missing"] if value is MISSING
-                                                                   else self.canon.value(value))
+            self.values[read] = None if obj is MISSING else shown(["missing"] if value is MISSING
+                                                                  else self.canon.value(value))
         return self.values[read]
 
     def reads_digest(self, reads: Iterable[Read]) -> str | None:

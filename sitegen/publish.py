@@ -13,7 +13,7 @@ from sitegen.cache import Made
 from sitegen.changelog import figure_words, release_summary
 from sitegen.charts import Chart
 from sitegen.diff import FigureChange
-from sitegen.downloads import deterministic_zip, figures_csv
+from sitegen.downloads import deterministic_zip, figure_row, figures_csv
 from sitegen.feeds import areas, plan_feeds, render_feed
 from sitegen.history import History, Release
 from sitegen.model import Figure, Site, Source
@@ -169,13 +169,18 @@ def chart_readme(chart: Chart, site: Site, changed: date) -> str:
 
 def chart_zip(chart: Chart, svg: str, site: Site, changed: date, made: Made) -> bytes:
     """A chart's data as CSV, its SVG and a README, with fixed timestamps (same input, same bytes)."""
+    # what the zip is made of (the settings aside, which the cache keys carry): known without making it
+    sources = [(s.publisher, s.title, s.date_text, s.url) for s in chart_sources(chart, site)]
+    inputs = [b"chart-zip", repr(chart).encode(), svg.encode(), changed.isoformat().encode(),
+              repr([figure_row(f) for f in chart_figures(chart, site)]).encode(), repr(sources).encode()]
+    return made.get(inputs, partial(make_chart_zip, chart, svg, site, changed))
+
+
+def make_chart_zip(chart: Chart, svg: str, site: Site, changed: date) -> bytes:
+    """The zip of chart_zip."""
     files = {"data.csv": figures_csv(chart_figures(chart, site)), "chart.svg": svg,
              "README.md": chart_readme(chart, site, changed)}
-    encoded = {name: text.encode("utf-8") for name, text in files.items()}
-    inputs = [b"chart-zip", chart.id.encode()]
-    for name, data in encoded.items():
-        inputs += [name.encode(), data]
-    return made.get(inputs, partial(deterministic_zip, chart.id, encoded))
+    return deterministic_zip(chart.id, {name: text.encode("utf-8") for name, text in files.items()})
 
 
 def frame_headers(site: Site, specs: list[PageSpec]) -> str:
