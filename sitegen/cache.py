@@ -63,12 +63,19 @@ class Made:
         for part in inputs:
             digest.update(hashlib.sha256(part).digest())
         key = digest.hexdigest()
+        if key in KEPT and self.cache.read:
+            return KEPT[key]
         text = self.cache.get(key, ".b64")
-        if text is not None:
-            return base64.b64decode(text)
-        data = make()
-        self.cache.put(key, ".b64", base64.b64encode(data).decode("ascii"))
+        data = base64.b64decode(text) if text is not None else make()
+        if text is None:
+            self.cache.put(key, ".b64", base64.b64encode(data).decode("ascii"))
+        if len(KEPT) > 4096:  # one site's files, in practice (sitegen serve keeps them between builds)
+            KEPT.clear()
+        KEPT[key] = data
         return data
+
+
+KEPT: dict[str, bytes] = {}  # files made or read in this process, by key
 
 
 def pack(text: str) -> bytes:
