@@ -11,8 +11,7 @@ from markupsafe import Markup
 
 from sitegen.cache import Cache
 from sitegen.charts.bundle import script_assets
-from sitegen.charts.render import render_svgs, themed
-from sitegen.charts.specs import chart_specs
+from sitegen.charts.render import chart_svgs, themed
 from sitegen.config import Config, is_placeholder
 from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
@@ -62,8 +61,8 @@ def build_site(config: Config, force: bool) -> None:
     charts = [chart for spec in specs for chart in spec.charts]
     step(f"Rendering {len(charts)} charts (unchanged ones come from the cache)")
     cache = config.root / config.cache_dir
-    specs_json = chart_specs(charts, Cache(cache, "specs", read=not force))
-    drawn = render_svgs(specs_json, Cache(cache, "charts", read=not force), config.chart_workers)
+    specs_json, drawn = chart_svgs(charts, Cache(cache, "specs", read=not force),
+                                   Cache(cache, "charts", read=not force), config.chart_workers)
     svgs = {chart_id: themed(svg) for chart_id, svg in drawn.items()}  # as published, everywhere it is
     scripts = script_assets(Cache(cache, "js", read=not force))
     step(f"Writing {len(specs)} pages and the downloads")
