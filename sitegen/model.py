@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cached_property
 from typing import Any
 
 from sitegen import fmt
@@ -175,11 +174,6 @@ class Site:
     figures: list[Figure]
     updated: date
     predecessors: list[Predecessor] = field(default_factory=list)
-
-    @cached_property
-    def figure_places(self) -> dict[str, int]:
-        """Figure id -> its place in `figures`: a chart's figures are found by id, not by a scan of them all."""
-        return {f.id: n for n, f in enumerate(self.figures)}
 
 
 @dataclass

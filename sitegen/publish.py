@@ -111,8 +111,8 @@ def chart_pages(specs: list[PageSpec]) -> dict[str, str]:
 
 def chart_figures(chart: Chart, site: Site) -> list[Figure]:
     """The figures a chart draws, in the site's order."""
-    places = site.figure_places
-    return [site.figures[n] for n in sorted({places[p.figure_id] for p in chart.points if p.figure_id in places})]
+    ids = {p.figure_id for p in chart.points}
+    return [f for f in site.figures if f.id in ids]
 
 
 def chart_sources(chart: Chart, site: Site) -> list[Source]:
