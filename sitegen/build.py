@@ -13,8 +13,7 @@ from markupsafe import Markup
 from sitegen.cache import Cache, Made
 from sitegen.charts import Chart
 from sitegen.charts.bundle import script_assets
-from sitegen.charts.render import render_svgs, themed
-from sitegen.charts.specs import chart_specs
+from sitegen.charts.render import chart_svgs, themed
 from sitegen.config import Config, is_local, is_placeholder
 from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
 from sitegen.data import Packages
@@ -103,8 +102,8 @@ class Published:
 def draw_charts(config: Config, charts: list[Chart], force: bool) -> Drawn:
     """Every chart's spec and SVG (unchanged ones from the cache), and the chart scripts."""
     cache = config.root / config.cache_dir
-    specs_json = chart_specs(charts, Cache(cache, "specs", read=not force))
-    drawn = render_svgs(specs_json, Cache(cache, "charts", read=not force), config.chart_workers)
+    specs_json, drawn = chart_svgs(charts, Cache(cache, "specs", read=not force),
+                                   Cache(cache, "charts", read=not force), config.chart_workers)
     svgs = {chart_id: themed(svg) for chart_id, svg in drawn.items()}  # as published, everywhere it is
     return Drawn(specs_json, svgs, script_assets(Cache(cache, "js", read=not force)))
 

@@ -59,12 +59,12 @@ class Period:
         """Every council's value per head, lowest first (councils of unknown population left out)."""
         return sorted(v for v in (per_head(f) for f in self.figures) if v is not None)
 
-    @property
+    @cached_property  # read for every council's row on every page that ranks it: worked out once
     def spread(self) -> Spread | None:
         """England median and quartiles of the values, when comparable."""
         return spread([f.value for f in self.figures]) if self.comparable else None
 
-    @property
+    @cached_property
     def spread_per_head(self) -> Spread | None:
         """England median and quartiles per head, when comparable and money."""
         values = self.heads

@@ -32,14 +32,16 @@ BUILTIN_TEMPLATES = builtin_templates()
 
 
 def make_env(config: Config) -> TracingEnvironment:
-    """Project templates override built-in ones; `default:NAME` always reaches the built-in."""
+    """One build's templates: project ones override built-in ones; `default:NAME` always reaches the built-in."""
     builtin = jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader(str(config.root / config.templates_dir)),
         jinja2.PrefixLoader({"default": builtin}, delimiter=":"),
         builtin,
     ])
-    env = TracingEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+    # one environment per build: templates cannot change under it, so none is checked on disk again
+    # (with auto_reload, every include and extends of every page stats its file: ~4,300 times on the real site)
+    env = TracingEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals |= {"fmt": fmt, "link": link, "asset": asset}
     return env

@@ -55,8 +55,10 @@ def all_figures_xlsx(site: Site) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False})
+    # constant_memory: each row goes to a temporary file as it is written (rows are written in order), so memory
+    # stays flat however many figures there are; strings are then stored in their cells, not in a shared table
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
     stamp = datetime(site.updated.year, site.updated.month, site.updated.day)
     book.set_properties({"title": f"{site.config.title}: all figures", "created": stamp})
     readme = book.add_worksheet("README")

@@ -1,4 +1,4 @@
-"""Static SVGs of chart specs, drawn by vl-convert in worker processes; unchanged ones come from the cache."""
+"""Static SVGs of charts: specs built and drawn by vl-convert in worker processes; unchanged ones from the cache."""
 
 from __future__ import annotations
 
@@ -11,11 +11,19 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from sitegen.cache import Cache
+from sitegen.charts.model import Chart
+from sitegen.charts.specs import spec_json
 from sitegen.output import pause_point
+
+T = TypeVar("T")
+R = TypeVar("R")
+Job = tuple[Chart, str | None]  # a chart to draw, and its spec JSON where the cache had it
 
 PR_SET_PDEATHSIG = 1
 
@@ -54,8 +62,15 @@ def draw(spec_json: str) -> str:
     return str(vl_convert.vegalite_to_svg(json.loads(spec_json)))
 
 
-def draw_here(specs: list[str]) -> list[str]:
-    """Render a handful of specs in this process, leaving its environment as it found it.
+def make(job: Job) -> tuple[str, str]:
+    """A chart's spec JSON (built unless the cache had it) and its SVG (in a worker process)."""
+    chart, text = job
+    text = text if text is not None else spec_json(chart)
+    return text, draw(text)
+
+
+def draw_here(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """Do a handful of drawing jobs in this process, leaving its environment as it found it.
 
     vl-convert reads the font configuration when it first draws and keeps it, so the override is only
     needed around the drawing: anything else this process starts later (a browser, in tests) keeps its fonts.
@@ -63,7 +78,7 @@ def draw_here(specs: list[str]) -> list[str]:
     saved = {name: os.environ.get(name) for name in ("FONTCONFIG_FILE", "SITEGEN_FONTS_CONF")}
     use_builtin_font()
     try:
-        return [draw(s) for s in specs]
+        return [work(item) for item in items]
     finally:
         for name, value in saved.items():
             if value is None:
@@ -77,18 +92,18 @@ def svg_key(spec_json: str) -> str:
     return hashlib.sha256(spec_json.encode()).hexdigest()
 
 
-def draw_all(specs: list[str], workers: int) -> list[str]:
-    """SVGs for specs, in order; in processes when there are enough to pay for starting them."""
-    if len(specs) <= 8 or workers <= 1:
-        return draw_here(specs)
+def draw_all(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """Drawing jobs' results, in order; in processes when there are enough to pay for starting them."""
+    if len(items) <= 8 or workers <= 1:
+        return draw_here(work, items)
     # spawn, not fork: forking a process that has started threads can deadlock;
     # processes, not threads: vl-convert holds the GIL
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=start_worker, initargs=(os.getpid(),))
     try:
-        drawn = []
-        for svg in pool.map(draw, specs, chunksize=8):
-            drawn.append(svg)
+        drawn: list[R] = []
+        for result in pool.map(work, items, chunksize=8):
+            drawn.append(result)
             if len(drawn) == 1:
                 pause_point("charts-rendering")
         pool.shutdown(wait=True)
@@ -130,10 +145,28 @@ def render_svgs(specs: dict[str, str], cache: Cache, workers: int = 2) -> dict[s
     keys = {cid: svg_key(s) for cid, s in specs.items()}
     found = {key: cache.get(key, ".svg") for key in sorted(set(keys.values()))}
     missing = sorted({keys[cid]: specs[cid] for cid in specs if found[keys[cid]] is None}.items())
-    for (key, _), svg in zip(missing, draw_all([s for _, s in missing], workers), strict=True):
+    for (key, _), svg in zip(missing, draw_all(draw, [s for _, s in missing], workers), strict=True):
         cache.put(key, ".svg", svg)
         found[key] = svg
     return {cid: str(found[keys[cid]]) for cid in specs}
+
+
+def chart_svgs(charts: Sequence[Chart], specs: Cache, svgs: Cache, workers: int = 2) -> tuple[dict[str, str],
+                                                                                                dict[str, str]]:
+    """Chart id -> spec JSON and chart id -> SVG. Both come from their caches (specs by the chart's content,
+    SVGs by the spec) where they can; the rest are built and drawn together in the worker processes."""
+    keys = {chart.id: chart.content_key() for chart in charts}
+    by_key = {keys[chart.id]: chart for chart in charts}  # identical charts are built once
+    texts = {key: specs.get(key, ".vl.json") for key in sorted(by_key)}
+    drawn = {key: svgs.get(svg_key(text), ".svg") if text is not None else None for key, text in texts.items()}
+    jobs = [key for key in texts if drawn[key] is None]
+    made = draw_all(make, [(by_key[key], texts[key]) for key in jobs], workers)
+    for key, (text, svg) in zip(jobs, made, strict=True):
+        if texts[key] is None:
+            specs.put(key, ".vl.json", text)
+        svgs.put(svg_key(text), ".svg", svg)
+        texts[key], drawn[key] = text, svg
+    return {cid: str(texts[key]) for cid, key in keys.items()}, {cid: str(drawn[key]) for cid, key in keys.items()}
 
 
 # The site's dark colours for a chart, kept inside the SVG: an <img> follows the reader's colour scheme too.

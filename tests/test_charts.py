@@ -1,0 +1,105 @@
+"""Charts: each spec is its shape's template filled with its data, exactly as Altair builds it; every spec is valid
+Vega-Lite; drawing in worker processes or from the cache changes nothing; the mini site's SVGs are as expected."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import MINI, ROOT
+
+from sitegen.build import read_project
+from sitegen.cache import Cache
+from sitegen.charts import Chart, Point
+from sitegen.charts.render import chart_svgs
+from sitegen.charts.specs import canonical, parts, spec, spec_json
+from sitegen.config import load_config
+from sitegen.history import load_history
+from sitegen.publish import annotate, plan_publishing
+from sitegen.routes import plan_pages
+
+GOLDEN_CHARTS = Path(__file__).resolve().parent / "golden" / "charts"
+
+
+def planned_charts(project: Path) -> list[Chart]:
+    """Every chart a build of the project draws, as the build plans them (nothing is drawn or written)."""
+    config = load_config(project)
+    site, pages, rendered = read_project(config)
+    history = load_history(config)
+    specs = plan_pages(site, pages, rendered)
+    specs += plan_publishing(site, history, specs)
+    annotate(specs, site, history)
+    return [chart for page in specs for chart in page.charts]
+
+
+def synthetic_project(folder: Path) -> Path:
+    """bench/synthetic.py's SYNTHETIC project over two years: every measure, every council (never published)."""
+    found = importlib.util.spec_from_file_location("bench_synthetic", ROOT / "bench" / "synthetic.py")
+    assert found and found.loader
+    module = importlib.util.module_from_spec(found)
+    found.loader.exec_module(module)
+    return Path(module.write_synthetic_project(folder, years=2))
+
+
+@pytest.mark.parametrize("project", [MINI, ROOT], ids=["mini", "real"])
+def test_each_spec_is_its_shape_filled_with_its_data_exactly_as_altair_builds_it(project: Path) -> None:
+    charts = planned_charts(project)
+    different = [c.id for c in charts if spec_json(c) != canonical(spec(c))]
+    assert charts and different == []
+    if project == ROOT:  # the templates pay: Altair runs for a few shapes, not for hundreds of charts
+        assert len(charts) > 300 and len({parts(c)[0] for c in charts}) < len(charts) / 10
+
+
+def test_data_that_looks_like_a_hole_in_a_template_stays_data() -> None:
+    names = ['["@@order@@"]', '[{"@@rows@@":0}]', "987654321", "@@series@@"]
+    for kind in ("time", "compare"):
+        points = tuple(Point(name, str(n), name if kind == "time" else "", 987654321 + n, "GBP")
+                       for n, name in enumerate(names))
+        chart = Chart(f"c-{kind}", '["@@order@@"]', kind, points)
+        assert spec_json(chart) == canonical(spec(chart))
+        assert json.loads(spec_json(chart)) == spec(chart)
+
+
+def test_every_spec_of_the_synthetic_project_is_valid_vega_lite(tmp_path: Path) -> None:
+    """Builds skip Altair's schema validation; every spec of a site with every measure for every council is
+    validated here instead (the real and mini sites' published specs are in test_build.py)."""
+    import altair as alt
+    import jsonschema
+
+    schema = alt.vegalite.v6.schema.core.load_schema()
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    specs = {spec_json(c) for c in planned_charts(synthetic_project(tmp_path / "synthetic"))}
+    invalid = {text[:200]: next(validator.iter_errors(json.loads(text))).message
+               for text in sorted(specs) if not validator.is_valid(json.loads(text))}
+    assert len(specs) > 1000 and invalid == {}
+
+
+def test_charts_drawn_in_workers_or_from_the_cache_are_the_charts_drawn_here(tmp_path: Path) -> None:
+    charts = planned_charts(ROOT)[:12]  # more than 8: the process pool starts
+
+    def drawn(folder: Path, workers: int) -> tuple[dict[str, str], dict[str, str]]:
+        return chart_svgs(charts, Cache(folder, "specs"), Cache(folder, "charts"), workers)
+
+    here = drawn(tmp_path / "one", 1)
+    assert here == drawn(tmp_path / "two", 2) == drawn(tmp_path / "two", 2)
+    specs, svgs = here
+    assert specs == {c.id: spec_json(c) for c in charts}
+    assert all(svg.startswith("<svg") and svg.endswith("</svg>") for svg in svgs.values())
+    assert len(list((tmp_path / "two/specs").iterdir())) == len({c.content_key() for c in charts})
+    assert len(list((tmp_path / "two/charts").iterdir())) == len(set(specs.values()))
+
+
+def test_the_mini_sites_charts_are_drawn_as_before(mini_site: Path) -> None:
+    """The published SVGs (SITEGEN_UPDATE_GOLDEN=1 rewrites them): a change of spec, Altair or vl-convert
+    shows here, chart by chart."""
+    drawn = {p.name: p.read_text(encoding="utf-8") for p in sorted((mini_site / "charts").glob("*.svg"))}
+    if os.environ.get("SITEGEN_UPDATE_GOLDEN") == "1":
+        GOLDEN_CHARTS.mkdir(exist_ok=True)
+        for name, svg in drawn.items():
+            (GOLDEN_CHARTS / name).write_text(svg, encoding="utf-8")
+    expected = {p.name: p.read_text(encoding="utf-8") for p in sorted(GOLDEN_CHARTS.glob("*.svg"))}
+    assert sorted(drawn) == sorted(expected)
+    assert [name for name in drawn if drawn[name] != expected[name]] == []
