@@ -7,6 +7,7 @@ never differ from the row-by-row reader's.
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 import polars as pl
@@ -30,20 +31,16 @@ class Cells:
         self.names = [str(f.get("name")) for f in fields]
         self.types = [str(f.get("type", "string")) for f in fields]
         self.mask = data_mask(frame, len(self.names))
-        self.data = frame.filter(self.mask)
-        self._typed: pl.DataFrame | None = None
+        self.data = frame if self.mask.all() else frame.filter(self.mask)  # no copy when no row is blank
 
     def column(self, index: int) -> str:
         """The frame's name for the index-th field."""
         return f"c{index}"
 
-    @property
-    def typed(self) -> pl.DataFrame:
-        """Data rows with a column per field name, typed as read_cell types them (floats for numbers)."""
-        if self._typed is None:
-            exprs = {name: typed_expr(pl.col(f"c{i}"), self.types[i]) for i, name in enumerate(self.names)}
-            self._typed = self.data.select([e.alias(n) for n, e in exprs.items()])
-        return self._typed
+    def expr(self, name: str) -> pl.Expr:
+        """A field's cells as read_cell types them (floats for numbers, null for blanks), as an expression."""
+        i = len(self.names) - 1 - self.names[::-1].index(name)  # a repeated name: the last, as a row dict has it
+        return typed_expr(pl.col(f"c{i}"), self.types[i])
 
     def lines(self) -> list[int]:
         """File line of each data row."""
@@ -72,8 +69,8 @@ class Cells:
                 for cells in zip(*columns, strict=True)] if columns else [{} for _ in range(data.height)]
 
     def pick(self, expr: pl.Expr) -> list[int]:
-        """Indexes of the data rows where a boolean expression over `typed` is true."""
-        found = self.typed.with_row_index("_i").filter(expr.fill_null(False))
+        """Indexes of the data rows where a boolean expression (over self.expr columns) is true."""
+        found = self.data.with_row_index("_i").filter(expr.fill_null(False))
         return found["_i"].to_list()
 
     def cell_problems(self, shown: str) -> list[Problem]:
@@ -92,6 +89,11 @@ class Cells:
                 out.append(problem(cell_code(text, self.types[i]), f"{why} (field type {self.types[i]})", shown,
                                    line, self.names[i], text))
         return out
+
+
+def dtype_of(type_: str) -> Any:
+    """The polars type typed_expr gives a field type."""
+    return {"integer": pl.Float64, "number": pl.Float64, "boolean": pl.Boolean, "date": pl.Date}.get(type_, pl.String)
 
 
 def typed_expr(col: pl.Expr, type_: str) -> pl.Expr:
@@ -118,11 +120,14 @@ def data_mask(frame: pl.DataFrame, width: int) -> pl.Series:
 
 
 def frame_of(raw: bytes, width: int) -> tuple[list[str], pl.DataFrame] | None:
-    """Header and records of a CSV with no quotes, carriage returns or NULs (one record a line), else None."""
-    if b'"' in raw or b"\r" in raw or b"\x00" in raw:
-        return None
+    """Header and records of a CSV, split by polars; None for a file Python's csv must read (CR, NUL, errors).
+
+    A line without a quote is a record of comma-separated cells; from a line holding a quote, Python's csv reads
+    the one record starting there (over several lines when a quoted cell holds newlines), so the records and
+    the line each starts on are csv's.
+    """
     separator = next((chr(b) for b in range(1, 32) if b not in (10, 13) and bytes([b]) not in raw), None)
-    if separator is None:
+    if b"\r" in raw or b"\x00" in raw or separator is None or width == 0:
         return None
     lines = pl.read_csv(raw, has_header=False, separator=separator, quote_char=None, schema={"l": pl.String},
                         raise_if_empty=False)["l"]
@@ -130,21 +135,74 @@ def frame_of(raw: bytes, width: int) -> tuple[list[str], pl.DataFrame] | None:
     longest = lines.str.len_bytes().max()
     if lines.len() != expected or int(longest or 0) > FIELD_LIMIT:  # type: ignore[arg-type]
         return None
-    header = (lines[0] or "").split(",") if lines[0] is not None else []
-    parts = lines.slice(1).str.split(",")
-    frame = pl.DataFrame({"line": pl.int_range(2, lines.len() + 1, eager=True)}).with_columns(
-        width=parts.list.len().fill_null(0),
-        **{f"c{i}": parts.list.get(i, null_on_oob=True) for i in range(width)},
-        extra=parts.list.slice(width).fill_null([]),
-    )
-    return header, frame
+    quoted = quoted_records(lines, lines.str.contains('"', literal=True).fill_null(False).arg_true().to_list())
+    if quoted is None:
+        return None
+    count = (lines.str.count_matches(",", literal=True) + 1).fill_null(0).cast(pl.UInt32)
+    ragged = (count > width).arg_true().to_list()
+    extras = dict(zip(ragged, lines.gather(ragged).str.split(",").list.slice(width).to_list(), strict=True))
+    extras |= {k: record[width:] for k, (record, _) in quoted.items()}
+    extras = {k: v for k, v in extras.items() if v}
+    del lines  # only the cells are kept
+    frame = cells_of(raw, width, count, extras)
+    frame = patch(frame, quoted, width)
+    first: dict[str, Any] = {"width": 0, "extra": []}
+    if frame.height and frame["line"][0] == 1:
+        first = frame.row(0, named=True)
+    header = [str(first[f"c{i}"]) for i in range(min(int(first["width"]), width))] + list(first["extra"] or [])
+    return header, frame.filter(pl.col("line") > 1)
+
+
+def cells_of(raw: bytes, width: int, count: pl.Series, extras: dict[int, list[str]]) -> pl.DataFrame:
+    """Every line split at commas by polars's reader: `width` cells (null past a short line's end)."""
+    frame = pl.read_csv(raw, has_header=False, quote_char=None, infer_schema=False, truncate_ragged_lines=True,
+                        empty_string_is_null=False, missing_columns="insert", raise_if_empty=False,
+                        schema={f"c{i}": pl.String for i in range(width)})
+    frame = frame.with_columns(line=pl.int_range(1, frame.height + 1), width=count)
+    if bool((count < width).any()):  # a short line: its missing cells are null, its blank ones ""
+        frame = frame.with_columns(pl.when(pl.col("width") > i).then(pl.col(f"c{i}")).alias(f"c{i}")
+                                   for i in range(width))
+    extra = pl.Series("extra", [[]], dtype=pl.List(pl.String)).new_from_index(0, frame.height)
+    if extras:
+        extra = pl.Series("extra", [extras.get(k, []) for k in range(frame.height)], dtype=pl.List(pl.String))
+    return frame.with_columns(extra=extra).select(["line", "width", *[f"c{i}" for i in range(width)], "extra"])
+
+
+def patch(frame: pl.DataFrame, quoted: dict[int, tuple[list[str], int]], width: int) -> pl.DataFrame:
+    """The records Python's csv read from lines with quotes put in place of polars's split of those lines."""
+    if not quoted:
+        return frame
+    special = frame_from_records([[]] + [r for r, _ in quoted.values()], [0] + [k + 1 for k in quoted], width)
+    special = special.with_columns(pl.col("width").cast(pl.UInt32)).select(frame.columns)
+    starts = list(quoted)
+    columns = {c: frame[c].scatter(starts, special[c]) for c in frame.columns if c not in ("line", "extra")}
+    frame = frame.with_columns(**columns)
+    taken = [k for start, (_, n) in quoted.items() for k in range(start + 1, start + n)]
+    return frame.filter(~pl.col("line").is_in([k + 1 for k in taken])) if taken else frame
+
+
+def quoted_records(lines: pl.Series, starts: list[int]) -> dict[int, tuple[list[str], int]] | None:
+    """Python csv's record at each line holding a quote, and how many lines it spans; None on a csv error."""
+    found: dict[int, tuple[list[str], int]] = {}
+    end, total = 0, lines.len()
+    for start in starts:
+        if start < end:
+            continue
+        reader = csv.reader(f"{lines[k] or ''}\n" for k in range(start, total))
+        try:
+            record = next(reader, [])
+        except csv.Error:
+            return None
+        found[start] = (record, reader.line_num)
+        end = start + reader.line_num
+    return found
 
 
 def frame_from_records(records: list[list[str]], lines: list[int], width: int) -> pl.DataFrame:
     """The same frame from records csv has read (quoted cells, odd line ends)."""
     body = records[1:]
     columns: dict[str, Any] = {"line": pl.Series(lines[1:], dtype=pl.Int64),
-                               "width": pl.Series([len(r) for r in body], dtype=pl.Int64)}
+                               "width": pl.Series([len(r) for r in body], dtype=pl.UInt32)}
     for i in range(width):
         columns[f"c{i}"] = pl.Series([r[i] if i < len(r) else None for r in body], dtype=pl.String)
     columns["extra"] = pl.Series([r[width:] for r in body], dtype=pl.List(pl.String))

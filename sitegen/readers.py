@@ -332,15 +332,16 @@ def read_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs) -> tupl
     raw, text, problems = table_text(path, inputs)
     if problems:
         return None, problems
+    del text  # checked; polars reads the bytes
     fast = frame_of(raw, len(names))
     if fast is None:
+        text = raw.decode("utf-8")
         records, lines, problems = parse_records(text, shown)
         if problems:
             return None, problems
         header, frame = records[0], frame_from_records(records, lines, len(names))
     else:
         header, frame = fast
-    del text
     problems = header_problems(header, names, shown)
     if problems:
         return None, problems

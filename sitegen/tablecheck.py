@@ -117,21 +117,19 @@ def all_cells(cells: Cells, index: int) -> list[str]:
     return [row[f"c{i}"] for i in range(width)] + list(row["extra"] or [])
 
 
-def typed_all(cells: Cells) -> pl.DataFrame:
-    """Every record (blank ones too) typed as read_cell types it, one column per field."""
+def texpr(cells: Cells, i: int) -> pl.Expr:
+    """The i-th field typed as read_cell types it, over every record."""
     from sitegen.columnar import typed_expr
 
-    exprs = [typed_expr(pl.col(f"c{i}"), t).alias(f"t{i}") for i, t in enumerate(cells.types)]
-    return cells.frame.select(exprs).with_row_index("_i")
+    return typed_expr(pl.col(f"c{i}"), cells.types[i]).alias(f"t{i}")
 
 
-def candidate_rows(cells: Cells, schema: dict[str, Any], typed: pl.DataFrame, lookups: dict[str, pl.DataFrame],
-                   ) -> list[int]:
+def candidate_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.DataFrame]) -> list[int]:
     """Records frictionless may find fault with: a superset, checked exactly afterwards."""
     n = len(cells.names)
     picks: list[pl.Expr] = [pl.col("width") != n]
     for i, spec in enumerate(cells.fields):
-        text, value = pl.col(f"c{i}").fill_null(""), pl.col(f"t{i}")
+        text, value = pl.col(f"c{i}").fill_null(""), texpr(cells, i)
         picks.append((text != "") & value.is_null())
         if cells.types[i] in ("string", "any"):
             picks.append(text.str.contains(r"[\x00-\x1f\x7f-\x{9f}\x{2028}\x{2029}]"))
@@ -143,9 +141,9 @@ def candidate_rows(cells: Cells, schema: dict[str, Any], typed: pl.DataFrame, lo
         for name, sign in (("minimum", -1), ("maximum", 1)):
             if name in constraints:
                 picks.append(value.is_not_null() & bound(value, constraints[name], sign, cells.types[i]))
-    frame = pl.concat([cells.frame.select(["width", *[f"c{i}" for i in range(n)]]), typed], how="horizontal")
+    frame = cells.frame.with_row_index("_i")
     found = set(frame.filter(pl.any_horizontal(picks).fill_null(True))["_i"].to_list())
-    return sorted(found | keyed_rows(cells, schema, typed, lookups))
+    return sorted(found | keyed_rows(cells, schema, lookups))
 
 
 def bound(value: pl.Expr, limit: Any, sign: int, type_: str) -> pl.Expr:
@@ -159,44 +157,47 @@ def bound(value: pl.Expr, limit: Any, sign: int, type_: str) -> pl.Expr:
         return pl.lit(True)
 
 
-def keyed_rows(cells: Cells, schema: dict[str, Any], typed: pl.DataFrame,
-               lookups: dict[str, pl.DataFrame]) -> set[int]:
+def keyed_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.DataFrame]) -> set[int]:
     """Records whose unique values, primary key or whole row repeat, or whose foreign key finds nothing."""
-    names = cells.names
-    col = {name: f"t{i}" for i, name in enumerate(names)}
-    sets = [[col[f["name"]]] for f in cells.fields if (f.get("constraints") or {}).get("unique")]
-    pk = [col[n] for n in key_list(schema.get("primaryKey"))]
+    names, frame = cells.names, cells.frame.with_row_index("_i")
+    typed = {name: texpr(cells, i) for i, name in enumerate(names)}
+    pk = [typed[n] for n in key_list(schema.get("primaryKey"))]
     found: set[int] = set()
-    for key in sets + ([pk] if pk else []):
-        dup = typed.filter(pl.struct(key).is_duplicated() & pl.any_horizontal([pl.col(k).is_not_null()
-                                                                              for k in key]))
-        found |= set(dup["_i"].to_list())
+    for key in [[typed[f["name"]]] for f in cells.fields if (f.get("constraints") or {}).get("unique")] + [pk]:
+        if key:
+            some = pl.any_horizontal([k.is_not_null() for k in key])
+            found |= set(frame.filter(pl.struct(key).is_duplicated() & some)["_i"].to_list())
     if pk:
-        found |= set(typed.filter(pl.all_horizontal([pl.col(k).is_null() for k in pk]))["_i"].to_list())
-    found |= set(typed.filter(pl.struct([f"t{i}" for i in range(len(names))]).is_duplicated())["_i"].to_list())
+        found |= set(frame.filter(pl.all_horizontal([k.is_null() for k in pk]))["_i"].to_list())
+        frame = frame.filter(pl.struct(pk).is_duplicated())  # rows alike in full are alike in their key
+    found |= set(frame.filter(pl.struct(list(typed.values())).is_duplicated())["_i"].to_list())
     for index, fk in enumerate(schema.get("foreignKeys", [])):
-        mine = [col[n] for n in key_list(fk["fields"])]
+        mine = [typed[n].alias(f"k{j}") for j, n in enumerate(key_list(fk["fields"]))]
+        have = cells.frame.with_row_index("_i").select("_i", *mine).filter(
+            pl.any_horizontal([pl.col(f"k{j}").is_not_null() for j in range(len(mine))]))
         target = lookups[f"fk{index}"]
-        have = typed.filter(pl.any_horizontal([pl.col(k).is_not_null() for k in mine]))
-        missing = have.join(target, left_on=mine, right_on=list(target.columns), how="anti", nulls_equal=False)
+        if target.width != len(mine):
+            found |= set(have["_i"].to_list())
+            continue
+        missing = have.join(target, on=[f"k{j}" for j in range(len(mine))], how="anti", nulls_equal=False)
         found |= set(missing["_i"].to_list())
     return found
 
 
 def lookup_frame(package: Package, resource: Resource, fk: dict[str, Any]) -> pl.DataFrame:
-    """The referenced resource's key values, typed as the referring fields are (as strings when in doubt)."""
+    """The referenced resource's key values, typed as the referring fields are."""
+    from sitegen.columnar import dtype_of
+
     target = package.resources.get(fk["reference"].get("resource") or resource.name, resource)
-    assert isinstance(target.cells, Cells)
+    assert isinstance(target.cells, Cells) and isinstance(resource.cells, Cells)
     mine, theirs = key_list(fk["fields"]), key_list(fk["reference"].get("fields"))
-    typed = typed_all(target.cells)
     exprs: list[pl.Expr] = []
-    for m, t in zip(mine, theirs, strict=False):
-        if t not in target.cells.names:
+    for j, (m, t) in enumerate(zip(mine, theirs, strict=False)):
+        if t not in target.cells.names or m not in resource.cells.names:
             return pl.DataFrame()
-        source = f"t{target.cells.names.index(t)}"
-        kind = resource.cells.typed.schema[m] if isinstance(resource.cells, Cells) else pl.String
-        exprs.append(pl.col(source).cast(kind, strict=False).alias(f"k{len(exprs)}"))
-    return typed.select(exprs).unique()
+        kind = dtype_of(resource.cells.types[resource.cells.names.index(m)])
+        exprs.append(texpr(target.cells, target.cells.names.index(t)).cast(kind, strict=False).alias(f"k{j}"))
+    return target.cells.frame.select(exprs).unique()
 
 
 class Memory:
@@ -232,9 +233,8 @@ def resource_errors(package: Package, resource: Resource) -> list[Error]:
     table = Table(package, resource, resource.cells, Readers(resource), schema_of(resource))
     fks = table.schema.get("foreignKeys", [])
     frames = {f"fk{i}": lookup_frame(package, resource, fk) for i, fk in enumerate(fks)}
-    typed = typed_all(table.cells)
     errors: list[Error] = []
-    for index in candidate_rows(table.cells, table.schema, typed, frames):
+    for index in candidate_rows(table.cells, table.schema, frames):
         errors += row_errors(table, index)
         if len(errors) >= LIMIT_ERRORS:
             return errors[:LIMIT_ERRORS]

@@ -117,7 +117,7 @@ def unmatched(resource: Resource, name: str, pattern: str) -> list[int]:
         return list(range(len(resource.rows)))
     import polars as pl
 
-    value = pl.col(name)
+    value = cells.expr(name)
     try:  # Python's match() anchors at the start; `$` there also matches before a final newline
         odd = value.is_not_null() & (~value.str.contains(f"^(?:^{pattern}$)") | value.str.contains("\n"))
         return cells.pick(odd)
