@@ -8,6 +8,7 @@ never differ from the row-by-row reader's.
 from __future__ import annotations
 
 import csv
+import re
 from typing import Any
 
 import polars as pl
@@ -25,8 +26,9 @@ CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x{9f}\x{2028}\x{2029}]"
 class Cells:
     """The records of one CSV after its header: string columns c0…, `line`, `width` and `extra` cells."""
 
-    def __init__(self, frame: pl.DataFrame, fields: list[dict[str, Any]]) -> None:
+    def __init__(self, frame: pl.DataFrame, fields: list[dict[str, Any]], clean: bool = False) -> None:
         self.frame = frame
+        self.clean = clean  # no control character anywhere in the file: no cell needs searching for one
         self.fields = fields
         self.names = [str(f.get("name")) for f in fields]
         self.types = [str(f.get("type", "string")) for f in fields]
@@ -40,7 +42,7 @@ class Cells:
     def expr(self, name: str) -> pl.Expr:
         """A field's cells as read_cell types them (floats for numbers, null for blanks), as an expression."""
         i = len(self.names) - 1 - self.names[::-1].index(name)  # a repeated name: the last, as a row dict has it
-        return typed_expr(pl.col(f"c{i}"), self.types[i])
+        return typed_expr(pl.col(f"c{i}"), self.types[i], self.clean)
 
     def lines(self) -> list[int]:
         """File line of each data row."""
@@ -77,6 +79,8 @@ class Cells:
         """readers.typed_rows's problems: cells picked by expressions, then read by read_cell."""
         found: list[tuple[int, int]] = []
         for i, type_ in enumerate(self.types):
+            if self.clean and type_ in ("string", "any"):
+                continue
             cell = pl.col(f"c{i}").fill_null("")
             bad = cell.str.contains(CONTROL) if type_ in ("string", "any") else (
                 (cell != "") & typed_expr(pl.col(f"c{i}"), type_).is_null())
@@ -96,7 +100,16 @@ def dtype_of(type_: str) -> Any:
     return {"integer": pl.Float64, "number": pl.Float64, "boolean": pl.Boolean, "date": pl.Date}.get(type_, pl.String)
 
 
-def typed_expr(col: pl.Expr, type_: str) -> pl.Expr:
+def has_control(raw: bytes) -> bool:
+    """Whether a file holds a control character (C0 but tab and newline, C1, U+2028, U+2029) anywhere."""
+    rest = raw.translate(None, bytes(range(32, 127)) + b"\t\n")  # what is left is controls and non-ASCII bytes
+    return CONTROL_BYTES.search(rest) is not None  # a non-ASCII character's bytes stay together in rest
+
+
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")
+
+
+def typed_expr(col: pl.Expr, type_: str, clean: bool = False) -> pl.Expr:
     """A string column as read_cell reads it: null for a blank or unreadable cell."""
     text = col.fill_null("")
     blank = text == ""
@@ -109,7 +122,7 @@ def typed_expr(col: pl.Expr, type_: str) -> pl.Expr:
         return pl.when(text.is_in(sorted(TRUE))).then(True).when(text.is_in(sorted(FALSE))).then(False)
     if type_ == "date":
         return pl.when(text.str.contains(DATE)).then(text.str.to_date("%Y-%m-%d", strict=False))
-    return pl.when(blank | text.str.contains(CONTROL)).then(None).otherwise(text)
+    return pl.when(blank if clean else blank | text.str.contains(CONTROL)).then(None).otherwise(text)
 
 
 def data_mask(frame: pl.DataFrame, width: int) -> pl.Series:
@@ -129,8 +142,11 @@ def frame_of(raw: bytes, width: int) -> tuple[list[str], pl.DataFrame] | None:
     separator = next((chr(b) for b in range(1, 32) if b not in (10, 13) and bytes([b]) not in raw), None)
     if b"\r" in raw or b"\x00" in raw or separator is None or width == 0:
         return None
-    lines = pl.read_csv(raw, has_header=False, separator=separator, quote_char=None, schema={"l": pl.String},
-                        raise_if_empty=False)["l"]
+    try:
+        lines = pl.read_csv(raw, has_header=False, separator=separator, quote_char=None, schema={"l": pl.String},
+                            raise_if_empty=False)["l"]
+    except pl.exceptions.PolarsError:
+        return None
     expected = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
     longest = lines.str.len_bytes().max()
     if lines.len() != expected or int(longest or 0) > FIELD_LIMIT:  # type: ignore[arg-type]
@@ -144,20 +160,47 @@ def frame_of(raw: bytes, width: int) -> tuple[list[str], pl.DataFrame] | None:
     extras |= {k: record[width:] for k, (record, _) in quoted.items()}
     extras = {k: v for k, v in extras.items() if v}
     del lines  # only the cells are kept
+    if quoted:
+        count = count.scatter(list(quoted), [len(r) for r, _ in quoted.values()])
+    if quoted and all(n == 1 for _, n in quoted.values()):  # polars's own quoting may then agree with csv's
+        frame = cells_of(raw, width, count, extras, '"')
+        if frame is not None and all(record_at(frame, k, width) == padded(r, width) for k, (r, _) in quoted.items()):
+            return header_and_records(frame, width)
     frame = cells_of(raw, width, count, extras)
-    frame = patch(frame, quoted, width)
+    return None if frame is None else header_and_records(patch(frame, quoted, width), width)
+
+
+def record_at(frame: pl.DataFrame, index: int, width: int) -> list[str | None]:
+    """The schema cells of one record of a frame."""
+    row = frame.row(index, named=True)
+    return [row[f"c{i}"] for i in range(width)]
+
+
+def padded(record: list[str], width: int) -> list[str | None]:
+    """A csv record's first `width` cells, None past its end."""
+    return [record[i] if i < len(record) else None for i in range(width)]
+
+
+def header_and_records(frame: pl.DataFrame, width: int) -> tuple[list[str], pl.DataFrame]:
+    """The header record's cells, and the records after it."""
     first: dict[str, Any] = {"width": 0, "extra": []}
     if frame.height and frame["line"][0] == 1:
         first = frame.row(0, named=True)
     header = [str(first[f"c{i}"]) for i in range(min(int(first["width"]), width))] + list(first["extra"] or [])
-    return header, frame.filter(pl.col("line") > 1)
+    return header, frame.slice(1) if frame.height and frame["line"][0] == 1 else frame
 
 
-def cells_of(raw: bytes, width: int, count: pl.Series, extras: dict[int, list[str]]) -> pl.DataFrame:
+def cells_of(raw: bytes, width: int, count: pl.Series, extras: dict[int, list[str]],
+             quote: str | None = None) -> pl.DataFrame | None:
     """Every line split at commas by polars's reader: `width` cells (null past a short line's end)."""
-    frame = pl.read_csv(raw, has_header=False, quote_char=None, infer_schema=False, truncate_ragged_lines=True,
-                        empty_string_is_null=False, missing_columns="insert", raise_if_empty=False,
-                        schema={f"c{i}": pl.String for i in range(width)})
+    try:
+        frame = pl.read_csv(raw, has_header=False, quote_char=quote, infer_schema=False, truncate_ragged_lines=True,
+                            empty_string_is_null=False, missing_columns="insert", raise_if_empty=False,
+                            schema={f"c{i}": pl.String for i in range(width)})
+    except pl.exceptions.PolarsError:
+        return None
+    if frame.height != count.len():  # polars's quoting saw other records than lines
+        return None
     frame = frame.with_columns(line=pl.int_range(1, frame.height + 1), width=count)
     if bool((count < width).any()):  # a short line: its missing cells are null, its blank ones ""
         frame = frame.with_columns(pl.when(pl.col("width") > i).then(pl.col(f"c{i}")).alias(f"c{i}")

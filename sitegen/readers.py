@@ -31,6 +31,7 @@ INTEGER = re.compile(r"-?[0-9]{1,30}")
 NUMBER = re.compile(r"-?[0-9]{1,30}(\.[0-9]{1,30})?([eE][-+]?[0-9]{1,3})?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # C0 and C1 controls (tab and newline aside), and the line separators that break scripts and charts
+ASCII_SPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.strip() strips of ASCII
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -181,19 +182,21 @@ def resource_path(folder: Path, descriptor: dict[str, Any], shown: str) -> tuple
 Table = tuple[list[list[str]], list[int], bytes]  # records, the line each starts on, the file's bytes
 
 
-def table_text(path: Path, inputs: Inputs) -> tuple[bytes, str, list[Problem]]:
-    """A CSV's bytes and text through every fence; problems for unreadable or empty files."""
+def table_text(path: Path, inputs: Inputs, text: bool = True) -> tuple[bytes, str, list[Problem]]:
+    """A CSV's bytes and (unless text is False) text through every fence; problems for unreadable or empty files."""
     shown = display(path)
     if not os.path.lexists(path):
         return b"", "", [problem("missing-file", "the CSV named in datapackage.json does not exist", shown)]
     try:
         raw = read_bytes(path, inputs, shown)
-        text = decode(raw, shown)
+        # plain ASCII with something in its first bytes is clean UTF-8 and not empty: no need to decode it
+        quick = not text and raw.isascii() and bool(raw[:4096].strip(ASCII_SPACE))
+        decoded = "" if quick else decode(raw, shown)
     except ReadRefused as exc:
         return b"", "", [exc.problem]
-    if not text.strip():
+    if not quick and not decoded.strip():
         return raw, "", [problem("empty-file", "the file is empty", shown, 1)]
-    return raw, text, []
+    return raw, decoded, []
 
 
 def read_table(path: Path, names: list[str], inputs: Inputs) -> tuple[Table, list[Problem]]:
@@ -325,14 +328,13 @@ def read_resource(folder: Path, descriptor: dict[str, Any], shown: str, inputs: 
 
 def read_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs) -> tuple[Resource | None, list[Problem]]:
     """A resource read once into a polars frame (sitegen.columnar); typed rows are made from it on demand."""
-    from sitegen.columnar import Cells, frame_from_records, frame_of
+    from sitegen.columnar import Cells, frame_from_records, frame_of, has_control
 
     fields = descriptor.get("schema", {}).get("fields", [])
     names, shown = [str(f.get("name")) for f in fields], display(path)
-    raw, text, problems = table_text(path, inputs)
+    raw, _, problems = table_text(path, inputs, text=False)  # checked; polars reads the bytes
     if problems:
         return None, problems
-    del text  # checked; polars reads the bytes
     fast = frame_of(raw, len(names))
     if fast is None:
         text = raw.decode("utf-8")
@@ -345,7 +347,7 @@ def read_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs) -> tupl
     problems = header_problems(header, names, shown)
     if problems:
         return None, problems
-    cells = Cells(frame, fields)
+    cells = Cells(frame, fields, clean=not has_control(raw))
     resource = Resource(str(descriptor.get("name")), path, descriptor, raw=raw, cells=cells)
     return resource, cells.cell_problems(shown)
 

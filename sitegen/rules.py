@@ -325,17 +325,19 @@ def id_text(cells: Any) -> Any:
 
 def shared_ids(packages: Packages) -> list[str]:
     """Figure ids found in more than one figures table (every id when a table is not held as columns)."""
-    from collections import Counter
+    import polars as pl
 
     from sitegen.columnar import Cells
 
-    counts: Counter[str] = Counter()
-    for _, table in figure_tables(packages):
-        if isinstance(table.cells, Cells):
-            counts.update(table.cells.data.select(id_text(table.cells).alias("i")).unique()["i"].to_list())
-        else:
-            counts.update({str(row.get("id")) for row in table.rows})
-    return sorted(k for k, n in counts.items() if n > 1)
+    tables = [t for _, t in figure_tables(packages)]
+    if not all(isinstance(t.cells, Cells) for t in tables):
+        return sorted({str(row.get("id")) for t in tables for row in t.rows})
+    ids = [t.cells.data.select(id_text(t.cells).alias("i")).unique().with_columns(t=pl.lit(n))  # type: ignore[union-attr]
+           for n, t in enumerate(tables)]
+    if not ids:
+        return []
+    counted = pl.concat(ids).group_by("i").agg(pl.len().alias("n")).filter(pl.col("n") > 1)
+    return sorted(counted["i"].to_list())
 
 
 def check_shared_measures(packages: Packages) -> Iterator[Problem]:

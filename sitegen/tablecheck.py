@@ -121,7 +121,7 @@ def texpr(cells: Cells, i: int) -> pl.Expr:
     """The i-th field typed as read_cell types it, over every record."""
     from sitegen.columnar import typed_expr
 
-    return typed_expr(pl.col(f"c{i}"), cells.types[i]).alias(f"t{i}")
+    return typed_expr(pl.col(f"c{i}"), cells.types[i], cells.clean).alias(f"t{i}")
 
 
 def candidate_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.DataFrame]) -> list[int]:
@@ -131,7 +131,7 @@ def candidate_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.D
     for i, spec in enumerate(cells.fields):
         text, value = pl.col(f"c{i}").fill_null(""), texpr(cells, i)
         picks.append((text != "") & value.is_null())
-        if cells.types[i] in ("string", "any"):
+        if cells.types[i] in ("string", "any") and not cells.clean:
             picks.append(text.str.contains(r"[\x00-\x1f\x7f-\x{9f}\x{2028}\x{2029}]"))
         constraints = spec.get("constraints") or {}
         if constraints.get("required"):
