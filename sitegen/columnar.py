@@ -132,6 +132,9 @@ def data_mask(frame: pl.DataFrame, width: int) -> pl.Series:
     return frame.select(pl.any_horizontal([*filled, extra]).alias("m"))["m"]
 
 
+Quoted = dict[int, tuple[list[str], int]]  # line index -> csv's record starting there, and its number of lines
+
+
 def frame_of(raw: bytes, width: int) -> tuple[list[str], pl.DataFrame] | None:
     """Header and records of a CSV, split by polars; None for a file Python's csv must read (CR, NUL, errors).
 
@@ -139,6 +142,20 @@ def frame_of(raw: bytes, width: int) -> tuple[list[str], pl.DataFrame] | None:
     the one record starting there (over several lines when a quoted cell holds newlines), so the records and
     the line each starts on are csv's.
     """
+    facts = line_facts(raw, width)
+    if facts is None:
+        return None
+    count, quoted, extras = facts
+    if quoted and all(n == 1 for _, n in quoted.values()):  # polars's own quoting may then agree with csv's
+        frame = cells_of(raw, width, count, extras, '"')
+        if frame is not None and all(record_at(frame, k, width) == padded(r, width) for k, (r, _) in quoted.items()):
+            return header_and_records(frame, width)
+    frame = cells_of(raw, width, count, extras)
+    return None if frame is None else header_and_records(patch(frame, quoted, width), width)
+
+
+def line_facts(raw: bytes, width: int) -> tuple[pl.Series, Quoted, dict[int, list[str]]] | None:
+    """Per line: how many cells, csv's record where the line holds a quote, and cells past `width`."""
     separator = next((chr(b) for b in range(1, 32) if b not in (10, 13) and bytes([b]) not in raw), None)
     if b"\r" in raw or b"\x00" in raw or separator is None or width == 0:
         return None
@@ -149,25 +166,16 @@ def frame_of(raw: bytes, width: int) -> tuple[list[str], pl.DataFrame] | None:
         return None
     expected = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
     longest = lines.str.len_bytes().max()
-    if lines.len() != expected or int(longest or 0) > FIELD_LIMIT:  # type: ignore[arg-type]
-        return None
     quoted = quoted_records(lines, lines.str.contains('"', literal=True).fill_null(False).arg_true().to_list())
-    if quoted is None:
+    if lines.len() != expected or int(longest or 0) > FIELD_LIMIT or quoted is None:  # type: ignore[arg-type]
         return None
     count = (lines.str.count_matches(",", literal=True) + 1).fill_null(0).cast(pl.UInt32)
     ragged = (count > width).arg_true().to_list()
     extras = dict(zip(ragged, lines.gather(ragged).str.split(",").list.slice(width).to_list(), strict=True))
     extras |= {k: record[width:] for k, (record, _) in quoted.items()}
-    extras = {k: v for k, v in extras.items() if v}
-    del lines  # only the cells are kept
     if quoted:
         count = count.scatter(list(quoted), [len(r) for r, _ in quoted.values()])
-    if quoted and all(n == 1 for _, n in quoted.values()):  # polars's own quoting may then agree with csv's
-        frame = cells_of(raw, width, count, extras, '"')
-        if frame is not None and all(record_at(frame, k, width) == padded(r, width) for k, (r, _) in quoted.items()):
-            return header_and_records(frame, width)
-    frame = cells_of(raw, width, count, extras)
-    return None if frame is None else header_and_records(patch(frame, quoted, width), width)
+    return count, quoted, {k: v for k, v in extras.items() if v}
 
 
 def record_at(frame: pl.DataFrame, index: int, width: int) -> list[str | None]:
@@ -211,7 +219,7 @@ def cells_of(raw: bytes, width: int, count: pl.Series, extras: dict[int, list[st
     return frame.with_columns(extra=extra).select(["line", "width", *[f"c{i}" for i in range(width)], "extra"])
 
 
-def patch(frame: pl.DataFrame, quoted: dict[int, tuple[list[str], int]], width: int) -> pl.DataFrame:
+def patch(frame: pl.DataFrame, quoted: Quoted, width: int) -> pl.DataFrame:
     """The records Python's csv read from lines with quotes put in place of polars's split of those lines."""
     if not quoted:
         return frame
@@ -224,9 +232,9 @@ def patch(frame: pl.DataFrame, quoted: dict[int, tuple[list[str], int]], width: 
     return frame.filter(~pl.col("line").is_in([k + 1 for k in taken])) if taken else frame
 
 
-def quoted_records(lines: pl.Series, starts: list[int]) -> dict[int, tuple[list[str], int]] | None:
+def quoted_records(lines: pl.Series, starts: list[int]) -> Quoted | None:
     """Python csv's record at each line holding a quote, and how many lines it spans; None on a csv error."""
-    found: dict[int, tuple[list[str], int]] = {}
+    found: Quoted = {}
     end, total = 0, lines.len()
     for start in starts:
         if start < end:

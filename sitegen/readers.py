@@ -41,6 +41,7 @@ class Inputs:
 
     root: Path
     max_bytes: int = MAX_FILE_BYTES
+    keep_bytes: bool = True  # False: a CSV's bytes are dropped once read (validation alone never needs them)
 
     @classmethod
     def under(cls, path: Path, max_bytes: int = MAX_FILE_BYTES) -> Inputs:
@@ -348,7 +349,8 @@ def read_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs) -> tupl
     if problems:
         return None, problems
     cells = Cells(frame, fields, clean=not has_control(raw))
-    resource = Resource(str(descriptor.get("name")), path, descriptor, raw=raw, cells=cells)
+    resource = Resource(str(descriptor.get("name")), path, descriptor, raw=raw if inputs.keep_bytes else b"",
+                        cells=cells)
     return resource, cells.cell_problems(shown)
 
 

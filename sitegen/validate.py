@@ -23,18 +23,20 @@ from sitegen.rules import apply_rules
 PATTERN_SECONDS = 0.5  # for all the cells of one field: a sane pattern needs microseconds
 
 
-def validate_packages(path: Path, config: Config | None = None,
-                      engine: str = "columnar") -> tuple[Packages, list[Problem]]:
+def validate_packages(path: Path, config: Config | None = None, engine: str = "columnar",
+                      keep_bytes: bool = True) -> tuple[Packages, list[Problem]]:
     """Typed rows of every package under path, and all problems (never raises for bad input).
 
     engine "columnar" checks tables as polars column expressions (sitegen.tablecheck); "frictionless" is the
-    reference it must agree with, problem for problem: frictionless reading every row.
+    reference it must agree with, problem for problem: frictionless reading every row. keep_bytes=False drops
+    each CSV's bytes once read (Resource.raw is then empty): `sitegen validate` never needs them.
     """
     inputs = Inputs.under(path)
     if config is not None:
         # the project is the fence; a folder named on the command line outside it is its own fence
         inside = path.resolve().is_relative_to(config.root)
         inputs = Inputs(config.root if inside else inputs.root, config.max_file_bytes)
+    inputs = Inputs(inputs.root, inputs.max_bytes, keep_bytes)
     columnar = engine == "columnar"
     packages, problems = read_packages(path, inputs, columnar=columnar)
     for package in packages.packages.values():
@@ -280,7 +282,7 @@ def run_validate(path: Path, fmt: str, config: Config) -> int:
     """Print the report in the chosen format; 0 when valid, 1 when not."""
     if not path.exists():
         raise click.UsageError(f"{path}: no such file or folder")
-    packages, problems = validate_packages(path, config)
+    packages, problems = validate_packages(path, config, keep_bytes=False)
     sys.stdout.write(render(packages, problems, fmt))
     sys.stdout.write(render_warning_lines(packages, fmt))
     return 1 if problems else 0

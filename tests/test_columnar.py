@@ -126,6 +126,40 @@ def test_each_broken_file(data: Path, mutate: Callable[[Path], object]) -> None:
     assert same_reports(data)
 
 
+TRICKY = [
+    'x1,E10000003,"two\nlines",,,false,client-debt-overdue,5,GBP,2024-03-31,2024-03-31,31 March 2024,exact,reported,,'
+    'src-c363f583,"a ""quoted"" note"\n',
+    'x2,E10000003,ab"c,,,false,client-debt-overdue,6,GBP,2024-03-31,2024-03-31,31 March 2024,exact,reported,,'
+    'src-c363f583,\n',
+    'x3,E10000003,"closed"then,,,false,client-debt-overdue,7,GBP,2024-03-31,2024-03-31,31 March 2024,exact,'
+    'reported,,src-c363f583,\n',
+    "\n\n,,,\nx4,short\n",
+    "x5," + "y" * 140_000 + "\n",
+    'x6,E10000003,"never closed\n',
+    "x7,E10000003,no final newline",
+    "x8,E10000003,\u2028 and \u0085 and \x1b,,,false,client-debt-overdue,8,GBP,2024-03-31,2024-03-31,31 March 2024,"
+    "exact,reported,,src-c363f583,\n",
+]
+
+
+@pytest.mark.parametrize("tail", TRICKY)
+def test_tricky_csv_reads_as_pythons_csv_reads_it(data: Path, tail: str) -> None:
+    """Quotes, newlines in cells, ragged and blank lines, huge cells, controls: the same records and lines."""
+    path = data / tv.FIGURES
+    path.write_text(path.read_text(encoding="utf-8") + tail, encoding="utf-8")
+    assert same_reports(data)
+
+
+def test_validation_makes_no_row_of_a_valid_figures_table(data: Path) -> None:
+    """Rules read only the rows column expressions pick out: a valid figures table is never made into dicts."""
+    packages, problems = validate_packages(data)
+    assert problems == []
+    figures = packages.packages["nhs-debts"].resources["figures"]
+    assert figures._rows is None
+    assert figures.rows and figures.rows == validate_packages(data, engine="frictionless")[0].rows(
+        "nhs-debts", "figures")
+
+
 class NoListener:
     """Stands in for the corpus's listener: validation never connects (test_hostile_corpus counts that)."""
 
