@@ -81,9 +81,9 @@ class Cells:
         for i, type_ in enumerate(self.types):
             if self.clean and type_ in ("string", "any"):
                 continue
-            cell = pl.col(f"c{i}").fill_null("")
-            bad = cell.str.contains(CONTROL) if type_ in ("string", "any") else (
-                (cell != "") & typed_expr(pl.col(f"c{i}"), type_).is_null())
+            cell = pl.col(f"c{i}")  # no fill_null(""): a copy of the column, where a boolean will do
+            bad = cell.str.contains(CONTROL).fill_null(False) if type_ in ("string", "any") else (
+                (cell != "").fill_null(False) & typed_expr(cell, type_).is_null())
             found += [(row, i) for row in self.data.with_row_index("_i").filter(bad)["_i"].to_list()]
         out = []
         for row, i in sorted(found):
@@ -110,9 +110,8 @@ CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[
 
 
 def typed_expr(col: pl.Expr, type_: str, clean: bool = False) -> pl.Expr:
-    """A string column as read_cell reads it: null for a blank or unreadable cell."""
-    text = col.fill_null("")
-    blank = text == ""
+    """A string column as read_cell reads it: null for a blank or unreadable cell (a missing cell is null)."""
+    text = col
     if type_ == "integer":
         return pl.when(text.str.contains(INTEGER)).then(text.cast(pl.Float64, strict=False))
     if type_ == "number":
@@ -122,12 +121,12 @@ def typed_expr(col: pl.Expr, type_: str, clean: bool = False) -> pl.Expr:
         return pl.when(text.is_in(sorted(TRUE))).then(True).when(text.is_in(sorted(FALSE))).then(False)
     if type_ == "date":
         return pl.when(text.str.contains(DATE)).then(text.str.to_date("%Y-%m-%d", strict=False))
-    return pl.when(blank if clean else blank | text.str.contains(CONTROL)).then(None).otherwise(text)
+    return pl.when(text != "" if clean else (text != "") & ~text.str.contains(CONTROL)).then(text)
 
 
 def data_mask(frame: pl.DataFrame, width: int) -> pl.Series:
     """Records holding at least one non-blank cell (readers skip the others as blank rows)."""
-    filled = [pl.col(f"c{i}").fill_null("") != "" for i in range(width)]
+    filled = [(pl.col(f"c{i}") != "").fill_null(False) for i in range(width)]
     extra = pl.col("extra").list.eval(pl.element() != "").list.any().fill_null(False)
     return frame.select(pl.any_horizontal([*filled, extra]).alias("m"))["m"]
 

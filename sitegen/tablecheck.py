@@ -129,15 +129,16 @@ def candidate_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.D
     n = len(cells.names)
     picks: list[pl.Expr] = [pl.col("width") != n]
     for i, spec in enumerate(cells.fields):
-        text, value = pl.col(f"c{i}").fill_null(""), texpr(cells, i)
-        picks.append((text != "") & value.is_null())
+        text, value = pl.col(f"c{i}"), texpr(cells, i)
+        nonblank = (text != "").fill_null(False)
+        picks.append(nonblank & value.is_null())
         if cells.types[i] in ("string", "any") and not cells.clean:
-            picks.append(text.str.contains(r"[\x00-\x1f\x7f-\x{9f}\x{2028}\x{2029}]"))
+            picks.append(text.str.contains(r"[\x00-\x1f\x7f-\x{9f}\x{2028}\x{2029}]").fill_null(False))
         constraints = spec.get("constraints") or {}
         if constraints.get("required"):
             picks.append(value.is_null())
         if "enum" in constraints:
-            picks.append((text != "") & ~text.is_in([str(v) for v in constraints["enum"] or []]))
+            picks.append(nonblank & ~text.is_in([str(v) for v in constraints["enum"] or []]))
         for name, sign in (("minimum", -1), ("maximum", 1)):
             if name in constraints:
                 picks.append(value.is_not_null() & bound(value, constraints[name], sign, cells.types[i]))
