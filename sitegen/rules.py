@@ -1,4 +1,11 @@
-"""Project rules frictionless cannot express; they read typed rows only, never files."""
+"""Project rules frictionless cannot express; they read typed rows only, never files.
+
+Over a table held as columns (sitegen.columnar), a rule reads only the rows a polars expression picks out
+(rows_where): every row that could break it, and perhaps a few more, read by the same Python as any row, so
+its problems do not depend on how the table was read. Rules that stay wholly in Python: check_contract (it
+reads descriptors, not rows) and check_shared_sources, check_topics and check_shared_measures (they compare
+whole rows of small tables across packages: sources, topics and measures hold tens of rows, not millions).
+"""
 
 from __future__ import annotations
 
