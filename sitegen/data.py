@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 Row = dict[str, Any]  # field name -> typed value (str, int, float, bool, datetime.date or None)
+
+
+class Records(Protocol):
+    """A resource's records held as columns (sitegen.columnar.Cells): rows are made from them on demand."""
+
+    def rows(self, indexes: list[int] | None = None) -> list[Row]:
+        """Typed rows."""
+
+    def lines(self) -> list[int]:
+        """File line of each row."""
+
+    def record_lines(self) -> list[int]:
+        """File line of every record, header first."""
+
+    def line(self, index: int) -> int:
+        """File line of one row."""
 
 
 @dataclass
@@ -16,10 +32,61 @@ class Resource:
     name: str
     path: Path  # absolute path of the CSV
     descriptor: dict[str, Any]
-    rows: list[Row] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)  # file line number of each row, same order
-    record_lines: list[int] = field(default_factory=list)  # line of every CSV record, header first
     raw: bytes = b""  # the file as read, so downloads and digests never read it again
+    cells: Records | None = None  # the records as columns; rows, lines and record_lines are made from them once
+    _rows: list[Row] | None = field(default=None, repr=False)
+    _lines: list[int] | None = field(default=None, repr=False)
+    _record_lines: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def rows(self) -> list[Row]:
+        """Typed rows, in file order, blank records left out."""
+        if self._rows is None:
+            self._rows = self.cells.rows() if self.cells is not None else []
+        return self._rows
+
+    @rows.setter
+    def rows(self, value: list[Row]) -> None:
+        self._rows = value
+
+    @property
+    def lines(self) -> list[int]:
+        """File line number of each row, same order."""
+        if self._lines is None:
+            self._lines = self.cells.lines() if self.cells is not None else []
+        return self._lines
+
+    @lines.setter
+    def lines(self, value: list[int]) -> None:
+        self._lines = value
+
+    @property
+    def record_lines(self) -> list[int]:
+        """Line of every CSV record, header first."""
+        if self._record_lines is None:
+            self._record_lines = self.cells.record_lines() if self.cells is not None else []
+        return self._record_lines
+
+    @record_lines.setter
+    def record_lines(self, value: list[int]) -> None:
+        self._record_lines = value
+
+    def line(self, index: int) -> int:
+        """File line of the index-th row, without making every row's list."""
+        if self._lines is None and self.cells is not None:
+            return self.cells.line(index)
+        return self.lines[index]
+
+    def rows_at(self, indexes: list[int]) -> list[Row]:
+        """The rows at indexes, without making every row when the records are columns."""
+        if self._rows is None and self.cells is not None:
+            return self.cells.rows(indexes)
+        return [self.rows[i] for i in indexes]
+
+    def count(self) -> int:
+        """How many rows."""
+        cells = getattr(self.cells, "data", None)
+        return len(self.rows) if self._rows is not None or cells is None else int(cells.height)
 
     @property
     def fields(self) -> list[dict[str, Any]]:

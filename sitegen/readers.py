@@ -31,6 +31,7 @@ INTEGER = re.compile(r"-?[0-9]{1,30}")
 NUMBER = re.compile(r"-?[0-9]{1,30}(\.[0-9]{1,30})?([eE][-+]?[0-9]{1,3})?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # C0 and C1 controls (tab and newline aside), and the line separators that break scripts and charts
+ASCII_SPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.strip() strips of ASCII
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -40,6 +41,7 @@ class Inputs:
 
     root: Path
     max_bytes: int = MAX_FILE_BYTES
+    keep_bytes: bool = True  # False: a CSV's bytes are dropped once read (validation alone never needs them)
 
     @classmethod
     def under(cls, path: Path, max_bytes: int = MAX_FILE_BYTES) -> Inputs:
@@ -181,18 +183,37 @@ def resource_path(folder: Path, descriptor: dict[str, Any], shown: str) -> tuple
 Table = tuple[list[list[str]], list[int], bytes]  # records, the line each starts on, the file's bytes
 
 
+def table_text(path: Path, inputs: Inputs, text: bool = True) -> tuple[bytes, str, list[Problem]]:
+    """A CSV's bytes and (unless text is False) text through every fence; problems for unreadable or empty files."""
+    shown = display(path)
+    if not os.path.lexists(path):
+        return b"", "", [problem("missing-file", "the CSV named in datapackage.json does not exist", shown)]
+    try:
+        raw = read_bytes(path, inputs, shown)
+        # plain ASCII with something in its first bytes is clean UTF-8 and not empty: no need to decode it
+        quick = not text and raw.isascii() and bool(raw[:4096].strip(ASCII_SPACE))
+        decoded = "" if quick else decode(raw, shown)
+    except ReadRefused as exc:
+        return b"", "", [exc.problem]
+    if not quick and not decoded.strip():
+        return raw, "", [problem("empty-file", "the file is empty", shown, 1)]
+    return raw, decoded, []
+
+
 def read_table(path: Path, names: list[str], inputs: Inputs) -> tuple[Table, list[Problem]]:
     """Records, their lines and bytes; problems for unreadable, empty or mis-headed files."""
     shown = display(path)
-    if not os.path.lexists(path):
-        return ([], [], b""), [problem("missing-file", "the CSV named in datapackage.json does not exist", shown)]
-    try:
-        raw = read_bytes(path, inputs, shown)
-        text = decode(raw, shown)
-    except ReadRefused as exc:
-        return ([], [], b""), [exc.problem]
-    if not text.strip():
-        return ([], [], raw), [problem("empty-file", "the file is empty", shown, 1)]
+    raw, text, problems = table_text(path, inputs)
+    if problems:
+        return ([], [], raw), problems
+    records, lines, problems = parse_records(text, shown)
+    if problems:
+        return ([], [], raw), problems
+    return (records, lines, raw), header_problems(records[0], names, shown)
+
+
+def parse_records(text: str, shown: str) -> tuple[list[list[str]], list[int], list[Problem]]:
+    """CSV records and the line each starts on, or the problem that stops the parser."""
     reader = csv.reader(io.StringIO(text, newline=""))
     records, lines, start = [], [], 1
     try:
@@ -201,8 +222,8 @@ def read_table(path: Path, names: list[str], inputs: Inputs) -> tuple[Table, lis
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        return ([], [], raw), [problem("type-error", f"CSV cannot be parsed: {exc}", shown, start)]
-    return (records, lines, raw), header_problems(records[0], names, shown)
+        return [], [], [problem("type-error", f"CSV cannot be parsed: {exc}", shown, start)]
+    return records, lines, []
 
 
 def header_problems(header: list[str], names: list[str], shown: str) -> list[Problem]:
@@ -285,12 +306,14 @@ def typed_rows(records: list[list[str]], lines: list[int], fields: list[dict[str
     return rows, problems
 
 
-def read_resource(folder: Path, descriptor: dict[str, Any], shown: str,
-                  inputs: Inputs) -> tuple[Resource | None, list[Problem]]:
-    """One tabular resource: checked bytes and header, then typed rows with their lines."""
+def read_resource(folder: Path, descriptor: dict[str, Any], shown: str, inputs: Inputs,
+                  columnar: bool = True) -> tuple[Resource | None, list[Problem]]:
+    """One tabular resource: checked bytes and header, then its records as columns (or typed rows)."""
     path, problems = resource_path(folder, descriptor, shown)
     if path is None:
         return None, problems
+    if columnar:
+        return read_columns(path, descriptor, inputs)
     fields = descriptor.get("schema", {}).get("fields", [])
     (records, lines, raw), problems = read_table(path, [str(f.get("name")) for f in fields], inputs)
     if problems:
@@ -304,7 +327,35 @@ def read_resource(folder: Path, descriptor: dict[str, Any], shown: str,
     return resource, problems
 
 
-def read_package(descriptor_path: Path, inputs: Inputs | None = None) -> tuple[Package | None, list[Problem]]:
+def read_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs) -> tuple[Resource | None, list[Problem]]:
+    """A resource read once into a polars frame (sitegen.columnar); typed rows are made from it on demand."""
+    from sitegen.columnar import Cells, frame_from_records, frame_of, has_control
+
+    fields = descriptor.get("schema", {}).get("fields", [])
+    names, shown = [str(f.get("name")) for f in fields], display(path)
+    raw, _, problems = table_text(path, inputs, text=False)  # checked; polars reads the bytes
+    if problems:
+        return None, problems
+    fast = frame_of(raw, len(names))
+    if fast is None:
+        text = raw.decode("utf-8")
+        records, lines, problems = parse_records(text, shown)
+        if problems:
+            return None, problems
+        header, frame = records[0], frame_from_records(records, lines, len(names))
+    else:
+        header, frame = fast
+    problems = header_problems(header, names, shown)
+    if problems:
+        return None, problems
+    cells = Cells(frame, fields, clean=not has_control(raw))
+    resource = Resource(str(descriptor.get("name")), path, descriptor, raw=raw if inputs.keep_bytes else b"",
+                        cells=cells)
+    return resource, cells.cell_problems(shown)
+
+
+def read_package(descriptor_path: Path, inputs: Inputs | None = None,
+                 columnar: bool = True) -> tuple[Package | None, list[Problem]]:
     """A package whose descriptor parses and makes sense, with every resource that could be read."""
     inputs = inputs or Inputs.under(descriptor_path)
     descriptor, raw, problems = load_json(descriptor_path, inputs)
@@ -319,14 +370,15 @@ def read_package(descriptor_path: Path, inputs: Inputs | None = None) -> tuple[P
     for index, item in enumerate(descriptor["resources"]):
         if f"resources[{index}]" in broken or item.get("profile", "tabular-data-resource") != "tabular-data-resource":
             continue
-        resource, found = read_resource(folder, item, shown, inputs)
+        resource, found = read_resource(folder, item, shown, inputs, columnar)
         problems.extend(found)
         if resource is not None:
             package.resources[resource.name] = resource
     return package, problems
 
 
-def read_packages(path: Path, inputs: Inputs | None = None) -> tuple[Packages, list[Problem]]:
+def read_packages(path: Path, inputs: Inputs | None = None,
+                  columnar: bool = True) -> tuple[Packages, list[Problem]]:
     """Every package under path, and every problem met reading them."""
     inputs = inputs or Inputs.under(path)
     packages, problems = Packages(path), []
@@ -335,7 +387,7 @@ def read_packages(path: Path, inputs: Inputs | None = None) -> tuple[Packages, l
         problems.append(problem("no-packages", "no datapackage.json found here", display(path)))
     problems.extend(folders_without_descriptor(path, descriptors))
     for descriptor_path in descriptors:
-        package, found = read_package(descriptor_path, inputs)
+        package, found = read_package(descriptor_path, inputs, columnar)
         problems.extend(found)
         if package is None:
             continue

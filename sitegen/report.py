@@ -15,7 +15,7 @@ def summary(packages: Packages, problems: list[Problem]) -> dict[str, int]:
     return {
         "packages": len(packages.packages),
         "resources": len(resources),
-        "rows": sum(len(r.rows) for r in resources),
+        "rows": sum(r.count() for r in resources),
         "problems": len(problems),
         "files": len({p.path for p in problems}),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +23,24 @@ from sitegen.rules import apply_rules
 PATTERN_SECONDS = 0.5  # for all the cells of one field: a sane pattern needs microseconds
 
 
-def validate_packages(path: Path, config: Config | None = None) -> tuple[Packages, list[Problem]]:
-    """Typed rows of every package under path, and all problems (never raises for bad input)."""
+def validate_packages(path: Path, config: Config | None = None, engine: str = "columnar",
+                      keep_bytes: bool = True) -> tuple[Packages, list[Problem]]:
+    """Typed rows of every package under path, and all problems (never raises for bad input).
+
+    engine "columnar" checks tables as polars column expressions (sitegen.tablecheck); "frictionless" is the
+    reference it must agree with, problem for problem: frictionless reading every row. keep_bytes=False drops
+    each CSV's bytes once read (Resource.raw is then empty): `sitegen validate` never needs them.
+    """
     inputs = Inputs.under(path)
     if config is not None:
         # the project is the fence; a folder named on the command line outside it is its own fence
         inside = path.resolve().is_relative_to(config.root)
         inputs = Inputs(config.root if inside else inputs.root, config.max_file_bytes)
-    packages, problems = read_packages(path, inputs)
+    inputs = Inputs(inputs.root, inputs.max_bytes, keep_bytes)
+    columnar = engine == "columnar"
+    packages, problems = read_packages(path, inputs, columnar=columnar)
     for package in packages.packages.values():
-        problems.extend(frictionless_problems(package))
+        problems.extend(columnar_problems(package) if columnar else frictionless_problems(package))
         problems.extend(pattern_problems(package))
     problems.extend(apply_rules(packages))
     return packages, at_most(dedupe(problems), MAX_PER_FILE)
@@ -84,8 +93,9 @@ def field_pattern_problems(resource: Resource, name: str, pattern: str) -> list[
                         where, 0, f"{name}.constraints.pattern", pattern)]
     found: list[Problem] = []
     budget = _Budget(PATTERN_SECONDS)
-    for row, line in zip(resource.rows, resource.lines, strict=True):
-        value = row.get(name)
+    indexes = unmatched(resource, name, pattern)
+    for index, row in zip(indexes, resource.rows_at(indexes), strict=True):
+        value, line = row.get(name), resource.line(index)
         if not isinstance(value, str):
             continue
         try:
@@ -97,6 +107,24 @@ def field_pattern_problems(resource: Resource, name: str, pattern: str) -> list[
             found.append(problem("constraint-error", f'Constraint Error: constraint "pattern" is "{pattern}"',
                                  shown, line, name, value))
     return found
+
+
+def unmatched(resource: Resource, name: str, pattern: str) -> list[int]:
+    """Rows whose cell polars's regex does not match, or may match differently; all rows when it cannot say."""
+    from sitegen.columnar import Cells
+
+    cells = resource.cells
+    if not isinstance(cells, Cells) or name not in cells.names or cells.types[cells.names.index(name)] not in (
+            "string", "any"):
+        return list(range(len(resource.rows)))
+    import polars as pl
+
+    value = cells.expr(name)
+    try:  # Python's match() anchors at the start; `$` there also matches before a final newline
+        odd = value.is_not_null() & (~value.str.contains(f"^(?:^{pattern}$)") | value.str.contains("\n"))
+        return cells.pick(odd)
+    except pl.exceptions.PolarsError:  # a pattern polars's regex engine cannot take: Python matches every cell
+        return cells.pick(value.is_not_null())
 
 
 class _Budget:
@@ -111,6 +139,54 @@ class _Budget:
     def left(self) -> float:
         """Seconds remaining (a tiny positive number once spent, so the next match times out)."""
         return max(self.end - self.clock(), 1e-6)
+
+
+def columnar_problems(package: Package) -> list[Problem]:
+    """frictionless_problems, by column expressions; frictionless itself where the package needs it."""
+    from sitegen.tablecheck import resource_errors, supported
+
+    if not supported(package) or metadata_problems(package):
+        return frictionless_problems(package)
+    found = []
+    for resource in package.resources.values():
+        lines = RecordLines(resource)
+        found += [task_problem(e, lines, display(resource.path)) for e in resource_errors(package, resource)]
+    return found
+
+
+class RecordLines(Sequence[int]):
+    """A resource's record lines as task_problem reads them, without making the whole list."""
+
+    def __init__(self, resource: Resource) -> None:
+        from sitegen.columnar import Cells
+
+        assert isinstance(resource.cells, Cells)
+        self.cells = resource.cells
+
+    def __len__(self) -> int:
+        return int(self.cells.frame.height) + 1
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.cells.record_line(index + 1)
+
+
+def metadata_problems(package: Package) -> list[Problem]:
+    """What frictionless says of the descriptors and headers alone (each resource's data its header row)."""
+    import frictionless
+
+    from sitegen.tablecheck import header_only
+
+    shown = display(package.path)
+    try:
+        with frictionless.system.use_context(trusted=False, http_session=NoNetwork()):
+            fpackage = frictionless.Package(header_only(package), basepath=str(package.path.parent))
+            report = fpackage.validate(checklist=frictionless.Checklist(checks=[frictionless.checks.duplicate_row()]))
+    except frictionless.FrictionlessException as exc:
+        return [problem("invalid-descriptor", exc.error.message, shown)]
+    except (ValueError, TypeError, RecursionError) as exc:
+        return [problem("invalid-descriptor", f"frictionless cannot check this package: {str(exc)[:120]}", shown)]
+    found = [problem("invalid-descriptor", e.message, shown) for e in report.errors]
+    return found + [task_problem(e, [1], shown) for task in report.tasks for e in task.errors]
 
 
 def readable_descriptor(package: Package) -> dict[str, Any]:
@@ -153,7 +229,7 @@ def frictionless_problems(package: Package) -> list[Problem]:
     return found
 
 
-def task_problem(error: Any, record_lines: list[int], path: str) -> Problem:
+def task_problem(error: Any, record_lines: Sequence[int], path: str) -> Problem:
     """One frictionless error as a Problem on its file line."""
     line = line_of(getattr(error, "row_number", None) or 0, record_lines)
     code = error.type if error.type in PROBLEM_TYPES else "frictionless"
@@ -169,7 +245,7 @@ def task_problem(error: Any, record_lines: list[int], path: str) -> Problem:
     return problem(code, message, path, line, field, value)
 
 
-def line_of(row: int, record_lines: list[int]) -> int:
+def line_of(row: int, record_lines: Sequence[int]) -> int:
     """File line of frictionless's row number (the header is row 1)."""
     return record_lines[row - 1] if 0 < row <= len(record_lines) else 0
 
@@ -206,7 +282,7 @@ def run_validate(path: Path, fmt: str, config: Config) -> int:
     """Print the report in the chosen format; 0 when valid, 1 when not."""
     if not path.exists():
         raise click.UsageError(f"{path}: no such file or folder")
-    packages, problems = validate_packages(path, config)
+    packages, problems = validate_packages(path, config, keep_bytes=False)
     sys.stdout.write(render(packages, problems, fmt))
     sys.stdout.write(render_warning_lines(packages, fmt))
     return 1 if problems else 0
