@@ -33,7 +33,8 @@ class Resource:
     path: Path  # absolute path of the CSV
     descriptor: dict[str, Any]
     raw: bytes = b""  # the file as read, so downloads and digests never read it again
-    cells: Records | None = None  # the records as columns; rows, lines and record_lines are made from them once
+    # the records as columns; rows, lines and record_lines are made from them once (repr=False: derived from raw)
+    cells: Records | None = field(default=None, repr=False)
     _rows: list[Row] | None = field(default=None, repr=False)
     _lines: list[int] | None = field(default=None, repr=False)
     _record_lines: list[int] | None = field(default=None, repr=False)

@@ -123,7 +123,8 @@ class Canon:
         if isinstance(value, dict):
             return [[inner(k, depth + 1), inner(v, depth + 1)] for k, v in value.items()]
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            parts = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+            # a field left out of repr is derived from the others (a cache, the parsed form of bytes kept too)
+            parts = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.repr}
         elif hasattr(value, "__dict__"):
             parts = vars(value)
         else:
