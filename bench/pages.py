@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from sitegen.build import read_project
+from sitegen.pipeline import read_project
 from sitegen.config import load_config
 from sitegen.routes import plan_pages
 from sitegen.templating import make_env, render_page

@@ -48,7 +48,8 @@ class Cache:
     def put(self, key: str, suffix: str, text: str) -> None:
         """Store an entry, with the hash of its content, atomically."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path(key, suffix), pack(text))
+        # no fsync: an entry lost or torn by a crash fails its hash on the next read and is made again
+        write_atomic(self.path(key, suffix), pack(text), durable=False)
 
 
 class Made:

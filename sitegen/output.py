@@ -538,14 +538,15 @@ def matches(folder: Path, files: dict[str, list[Any]]) -> bool:
     return seen == len(files)
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a file whole or not at all (temp file, fsync, rename), so no reader ever sees a torn one."""
+def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:
+    """Write a file whole or not at all (temp file, fsync unless not durable, rename): no reader sees a torn one."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
         with located(path), open(tmp, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import traceback
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
 
-import sitegen
 from sitegen import fmt
 from sitegen.config import Config
 from sitegen.deps import TracingEnvironment
@@ -18,17 +16,7 @@ from sitegen.errors import Problem, ProblemsFound, problem
 from sitegen.model import Site
 from sitegen.readers import display
 from sitegen.routes import PageSpec, root_for
-
-
-def builtin_templates() -> Path:
-    """The built-in theme: inside the installed package, or the checkout's top-level templates/."""
-    shipped = Path(str(files("sitegen").joinpath("_templates")))
-    if shipped.is_dir():
-        return shipped
-    return Path(sitegen.__file__).resolve().parent.parent / "templates"  # an editable checkout
-
-
-BUILTIN_TEMPLATES = builtin_templates()
+from sitegen.theme import BUILTIN_TEMPLATES
 
 
 def make_env(config: Config) -> TracingEnvironment:

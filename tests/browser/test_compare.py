@@ -76,7 +76,7 @@ def test_search_finds_a_council_by_a_council_it_replaced(browser, base_url: str)
     # Cumbria County Council, split in two in 2023: its own page, and both councils that replaced it
     found = results(browser, base_url, "Cumbria County Council")
     successors = {"councils/cumberland/index.html", "councils/westmorland-and-furness/index.html"}
-    assert {h.split("/who-pays-for-care/")[-1] for h in found} >= successors
+    assert {h[h.find("councils/"):] for h in found} >= successors  # whatever path the site is served under
 
 
 def test_search_finds_icbs_measures_and_sources(browser, base_url: str) -> None:

@@ -1,0 +1,250 @@
+"""The pipeline of a build, in order: validate, model, plan, draw, write, index, swap. Nothing reaches build/ unless
+every step succeeds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from sitegen.cache import Cache, Made
+from sitegen.charts import Chart
+from sitegen.charts.bundle import script_assets
+from sitegen.charts.render import chart_svgs, themed
+from sitegen.config import Config
+from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
+from sitegen.data import Packages
+from sitegen.deps import RECORD, Model, Record, planned_digest, setup_digest
+from sitegen.downloads import figures_csv, package_xlsx, package_zip
+from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
+from sitegen.history import History, load_history
+from sitegen.model import Site, build_model
+from sitegen.output import Writer, check_writable, load_manifest, pause_point, save_manifest, state_file
+from sitegen.publish import annotate, plan_publishing, write_publishing
+from sitegen.readers import Inputs, display
+from sitegen.routes import PageSpec, plan_pages, root_for
+from sitegen.search import BUNDLE, Indexing
+from sitegen.stamp import save_stamp, tree_digest
+from sitegen.templating import make_env, render_page
+from sitegen.theme import BUILTIN_TEMPLATES
+from sitegen.validate import validate_packages
+from sitegen.views import figure_link
+from sitegen.workbook import PATH as WORKBOOK
+from sitegen.workbook import all_figures_xlsx
+
+if TYPE_CHECKING:
+    from sitegen.build import Steps
+
+
+def make_site(config: Config, output: Path, inputs: str, step: Steps, force: bool, background: bool) -> None:
+    """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary."""
+    check_writable(output)
+    step("Validating the data packages")
+    site, pages, rendered = read_project(config)
+    pause_point("validated")
+    step("Reading the data's history and planning pages")
+    history = load_history(config)
+    specs = plan_pages(site, pages, rendered)
+    specs += plan_publishing(site, history, specs)
+    annotate(specs, site, history)
+    charts = [chart for spec in specs for chart in spec.charts]
+    step(f"Rendering {len(charts)} charts (unchanged ones come from the cache)")
+    drawn = draw_charts(config, charts, force)
+    step(f"Writing {len(specs)} pages and the downloads (unchanged ones from the last build)")
+    pause_point("charts-rendered")
+    writer = Writer(output, None if force else load_manifest(config), background, state_file(config, "spare", ""))
+    record = page_record(config, site, force)
+    write_output(writer, Made(Cache(config.root / config.cache_dir, "downloads", read=not force), record.setup),
+                 Published(site, history, specs, drawn, record), step)
+    files = writer.manifest()
+    save_manifest(config, files)
+    record.save()
+    save_stamp(config, inputs, len(specs), len(charts), files)
+    print(f"Built {len(specs)} pages ({record.reused} of them unchanged, copied) and {len(charts)} charts in "
+          f"{step.seconds():.1f} s -> {display(writer.output)}/")
+
+
+
+@dataclass
+class Drawn:
+    """The charts as published: Vega-Lite specs and themed SVGs by chart id, and the script files."""
+
+    specs: dict[str, str]
+    svgs: dict[str, str]
+    scripts: dict[str, bytes]
+
+
+@dataclass
+class Published:
+    """Everything the writing stage writes from."""
+
+    site: Site
+    history: History
+    specs: list[PageSpec]
+    drawn: Drawn
+    record: Record
+
+
+def draw_charts(config: Config, charts: list[Chart], force: bool) -> Drawn:
+    """Every chart's spec and SVG (unchanged ones from the cache), and the chart scripts."""
+    cache = config.root / config.cache_dir
+    specs_json, drawn = chart_svgs(charts, Cache(cache, "specs", read=not force),
+                                   Cache(cache, "charts", read=not force), config.chart_workers)
+    svgs = {chart_id: themed(svg) for chart_id, svg in drawn.items()}  # as published, everywhere it is
+    return Drawn(specs_json, svgs, script_assets(Cache(cache, "js", read=not force)))
+
+
+def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> None:
+    """Write every file into staging, index it for search, then swap it in (or throw it away on any failure)."""
+    search = None
+    try:
+        write_pages(writer, out.site, out.specs, out.record)
+        writer.discard(BUNDLE)
+        search = Indexing(writer.staging)  # every page is written: Pagefind reads them while the rest is written
+        write_files(writer, out.site, out.drawn, made)
+        write_publishing(writer, out.site, out.history, out.specs, out.drawn.svgs, made)
+        write_meta(writer, out.site, out.specs)
+        step("Indexing every page for search (Pagefind)")
+        writer.adopt(search.finish())
+        writer.commit()
+    except BaseException:
+        if search is not None:
+            search.stop()
+        writer.abort()
+        raise
+
+
+def read_project(config: Config) -> tuple[Site, dict[str, Page], dict[str, Markup]]:
+    """The validated model, the Markdown pages and their HTML; every problem of data and content at once."""
+    packages, problems = validated(config)
+    pages, found = load_content(config)
+    if problems:  # the content's own problems too, so one run shows everything to fix
+        raise ProblemsFound(problems + found.items, "the data is not valid: nothing was published, build/ is "
+                            "unchanged")
+    site = build_model(packages, config)
+    found.extend(content_problems(site, pages))
+    found.raise_if_any("content has problems: nothing was published")
+    return site, pages, render_content(site, pages)
+
+
+VALIDATED: dict[str, tuple[Packages, list[Problem]]] = {}  # the last data validated in this process, by its hash
+
+
+def validated(config: Config) -> tuple[Packages, list[Problem]]:
+    """The data packages and their problems; the same bytes are validated once a process (`sitegen serve`)."""
+    key = f"{tree_digest(config.root / config.datapackages_dir)} {config!r}"
+    if key not in VALIDATED:
+        VALIDATED.clear()
+        VALIDATED[key] = validate_packages(config.root / config.datapackages_dir, config)
+    return VALIDATED[key]
+
+
+def load_content(config: Config) -> tuple[dict[str, Page], ProblemList]:
+    """Markdown pages by key (`about`, `councils/<slug>`), and every problem met reading them."""
+    folder = config.root / config.content_dir
+    found = ProblemList()
+    pages = {}
+    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+        key = path.relative_to(folder).with_suffix("").as_posix()
+        pages[key] = load_page(path, display(path), Inputs(config.root, config.max_page_bytes))
+        found.extend(pages[key].problems)
+    return pages, found
+
+
+def content_problems(site: Site, pages: dict[str, Page]) -> list[Problem]:
+    """Unknown figure ids, council pages for no council, and pages with no place on the site."""
+    known = {f.id for f in site.figures}
+    slugs = {c.slug for c in site.councils}
+    problems: list[Problem] = []
+    for key, page in pages.items():
+        problems += unknown_shortcodes(page, known)
+        folder, _, name = key.rpartition("/")
+        if folder == "councils" and name not in slugs:
+            problems.append(problem("unknown-council", "no council has this slug", page.shown, 1, "file name", name))
+        elif folder != "councils" and key not in CONTENT_PAGES:
+            # a page nobody would see is more likely a mistake than a draft: say so rather than skip it
+            problems.append(problem("unknown-page", f"only {', '.join(sorted(CONTENT_PAGES))} and councils/<slug> "
+                                    "are published", page.shown, 1, "file name", key))
+    return problems
+
+
+def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
+    """Sanitised HTML for every page, shortcodes linked to their figures."""
+    out = {}
+    for key, page in pages.items():
+        root = root_for(("councils/x/" if key.startswith("councils/") else "x/") + "index.html")
+        out[key] = Markup(render(page, partial(figure_link, site, root=root)))
+    return out
+
+
+def page_record(config: Config, site: Site, force: bool) -> Record:
+    """The dependency record: last build's (unless forced) to compare with, and this build's to fill."""
+    setup = setup_digest(config, [config.root / config.templates_dir, BUILTIN_TEMPLATES])
+    return Record(state_file(config, RECORD), setup, Model(site), use_last=not force)
+
+
+def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
+    """Every file of the site but its pages into the staging folder."""
+    for chart_id, chart_spec in drawn.specs.items():
+        writer.write(f"charts/{chart_id}.svg", drawn.svgs[chart_id])
+        writer.write(f"charts/{chart_id}.vl.json", chart_spec)
+    for path, data in drawn.scripts.items():
+        writer.write(path, data)
+    for asset in sorted(p for p in (BUILTIN_TEMPLATES / "static").rglob("*") if p.is_file()):
+        writer.write(asset.relative_to(BUILTIN_TEMPLATES).as_posix(), asset.read_bytes())
+    for area in [*site.councils, *site.predecessors, site.england]:
+        if area.figures:
+            writer.write(f"councils/{area.slug}/figures.csv", figures_csv(area.figures))
+    write_data(writer, site, made)
+
+
+def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Record) -> None:
+    """Every HTML page, unchanged ones from the last build; a template error on one page does not hide others."""
+    env = make_env(site.config)
+    problems: list[Problem] = []
+    for spec in specs:
+        planned = planned_digest(record.model.canon, spec.path, spec.templates, spec.title, spec.description,
+                                 spec.context, spec.charts)
+        sha = record.reuse(spec.path, planned)
+        if sha and writer.keep(spec.path, sha):
+            record.kept(spec.path)
+            continue
+        env.reads = set()
+        try:
+            writer.write(spec.path, render_page(env, spec, site))
+        except ProblemsFound as exc:
+            problems.extend(p for p in exc.problems if p not in problems)
+            continue
+        record.add(spec.path, planned, env.reads, writer.shas[spec.path])
+    if problems:
+        raise ProblemsFound(problems, "templates failed: nothing was published")
+
+
+def write_data(writer: Writer, site: Site, made: Made) -> None:
+    """Each package: its CSVs and descriptor as published, a zip and an XLSX (unchanged ones from the cache)."""
+    every: list[bytes] = []
+    for name, package in sorted(site.packages.packages.items()):
+        raw = [package.raw, *(r.raw for r in package.resources.values())]
+        every += [name.encode(), *raw]
+        writer.write(f"data/{name}/datapackage.json", package.raw)
+        for resource in package.resources.values():
+            writer.write(f"data/{name}/{resource.path.name}", resource.raw)
+        when = site.updated.isoformat().encode()
+        writer.write(f"data/{name}/{name}.zip", made.get([b"zip", name.encode(), when, *raw],
+                                                         partial(package_zip, package, site)))
+        writer.write(f"data/{name}/{name}.xlsx", made.get([b"xlsx", name.encode(), when, *raw],
+                                                          partial(package_xlsx, package, site.updated)))
+    writer.write(WORKBOOK, made.get([b"workbook", site.updated.isoformat().encode(), *every],
+                                    partial(all_figures_xlsx, site)))
+
+
+def write_meta(writer: Writer, site: Site, specs: list[PageSpec]) -> None:
+    """sitemap.xml and robots.txt."""
+    urls = [site.config.base_url + s.path.removesuffix("index.html") for s in specs if s.path != "404.html"]
+    body = "".join(f"  <url><loc>{u}</loc><lastmod>{site.updated.isoformat()}</lastmod></url>\n" for u in urls)
+    writer.write("sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n")
+    writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.config.base_url}sitemap.xml\n")
