@@ -7,8 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from sitegen.pipeline import read_project
 from sitegen.config import load_config
+from sitegen.pipeline import read_project
 from sitegen.routes import plan_pages
 from sitegen.templating import make_env, render_page
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from conftest import MINI, ROOT
 
-from sitegen.build import read_project
 from sitegen.cache import Cache
 from sitegen.charts import Chart, Point
 from sitegen.charts.render import chart_svgs
 from sitegen.charts.specs import canonical, parts, spec, spec_json
 from sitegen.config import load_config
 from sitegen.history import load_history
+from sitegen.pipeline import read_project
 from sitegen.publish import annotate, plan_publishing
 from sitegen.routes import plan_pages
 
