@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 
 from sitegen.config import load_config
+from sitegen.history import load_history
 from sitegen.pipeline import read_project
+from sitegen.publish import annotate, plan_publishing
 from sitegen.routes import plan_pages
 from sitegen.templating import make_env, render_page
 
@@ -17,7 +19,10 @@ def main() -> None:
     """Print {"pages": n, "cpu": seconds, "slowest": [template, seconds]} for the project in argv[1]."""
     config = load_config(Path(sys.argv[1]))
     site, pages, rendered = read_project(config)
+    history = load_history(config)
     specs = plan_pages(site, pages, rendered)
+    specs += plan_publishing(site, history, specs)  # every page a build renders, as the pipeline plans them
+    annotate(specs, site, history)
     env = make_env(config)
     per_template: dict[str, float] = {}
     started = time.process_time()
