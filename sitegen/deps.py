@@ -24,8 +24,9 @@ from sitegen.model import Area, Council, Figure, Icb, Measure, Predecessor, Site
 from sitegen.output import write_atomic
 
 RECORD = "pages-record"
-FORMAT = 3  # bump when what a page's digest covers changes, so every record made before is ignored
+FORMAT = 4  # bump when what a page's digest covers changes, so every record made before is ignored
 Read = tuple[str, str, str]  # (kind, key, attribute)
+SEP = "\x1f"  # between kind, key and attribute in the record (no id, code or attribute holds a control)
 KINDS: dict[type, str] = {Figure: "figure", Area: "area", Council: "area", Predecessor: "area", Icb: "icb",
                           Measure: "measure", Topic: "topic", Source: "source", Site: "site"}
 MISSING = object()
@@ -153,25 +154,26 @@ class Model:
         for group in (areas, site.icbs, site.measures, site.topics, site.sources, site.figures):
             self.objects |= {(KINDS[type(o)], entity_key(o)): o for o in group}
         self.canon = Canon()
-        self.values: dict[Read, str | None] = {}
+        self.values: dict[str, str | None] = {}
 
-    def read(self, read: Read) -> str | None:
-        """The digest of one read's value now, or None when the object or attribute is gone."""
+    def read(self, read: str) -> str | None:
+        """The value now of one read (`kind SEP key SEP attribute`), or None when the object is gone."""
         if read not in self.values:
-            obj = self.objects.get((read[0], read[1]), MISSING)
-            value = getattr(obj, read[2], MISSING)  # a template may ask for what an object lacks: it reads "none"
+            kind, key, attribute = read.split(SEP)
+            obj = self.objects.get((kind, key), MISSING)
+            value = getattr(obj, attribute, MISSING)  # a template may ask for what an object lacks: it reads "none"
             self.values[read] = None if obj is MISSING else shown(["missing"] if value is MISSING
                                                                   else self.canon.value(value))
         return self.values[read]
 
-    def reads_digest(self, reads: Iterable[Read]) -> str | None:
+    def reads_digest(self, reads: Iterable[str]) -> str | None:
         """One digest over what a page read, or None when any of it is gone."""
         lines = []
         for read in sorted(reads):
             value = self.read(read)
             if value is None:
                 return None
-            lines.append("\0".join((*read, value)))
+            lines.append(f"{read}\0{value}")
         return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
@@ -189,8 +191,7 @@ class Record:
         entry = self.last.get(path)
         if not entry or entry.get("planned") != planned:
             return None
-        reads = [tuple(r) for r in entry.get("reads", [])]
-        values = self.model.reads_digest(reads)  # type: ignore[arg-type]
+        values = self.model.reads_digest(entry["reads"])
         if values is None or values != entry.get("values"):
             return None
         return str(entry.get("sha"))
@@ -202,26 +203,32 @@ class Record:
 
     def add(self, path: str, planned: str, reads: set[Read], sha: str) -> None:
         """What this build read and wrote for one page."""
-        self.pages[path] = {"planned": planned, "reads": sorted(reads), "values": self.model.reads_digest(reads),
-                            "sha": sha}
+        names = sorted(SEP.join(read) for read in reads)
+        self.pages[path] = {"planned": planned, "reads": names, "values": self.model.reads_digest(names), "sha": sha}
 
     def save(self) -> None:
-        """Write this build's record (whole, or not at all)."""
+        """Write this build's record (whole, or not at all): each read once, pages by its number."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        body = {"format": FORMAT, "setup": self.setup, "pages": self.pages}
+        table: dict[str, int] = {}
+        pages = {}
+        for path, entry in sorted(self.pages.items()):
+            numbers = ",".join(str(table.setdefault(read, len(table))) for read in entry["reads"])
+            pages[path] = {**entry, "reads": numbers}
+        body = {"format": FORMAT, "setup": self.setup, "reads": list(table), "pages": pages}
         write_atomic(self.path, json.dumps(body, sort_keys=True, separators=(",", ":")))
 
 
 def load(path: Path, setup: str) -> dict[str, dict[str, Any]]:
-    """The pages of a record made with the same templates, code and settings; else nothing."""
+    """The pages of a record made with the same templates, code and settings (reads by name); else nothing."""
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(body, dict) or body.get("format") != FORMAT or body.get("setup") != setup:
-        return {}
-    pages = body.get("pages")
-    return pages if isinstance(pages, dict) else {}
+        if body.get("format") != FORMAT or body.get("setup") != setup:
+            return {}
+        table, pages = body["reads"], body["pages"]
+        return {path: {**entry, "reads": [table[int(n)] for n in entry["reads"].split(",") if n]}
+                for path, entry in pages.items()}
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return {}  # missing, torn or from elsewhere: every page is rendered again
 
 
 def planned_digest(canon: Canon, path: str, templates: list[str], title: str, description: str,
