@@ -159,8 +159,8 @@ class Model:
     def read(self, read: str) -> str | None:
         """The value now of one read (`kind SEP key SEP attribute`), or None when the object is gone."""
         if read not in self.values:
-            kind, key, attribute = read.split(SEP)
-            obj = self.objects.get((kind, key), MISSING)
+            kind, key, attribute = (read.split(SEP) + ["", "", ""])[:3]  # a damaged record finds nothing
+            obj = self.objects.get((kind, key), MISSING) if read.count(SEP) == 2 else MISSING
             value = getattr(obj, attribute, MISSING)  # a template may ask for what an object lacks: it reads "none"
             self.values[read] = None if obj is MISSING else shown(["missing"] if value is MISSING
                                                                   else self.canon.value(value))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ from conftest import MINI, copy_project
 
 from sitegen.build import run_build
 from sitegen.config import load_config
+from sitegen.deps import RECORD
 from sitegen.output import state_file
 
 Edit = Callable[[Path], None]
@@ -209,3 +211,22 @@ def test_a_topic_shared_by_packages_is_one_topic(real_site: Path) -> None:
     assert page.count('href="#topic-bcf"') == 1
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+
+
+def test_a_damaged_record_only_costs_time(tmp_path: Path) -> None:
+    """A record torn or garbled in the cache makes the next build render every page, never fail or go stale."""
+    project = copy_project(MINI, tmp_path / "project")
+    run_build(load_config(project))
+    record = state_file(load_config(project), RECORD)
+    body = json.loads(record.read_text(encoding="utf-8"))
+    body["reads"] = ["no separator here"] * len(body["reads"])
+    record.write_text(json.dumps(body), encoding="utf-8")
+    change_value(project)
+    run_build(load_config(project))
+    record.write_text('{"format": 4, "pages": ', encoding="utf-8")
+    change_value(project)
+    run_build(load_config(project))
+    cold = tmp_path / "cold"
+    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
+    run_build(load_config(cold), force=True)
+    assert tree(project / "build") == tree(cold / "build")
