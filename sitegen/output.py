@@ -336,6 +336,12 @@ def is_staging(folder: Path) -> bool:
         return False
 
 
+def output_path(config: Config) -> Path:
+    """Where output_dir points: its folders resolved, the output itself not followed (unchecked)."""
+    raw = Path(config.output_dir)
+    return (config.root.resolve() / raw).parent.resolve() / raw.name
+
+
 def output_folder(config: Config) -> Path:
     """The output folder, refused unless it is a folder of its own inside the project (issue 11)."""
     root = config.root.resolve()
@@ -343,7 +349,7 @@ def output_folder(config: Config) -> Path:
     shown = f"output_dir = {config.output_dir!r} in {CONFIG_NAME}"
     if not raw.name or raw.name in (".", "..") or ".." in raw.parts:
         raise SitegenError(f"{shown}: the output must be a folder of its own inside the project, such as 'build'")
-    out = (root / raw).parent.resolve() / raw.name
+    out = output_path(config)
     if not out.is_relative_to(root) or out == root:
         raise SitegenError(f"{shown}: {out} is outside the project; use a folder inside it, such as 'build'")
     for name in protected(config):
@@ -496,8 +502,7 @@ MANIFEST = "output-manifest"
 
 def state_file(config: Config, name: str, suffix: str = ".json") -> Path:
     """A file in the cache about one output folder (projects may share a cache: each output has its own)."""
-    raw = Path(config.output_dir)
-    where = hashlib.sha256(str((config.root / raw).parent.resolve() / raw.name).encode()).hexdigest()[:16]
+    where = hashlib.sha256(str(output_path(config)).encode()).hexdigest()[:16]
     return config.root / config.cache_dir / f"{name}-{where}{suffix}"
 
 
