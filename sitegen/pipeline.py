@@ -28,7 +28,7 @@ from sitegen.readers import Inputs, display
 from sitegen.routes import PageSpec, plan_pages, root_for
 from sitegen.search import BUNDLE, Indexing
 from sitegen.stamp import save_stamp, tree_digest
-from sitegen.templating import make_env, render_page
+from sitegen.templating import env_for, render_page
 from sitegen.theme import BUILTIN_TEMPLATES
 from sitegen.validate import validate_packages
 from sitegen.views import figure_link
@@ -203,7 +203,7 @@ def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
 
 def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Record) -> None:
     """Every HTML page, unchanged ones from the last build; a template error on one page does not hide others."""
-    env = make_env(site.config)
+    env = env_for(site.config, record.setup)
     problems: list[Problem] = []
     for spec in specs:
         planned = planned_digest(record.model.canon, spec.path, spec.templates, spec.title, spec.description,

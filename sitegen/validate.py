@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -40,10 +42,38 @@ def validate_packages(path: Path, config: Config | None = None, engine: str = "c
     columnar = engine == "columnar"
     packages, problems = read_packages(path, inputs, columnar=columnar)
     for package in packages.packages.values():
-        problems.extend(columnar_problems(package) if columnar else frictionless_problems(package))
-        problems.extend(pattern_problems(package))
-    problems.extend(apply_rules(packages))
+        problems.extend(package_problems(package, engine))
+    problems.extend(apply_rules(packages))  # across packages: always checked again
     return packages, at_most(dedupe(problems), MAX_PER_FILE)
+
+
+# `sitegen serve` validates on every edit: a package whose bytes are unchanged is not checked again
+CHECKED: dict[Path, tuple[str, list[Problem]]] = {}
+
+
+def package_problems(package: Package, engine: str) -> list[Problem]:
+    """A package's own table and pattern problems (the same bytes are checked once a process)."""
+    key = package_key(package, engine)
+    last = CHECKED.get(package.path)
+    if key and last and last[0] == key:
+        return list(last[1])
+    found = columnar_problems(package) if engine == "columnar" else frictionless_problems(package)
+    found += pattern_problems(package)
+    if key:
+        CHECKED[package.path] = (key, found)
+    return list(found)
+
+
+def package_key(package: Package, engine: str) -> str:
+    """A hash of all a package's own problems depend on; "" when its bytes were not kept."""
+    resources = list(package.resources.values())
+    if not package.raw or any(not r.raw for r in resources):
+        return ""
+    h = hashlib.sha256(f"{engine}\0{package.path}\0{os.getcwd()}\0".encode())  # problems name paths from here
+    h.update(hashlib.sha256(package.raw).digest())
+    for resource in resources:
+        h.update(f"{resource.name}\0{resource.path}\0".encode() + hashlib.sha256(resource.raw).digest())
+    return h.hexdigest()
 
 
 MAX_PER_FILE = 1000  # as frictionless's own limit: past this, a file is broken throughout, not in a few rows

@@ -308,3 +308,21 @@ def test_a_file_broken_throughout_lists_its_first_thousand_problems_then_a_count
     more = only(found, "too-many-problems")
     assert str(more["message"]).endswith("more problems in this file are not listed")
     assert int(str(more["message"]).split()[0].replace(",", "")) >= 3000  # at least one per junk row
+
+
+def test_validating_again_in_one_process_sees_each_edit_and_undo(data: Path) -> None:
+    """`sitegen serve` validates on every edit, checking again only packages whose bytes changed."""
+    from sitegen.validate import validate_packages
+
+    def codes() -> list[tuple[str, int, str, str | None]]:
+        return [(p.path, p.line, p.field, p.value) for p in validate_packages(data)[1]]
+
+    assert codes() == []
+    figures = data / FIGURES
+    good = figures.read_bytes()
+    set_cell(figures, 2, "value", "lots")
+    assert codes() == [("datapackages/nhs-debts/figures.csv", 2, "value", "lots")]
+    figures.write_bytes(good)
+    assert codes() == []
+    set_cell(figures, 3, "value", "many")  # another bad value in the same file: not the answer remembered
+    assert codes() == [("datapackages/nhs-debts/figures.csv", 3, "value", "many")]
