@@ -79,7 +79,8 @@ def main() -> int:
                           f"(min {min(times):.2f}, max {max(times):.2f}; target <= {TARGET:.0f} s)"
                           f"{'' if median <= TARGET else '  OVER TARGET'}", flush=True)
                 browser.close()
-            builds = [line.strip() for line in server.text().splitlines() if line.startswith("Built ")]
+            said = ("Built ", "Previewed ", "Downloads ")
+            builds = [line.strip() for line in server.text().splitlines() if line.startswith(said)]
             print("the server's own build times, first build included:\n  " + "\n  ".join(builds), flush=True)
         finally:
             server.interrupt()

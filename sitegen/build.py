@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 
 from sitegen.config import Config, is_local, is_placeholder
+from sitegen.errors import Superseded
 from sitegen.lock import build_lock
 from sitegen.output import prepare_output
 from sitegen.readers import display
@@ -14,15 +16,18 @@ from sitegen.stamp import input_digest, unchanged
 from sitegen.theme import BUILTIN_TEMPLATES
 
 
-def run_build(config: Config, force: bool = False, wait: bool = True, background: bool = False) -> None:
-    """One build of the project at a time (wait for another, or raise BuildLocked), then build."""
+def run_build(config: Config, force: bool = False, wait: bool = True, background: bool = False,
+              preview: bool = False, cancel: threading.Event | None = None) -> bool:
+    """One build of the project at a time (wait for another, or raise BuildLocked), then build; False when it
+    was a preview (see make_site), whose downloads and search index a follow-up build makes."""
     with build_lock(config.root, wait):
-        build_site(config, force, background)
+        return build_site(config, force, background, preview, cancel)
 
 
-def build_site(config: Config, force: bool, background: bool = False) -> None:
+def build_site(config: Config, force: bool, background: bool = False, preview: bool = False,
+               cancel: threading.Event | None = None) -> bool:
     """Build the site, unless nothing it reads has changed and build/ is as the last build left it."""
-    step = Steps()
+    step = Steps(cancel)
     output = prepare_output(config)
     warn_placeholder(config)
     inputs = input_digest(config, BUILTIN_TEMPLATES)
@@ -30,10 +35,10 @@ def build_site(config: Config, force: bool, background: bool = False) -> None:
     if last:
         print(f"Up to date: {last['pages']} pages and {last['charts']} charts unchanged in "
               f"{step.seconds():.1f} s -> {display(config.root / config.output_dir)}/")
-        return
+        return True
     from sitegen.pipeline import make_site  # the pipeline's libraries are loaded only when there is work
 
-    make_site(config, output, inputs, step, force, background)
+    return make_site(config, output, inputs, step, force, background, preview)
 
 
 def warn_placeholder(config: Config) -> None:
@@ -49,8 +54,9 @@ def warn_placeholder(config: Config) -> None:
 class Steps:
     """Progress for people: each step with the time so far, on a terminal only (logs, CI and tests stay clean)."""
 
-    def __init__(self) -> None:
+    def __init__(self, cancel: threading.Event | None = None) -> None:
         self.started = time.perf_counter()
+        self.cancel = cancel  # set when a newer edit makes this build pointless (serve): the next step stops it
         self.console = None
         if sys.stderr.isatty():
             from rich.console import Console  # only for people watching
@@ -62,6 +68,12 @@ class Steps:
         """Seconds since the build started."""
         return time.perf_counter() - self.started
 
+    def check(self) -> None:
+        """Stop the build (staging is thrown away) if a newer edit superseded it."""
+        if self.cancel is not None and self.cancel.is_set():
+            raise Superseded("a newer edit arrived: this build stopped")
+
     def __call__(self, message: str) -> None:
+        self.check()
         if self.console is not None:
             self.console.print(f"[dim]{self.seconds():5.1f} s[/dim]  {message}")

@@ -9,10 +9,14 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sitegen
 from sitegen.output import say, write_atomic
 from sitegen.versions import library_versions
+
+if TYPE_CHECKING:
+    from sitegen.output import Writer
 
 FORMAT = b"sitegen-cache 1 sha256="
 # The code that makes what the cache holds: a change to any of it makes every entry stale
@@ -53,24 +57,55 @@ class Cache:
 
 
 class Made:
-    """Files made from known inputs (zips, workbooks), kept by a hash of those inputs and the code that made them."""
+    """Files made from known inputs (zips, workbooks), kept by a hash of those inputs and the code that made them.
 
-    def __init__(self, cache: Cache, setup: str) -> None:
+    In a preview (`sitegen serve`, before its follow-up build), a file not made before is not made now: the
+    last build's file at its path is carried over until the follow-up build makes it.
+    """
+
+    def __init__(self, cache: Cache, setup: str, preview: bool = False) -> None:
         self.cache, self.setup = cache, setup  # setup: the code, libraries and settings every file is made with
+        self.preview = preview
+
+    def write(self, writer: Writer, path: str, inputs: list[bytes], make: Callable[[], bytes]) -> None:
+        """Write the file made from inputs at path (in a preview, the last build's file if it is not made yet)."""
+        key = self.key(inputs)
+        data = self.found(key)
+        if data is None and self.preview:
+            writer.carry(path)
+            return
+        writer.write(path, data if data is not None else self.make(key, make))
 
     def get(self, inputs: list[bytes], make: Callable[[], bytes]) -> bytes:
         """The file made from inputs: from the cache, else made now and kept."""
+        key = self.key(inputs)
+        data = self.found(key)
+        return data if data is not None else self.make(key, make)
+
+    def key(self, inputs: list[bytes]) -> str:
+        """The cache key of a file made from inputs, with this build's setup."""
         digest = hashlib.sha256(self.setup.encode())
         for part in inputs:
             digest.update(hashlib.sha256(part).digest())
-        key = digest.hexdigest()
+        return digest.hexdigest()
+
+    def found(self, key: str) -> bytes | None:
+        """A file made before, from this process's memory or the cache."""
         if key in KEPT and self.cache.read:
             return KEPT[key]
         text = self.cache.get(key, ".b64")
-        data = base64.b64decode(text) if text is not None else make()
-        if text is None:
-            self.cache.put(key, ".b64", base64.b64encode(data).decode("ascii"))
-        if len(KEPT) > 4096:  # one site's files, in practice (sitegen serve keeps them between builds)
+        return None if text is None else self.keep(key, base64.b64decode(text))
+
+    def make(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """Make a file now, and keep it in the cache."""
+        data = make()
+        self.cache.put(key, ".b64", base64.b64encode(data).decode("ascii"))
+        return self.keep(key, data)
+
+    @staticmethod
+    def keep(key: str, data: bytes) -> bytes:
+        """Keep a file in this process's memory (`sitegen serve` builds again and again)."""
+        if len(KEPT) > 4096:  # one site's files, in practice
             KEPT.clear()
         KEPT[key] = data
         return data

@@ -44,6 +44,10 @@ class ProblemsFound(SitegenError):
         return f"{self.message}\n{render_problems(self.problems)}".rstrip("\n")
 
 
+class Superseded(SitegenError):
+    """A newer edit arrived while `sitegen serve` was finishing a build: it stopped, and staging was thrown away."""
+
+
 @dataclass
 class ProblemList:
     """Collects problems so a stage can report every one of them, then abort once."""

@@ -27,7 +27,7 @@ from typing import Any
 
 from sitegen import spare as spare_site
 from sitegen.config import CONFIG_NAME, Config
-from sitegen.errors import SitegenError
+from sitegen.errors import SitegenError, Superseded
 
 MARKER = ".sitegen-output"
 MARKER_HEAD = "This folder is written by sitegen, which replaces it whole at every build. The files it wrote:\n"
@@ -46,7 +46,7 @@ class Writer:
     """
 
     def __init__(self, output: Path, last: dict[str, list[Any]] | None = None, background: bool = False,
-                 spare: Path | None = None) -> None:
+                 spare: Path | None = None, cancel: threading.Event | None = None) -> None:
         self.output = output.parent.resolve() / output.name
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.spare = spare  # where the replaced site is kept, to be the next build's staging folder
@@ -61,9 +61,12 @@ class Writer:
         self.last = last or {}
         self.folders: set[Path] = {self.staging}
         self.background = background  # remove the old site in a thread (serve: the new site is up at once)
+        self.cancel = cancel  # set when a newer edit makes this build pointless (serve)
 
     def write(self, relpath: str, data: bytes | str) -> None:
         """Write one file of the site."""
+        if self.cancel is not None and self.cancel.is_set():
+            raise Superseded("a newer edit arrived: this build stopped")
         target = self.target(relpath)
         raw = data.encode("utf-8") if isinstance(data, str) else data
         self.shas[relpath] = hashlib.sha256(raw).hexdigest()
@@ -89,6 +92,17 @@ class Writer:
         self.written.discard(relpath)
         del self.shas[relpath]
         return False
+
+    def carry(self, relpath: str) -> None:
+        """Link the last build's file at relpath, whatever its bytes (a preview: the follow-up build makes it)."""
+        entry = self.last.get(relpath)
+        if entry:  # a file another tool wrote (the search index) has no hash: "" matches it
+            self.keep(relpath, entry[0])
+
+    def carry_folder(self, folder: str) -> None:
+        """carry() every file the last build wrote under folder (the search index, before it is made again)."""
+        for relpath in sorted(p for p in self.last if p.startswith(f"{folder}/") and p not in self.written):
+            self.carry(relpath)
 
     def link_last(self, relpath: str, target: Path) -> bool:
         """Hard-link the last build's file to target if it holds these bytes and is untouched since."""

@@ -27,7 +27,7 @@ from sitegen.publish import annotate, plan_publishing, write_publishing
 from sitegen.readers import Inputs, display
 from sitegen.routes import PageSpec, plan_pages, root_for
 from sitegen.search import BUNDLE, Indexing
-from sitegen.stamp import save_stamp, tree_digest
+from sitegen.stamp import forget_stamp, save_stamp, tree_digest
 from sitegen.templating import env_for, render_page
 from sitegen.theme import BUILTIN_TEMPLATES
 from sitegen.validate import validate_packages
@@ -39,8 +39,13 @@ if TYPE_CHECKING:
     from sitegen.build import Steps
 
 
-def make_site(config: Config, output: Path, inputs: str, step: Steps, force: bool, background: bool) -> None:
-    """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary."""
+def make_site(config: Config, output: Path, inputs: str, step: Steps, force: bool, background: bool,
+              preview: bool = False) -> bool:
+    """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary.
+
+    A preview (`sitegen serve`, on an edit) makes every page and chart but carries the last build's downloads and
+    search index that changed, for a follow-up build to make: False when it was one.
+    """
     check_writable(output)
     step("Validating the data packages")
     site, pages, rendered = read_project(config)
@@ -55,17 +60,23 @@ def make_site(config: Config, output: Path, inputs: str, step: Steps, force: boo
     drawn = draw_charts(config, charts, force)
     step(f"Writing {len(specs)} pages and the downloads (unchanged ones from the last build)")
     pause_point("charts-rendered")
-    writer = Writer(output, None if force else load_manifest(config), background, state_file(config, "spare", ""))
+    last = None if force else load_manifest(config)
+    preview = preview and bool(last)  # with no last build, there is nothing to carry over
+    writer = Writer(output, last, background, state_file(config, "spare", ""), step.cancel)
     record = page_record(config, site, force)
-    write_output(writer, Made(Cache(config.root / config.cache_dir, "downloads", read=not force), record.setup),
-                 Published(site, history, specs, drawn, record), step)
+    made = Made(Cache(config.root / config.cache_dir, "downloads", read=not force), record.setup, preview)
+    write_output(writer, made, Published(site, history, specs, drawn, record), step)
     files = writer.manifest()
     save_manifest(config, files)
     record.save()
-    save_stamp(config, inputs, len(specs), len(charts), files)
-    print(f"Built {len(specs)} pages ({record.reused} of them unchanged, copied) and {len(charts)} charts in "
-          f"{step.seconds():.1f} s -> {display(writer.output)}/")
-
+    if preview:
+        forget_stamp(config)  # the output is not yet what these inputs make: the next build must not skip
+    else:
+        save_stamp(config, inputs, len(specs), len(charts), files)
+    print(f"{'Previewed' if preview else 'Built'} {len(specs)} pages ({record.reused} of them unchanged, copied) "
+          f"and {len(charts)} charts in {step.seconds():.1f} s -> {display(writer.output)}/"
+          f"{' (downloads and search index to follow)' if preview else ''}")
+    return not preview
 
 
 @dataclass
@@ -102,13 +113,17 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
     search = None
     try:
         write_pages(writer, out.site, out.specs, out.record)
-        writer.discard(BUNDLE)
-        search = Indexing(writer.staging)  # every page is written: Pagefind reads them while the rest is written
+        if made.preview:
+            writer.carry_folder(BUNDLE)  # the last build's index, until the follow-up build makes this one's
+        else:
+            writer.discard(BUNDLE)
+            search = Indexing(writer.staging)  # the pages are written: Pagefind reads them meanwhile
         write_files(writer, out.site, out.drawn, made)
         write_publishing(writer, out.site, out.history, out.specs, out.drawn.svgs, made)
         write_meta(writer, out.site, out.specs)
-        step("Indexing every page for search (Pagefind)")
-        writer.adopt(search.finish())
+        if search is not None:
+            step("Indexing every page for search (Pagefind)")
+            writer.adopt(search.finish(step.check))
         writer.commit()
     except BaseException:
         if search is not None:
@@ -233,12 +248,12 @@ def write_data(writer: Writer, site: Site, made: Made) -> None:
         for resource in package.resources.values():
             writer.write(f"data/{name}/{resource.path.name}", resource.raw)
         when = site.updated.isoformat().encode()
-        writer.write(f"data/{name}/{name}.zip", made.get([b"zip", name.encode(), when, *raw],
-                                                         partial(package_zip, package, site)))
-        writer.write(f"data/{name}/{name}.xlsx", made.get([b"xlsx", name.encode(), when, *raw],
-                                                          partial(package_xlsx, package, site.updated)))
-    writer.write(WORKBOOK, made.get([b"workbook", site.updated.isoformat().encode(), *every],
-                                    partial(all_figures_xlsx, site)))
+        made.write(writer, f"data/{name}/{name}.zip", [b"zip", name.encode(), when, *raw],
+                   partial(package_zip, package, site))
+        made.write(writer, f"data/{name}/{name}.xlsx", [b"xlsx", name.encode(), when, *raw],
+                   partial(package_xlsx, package, site.updated))
+    made.write(writer, WORKBOOK, [b"workbook", site.updated.isoformat().encode(), *every],
+               partial(all_figures_xlsx, site))
 
 
 def write_meta(writer: Writer, site: Site, specs: list[PageSpec]) -> None:

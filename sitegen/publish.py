@@ -167,17 +167,17 @@ def chart_readme(chart: Chart, site: Site, changed: date) -> str:
             f"## How to cite\n\n{citation(site, chart.title, url, changed)}\n")
 
 
-def chart_zip(chart: Chart, svg: str, site: Site, changed: date, made: Made) -> bytes:
+def write_chart_zip(writer: Writer, chart: Chart, svg: str, site: Site, changed: date, made: Made) -> None:
     """A chart's data as CSV, its SVG and a README, with fixed timestamps (same input, same bytes)."""
     # what the zip is made of (the settings aside, which the cache keys carry): known without making it
     sources = [(s.publisher, s.title, s.date_text, s.url) for s in chart_sources(chart, site)]
     inputs = [b"chart-zip", repr(chart).encode(), svg.encode(), changed.isoformat().encode(),
               repr([figure_row(f) for f in chart_figures(chart, site)]).encode(), repr(sources).encode()]
-    return made.get(inputs, partial(make_chart_zip, chart, svg, site, changed))
+    made.write(writer, f"charts/{chart.id}.zip", inputs, partial(make_chart_zip, chart, svg, site, changed))
 
 
 def make_chart_zip(chart: Chart, svg: str, site: Site, changed: date) -> bytes:
-    """The zip of chart_zip."""
+    """The zip of write_chart_zip."""
     files = {"data.csv": figures_csv(chart_figures(chart, site)), "chart.svg": svg,
              "README.md": chart_readme(chart, site, changed)}
     return deterministic_zip(chart.id, {name: text.encode("utf-8") for name, text in files.items()})
@@ -204,9 +204,9 @@ def write_publishing(writer: Writer, site: Site, history: History, specs: list[P
     shared = [b"feed", site.updated.isoformat().encode(), *(r.sha.encode() for r in history.releases),
               history.missing.encode(), *(f"{m.id}\0{m.label}".encode() for m in site.measures)]
     for feed in plan_feeds(site):
-        writer.write(feed.path, made.get([*shared, repr(feed).encode()], partial(render_feed, site, history, feed)))
+        made.write(writer, feed.path, [*shared, repr(feed).encode()], partial(render_feed, site, history, feed))
     changed = last_changed(site, history)
     charts = {c.id: c for spec in specs for c in spec.charts}
     for chart_id in sorted(charts):
-        writer.write(f"charts/{chart_id}.zip", chart_zip(charts[chart_id], svgs[chart_id], site, changed, made))
+        write_chart_zip(writer, charts[chart_id], svgs[chart_id], site, changed, made)
     writer.write("_headers", frame_headers(site, specs))

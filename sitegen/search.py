@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from sitegen.errors import SitegenError
@@ -34,9 +35,14 @@ class Indexing:
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                         env={"PATH": "/usr/bin:/bin"})
 
-    def finish(self) -> list[str]:
-        """Wait for Pagefind; the bundle's files, relative to staging."""
-        out, err = self.process.communicate()
+    def finish(self, check: Callable[[], None] = lambda: None) -> list[str]:
+        """Wait for Pagefind (calling check now and then: it raises to stop); the bundle's files, under staging."""
+        while True:
+            try:
+                out, err = self.process.communicate(timeout=0.05)
+                break
+            except subprocess.TimeoutExpired:
+                check()
         if self.process.returncode != 0:
             detail = (err or out).strip().splitlines()
             raise SitegenError(f"Pagefind could not index the site: {detail[-1] if detail else 'no message'}")

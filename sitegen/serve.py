@@ -65,12 +65,19 @@ def data_problems(config: Config) -> list[Problem]:
 
 
 class Builder:
-    """Runs builds one at a time and tells the State how each went; a failed build leaves build/ as it was."""
+    """Runs builds one at a time and tells the State how each went; a failed build leaves build/ as it was.
+
+    An edit is shown by a preview build (every page and chart; changed downloads and the search index carried
+    over from the last build), then a follow-up build in a thread makes those, unless a newer edit stops it.
+    """
 
     def __init__(self, project: Path, state: State) -> None:
         self.project, self.state = project, state
         self.lock = threading.Lock()
         self.config: Config | None = None
+        self.cancel = threading.Event()  # set: the follow-up build in progress stops at its next step
+        self.edits = 0  # a follow-up build is for the latest edit only
+        self.following: threading.Thread | None = None
 
     def output(self) -> Path:
         """The folder being served (the last good build)."""
@@ -78,29 +85,70 @@ class Builder:
         return (self.project / config.output_dir).resolve()
 
     def build(self) -> bool:
-        """Rebuild what changed (the caches redraw only that); True when the site is up to date."""
+        """Rebuild what changed (the caches redraw only that); True when the site shows the edit."""
+        self.cancel.set()
+        with self.lock:
+            self.cancel.clear()
+            self.edits += 1
+            complete = self.attempt(preview=True)
+        if complete is False:
+            self.following = threading.Thread(target=self.follow_up, args=(self.edits,), daemon=True)
+            self.following.start()
+        return complete is not None
+
+    def attempt(self, preview: bool) -> bool | None:
+        """One build (the lock held): whether it made the whole site, or None when it failed."""
         from sitegen.build import run_build
 
-        with self.lock:
-            try:
-                self.config = load_config(self.project)
-                run_build(self.config, background=True)  # the new site is served before the old is gone
-            except ProblemsFound as exc:
-                return self.failed(problem_rows(exc.problems), exc.message)
-            except SitegenError as exc:
-                found = data_problems(self.config) if self.config else []
-                return self.failed(problem_rows(found), exc.message if found else exc.format_message())
-            except Exception as exc:  # noqa: BLE001 - a bug in a build must not stop the server
-                return self.failed([], f"the build failed unexpectedly: {type(exc).__name__}: {exc}")
-        self.state.publish([])
-        return True
+        try:
+            self.config = load_config(self.project)
+            # the new site is served before the old is gone
+            complete = run_build(self.config, background=True, preview=preview, cancel=self.cancel)
+        except ProblemsFound as exc:
+            self.failed(problem_rows(exc.problems), exc.message)
+            return None
+        except SitegenError as exc:
+            found = data_problems(self.config) if self.config else []
+            self.failed(problem_rows(found), exc.message if found else exc.format_message())
+            return None
+        except Exception as exc:  # noqa: BLE001 - a bug in a build must not stop the server
+            self.failed([], f"the build failed unexpectedly: {type(exc).__name__}: {exc}")
+            return None
+        if preview:  # the page shows the edit: reload it (a follow-up changes no page, so reloads nothing)
+            self.state.publish([])
+        return complete
 
-    def failed(self, problems: list[dict[str, object]], message: str) -> bool:
+    def follow_up(self, edit: int) -> None:
+        """Make the downloads and search index the preview carried over, unless a newer edit came."""
+        from sitegen.errors import Superseded
+
+        started = time.perf_counter()
+        with self.lock:
+            if edit != self.edits or self.cancel.is_set():
+                return
+            try:
+                from sitegen.build import run_build
+
+                run_build(self.config or load_config(self.project), background=True, cancel=self.cancel)
+            except Superseded:
+                return
+            except Exception as exc:  # noqa: BLE001 - reported like any failed build; the server goes on
+                message = exc.format_message() if isinstance(exc, SitegenError) else f"{type(exc).__name__}: {exc}"
+                self.failed([], f"making the downloads and search index failed: {message}")
+                return
+        print(f"Downloads and search index up to date in {time.perf_counter() - started:.2f} s", flush=True)
+
+    def stop(self) -> None:
+        """Stop a follow-up build in progress (its staging folder is thrown away) and wait for it."""
+        self.cancel.set()
+        if self.following is not None:
+            self.following.join(60)
+
+    def failed(self, problems: list[dict[str, object]], message: str) -> None:
         """Report a failed build on the terminal and in every open page."""
         print(f"Build failed: {message or f'{len(problems)} problem(s)'}; still serving the last good site",
               file=sys.stderr, flush=True)
         self.state.publish(problems, message or "the data is not valid")
-        return False
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -190,13 +238,19 @@ def watched(project: Path, config: Config) -> list[Path]:
 
 
 def watch(builder: Builder, stop: threading.Event, roots: list[Path], recursive: bool,
-          wanted: Callable[[str], bool]) -> None:
-    """Rebuild after each batch of wanted edits under roots, until stop is set."""
+          wanted: Callable[[str], bool], ready: threading.Event) -> None:
+    """Rebuild after each batch of wanted edits under roots, until stop is set; `ready` once watching."""
     import watchfiles
 
+    # yield_on_timeout: an empty batch after rust_timeout tells that the watcher is up, so an edit made after
+    # "Serving" is printed is never missed
     changes_seen = watchfiles.watch(*roots, watch_filter=lambda _, path: wanted(path), debounce=100, step=20,
-                                    stop_event=stop, recursive=recursive, raise_interrupt=False, rust_timeout=500)
+                                    stop_event=stop, recursive=recursive, raise_interrupt=False, rust_timeout=200,
+                                    yield_on_timeout=True)
     for changes in changes_seen:
+        ready.set()
+        if not changes:
+            continue
         started = time.perf_counter()
         names = sorted({Path(p).name for _, p in changes})
         print(f"Changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}", flush=True)
@@ -216,10 +270,14 @@ def start_watchers(builder: Builder, stop: threading.Event) -> list[threading.Th
            (CONFIG_NAME, config.datapackages_dir, config.content_dir, config.templates_dir)}
     jobs = [(folders, True, lambda p: any(p.startswith(f + "/") for f in inside)),
             ([builder.project.resolve()], False, lambda p: p in top)]
-    threads = [threading.Thread(target=watch, args=(builder, stop, roots, recursive, wanted), daemon=True)
-               for roots, recursive, wanted in jobs if roots]
+    jobs = [job for job in jobs if job[0]]
+    readies = [threading.Event() for _ in jobs]
+    threads = [threading.Thread(target=watch, args=(builder, stop, roots, recursive, wanted, ready), daemon=True)
+               for (roots, recursive, wanted), ready in zip(jobs, readies, strict=True)]
     for thread in threads:
         thread.start()
+    for ready in readies:
+        ready.wait(10)  # watching (or, on a machine far too slow, give up waiting and serve anyway)
     return threads
 
 
@@ -262,4 +320,5 @@ def run_serve(project: Path, port: int) -> None:
             state.changed.notify_all()
         server.shutdown()
         server.server_close()
+        builder.stop()
         finish_removals()  # the old site of the last rebuild, still being removed: no leftover beside build/

@@ -69,3 +69,8 @@ def save_stamp(config: Config, inputs: str, pages: int, charts: int, files: dict
     path.parent.mkdir(parents=True, exist_ok=True)
     body = {"inputs": inputs, "output": manifest_digest(files), "pages": pages, "charts": charts}
     write_atomic(path, json.dumps(body, sort_keys=True, indent=1))
+
+
+def forget_stamp(config: Config) -> None:
+    """Drop the last build's stamp: build/ now holds a preview, which the next build must complete."""
+    (config.root / config.cache_dir / STAMP).unlink(missing_ok=True)

@@ -230,3 +230,35 @@ def test_a_damaged_record_only_costs_time(tmp_path: Path) -> None:
     shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
     run_build(load_config(cold), force=True)
     assert tree(project / "build") == tree(cold / "build")
+
+
+def test_a_preview_shows_an_edit_and_the_follow_up_build_completes_it(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`sitegen serve` previews an edit (pages and charts made; downloads and search index carried from the last
+    build), then completes it: the complete site is byte for byte a cold build."""
+    project = copy_project(MINI, tmp_path / "project")
+    run_build(load_config(project))
+    before = tree(project / "build")
+    capsys.readouterr()
+
+    def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        rows[0]["value"] = "12345678"  # a value no other test makes, so no download for it is in the shared cache
+        return rows
+    edit_csv(figures(project), change)
+    assert run_build(load_config(project), preview=True) is False
+    assert capsys.readouterr().out.startswith("Previewed ")
+    preview = tree(project / "build")
+    row = next(csv.DictReader(figures(project).open(encoding="utf-8")))
+    page = f"measures/{row['measure']}/index.html"
+    assert preview[page] != before[page]
+    carried = [p for p in before if p.startswith("pagefind/") or p.endswith((".zip", ".xlsx"))]
+    assert carried and all(preview[p] == before[p] for p in carried)
+
+    assert run_build(load_config(project)) is True
+    assert capsys.readouterr().out.startswith("Built ")  # a preview is never taken for an up-to-date site
+    after = tree(project / "build")
+    assert after["data/nhs-debts/nhs-debts.zip"] != before["data/nhs-debts/nhs-debts.zip"]
+    cold = tmp_path / "cold"
+    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
+    run_build(load_config(cold), force=True)
+    assert after == tree(cold / "build")

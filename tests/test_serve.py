@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import subprocess
+import sys
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -99,3 +102,29 @@ def test_a_project_that_never_built_shows_its_problems(mini_site: Path, tmp_path
         assert found["line"] > 1 and state["version"] == 0
     finally:
         assert server.interrupt() == 0
+
+
+def test_edits_are_previewed_then_completed_and_a_newer_edit_stops_the_follow_up(project: Path) -> None:
+    """Each edit is shown by a preview build; the follow-up build then makes the downloads and search index,
+    unless a newer edit arrives first. Once settled, build/ is what `sitegen build` makes, and no staging is left."""
+    figures = project / "datapackages/nhs-debts/figures.csv"
+    good = figures.read_text(encoding="utf-8")
+    server = Served(project)
+    try:
+        base = server.url()
+        for value in ("13000001", "13000002"):  # the second lands while the first's follow-up runs
+            figures.write_text(good.replace(",13000000,", f",{value},"), encoding="utf-8")
+            server.wait_for(r"^Previewed \d+ pages", TIMEOUT)
+        server.wait_for(r"^Downloads and search index up to date", 60)
+        status, _ = get(base + "about/")
+        assert status == 200
+    finally:
+        assert server.interrupt() == 0
+    assert "Traceback" not in server.text()
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".build-")]  # no staging left behind
+    with zipfile.ZipFile(project / "build/data/nhs-debts/nhs-debts.zip") as bundle:
+        csv_text = bundle.read(next(n for n in bundle.namelist() if n.endswith("figures.csv"))).decode("utf-8")
+    assert ",13000002," in csv_text and ",13000000," not in csv_text
+    said = subprocess.run([sys.executable, "-m", "sitegen", "build"], cwd=project, capture_output=True, text=True,
+                          timeout=120)
+    assert said.returncode == 0 and said.stdout.startswith("Up to date"), said.stdout + said.stderr
