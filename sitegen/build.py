@@ -6,6 +6,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 from sitegen.config import Config, is_local, is_placeholder
 from sitegen.errors import Superseded
@@ -17,15 +18,17 @@ from sitegen.theme import BUILTIN_TEMPLATES
 
 
 def run_build(config: Config, force: bool = False, wait: bool = True, background: bool = False,
-              preview: bool = False, cancel: threading.Event | None = None) -> bool:
+              preview: bool = False, cancel: threading.Event | None = None,
+              swapped: Callable[[], None] | None = None) -> bool:
     """One build of the project at a time (wait for another, or raise BuildLocked), then build; False when it
-    was a preview (see make_site), whose downloads and search index a follow-up build makes."""
+    was a preview (see make_site), whose downloads and search index a follow-up build makes. `swapped` is called
+    once the new site is in place (serve reloads the open pages then)."""
     with build_lock(config.root, wait):
-        return build_site(config, force, background, preview, cancel)
+        return build_site(config, force, background, preview, cancel, swapped)
 
 
 def build_site(config: Config, force: bool, background: bool = False, preview: bool = False,
-               cancel: threading.Event | None = None) -> bool:
+               cancel: threading.Event | None = None, swapped: Callable[[], None] | None = None) -> bool:
     """Build the site, unless nothing it reads has changed and build/ is as the last build left it."""
     step = Steps(cancel)
     output = prepare_output(config)
@@ -38,7 +41,7 @@ def build_site(config: Config, force: bool, background: bool = False, preview: b
         return True
     from sitegen.pipeline import make_site  # the pipeline's libraries are loaded only when there is work
 
-    return make_site(config, output, inputs, step, force, background, preview)
+    return make_site(config, output, inputs, step, force, background, preview, swapped)
 
 
 def warn_placeholder(config: Config) -> None:

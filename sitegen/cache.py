@@ -59,8 +59,8 @@ class Cache:
 class Made:
     """Files made from known inputs (zips, workbooks), kept by a hash of those inputs and the code that made them.
 
-    In a preview (`sitegen serve`, before its follow-up build), a file not made before is not made now: the
-    last build's file at its path is carried over until the follow-up build makes it.
+    In a preview (`sitegen serve`, before its follow-up build), the last build's file at a path is carried over
+    until the follow-up build makes it; only a file the last build lacked is made.
     """
 
     def __init__(self, cache: Cache, setup: str, preview: bool = False) -> None:
@@ -68,12 +68,11 @@ class Made:
         self.preview = preview
 
     def write(self, writer: Writer, path: str, inputs: list[bytes], make: Callable[[], bytes]) -> None:
-        """Write the file made from inputs at path (in a preview, the last build's file if it is not made yet)."""
+        """Write the file made from inputs at path (in a preview, the last build's file where there is one)."""
+        if self.preview and writer.carry(path):
+            return
         key = self.key(inputs)
         data = self.found(key)
-        if data is None and self.preview:
-            writer.carry(path)
-            return
         writer.write(path, data if data is not None else self.make(key, make))
 
     def get(self, inputs: list[bytes], make: Callable[[], bytes]) -> bytes:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from itertools import groupby
+from typing import ClassVar
 
 from sitegen import fmt
 from sitegen.model import Council, Figure, Measure, Predecessor
@@ -22,6 +23,8 @@ POPULATION_NOTE = ("Per head uses each council's mid-2020 population estimate (O
 @dataclass(frozen=True)
 class Spread:
     """Median and quartiles of a set of values (quartiles by the inclusive method)."""
+
+    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.deps hashes its repr
 
     count: int
     median: float

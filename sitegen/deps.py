@@ -1,15 +1,17 @@
 """The dependency record: what each page read of the model, so an edit rewrites only the pages that read it.
 
 While a page renders, every attribute a template reads of a model object (a figure, an area, an ICB, a measure,
-a topic, a source, the site) is recorded as (kind, key, attribute). The record keeps, per page, those reads, a
-digest of their values, a digest of everything the page was planned with (its path, templates, title and
-context), and the hash of the HTML written. The next build reuses a page's HTML from the last build only when
-all of that is unchanged and the file in build/ is still the one written; anything else renders it again.
+a topic, a source, the site) is recorded as (kind, key, attribute). The record keeps every read once with a
+digest of its value, and per page: the numbers of its reads, a digest of everything it was planned with (its
+path, templates, title and context), and the hash of the HTML written. The next build reuses a page's HTML from
+the last build only when all of that is unchanged and the file in build/ is still the one written; anything
+else renders it again.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -24,7 +26,7 @@ from sitegen.model import Area, Council, Figure, Icb, Measure, Predecessor, Site
 from sitegen.output import write_atomic
 
 RECORD = "pages-record"
-FORMAT = 4  # bump when what a page's digest covers changes, so every record made before is ignored
+FORMAT = 6  # bump when what a page's digest covers changes, so every record made before is ignored
 Read = tuple[str, str, str]  # (kind, key, attribute)
 SEP = "\x1f"  # between kind, key and attribute in the record (no id, code or attribute holds a control)
 KINDS: dict[type, str] = {Figure: "figure", Area: "area", Council: "area", Predecessor: "area", Icb: "icb",
@@ -111,7 +113,9 @@ class Canon:
             return value
         key = (id(value), inner == self.shallow)
         if key not in self.parts:  # once per build: nothing changes while pages render
-            self.parts[key] = digest(self.parts_of(value, depth, inner))
+            # a value object of plain fields only (a chart, its points) is its repr: far quicker than walking it
+            plain = getattr(type(value), "repr_is_canonical", False)
+            self.parts[key] = digest(repr(value) if plain else self.parts_of(value, depth, inner))
             self.keep.append(value)
         return self.parts[key]
 
@@ -166,69 +170,90 @@ class Model:
                                                                   else self.canon.value(value))
         return self.values[read]
 
-    def reads_digest(self, reads: Iterable[str]) -> str | None:
-        """One digest over what a page read, or None when any of it is gone."""
-        lines = []
-        for read in sorted(reads):
-            value = self.read(read)
-            if value is None:
-                return None
-            lines.append(f"{read}\0{value}")
-        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
-
 
 class Record:
-    """Last build's record (what to compare with) and this build's (what to save)."""
+    """Last build's record (what to compare with) and this build's (what to save).
+
+    The record holds each read once, with its value's digest; a page names its reads by number. A page is reused
+    when nothing it was planned with changed and none of its reads is among those whose value changed.
+    """
 
     def __init__(self, path: Path, setup: str, model: Model, use_last: bool) -> None:
         self.path, self.setup, self.model = path, setup, model
-        self.last = load(path, setup) if use_last else {}
-        self.pages: dict[str, dict[str, Any]] = {}
+        self.last = load(path, setup) if use_last else Last([], [], {})
+        self.pages: dict[str, tuple[str, list[str], str]] = {}  # path -> (planned, reads by name, sha)
+        self.changed: set[int] | None = None  # numbers of last build's reads whose value is not the same now
         self.reused = 0
 
     def reuse(self, path: str, planned: str) -> str | None:
         """The hash of last build's HTML for a page, if nothing it was made from has changed."""
-        entry = self.last.get(path)
-        if not entry or entry.get("planned") != planned:
+        entry = self.last.pages.get(path)
+        if not entry or entry[0] != planned:
             return None
-        values = self.model.reads_digest(entry["reads"])
-        if values is None or values != entry.get("values"):
-            return None
-        return str(entry.get("sha"))
+        if self.changed is None:
+            self.changed = self.changed_reads()
+        return None if not self.changed.isdisjoint(entry[1]) else entry[2]
+
+    def changed_reads(self) -> set[int]:
+        """Last build's reads whose value now differs, or is unknown then or now (an object gone, a damaged
+        record): each read of the whole site is valued once."""
+        found = set()
+        for number, (read, before) in enumerate(zip(self.last.reads, self.last.values, strict=True)):
+            now = self.model.read(read)
+            if before is None or now is None or now != before:
+                found.add(number)
+        return found
 
     def kept(self, path: str) -> None:
         """The page was kept from the last build: so is its entry."""
-        self.pages[path] = self.last[path]
+        planned, numbers, sha = self.last.pages[path]
+        self.pages[path] = (planned, [self.last.reads[n] for n in numbers], sha)
         self.reused += 1
 
     def add(self, path: str, planned: str, reads: set[Read], sha: str) -> None:
         """What this build read and wrote for one page."""
-        names = sorted(SEP.join(read) for read in reads)
-        self.pages[path] = {"planned": planned, "reads": names, "values": self.model.reads_digest(names), "sha": sha}
+        self.pages[path] = (planned, sorted(SEP.join(read) for read in reads), sha)
 
     def save(self) -> None:
-        """Write this build's record (whole, or not at all): each read once, pages by its number."""
+        """Write this build's record (whole, or not at all): each read once with its value, pages by number."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         table: dict[str, int] = {}
         pages = {}
-        for path, entry in sorted(self.pages.items()):
-            numbers = ",".join(str(table.setdefault(read, len(table))) for read in entry["reads"])
-            pages[path] = {**entry, "reads": numbers}
-        body = {"format": FORMAT, "setup": self.setup, "reads": list(table), "pages": pages}
+        for path, (planned, reads, sha) in sorted(self.pages.items()):
+            numbers = ",".join(str(table.setdefault(read, len(table))) for read in reads)
+            pages[path] = {"planned": planned, "reads": numbers, "sha": sha}
+        values = [self.model.read(read) for read in table]
+        body = {"format": FORMAT, "setup": self.setup, "reads": list(table), "values": values, "pages": pages}
         write_atomic(self.path, json.dumps(body, sort_keys=True, separators=(",", ":")))
 
 
-def load(path: Path, setup: str) -> dict[str, dict[str, Any]]:
-    """The pages of a record made with the same templates, code and settings (reads by name); else nothing."""
+@dataclasses.dataclass
+class Last:
+    """The last build's record: its reads, their values, and each page's (planned, read numbers, sha)."""
+
+    reads: list[str]
+    values: list[str | None]
+    pages: dict[str, tuple[str, list[int], str]]
+
+
+def load(path: Path, setup: str) -> Last:
+    """The record of a build made with the same templates, code and settings; else an empty one."""
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
         if body.get("format") != FORMAT or body.get("setup") != setup:
-            return {}
-        table, pages = body["reads"], body["pages"]
-        return {path: {**entry, "reads": [table[int(n)] for n in entry["reads"].split(",") if n]}
-                for path, entry in pages.items()}
+            return Last([], [], {})
+        reads, values = [str(r) for r in body["reads"]], [v if isinstance(v, str) else None for v in body["values"]]
+        if len(reads) != len(values):
+            return Last([], [], {})
+        pages = {}
+        for page, entry in body["pages"].items():
+            numbers = [int(n) for n in entry["reads"].split(",") if n]
+            if any(not 0 <= n < len(reads) for n in numbers):
+                continue  # damaged: rendered again
+            pages[str(page)] = (str(entry["planned"]), numbers, str(entry["sha"]))
+        return Last(reads, values, pages)
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-        return {}  # missing, torn or from elsewhere: every page is rendered again
+        return Last([], [], {})  # missing, torn or from elsewhere: every page is rendered again
 
 
 def planned_digest(canon: Canon, path: str, templates: list[str], title: str, description: str,
@@ -239,11 +264,18 @@ def planned_digest(canon: Canon, path: str, templates: list[str], title: str, de
 
 def setup_digest(config: Any, template_folders: list[Path]) -> str:
     """What every page is made with: the templates, sitegen's code, the libraries and the settings."""
+    from sitegen.stamp import tree_digest
+
+    parts: list[Any] = [tree_digest(folder) for folder in template_folders]
+    return digest([parts, code_digest(), Canon().value(config)])
+
+
+@functools.cache
+def code_digest() -> list[str]:
+    """sitegen's code and the library versions: those of this process (`sitegen serve` runs the code it loaded)."""
     import sitegen
     from sitegen.stamp import tree_digest
     from sitegen.versions import library_versions
 
     package = Path(sitegen.__file__).parent
-    parts: list[Any] = [tree_digest(folder) for folder in template_folders]
-    parts += [tree_digest(package, "*.py"), tree_digest(package, "*.js"), library_versions()]
-    return digest([parts, Canon().value(config)])
+    return [tree_digest(package, "*.py"), tree_digest(package, "*.js"), json.dumps(library_versions(), sort_keys=True)]

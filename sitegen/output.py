@@ -93,11 +93,12 @@ class Writer:
         del self.shas[relpath]
         return False
 
-    def carry(self, relpath: str) -> None:
-        """Link the last build's file at relpath, whatever its bytes (a preview: the follow-up build makes it)."""
+    def carry(self, relpath: str) -> bool:
+        """Link the last build's file at relpath, whatever its bytes (a preview: the follow-up build makes it);
+        False when the last build has none."""
         entry = self.last.get(relpath)
-        if entry:  # a file another tool wrote (the search index) has no hash: "" matches it
-            self.keep(relpath, entry[0])
+        # a file another tool wrote (the search index) has no hash: "" matches it
+        return entry is not None and self.keep(relpath, entry[0])
 
     def carry_folder(self, folder: str) -> None:
         """carry() every file the last build wrote under folder (the search index, before it is made again)."""
@@ -335,9 +336,12 @@ def check_writable(out: Path) -> None:
     """Fail before any work when the old site could not be replaced and removed: read-only, or not ours to write."""
     site = out.parent / os.readlink(out) if out.is_symlink() else out
     inside = [site, *(p for p in site.rglob("*") if p.is_dir() and not p.is_symlink())] if site.is_dir() else []
+    devices: set[int] = set()
     for folder in [out.parent, *inside]:
-        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+        device = os.stat(folder).st_dev
+        if device not in devices and os.statvfs(folder).f_flag & os.ST_RDONLY:  # once per file system
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(folder))
+        devices.add(device)
         if not os.access(folder, os.W_OK | os.X_OK):
             raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
 

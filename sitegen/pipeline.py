@@ -3,6 +3,7 @@ every step succeeds."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 
 def make_site(config: Config, output: Path, inputs: str, step: Steps, force: bool, background: bool,
-              preview: bool = False) -> bool:
+              preview: bool = False, swapped: Callable[[], None] | None = None) -> bool:
     """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary.
 
     A preview (`sitegen serve`, on an edit) makes every page and chart but carries the last build's downloads and
@@ -66,6 +67,8 @@ def make_site(config: Config, output: Path, inputs: str, step: Steps, force: boo
     record = page_record(config, site, force)
     made = Made(Cache(config.root / config.cache_dir, "downloads", read=not force), record.setup, preview)
     write_output(writer, made, Published(site, history, specs, drawn, record), step)
+    if swapped is not None:
+        swapped()
     files = writer.manifest()
     save_manifest(config, files)
     record.save()
@@ -211,8 +214,9 @@ def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
     for asset in sorted(p for p in (BUILTIN_TEMPLATES / "static").rglob("*") if p.is_file()):
         writer.write(asset.relative_to(BUILTIN_TEMPLATES).as_posix(), asset.read_bytes())
     for area in [*site.councils, *site.predecessors, site.england]:
-        if area.figures:
-            writer.write(f"councils/{area.slug}/figures.csv", figures_csv(area.figures))
+        path = f"councils/{area.slug}/figures.csv"
+        if area.figures and not (made.preview and writer.carry(path)):  # a download: a preview carries it
+            writer.write(path, figures_csv(area.figures))
     write_data(writer, site, made)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from sitegen import fmt
@@ -28,6 +29,8 @@ MAX_ITEMS = 25  # figure changes listed per release before "and N more"
 class ChangeItem:
     """One figure's change, with what to link: its council's page and its measure's page (when they exist)."""
 
+    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.deps hashes its repr
+
     area_name: str
     area_slug: str
     measure_id: str
@@ -38,6 +41,8 @@ class ChangeItem:
 @dataclass(frozen=True)
 class ReleaseView:
     """A data release as a page shows it."""
+
+    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.deps hashes its repr
 
     anchor: str
     day: date
@@ -56,6 +61,8 @@ class ReleaseView:
 @dataclass(frozen=True)
 class Publishing:
     """What every page shows of the publishing loop: its feeds, the data's last change, recent changes."""
+
+    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.deps hashes its repr
 
     feeds: tuple[tuple[str, str], ...]  # (title, path within the site)
     last_changed: date
@@ -208,5 +215,7 @@ def write_publishing(writer: Writer, site: Site, history: History, specs: list[P
     changed = last_changed(site, history)
     charts = {c.id: c for spec in specs for c in spec.charts}
     for chart_id in sorted(charts):
+        if made.preview and writer.carry(f"charts/{chart_id}.zip"):
+            continue  # what it is made of is not even worked out: the follow-up build does that
         write_chart_zip(writer, charts[chart_id], svgs[chart_id], site, changed, made)
     writer.write("_headers", frame_headers(site, specs))

@@ -100,10 +100,17 @@ class Builder:
         """One build (the lock held): whether it made the whole site, or None when it failed."""
         from sitegen.build import run_build
 
+        swapped: list[bool] = []
+
+        def reload() -> None:  # as soon as the site is in place: what the build still saves, no page shows
+            swapped.append(True)
+            self.state.publish([])
+
         try:
             self.config = load_config(self.project)
             # the new site is served before the old is gone
-            complete = run_build(self.config, background=True, preview=preview, cancel=self.cancel)
+            complete = run_build(self.config, background=True, preview=preview, cancel=self.cancel,
+                                 swapped=reload if preview else None)
         except ProblemsFound as exc:
             self.failed(problem_rows(exc.problems), exc.message)
             return None
@@ -114,7 +121,7 @@ class Builder:
         except Exception as exc:  # noqa: BLE001 - a bug in a build must not stop the server
             self.failed([], f"the build failed unexpectedly: {type(exc).__name__}: {exc}")
             return None
-        if preview:  # the page shows the edit: reload it (a follow-up changes no page, so reloads nothing)
+        if preview and not swapped:  # up to date: pages reload all the same (after a failed build, the overlay goes)
             self.state.publish([])
         return complete
 

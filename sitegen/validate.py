@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import os
 import re
 import sys
@@ -200,16 +201,29 @@ class RecordLines(Sequence[int]):
         return self.cells.record_line(index + 1)
 
 
-def metadata_problems(package: Package) -> list[Problem]:
-    """What frictionless says of the descriptors and headers alone (each resource's data its header row)."""
-    import frictionless
+METADATA: dict[Path, tuple[str, list[Problem]]] = {}  # an edit to a value leaves descriptor and headers alone
 
+
+def metadata_problems(package: Package) -> list[Problem]:
+    """What frictionless says of the descriptors and headers alone (the same ones are checked once a process)."""
     from sitegen.tablecheck import header_only
+
+    descriptor = header_only(package)
+    key = json.dumps([descriptor, str(package.path), os.getcwd()], sort_keys=True, default=repr)
+    last = METADATA.get(package.path)
+    if last is None or last[0] != key:
+        last = METADATA[package.path] = (key, check_metadata(package, descriptor))
+    return list(last[1])
+
+
+def check_metadata(package: Package, descriptor: dict[str, Any]) -> list[Problem]:
+    """What frictionless says of a header-only descriptor (each resource's data its header row)."""
+    import frictionless
 
     shown = display(package.path)
     try:
         with frictionless.system.use_context(trusted=False, http_session=NoNetwork()):
-            fpackage = frictionless.Package(header_only(package), basepath=str(package.path.parent))
+            fpackage = frictionless.Package(descriptor, basepath=str(package.path.parent))
             report = fpackage.validate(checklist=frictionless.Checklist(checks=[frictionless.checks.duplicate_row()]))
     except frictionless.FrictionlessException as exc:
         return [problem("invalid-descriptor", exc.error.message, shown)]

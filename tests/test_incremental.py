@@ -262,3 +262,24 @@ def test_a_preview_shows_an_edit_and_the_follow_up_build_completes_it(tmp_path: 
     shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
     run_build(load_config(cold), force=True)
     assert after == tree(cold / "build")
+
+
+def test_value_objects_hashed_by_their_repr_hold_only_plain_values() -> None:
+    """A type marked `repr_is_canonical` is hashed by its repr: a model object inside it would escape the record."""
+    import dataclasses
+    import importlib
+    import pkgutil
+
+    import sitegen
+
+    marked = set()
+    for info in pkgutil.walk_packages(sitegen.__path__, "sitegen."):
+        if info.name.endswith("__main__"):
+            continue  # runs the command line
+        module = importlib.import_module(info.name)
+        marked |= {v for v in vars(module).values() if isinstance(v, type) and vars(v).get("repr_is_canonical")}
+    assert {c.__name__ for c in marked} >= {"Chart", "Point", "Spread", "Publishing"}
+    plain = {"str", "int", "float", "bool", "date", "None", "tuple", "ClassVar"} | {c.__name__ for c in marked}
+    for cls in marked:
+        for f in dataclasses.fields(cls):
+            assert set(re.findall(r"[A-Za-z_]+", str(f.type))) <= plain, (cls.__name__, f.name, f.type)

@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from sitegen import fmt
 from sitegen.versions import library_version
@@ -18,6 +18,8 @@ QUALIFIER_WORDS = {"approximate": "approximate", "at_least": "at least", "range_
 @dataclass(frozen=True)
 class Point:
     """One bar: a value for a category (a period, or an area) in a series."""
+
+    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.deps hashes its repr
 
     category: str
     order: str
@@ -52,6 +54,8 @@ class Point:
 @dataclass(frozen=True)
 class Chart:
     """A chart and everything needed to show it without JavaScript."""
+
+    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.deps hashes its repr
 
     id: str
     title: str
