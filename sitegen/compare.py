@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -66,6 +66,16 @@ class Period:
     def spread(self) -> Spread | None:
         """England median and quartiles of the values, when comparable."""
         return spread([f.value for f in self.figures]) if self.comparable else None
+
+    @cached_property  # one pass over the period, not one per council ranked in it
+    def groups(self) -> dict[tuple[str, str], list[float]]:
+        """The values of each region's and each type's councils: ("region", name) and ("type", name)."""
+        found: dict[tuple[str, str], list[float]] = {}
+        for f in self.figures:
+            if isinstance(f.area, Council):
+                found.setdefault(("region", f.area.region), []).append(f.value)
+                found.setdefault(("type", f.area.type), []).append(f.value)
+        return found
 
     @cached_property
     def spread_per_head(self) -> Spread | None:
@@ -146,13 +156,12 @@ def position(figure: Figure, period: Period) -> Position | None:
         lower=bisect_left(values, figure.value), of=len(values), per_head=mine,
         rank_per_head=None if mine is None else 1 + len(heads) - bisect_right(heads, mine),
         lower_per_head=None if mine is None else bisect_left(heads, mine), of_per_head=len(heads),
-        region=group_spread(period, lambda c: c.region == council.region),
-        same_type=group_spread(period, lambda c: c.type == council.type))
+        region=group_spread(period, ("region", council.region)), same_type=group_spread(period, ("type", council.type)))
 
 
-def group_spread(period: Period, member: Callable[[Council], bool]) -> Spread | None:
+def group_spread(period: Period, group: tuple[str, str]) -> Spread | None:
     """Median of the councils in a group (a region, a type), when at least MIN_GROUP have a figure."""
-    values = [f.value for f in period.figures if isinstance(f.area, Council) and member(f.area)]
+    values = period.groups.get(group, [])
     return spread(values) if len(values) >= MIN_GROUP else None
 
 

@@ -335,9 +335,12 @@ def is_ours(folder: Path) -> bool:
 def check_writable(out: Path) -> None:
     """Fail before any work when the old site could not be replaced and removed: read-only, or not ours to write."""
     site = out.parent / os.readlink(out) if out.is_symlink() else out
-    inside = [site, *(p for p in site.rglob("*") if p.is_dir() and not p.is_symlink())] if site.is_dir() else []
+    inside: list[str] = []
+    for dirpath, dirnames, _ in os.walk(site):  # nothing when it is not a folder
+        inside.append(dirpath)
+        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
     devices: set[int] = set()
-    for folder in [out.parent, *inside]:
+    for folder in [str(out.parent), *inside]:
         device = os.stat(folder).st_dev
         if device not in devices and os.statvfs(folder).f_flag & os.ST_RDONLY:  # once per file system
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(folder))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import functools
+import hashlib
 import io
 import json
 import os
@@ -327,15 +328,31 @@ def read_resource(folder: Path, descriptor: dict[str, Any], shown: str, inputs: 
     return resource, problems
 
 
+# `sitegen serve` reads the data again on every edit: a CSV whose bytes and schema are those read last time is not
+# parsed again (its Resource is immutable once made). read_packages keeps only the entries of the last data read.
+PARSED: dict[Path, tuple[str, Resource | None, list[Problem]]] = {}
+
+
 def read_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs) -> tuple[Resource | None, list[Problem]]:
     """A resource read once into a polars frame (sitegen.columnar); typed rows are made from it on demand."""
+    raw, _, problems = table_text(path, inputs, text=False)  # checked; polars reads the bytes
+    if problems:
+        return None, problems
+    key = hashlib.sha256(raw).hexdigest() + json.dumps([descriptor, os.getcwd(), inputs.keep_bytes],
+                                                       sort_keys=True, default=repr)
+    last = PARSED.get(path)
+    if last is None or last[0] != key:
+        last = PARSED[path] = (key, *parse_columns(path, descriptor, inputs, raw))
+    return last[1], list(last[2])
+
+
+def parse_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs,
+                  raw: bytes) -> tuple[Resource | None, list[Problem]]:
+    """read_columns, once the bytes are read and checked."""
     from sitegen.columnar import Cells, frame_from_records, frame_of, has_control
 
     fields = descriptor.get("schema", {}).get("fields", [])
     names, shown = [str(f.get("name")) for f in fields], display(path)
-    raw, _, problems = table_text(path, inputs, text=False)  # checked; polars reads the bytes
-    if problems:
-        return None, problems
     fast = frame_of(raw, len(names))
     if fast is None:
         text = raw.decode("utf-8")
@@ -383,6 +400,8 @@ def read_packages(path: Path, inputs: Inputs | None = None,
     inputs = inputs or Inputs.under(path)
     packages, problems = Packages(path), []
     descriptors = find_descriptors(path)
+    for parsed in [p for p in PARSED if not p.is_relative_to(path.resolve())]:
+        del PARSED[parsed]  # another project's, or a test's: what is kept is this data's alone
     if not descriptors:
         problems.append(problem("no-packages", "no datapackage.json found here", display(path)))
     problems.extend(folders_without_descriptor(path, descriptors))
