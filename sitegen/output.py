@@ -81,6 +81,8 @@ class Writer:
 
     def keep(self, relpath: str, sha: str) -> bool:
         """Link a file the last build wrote with these bytes, without making them; False when it cannot."""
+        if self.cancel is not None and self.cancel.is_set():
+            raise Superseded("a newer edit arrived: this build stopped")
         entry = self.last.get(relpath)
         if relpath in self.written or not entry or entry[0] != sha:
             return False

@@ -24,6 +24,7 @@ NOT_BUILT = (b'<!doctype html><html lang="en"><head><meta charset="utf-8"><title
              b'<body><h1>The site has not been built yet</h1><p>Fix the problems listed and this page reloads.</p>'
              b'</body></html>')
 HEARTBEAT = 10.0  # seconds between keep-alive comments on the event stream
+QUIET = 1.0  # seconds without an edit before the follow-up build starts (it would only slow the next preview)
 
 
 @dataclass
@@ -129,6 +130,8 @@ class Builder:
         """Make the downloads and search index the preview carried over, unless a newer edit came."""
         from sitegen.errors import Superseded
 
+        if self.cancel.wait(QUIET):  # a newer edit came while edits were still being made: no follow-up yet
+            return
         started = time.perf_counter()
         with self.lock:
             if edit != self.edits or self.cancel.is_set():
