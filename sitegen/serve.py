@@ -91,14 +91,15 @@ class Builder:
         with self.lock:
             self.cancel.clear()
             self.edits += 1
-            complete = self.attempt(preview=True)
+            complete = self.attempt()
         if complete is False:
             self.following = threading.Thread(target=self.follow_up, args=(self.edits,), daemon=True)
             self.following.start()
         return complete is not None
 
-    def attempt(self, preview: bool) -> bool | None:
-        """One build (the lock held): whether it made the whole site, or None when it failed."""
+    def attempt(self) -> bool | None:
+        """One build, a preview where there is a last build (the lock held): whether it made the whole site, or
+        None when it failed."""
         from sitegen.build import run_build
 
         swapped: list[bool] = []
@@ -110,8 +111,7 @@ class Builder:
         try:
             self.config = load_config(self.project)
             # the new site is served before the old is gone
-            complete = run_build(self.config, background=True, preview=preview, cancel=self.cancel,
-                                 swapped=reload if preview else None)
+            complete = run_build(self.config, background=True, preview=True, cancel=self.cancel, swapped=reload)
         except ProblemsFound as exc:
             self.failed(problem_rows(exc.problems), exc.message)
             return None
@@ -122,7 +122,7 @@ class Builder:
         except Exception as exc:  # noqa: BLE001 - a bug in a build must not stop the server
             self.failed([], f"the build failed unexpectedly: {type(exc).__name__}: {exc}")
             return None
-        if preview and not swapped:  # up to date: pages reload all the same (after a failed build, the overlay goes)
+        if not swapped:  # up to date: pages reload all the same (after a failed build, the overlay goes)
             self.state.publish([])
         return complete
 
