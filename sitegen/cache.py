@@ -69,17 +69,15 @@ class Made:
 
     def write(self, writer: Writer, path: str, inputs: list[bytes], make: Callable[[], bytes]) -> None:
         """Write the file made from inputs at path (in a preview, the last build's file where there is one)."""
-        if self.preview and writer.carry(path):
+        if self.carried(writer, path):
             return
         key = self.key(inputs)
         data = self.found(key)
         writer.write(path, data if data is not None else self.make(key, make))
 
-    def get(self, inputs: list[bytes], make: Callable[[], bytes]) -> bytes:
-        """The file made from inputs: from the cache, else made now and kept."""
-        key = self.key(inputs)
-        data = self.found(key)
-        return data if data is not None else self.make(key, make)
+    def carried(self, writer: Writer, path: str) -> bool:
+        """In a preview, link the last build's file at path (a download) rather than make it; False otherwise."""
+        return self.preview and writer.carry(path)
 
     def key(self, inputs: list[bytes]) -> str:
         """The cache key of a file made from inputs, with this build's setup."""

@@ -180,7 +180,7 @@ class Record:
 
     def __init__(self, path: Path, setup: str, model: Model, use_last: bool) -> None:
         self.path, self.setup, self.model = path, setup, model
-        self.last = load(path, setup) if use_last else Last([], [], {})
+        self.last = load(path, setup) if use_last else Last()
         self.pages: dict[str, tuple[str, list[str], str]] = {}  # path -> (planned, reads by name, sha)
         self.changed: set[int] | None = None  # numbers of last build's reads whose value is not the same now
         self.reused = 0
@@ -231,9 +231,9 @@ class Record:
 class Last:
     """The last build's record: its reads, their values, and each page's (planned, read numbers, sha)."""
 
-    reads: list[str]
-    values: list[str | None]
-    pages: dict[str, tuple[str, list[int], str]]
+    reads: list[str] = dataclasses.field(default_factory=list)
+    values: list[str | None] = dataclasses.field(default_factory=list)
+    pages: dict[str, tuple[str, list[int], str]] = dataclasses.field(default_factory=dict)
 
 
 def load(path: Path, setup: str) -> Last:
@@ -241,10 +241,10 @@ def load(path: Path, setup: str) -> Last:
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
         if body.get("format") != FORMAT or body.get("setup") != setup:
-            return Last([], [], {})
+            return Last()
         reads, values = [str(r) for r in body["reads"]], [v if isinstance(v, str) else None for v in body["values"]]
         if len(reads) != len(values):
-            return Last([], [], {})
+            return Last()
         pages = {}
         for page, entry in body["pages"].items():
             numbers = [int(n) for n in entry["reads"].split(",") if n]
@@ -253,7 +253,7 @@ def load(path: Path, setup: str) -> Last:
             pages[str(page)] = (str(entry["planned"]), numbers, str(entry["sha"]))
         return Last(reads, values, pages)
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-        return Last([], [], {})  # missing, torn or from elsewhere: every page is rendered again
+        return Last()  # missing, torn or from elsewhere: every page is rendered again
 
 
 def planned_digest(canon: Canon, path: str, templates: list[str], title: str, description: str,

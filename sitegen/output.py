@@ -20,14 +20,14 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sitegen import spare as spare_site
 from sitegen.config import CONFIG_NAME, Config
-from sitegen.errors import SitegenError, Superseded
+from sitegen.errors import SitegenError
 
 MARKER = ".sitegen-output"
 MARKER_HEAD = "This folder is written by sitegen, which replaces it whole at every build. The files it wrote:\n"
@@ -46,7 +46,7 @@ class Writer:
     """
 
     def __init__(self, output: Path, last: dict[str, list[Any]] | None = None, background: bool = False,
-                 spare: Path | None = None, cancel: threading.Event | None = None) -> None:
+                 spare: Path | None = None, check: Callable[[], None] = lambda: None) -> None:
         self.output = output.parent.resolve() / output.name
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.spare = spare  # where the replaced site is kept, to be the next build's staging folder
@@ -61,12 +61,11 @@ class Writer:
         self.last = last or {}
         self.folders: set[Path] = {self.staging}
         self.background = background  # remove the old site in a thread (serve: the new site is up at once)
-        self.cancel = cancel  # set when a newer edit makes this build pointless (serve)
+        self.check = check  # raises when a newer edit makes this build pointless (serve): before every file
 
     def write(self, relpath: str, data: bytes | str) -> None:
         """Write one file of the site."""
-        if self.cancel is not None and self.cancel.is_set():
-            raise Superseded("a newer edit arrived: this build stopped")
+        self.check()
         target = self.target(relpath)
         raw = data.encode("utf-8") if isinstance(data, str) else data
         self.shas[relpath] = hashlib.sha256(raw).hexdigest()
@@ -81,8 +80,7 @@ class Writer:
 
     def keep(self, relpath: str, sha: str) -> bool:
         """Link a file the last build wrote with these bytes, without making them; False when it cannot."""
-        if self.cancel is not None and self.cancel.is_set():
-            raise Superseded("a newer edit arrived: this build stopped")
+        self.check()
         entry = self.last.get(relpath)
         if relpath in self.written or not entry or entry[0] != sha:
             return False
@@ -104,7 +102,7 @@ class Writer:
 
     def carry_folder(self, folder: str) -> None:
         """carry() every file the last build wrote under folder (the search index, before it is made again)."""
-        for relpath in sorted(p for p in self.last if p.startswith(f"{folder}/") and p not in self.written):
+        for relpath in sorted(p for p in self.last if p.startswith(f"{folder}/")):
             self.carry(relpath)
 
     def link_last(self, relpath: str, target: Path) -> bool:

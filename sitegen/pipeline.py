@@ -63,7 +63,7 @@ def make_site(config: Config, output: Path, inputs: str, step: Steps, force: boo
     pause_point("charts-rendered")
     last = None if force else load_manifest(config)
     preview = preview and bool(last)  # with no last build, there is nothing to carry over
-    writer = Writer(output, last, background, state_file(config, "spare", ""), step.cancel)
+    writer = Writer(output, last, background, state_file(config, "spare", ""), step.check)
     record = page_record(config, site, force)
     made = Made(Cache(config.root / config.cache_dir, "downloads", read=not force), record.setup, preview)
     write_output(writer, made, Published(site, history, specs, drawn, record), step)
@@ -215,7 +215,7 @@ def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
         writer.write(asset.relative_to(BUILTIN_TEMPLATES).as_posix(), asset.read_bytes())
     for area in [*site.councils, *site.predecessors, site.england]:
         path = f"councils/{area.slug}/figures.csv"
-        if area.figures and not (made.preview and writer.carry(path)):  # a download: a preview carries it
+        if area.figures and not made.carried(writer, path):
             writer.write(path, figures_csv(area.figures))
     write_data(writer, site, made)
 

@@ -215,7 +215,7 @@ def write_publishing(writer: Writer, site: Site, history: History, specs: list[P
     changed = last_changed(site, history)
     charts = {c.id: c for spec in specs for c in spec.charts}
     for chart_id in sorted(charts):
-        if made.preview and writer.carry(f"charts/{chart_id}.zip"):
+        if made.carried(writer, f"charts/{chart_id}.zip"):
             continue  # what it is made of is not even worked out: the follow-up build does that
         write_chart_zip(writer, charts[chart_id], svgs[chart_id], site, changed, made)
     writer.write("_headers", frame_headers(site, specs))

@@ -22,6 +22,7 @@ from typing import Any
 from sitegen.data import Package, Packages, Resource
 from sitegen.descriptors import descriptor_problems
 from sitegen.errors import Problem, problem
+from sitegen.memo import Kept
 
 TRUE = {"true", "True", "TRUE", "1"}
 FALSE = {"false", "False", "FALSE", "0"}
@@ -330,7 +331,7 @@ def read_resource(folder: Path, descriptor: dict[str, Any], shown: str, inputs: 
 
 # `sitegen serve` reads the data again on every edit: a CSV whose bytes and schema are those read last time is not
 # parsed again (its Resource is immutable once made). read_packages keeps only the entries of the last data read.
-PARSED: dict[Path, tuple[str, Resource | None, list[Problem]]] = {}
+PARSED: Kept[tuple[Resource | None, list[Problem]]] = Kept()
 
 
 def read_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs) -> tuple[Resource | None, list[Problem]]:
@@ -340,10 +341,8 @@ def read_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs) -> tupl
         return None, problems
     key = hashlib.sha256(raw).hexdigest() + json.dumps([descriptor, os.getcwd(), inputs.keep_bytes],
                                                        sort_keys=True, default=repr)
-    last = PARSED.get(path)
-    if last is None or last[0] != key:
-        last = PARSED[path] = (key, *parse_columns(path, descriptor, inputs, raw))
-    return last[1], list(last[2])
+    resource, found = PARSED.get(path, key, lambda: parse_columns(path, descriptor, inputs, raw))
+    return resource, list(found)
 
 
 def parse_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs,
@@ -400,8 +399,7 @@ def read_packages(path: Path, inputs: Inputs | None = None,
     inputs = inputs or Inputs.under(path)
     packages, problems = Packages(path), []
     descriptors = find_descriptors(path)
-    for parsed in [p for p in PARSED if not p.is_relative_to(path.resolve())]:
-        del PARSED[parsed]  # another project's, or a test's: what is kept is this data's alone
+    PARSED.keep_only(path.resolve())
     if not descriptors:
         problems.append(problem("no-packages", "no datapackage.json found here", display(path)))
     problems.extend(folders_without_descriptor(path, descriptors))

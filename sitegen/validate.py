@@ -19,6 +19,7 @@ import requests
 from sitegen.config import Config
 from sitegen.data import Package, Packages, Resource
 from sitegen.errors import PROBLEM_TYPES, Problem, problem
+from sitegen.memo import Kept
 from sitegen.readers import Inputs, display, read_packages
 from sitegen.report import render
 from sitegen.rules import apply_rules
@@ -42,6 +43,8 @@ def validate_packages(path: Path, config: Config | None = None, engine: str = "c
     inputs = Inputs(inputs.root, inputs.max_bytes, keep_bytes)
     columnar = engine == "columnar"
     packages, problems = read_packages(path, inputs, columnar=columnar)
+    CHECKED.keep_only(path.resolve())
+    METADATA.keep_only(path.resolve())
     for package in packages.packages.values():
         problems.extend(package_problems(package, engine))
     problems.extend(apply_rules(packages))  # across packages: always checked again
@@ -49,20 +52,17 @@ def validate_packages(path: Path, config: Config | None = None, engine: str = "c
 
 
 # `sitegen serve` validates on every edit: a package whose bytes are unchanged is not checked again
-CHECKED: dict[Path, tuple[str, list[Problem]]] = {}
+CHECKED: Kept[list[Problem]] = Kept()
 
 
 def package_problems(package: Package, engine: str) -> list[Problem]:
     """A package's own table and pattern problems (the same bytes are checked once a process)."""
+    def check() -> list[Problem]:
+        tables = columnar_problems(package) if engine == "columnar" else frictionless_problems(package)
+        return tables + pattern_problems(package)
+
     key = package_key(package, engine)
-    last = CHECKED.get(package.path)
-    if key and last and last[0] == key:
-        return list(last[1])
-    found = columnar_problems(package) if engine == "columnar" else frictionless_problems(package)
-    found += pattern_problems(package)
-    if key:
-        CHECKED[package.path] = (key, found)
-    return list(found)
+    return list(CHECKED.get(package.path, key, check)) if key else check()
 
 
 def package_key(package: Package, engine: str) -> str:
@@ -201,7 +201,7 @@ class RecordLines(Sequence[int]):
         return self.cells.record_line(index + 1)
 
 
-METADATA: dict[Path, tuple[str, list[Problem]]] = {}  # an edit to a value leaves descriptor and headers alone
+METADATA: Kept[list[Problem]] = Kept()  # an edit to a value leaves descriptor and headers alone
 
 
 def metadata_problems(package: Package) -> list[Problem]:
@@ -210,10 +210,7 @@ def metadata_problems(package: Package) -> list[Problem]:
 
     descriptor = header_only(package)
     key = json.dumps([descriptor, str(package.path), os.getcwd()], sort_keys=True, default=repr)
-    last = METADATA.get(package.path)
-    if last is None or last[0] != key:
-        last = METADATA[package.path] = (key, check_metadata(package, descriptor))
-    return list(last[1])
+    return list(METADATA.get(package.path, key, lambda: check_metadata(package, descriptor)))
 
 
 def check_metadata(package: Package, descriptor: dict[str, Any]) -> list[Problem]:
