@@ -1,10 +1,10 @@
-"""What `sitegen serve` keeps between builds: for each file or package, the last thing made of it."""
+"""What `sitegen serve` keeps between builds: for each file or package of the project, the last thing made of it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -14,15 +14,30 @@ class Kept(Generic[T]):
 
     def __init__(self) -> None:
         self.entries: dict[Path, tuple[str, T]] = {}
+        self.folder: Path | None = None  # only what is under it is kept: see keep_only
+        EVERY.append(self)
 
     def get(self, path: Path, key: str, make: Callable[[], T]) -> T:
-        """The value for key at path: the one kept if it was made for the same key, else made now and kept."""
+        """The value for key at path: the one kept if it was made for the same key, else made now (and kept when
+        path is in the folder kept)."""
+        if self.folder is None or not path.is_relative_to(self.folder):
+            return make()  # not the project's data (an old version read from git for the changelog): not kept
         last = self.entries.get(path)
         if last is None or last[0] != key:
             last = self.entries[path] = (key, make())
         return last[1]
 
     def keep_only(self, folder: Path) -> None:
-        """Forget every path outside folder (another project's, or an earlier test's): one project's data is kept."""
+        """Keep what is made of files under folder from now on, and forget the rest (another project's)."""
+        self.folder = folder
         for path in [p for p in self.entries if not p.is_relative_to(folder)]:
             del self.entries[path]
+
+
+EVERY: list[Kept[Any]] = []
+
+
+def keep_only(folder: Path) -> None:
+    """What every memo keeps between builds: what is made of the data under folder (the project's), nothing else."""
+    for kept in EVERY:
+        kept.keep_only(folder)

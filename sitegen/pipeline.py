@@ -22,6 +22,7 @@ from sitegen.deps import RECORD, Model, Record, planned_digest, setup_digest
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
 from sitegen.history import History, load_history
+from sitegen.memo import keep_only
 from sitegen.model import Site, build_model
 from sitegen.output import Writer, check_writable, load_manifest, pause_point, save_manifest, state_file
 from sitegen.publish import annotate, plan_publishing, write_publishing
@@ -153,10 +154,12 @@ VALIDATED: dict[str, tuple[Packages, list[Problem]]] = {}  # the last data valid
 
 def validated(config: Config) -> tuple[Packages, list[Problem]]:
     """The data packages and their problems; the same bytes are validated once a process (`sitegen serve`)."""
-    key = f"{tree_digest(config.root / config.datapackages_dir)} {config!r}"
+    folder = config.root / config.datapackages_dir
+    key = f"{tree_digest(folder)} {config!r}"
     if key not in VALIDATED:
         VALIDATED.clear()
-        VALIDATED[key] = validate_packages(config.root / config.datapackages_dir, config)
+        keep_only(folder)  # what is parsed and checked of this data is kept for the next build; no other data
+        VALIDATED[key] = validate_packages(folder, config)
     return VALIDATED[key]
 
 

@@ -330,7 +330,7 @@ def read_resource(folder: Path, descriptor: dict[str, Any], shown: str, inputs: 
 
 
 # `sitegen serve` reads the data again on every edit: a CSV whose bytes and schema are those read last time is not
-# parsed again (its Resource is immutable once made). read_packages keeps only the entries of the last data read.
+# parsed again (its Resource is immutable once made). Only the project's data is kept (sitegen.memo.keep_only).
 PARSED: Kept[tuple[Resource | None, list[Problem]]] = Kept()
 
 
@@ -399,7 +399,6 @@ def read_packages(path: Path, inputs: Inputs | None = None,
     inputs = inputs or Inputs.under(path)
     packages, problems = Packages(path), []
     descriptors = find_descriptors(path)
-    PARSED.keep_only(path.resolve())
     if not descriptors:
         problems.append(problem("no-packages", "no datapackage.json found here", display(path)))
     problems.extend(folders_without_descriptor(path, descriptors))

@@ -43,8 +43,6 @@ def validate_packages(path: Path, config: Config | None = None, engine: str = "c
     inputs = Inputs(inputs.root, inputs.max_bytes, keep_bytes)
     columnar = engine == "columnar"
     packages, problems = read_packages(path, inputs, columnar=columnar)
-    CHECKED.keep_only(path.resolve())
-    METADATA.keep_only(path.resolve())
     for package in packages.packages.values():
         problems.extend(package_problems(package, engine))
     problems.extend(apply_rules(packages))  # across packages: always checked again
