@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import http.server
@@ -147,6 +148,14 @@ class Builder:
                 self.failed([], f"making the downloads and search index failed: {message}")
                 return
         print(f"Downloads and search index up to date in {time.perf_counter() - started:.2f} s", flush=True)
+
+    def warm_up(self) -> None:
+        """Start the chart engine while the first build's site is being looked at (not during a build)."""
+        from sitegen.charts.render import warm_up
+
+        # only a head start: a build that draws reports its own errors
+        with self.lock, contextlib.suppress(Exception):
+            warm_up()
 
     def stop(self) -> None:
         """Stop a follow-up build in progress (its staging folder is thrown away) and wait for it."""
@@ -313,6 +322,7 @@ def run_serve(project: Path, port: int) -> None:
     load_config(project)  # a broken settings file is reported before anything starts
     server = make_server(port, builder, state)
     builder.build()
+    threading.Thread(target=builder.warm_up, daemon=True).start()
     stop = threading.Event()
     watchers = start_watchers(builder, stop)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -87,6 +87,17 @@ def draw_here(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
                 os.environ[name] = value
 
 
+WARM_UP = '{"data":{"values":[{"x":1}]},"mark":"bar","encoding":{"x":{"field":"x","type":"quantitative"}}}'
+
+
+def warm_up() -> None:
+    """Load Altair and start vl-convert in this process while nothing waits (`sitegen serve`, after its first
+    build), so the first edit that changes a chart does not wait about a second for them."""
+    import altair  # noqa: F401 - imported for what importing costs; a changed chart's spec is built with it
+
+    draw_here(draw, [WARM_UP])
+
+
 def svg_key(spec_json: str) -> str:
     """The cache key of a spec's SVG."""
     return hashlib.sha256(spec_json.encode()).hexdigest()
