@@ -60,7 +60,7 @@ SETTINGS_DOC: dict[str, str] = {
     "output_dir": "Folder the site is written to (swapped in atomically).",
     "cache_dir": "Folder of cached chart specs, SVGs, the script bundle and the build stamp; safe to delete.",
     "chart_workers": "Processes used to render charts to SVG (vl-convert holds the GIL).",
-    "max_file_bytes": "Largest data file, descriptor or settings file read; a larger one is refused.",
+    "max_file_bytes": "Largest data file, descriptor, settings file or template read; a larger one is refused.",
     "max_page_bytes": "Largest Markdown page read (Markdown rendering is slow); a larger one is refused.",
 }
 # BCP 47 (RFC 5646) language tags, as far as a page's `lang` needs: language, script, region, variants
@@ -70,6 +70,7 @@ URL_SETTINGS = ("base_url", "repository_url")
 TEXT_SETTINGS = ("title", "description", "licence")
 FOLDER_SETTINGS = ("datapackages_dir", "content_dir", "templates_dir")  # inputs; output and cache may lie anywhere
 MAX_TEXT = 1000
+MAX_BYTES_LIMIT = 1_000_000_000  # the highest max_file_bytes or max_page_bytes: no file larger is ever read
 
 
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
@@ -128,8 +129,8 @@ def setting_problem(name: str, value: object) -> str:
         return "must be a folder inside the project (relative, without ..): inputs stay inside the project"
     if name == "chart_workers" and not 1 <= int(str(value)) <= 32:
         return "must be between 1 and 32"
-    if name in ("max_file_bytes", "max_page_bytes") and not 1_000 <= int(str(value)) <= 1_000_000_000:
-        return "must be between 1,000 and 1,000,000,000"
+    if name in ("max_file_bytes", "max_page_bytes") and not 1_000 <= int(str(value)) <= MAX_BYTES_LIMIT:
+        return f"must be between 1,000 and {MAX_BYTES_LIMIT:,}"
     return ""
 
 

@@ -262,11 +262,11 @@ def planned_digest(canon: Canon, path: str, templates: list[str], title: str, de
     return digest([path, templates, title, description, canon.shallow(context), canon.shallow(charts)])
 
 
-def setup_digest(config: Any, template_folders: list[Path]) -> str:
+def setup_digest(config: Any, builtin_templates: Path) -> str:
     """What every page is made with: the templates, sitegen's code, the libraries and the settings."""
     from sitegen.stamp import tree_digest
 
-    parts: list[Any] = [tree_digest(folder) for folder in template_folders]
+    parts = [tree_digest(config.root / config.templates_dir, fence=config.root), tree_digest(builtin_templates)]
     return digest([parts, code_digest(), Canon().value(config)])
 
 

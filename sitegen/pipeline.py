@@ -155,7 +155,7 @@ VALIDATED: dict[str, tuple[Packages, list[Problem]]] = {}  # the last data valid
 def validated(config: Config) -> tuple[Packages, list[Problem]]:
     """The data packages and their problems; the same bytes are validated once a process (`sitegen serve`)."""
     folder = config.root / config.datapackages_dir
-    key = f"{tree_digest(folder)} {config!r}"
+    key = f"{tree_digest(folder, fence=config.root)} {config!r}"
     if key not in VALIDATED:
         VALIDATED.clear()
         keep_only(folder)  # what is parsed and checked of this data is kept for the next build; no other data
@@ -203,7 +203,7 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
 
 def page_record(config: Config, site: Site, force: bool) -> Record:
     """The dependency record: last build's (unless forced) to compare with, and this build's to fill."""
-    setup = setup_digest(config, [config.root / config.templates_dir, BUILTIN_TEMPLATES])
+    setup = setup_digest(config, BUILTIN_TEMPLATES)
     return Record(state_file(config, RECORD), setup, Model(site), use_last=not force)
 
 

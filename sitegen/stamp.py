@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
 import sitegen
-from sitegen.config import CONFIG_NAME, Config
+from sitegen.config import CONFIG_NAME, MAX_BYTES_LIMIT, Config
 from sitegen.history import commits_key
 from sitegen.output import load_manifest, matches, write_atomic
 from sitegen.versions import library_versions
@@ -17,25 +18,43 @@ from sitegen.versions import library_versions
 STAMP = "build-stamp.json"
 
 
-def tree_digest(folder: Path, pattern: str = "*") -> str:
-    """One hash over the relative path and bytes of every file below folder matching pattern."""
+def tree_digest(folder: Path, pattern: str = "*", fence: Path | None = None) -> str:
+    """One hash over the relative path and contents of every file below folder matching pattern; files outside
+    fence (by default folder) are never read."""
+    fence = (fence or folder).resolve()
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob(pattern) if p.is_file()) if folder.is_dir() else []:
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for path in sorted(folder.rglob(pattern)) if folder.is_dir() else []:
+        part = file_part(path, fence)
+        if part:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + part)
     return digest.hexdigest()
+
+
+def file_part(path: Path, fence: Path) -> bytes:
+    """A regular file's hash (read in blocks); a link out of fence or to no regular file by its target, unread
+    (the build refuses it, naming it); b"" for a folder, pipe or device, which no build reads."""
+    try:
+        real = path.resolve(strict=True)
+        status = real.stat()
+        if real.is_relative_to(fence) and stat.S_ISREG(status.st_mode):
+            if status.st_size > MAX_BYTES_LIMIT:  # refused by every reader: its size and time tell an edit
+                return f"large {status.st_size} {status.st_mtime_ns}".encode()
+            with real.open("rb") as file:
+                return hashlib.file_digest(file, "sha256").digest()
+    except (OSError, RuntimeError):
+        pass  # a broken or looping link: its target names it
+    return b"link " + os.readlink(path).encode() if path.is_symlink() else b""
 
 
 def input_digest(config: Config, builtin_templates: Path) -> str:
     """Everything a build reads: data, content, templates, settings, our code, library versions, the date."""
     root = config.root
-    folders = [root / config.datapackages_dir, root / config.content_dir, root / config.templates_dir,
-               builtin_templates]
-    parts: list[Any] = [tree_digest(folder) for folder in folders]
+    folders = [root / config.datapackages_dir, root / config.content_dir, root / config.templates_dir]
+    parts: list[Any] = [tree_digest(folder, fence=root) for folder in folders]  # nothing outside the project read
+    parts.append(tree_digest(builtin_templates))
     parts.append(tree_digest(Path(sitegen.__file__).parent, "*.py"))
     parts.append(tree_digest(Path(sitegen.__file__).parent, "*.js"))
-    settings = root / CONFIG_NAME
-    parts.append(hashlib.sha256(settings.read_bytes()).hexdigest() if settings.is_file() else "")
+    parts.append(file_part(root / CONFIG_NAME, root).hex())
     parts.append(library_versions())
     parts.append(os.environ.get("SOURCE_DATE_EPOCH", ""))
     parts.append(config.base_url)  # it can come from the command line rather than sitegen.toml

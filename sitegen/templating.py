@@ -2,28 +2,46 @@
 
 from __future__ import annotations
 
+import os
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from sitegen import fmt
 from sitegen.config import Config
 from sitegen.deps import TracingEnvironment
 from sitegen.errors import Problem, ProblemsFound, problem
 from sitegen.model import Site
-from sitegen.readers import display
+from sitegen.readers import Inputs, ReadRefused, display, read_text
 from sitegen.routes import PageSpec, root_for
 from sitegen.theme import BUILTIN_TEMPLATES
+
+
+class ProjectLoader(jinja2.BaseLoader):
+    """The project's templates, read as any project file is: inside the project (a link out of it is refused),
+    a regular file, within max_file_bytes, clean UTF-8."""
+
+    def __init__(self, folder: Path, inputs: Inputs) -> None:
+        self.folder, self.inputs = folder, inputs
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        """A template's text, or TemplateNotFound (the built-in one is tried next); ReadRefused when refused."""
+        path = self.folder.joinpath(*split_template_path(template))
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        return read_text(path, self.inputs, display(path)), str(path), lambda: True
 
 
 def make_env(config: Config) -> TracingEnvironment:
     """One build's templates: project ones override built-in ones; `default:NAME` always reaches the built-in."""
     builtin = jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))
     loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(str(config.root / config.templates_dir)),
+        ProjectLoader(config.root / config.templates_dir, Inputs(config.root, config.max_file_bytes)),
         jinja2.PrefixLoader({"default": builtin}, delimiter=":"),
         builtin,
     ])
@@ -68,6 +86,9 @@ def render_page(env: jinja2.Environment, spec: PageSpec, site: Site) -> str:
         return template.render(site=site, config=site.config, root=root, canonical=canonical, page=spec,
                                title=spec.title, description=spec.description or site.config.description,
                                **spec.context)
+    except ReadRefused as exc:  # a project template that is not read: a link out of the project, a pipe, too large
+        raise ProblemsFound([exc.problem], f"a template could not be read while rendering {spec.path}: nothing was "
+                            "published") from None
     except Exception as exc:  # noqa: BLE001 - any error in a template is the template's, reported as one
         raise ProblemsFound([template_problem(exc, spec.templates)],
                             f"a template failed while rendering {spec.path}: nothing was published") from None
