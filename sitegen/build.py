@@ -19,16 +19,17 @@ from sitegen.theme import BUILTIN_TEMPLATES
 
 def run_build(config: Config, force: bool = False, wait: bool = True, background: bool = False,
               preview: bool = False, cancel: threading.Event | None = None,
-              swapped: Callable[[], None] | None = None) -> bool:
+              swapped: Callable[[frozenset[str]], None] | None = None) -> bool:
     """One build of the project at a time (wait for another, or raise BuildLocked), then build; False when it
     was a preview (see make_site), whose downloads and search index a follow-up build makes. `swapped` is called
-    once the new site is in place (serve reloads the open pages then)."""
+    once the new site is in place, with the files a preview carried over (serve reloads the open pages then)."""
     with build_lock(config.root, wait):
         return build_site(config, force, background, preview, cancel, swapped)
 
 
 def build_site(config: Config, force: bool, background: bool = False, preview: bool = False,
-               cancel: threading.Event | None = None, swapped: Callable[[], None] | None = None) -> bool:
+               cancel: threading.Event | None = None,
+               swapped: Callable[[frozenset[str]], None] | None = None) -> bool:
     """Build the site, unless nothing it reads has changed and build/ is as the last build left it."""
     step = Steps(cancel)
     output = prepare_output(config)

@@ -60,6 +60,7 @@ class Writer:
         self.shas: dict[str, str] = {}
         self.last = last or {}
         self.folders: set[Path] = {self.staging}
+        self.carried: set[str] = set()  # files linked from the last build whatever their bytes (a preview)
         self.background = background  # remove the old site in a thread (serve: the new site is up at once)
         self.check = check  # raises when a newer edit makes this build pointless (serve): before every file
 
@@ -98,7 +99,10 @@ class Writer:
         False when the last build has none."""
         entry = self.last.get(relpath)
         # a file another tool wrote (the search index) has no hash: "" matches it
-        return entry is not None and self.keep(relpath, entry[0])
+        if entry is None or not self.keep(relpath, entry[0]):
+            return False
+        self.carried.add(relpath)
+        return True
 
     def carry_folder(self, folder: str) -> None:
         """carry() every file the last build wrote under folder (the search index, before it is made again)."""

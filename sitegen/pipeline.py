@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 
 def make_site(config: Config, output: Path, inputs: str, step: Steps, force: bool, background: bool,
-              preview: bool = False, swapped: Callable[[], None] | None = None) -> bool:
+              preview: bool = False, swapped: Callable[[frozenset[str]], None] | None = None) -> bool:
     """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary.
 
     A preview (`sitegen serve`, on an edit) makes every page and chart but carries the last build's downloads and
@@ -69,7 +69,7 @@ def make_site(config: Config, output: Path, inputs: str, step: Steps, force: boo
     made = Made(Cache(config.root / config.cache_dir, "downloads", read=not force), record.setup, preview)
     write_output(writer, made, Published(site, history, specs, drawn, record), step)
     if swapped is not None:
-        swapped()
+        swapped(frozenset(writer.carried))
     files = writer.manifest()
     save_manifest(config, files)
     record.save()

@@ -7,6 +7,7 @@ import errno
 import functools
 import http.server
 import json
+import os
 import sys
 import threading
 import time
@@ -26,6 +27,7 @@ NOT_BUILT = (b'<!doctype html><html lang="en"><head><meta charset="utf-8"><title
              b'</body></html>')
 HEARTBEAT = 10.0  # seconds between keep-alive comments on the event stream
 QUIET = 1.0  # seconds without an edit before the follow-up build starts (it would only slow the next preview)
+STALE_WAIT = 30.0  # seconds a request for a download waits for the follow-up build to make it afresh
 
 
 @dataclass
@@ -51,6 +53,26 @@ class State:
         """The state as one JSON line for the event stream."""
         body = {"run": self.run, "version": self.version, "problems": self.problems, "message": self.message}
         return json.dumps(body, sort_keys=True)
+
+
+class Pending:
+    """The files a preview carried over from the last build until the follow-up build makes them: a request for
+    one waits for that, so a download never holds older data than the page linking it."""
+
+    def __init__(self) -> None:
+        self.paths: frozenset[str] = frozenset()
+        self.changed = threading.Condition()
+
+    def set(self, paths: frozenset[str]) -> None:
+        """These files are now the last build's (a preview), or none is (a complete build, or none coming)."""
+        with self.changed:
+            self.paths = paths
+            self.changed.notify_all()
+
+    def wait(self, path: str, timeout: float) -> None:
+        """Until path is made afresh, or for timeout seconds at most (then the last build's file is served)."""
+        with self.changed:
+            self.changed.wait_for(lambda: path not in self.paths, timeout)
 
 
 def problem_rows(problems: list[Problem]) -> list[dict[str, object]]:
@@ -80,6 +102,7 @@ class Builder:
         self.cancel = threading.Event()  # set: the follow-up build in progress stops at its next step
         self.edits = 0  # a follow-up build is for the latest edit only
         self.following: threading.Thread | None = None
+        self.pending = Pending()
 
     def output(self) -> Path:
         """The folder being served (the last good build)."""
@@ -105,8 +128,9 @@ class Builder:
 
         swapped: list[bool] = []
 
-        def reload() -> None:  # as soon as the site is in place: what the build still saves, no page shows
+        def reload(carried: frozenset[str]) -> None:  # as soon as the site is in place: no page shows what is left
             swapped.append(True)
+            self.pending.set(carried)
             self.state.publish([])
 
         try:
@@ -147,6 +171,7 @@ class Builder:
                 message = exc.format_message() if isinstance(exc, SitegenError) else f"{type(exc).__name__}: {exc}"
                 self.failed([], f"making the downloads and search index failed: {message}")
                 return
+            self.pending.set(frozenset())
         print(f"Downloads and search index up to date in {time.perf_counter() - started:.2f} s", flush=True)
 
     def warm_up(self) -> None:
@@ -160,6 +185,7 @@ class Builder:
     def stop(self) -> None:
         """Stop a follow-up build in progress (its staging folder is thrown away) and wait for it."""
         self.cancel.set()
+        self.pending.set(frozenset())
         if self.following is not None:
             self.following.join(60)
 
@@ -167,6 +193,7 @@ class Builder:
         """Report a failed build on the terminal and in every open page."""
         print(f"Build failed: {message or f'{len(problems)} problem(s)'}; still serving the last good site",
               file=sys.stderr, flush=True)
+        self.pending.set(frozenset())  # no follow-up build comes until an edit builds: serve what there is
         self.state.publish(problems, message or "the data is not valid")
 
 
@@ -191,6 +218,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.directory = str(self.builder.output())
         url = self.path.split("?", 1)[0].split("#", 1)[0]
         path = Path(self.translate_path(url))
+        self.builder.pending.wait(os.path.relpath(path, self.directory), STALE_WAIT)  # a download being made
         page = path / "index.html" if path.is_dir() and url.endswith("/") else path
         if page.suffix == ".html" and page.is_file():
             self.send_bytes(inject(page.read_bytes()), "text/html; charset=utf-8")

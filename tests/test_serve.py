@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import socket
@@ -128,3 +129,26 @@ def test_edits_are_previewed_then_completed_and_a_newer_edit_stops_the_follow_up
     said = subprocess.run([sys.executable, "-m", "sitegen", "build"], cwd=project, capture_output=True, text=True,
                           timeout=120)
     assert said.returncode == 0 and said.stdout.startswith("Up to date"), said.stdout + said.stderr
+
+
+def test_a_download_asked_for_after_a_preview_waits_for_the_follow_up_build(project: Path) -> None:
+    """A preview carries the last build's downloads over: one asked for before the follow-up build has made it
+    afresh is sent once it has, never with older data than the page linking it."""
+    figures = project / "datapackages/nhs-debts/figures.csv"
+    server = Served(project)
+    try:
+        base = server.url()
+        figures.write_text(figures.read_text(encoding="utf-8").replace(",13000000,", ",13000007,"), encoding="utf-8")
+        server.wait_for(r"^Previewed \d+ pages", TIMEOUT)
+        status, page = get(base + "councils/cambridgeshire/")
+        assert status == 200 and "£13,000,007" in page.replace("\u00a3", "£"), page[:200]
+        status, csv_text = get(base + "councils/cambridgeshire/figures.csv")
+        assert status == 200 and ",13000007," in csv_text and ",13000000," not in csv_text
+        with urllib.request.urlopen(base + "data/nhs-debts/nhs-debts.zip", timeout=TIMEOUT) as response:
+            zipped = response.read()
+        with zipfile.ZipFile(io.BytesIO(zipped)) as bundle:
+            inside = bundle.read(next(n for n in bundle.namelist() if n.endswith("figures.csv"))).decode("utf-8")
+        assert ",13000007," in inside
+        server.wait_for(r"^Downloads and search index up to date", TIMEOUT)  # what the requests waited for
+    finally:
+        assert server.interrupt() == 0
