@@ -26,9 +26,10 @@ from sitegen.model import Area, Council, Figure, Icb, Measure, Predecessor, Site
 from sitegen.output import write_atomic
 
 RECORD = "pages-record"
-FORMAT = 6  # bump when what a page's digest covers changes, so every record made before is ignored
+FORMAT = 7  # bump when what a page's digest covers changes, so every record made before is ignored
 Read = tuple[str, str, str]  # (kind, key, attribute)
 SEP = "\x1f"  # between kind, key and attribute in the record (no id, code or attribute holds a control)
+TEMPLATE = "template"  # a read of a template by name: (TEMPLATE, name, ""), its value the text found for it
 KINDS: dict[type, str] = {Figure: "figure", Area: "area", Council: "area", Predecessor: "area", Icb: "icb",
                           Measure: "measure", Topic: "topic", Source: "source", Site: "site"}
 MISSING = object()
@@ -55,6 +56,23 @@ class TracingEnvironment(jinja2.Environment):
         if self.reads is not None and type(obj) in KINDS:
             self.reads.add((KINDS[type(obj)], entity_key(obj), attribute))
         return value
+
+    def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:  # noqa: A002
+        """A template by name (`extends`, `include`, `import`), recorded, found or not (adding one changes pages)."""
+        if self.reads is not None and isinstance(name, str):
+            self.reads.add((TEMPLATE, self.join_path(name, parent) if parent else name, ""))
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:  # noqa: A002
+        """The first of names there is (a page's specific template, else its general one), each name tried recorded."""
+        template = super().select_template(names, parent, globals)
+        if self.reads is not None:
+            for name in names:
+                if isinstance(name, str):
+                    self.reads.add((TEMPLATE, self.join_path(name, parent) if parent else name, ""))
+                if name == template.name:
+                    break
+        return template
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         """Jinja's `a['b']`, and the attribute lookups of filters (sort, map, groupby), recorded likewise."""
@@ -152,7 +170,8 @@ def digest(value: Any) -> str:
 class Model:
     """The model objects of one build, by kind and key, and the canonical values of what pages read."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, template_text: Callable[[str], str | None]) -> None:
+        self.template_text = template_text  # a template's text as the build's loader finds it; None: there is none
         areas: Iterable[Any] = [*site.councils, *site.predecessors, site.england]
         self.objects: dict[tuple[str, str], Any] = {("site", ""): site}
         for group in (areas, site.icbs, site.measures, site.topics, site.sources, site.figures):
@@ -162,6 +181,8 @@ class Model:
 
     def read(self, read: str) -> str | None:
         """The value now of one read (`kind SEP key SEP attribute`), or None when the object is gone."""
+        if read not in self.values and read.startswith(TEMPLATE + SEP) and read.count(SEP) == 2:
+            self.values[read] = self.template(read.split(SEP)[1])
         if read not in self.values:
             kind, key, attribute = (read.split(SEP) + ["", "", ""])[:3]  # a damaged record finds nothing
             obj = self.objects.get((kind, key), MISSING) if read.count(SEP) == 2 else MISSING
@@ -169,6 +190,15 @@ class Model:
             self.values[read] = None if obj is MISSING else shown(["missing"] if value is MISSING
                                                                   else self.canon.value(value))
         return self.values[read]
+
+    def template(self, name: str) -> str | None:
+        """The value of a template read: a hash of its text, "none" where there is no such template; None (unknown:
+        the page is rendered again, and reports why) where it cannot be read."""
+        try:
+            text = self.template_text(name)
+        except Exception:  # noqa: BLE001 - a link out of the project, a pipe: rendering the page reports it
+            return None
+        return "none" if text is None else digest(text)
 
 
 class Record:
@@ -263,11 +293,17 @@ def planned_digest(canon: Canon, path: str, templates: list[str], title: str, de
 
 
 def setup_digest(config: Any, builtin_templates: Path) -> str:
-    """What every page is made with: the templates, sitegen's code, the libraries and the settings."""
+    """What every file is made with: the templates, sitegen's code, the libraries and the settings."""
     from sitegen.stamp import tree_digest
 
     parts = [tree_digest(config.root / config.templates_dir, fence=config.root), tree_digest(builtin_templates)]
-    return digest([parts, code_digest(), Canon().value(config)])
+    return digest([parts, page_setup(config)])
+
+
+def page_setup(config: Any) -> str:
+    """What every page is made with but its templates (each page records those it loads): code, libraries and
+    settings."""
+    return digest([code_digest(), Canon().value(config)])
 
 
 @functools.cache

@@ -18,7 +18,7 @@ from sitegen.charts.render import chart_svgs, themed
 from sitegen.config import Config
 from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
 from sitegen.data import Packages
-from sitegen.deps import RECORD, Model, Record, planned_digest, setup_digest
+from sitegen.deps import RECORD, Model, Record, TracingEnvironment, page_setup, planned_digest, setup_digest
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
 from sitegen.history import History, load_history
@@ -30,7 +30,7 @@ from sitegen.readers import Inputs, display
 from sitegen.routes import PageSpec, plan_pages, root_for
 from sitegen.search import BUNDLE, Indexing
 from sitegen.stamp import forget_stamp, save_stamp, tree_digest
-from sitegen.templating import env_for, render_page
+from sitegen.templating import env_for, render_page, template_text
 from sitegen.theme import BUILTIN_TEMPLATES
 from sitegen.validate import validate_packages
 from sitegen.views import figure_link
@@ -65,9 +65,11 @@ def make_site(config: Config, output: Path, inputs: str, step: Steps, force: boo
     last = None if force else load_manifest(config)
     preview = preview and bool(last)  # with no last build, there is nothing to carry over
     writer = Writer(output, last, background, state_file(config, "spare", ""), step.check)
-    record = page_record(config, site, force)
-    made = Made(Cache(config.root / config.cache_dir, "downloads", read=not force), record.setup, preview)
-    write_output(writer, made, Published(site, history, specs, drawn, record), step)
+    setup = setup_digest(config, BUILTIN_TEMPLATES)
+    env = env_for(config, setup)
+    record = page_record(config, site, env, force)
+    made = Made(Cache(config.root / config.cache_dir, "downloads", read=not force), setup, preview)
+    write_output(writer, made, Published(site, history, specs, drawn, record, env), step)
     if swapped is not None:
         swapped(frozenset(writer.carried))
     files = writer.manifest()
@@ -101,6 +103,7 @@ class Published:
     specs: list[PageSpec]
     drawn: Drawn
     record: Record
+    env: TracingEnvironment
 
 
 def draw_charts(config: Config, charts: list[Chart], force: bool) -> Drawn:
@@ -116,7 +119,7 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
     """Write every file into staging, index it for search, then swap it in (or throw it away on any failure)."""
     search = None
     try:
-        write_pages(writer, out.site, out.specs, out.record)
+        write_pages(writer, out.site, out.specs, out.record, out.env)
         if made.preview:
             writer.carry_folder(BUNDLE)  # the last build's index, until the follow-up build makes this one's
         else:
@@ -201,10 +204,10 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
     return out
 
 
-def page_record(config: Config, site: Site, force: bool) -> Record:
+def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool) -> Record:
     """The dependency record: last build's (unless forced) to compare with, and this build's to fill."""
-    setup = setup_digest(config, BUILTIN_TEMPLATES)
-    return Record(state_file(config, RECORD), setup, Model(site), use_last=not force)
+    model = Model(site, partial(template_text, env))
+    return Record(state_file(config, RECORD), page_setup(config), model, use_last=not force)
 
 
 def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
@@ -223,9 +226,8 @@ def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
     write_data(writer, site, made)
 
 
-def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Record) -> None:
+def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Record, env: TracingEnvironment) -> None:
     """Every HTML page, unchanged ones from the last build; a template error on one page does not hide others."""
-    env = env_for(site.config, record.setup)
     problems: list[Problem] = []
     for spec in specs:
         planned = planned_digest(record.model.canon, spec.path, spec.templates, spec.title, spec.description,

@@ -64,6 +64,15 @@ def env_for(config: Config, setup: str) -> TracingEnvironment:
     return ENVS[setup]
 
 
+def template_text(env: jinja2.Environment, name: str) -> str | None:
+    """A template's text as env finds it (a project template before the built-in one); None where there is none."""
+    assert env.loader is not None
+    try:
+        return env.loader.get_source(env, name)[0]
+    except jinja2.TemplateNotFound:
+        return None
+
+
 @jinja2.pass_context
 def link(context: Any, path: str) -> str:
     """A relative link to a page folder, ending in index.html so it also works from disk."""

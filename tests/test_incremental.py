@@ -96,6 +96,21 @@ def override_template(project: Path) -> None:
         encoding="utf-8")
 
 
+def one_council_template(project: Path) -> None:
+    """A template for one council's page only (tried before council.html), where there was none."""
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "templates/council-cambridgeshire.html").write_text(
+        '{% extends "council.html" %}{% block main %}<p>Cambridgeshire alone</p>{{ super() }}{% endblock %}',
+        encoding="utf-8")
+
+
+def override_partial(project: Path) -> None:
+    """A project template over a built-in partial, which some pages include."""
+    (project / "templates/partials").mkdir(parents=True, exist_ok=True)
+    (project / "templates/partials/council_places.html").write_text(
+        '<dt>Places</dt><dd>Overridden</dd>', encoding="utf-8")
+
+
 def retitle_site(project: Path) -> None:
     """The site's title, in sitegen.toml (on every page)."""
     settings = project / "sitegen.toml"
@@ -104,7 +119,7 @@ def retitle_site(project: Path) -> None:
 
 
 EDITS: list[Edit] = [change_value, retitle_source, remove_figure, copy_figure, relabel_measure, edit_page,
-                     override_template, retitle_site]
+                     override_template, one_council_template, override_partial, retitle_site]
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +171,31 @@ def test_a_changed_value_redraws_only_the_pages_that_show_it(tmp_path: Path,
         (project / "datapackages/reference/councils.csv").open(encoding="utf-8"))}
     assert f"councils/{slugs[row['area_code']]}/index.html" in changed
     assert f"measures/{row['measure']}/index.html" in changed
+
+
+def test_a_template_edit_renders_again_only_the_pages_that_load_it(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Each page records the templates it loads (and those it looked for and found missing): a template added or
+    edited renders again the pages that load it, or would now, and no other."""
+    project = copy_project(MINI, tmp_path / "project")
+    run_build(load_config(project))
+    first = tree(project / "build")
+    capsys.readouterr()
+    one_council_template(project)
+    run_build(load_config(project))
+    assert pages_made(capsys.readouterr().out) == 1
+    after = tree(project / "build")
+    assert [p for p in after if p.endswith(".html") and after[p] != first.get(p)] == [
+        "councils/cambridgeshire/index.html"]
+    assert b"Cambridgeshire alone" in after["councils/cambridgeshire/index.html"]
+    override_template(project)  # council.html: every council's page loads it, Cambridgeshire's through its own
+    run_build(load_config(project))
+    made = pages_made(capsys.readouterr().out)
+    final = tree(project / "build")
+    changed = sorted(p for p in final if p.endswith(".html") and final[p] != after.get(p))
+    assert made == len(changed) and "councils/cambridgeshire/index.html" in changed
+    assert all(p.startswith("councils/") for p in changed) and "about/index.html" not in changed
+    assert all(b"Overridden" in final[p] for p in changed)
 
 
 def test_an_unchanged_page_is_linked_not_written(tmp_path: Path) -> None:
