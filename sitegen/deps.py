@@ -293,16 +293,16 @@ def planned_digest(canon: Canon, path: str, templates: list[str], title: str, de
 
 
 def setup_digest(config: Any, builtin_templates: Path) -> str:
-    """What every file is made with: the templates, sitegen's code, the libraries and the settings."""
+    """What the Jinja environment is made of: the templates, sitegen's code, the libraries and the settings."""
     from sitegen.stamp import tree_digest
 
     parts = [tree_digest(config.root / config.templates_dir, fence=config.root), tree_digest(builtin_templates)]
-    return digest([parts, page_setup(config)])
+    return digest([parts, made_with(config)])
 
 
-def page_setup(config: Any) -> str:
-    """What every page is made with but its templates (each page records those it loads): code, libraries and
-    settings."""
+def made_with(config: Any) -> str:
+    """What every file is made with, templates aside (each page records those it loads, and no download is made
+    from one): sitegen's code, the libraries and the settings."""
     return digest([code_digest(), Canon().value(config)])
 
 

@@ -18,7 +18,7 @@ from sitegen.charts.render import chart_svgs, themed
 from sitegen.config import Config
 from sitegen.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
 from sitegen.data import Packages
-from sitegen.deps import RECORD, Model, Record, TracingEnvironment, page_setup, planned_digest, setup_digest
+from sitegen.deps import RECORD, Model, Record, TracingEnvironment, made_with, planned_digest, setup_digest
 from sitegen.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
 from sitegen.history import History, load_history
@@ -65,10 +65,9 @@ def make_site(config: Config, output: Path, inputs: str, step: Steps, force: boo
     last = None if force else load_manifest(config)
     preview = preview and bool(last)  # with no last build, there is nothing to carry over
     writer = Writer(output, last, background, state_file(config, "spare", ""), step.check)
-    setup = setup_digest(config, BUILTIN_TEMPLATES)
-    env = env_for(config, setup)
+    env = env_for(config, setup_digest(config, BUILTIN_TEMPLATES))  # compiled templates: kept while unchanged
     record = page_record(config, site, env, force)
-    made = Made(Cache(config.root / config.cache_dir, "downloads", read=not force), setup, preview)
+    made = Made(Cache(config.root / config.cache_dir, "downloads", read=not force), record.setup, preview)
     write_output(writer, made, Published(site, history, specs, drawn, record, env), step)
     if swapped is not None:
         swapped(frozenset(writer.carried))
@@ -207,7 +206,7 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
 def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool) -> Record:
     """The dependency record: last build's (unless forced) to compare with, and this build's to fill."""
     model = Model(site, partial(template_text, env))
-    return Record(state_file(config, RECORD), page_setup(config), model, use_last=not force)
+    return Record(state_file(config, RECORD), made_with(config), model, use_last=not force)
 
 
 def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
