@@ -152,24 +152,33 @@ def pages_made(said: str) -> int:
     return int(words[1]) - int(words[3].lstrip("("))
 
 
+def rebuild(project: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], dict[str, bytes]]:
+    """Edit a built project and build it again: pages rendered again, pages whose HTML changed, the new site."""
+    before = tree(project / "build")
+    capsys.readouterr()
+    edit(project)
+    run_build(load_config(project))
+    made = pages_made(capsys.readouterr().out)
+    after = tree(project / "build")
+    return made, sorted(p for p in after if p.endswith(".html") and after[p] != before.get(p)), after
+
+
+def council_slugs(project: Path) -> dict[str, str]:
+    """Council code -> slug, from the project's reference data."""
+    with (project / "datapackages/reference/councils.csv").open(encoding="utf-8") as handle:
+        return {c["code"]: c["slug"] for c in csv.DictReader(handle)}
+
+
 def test_a_changed_value_redraws_only_the_pages_that_show_it(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     """A value: its council, its measure and the pages listing every figure; not the other councils."""
     project = copy_project(MINI, tmp_path / "project")
     run_build(load_config(project))
-    first = tree(project / "build")
-    capsys.readouterr()
-    change_value(project)
-    run_build(load_config(project))
-    made = pages_made(capsys.readouterr().out)
-    after = tree(project / "build")
-    changed = sorted(p for p in after if p.endswith(".html") and after[p] != first.get(p))
+    made, changed, after = rebuild(project, change_value, capsys)
     assert 0 < made < len([p for p in after if p.endswith(".html")]) / 2
     assert len(changed) <= made  # every changed page was rendered again (the others were linked, unread)
     row = next(csv.DictReader(figures(project).open(encoding="utf-8")))
-    slugs = {c["code"]: c["slug"] for c in csv.DictReader(
-        (project / "datapackages/reference/councils.csv").open(encoding="utf-8"))}
-    assert f"councils/{slugs[row['area_code']]}/index.html" in changed
+    assert f"councils/{council_slugs(project)[row['area_code']]}/index.html" in changed
     assert f"measures/{row['measure']}/index.html" in changed
 
 
@@ -179,23 +188,13 @@ def test_a_template_edit_renders_again_only_the_pages_that_load_it(tmp_path: Pat
     edited renders again the pages that load it, or would now, and no other."""
     project = copy_project(MINI, tmp_path / "project")
     run_build(load_config(project))
-    first = tree(project / "build")
-    capsys.readouterr()
-    one_council_template(project)
-    run_build(load_config(project))
-    assert pages_made(capsys.readouterr().out) == 1
-    after = tree(project / "build")
-    assert [p for p in after if p.endswith(".html") and after[p] != first.get(p)] == [
-        "councils/cambridgeshire/index.html"]
+    made, changed, after = rebuild(project, one_council_template, capsys)
+    assert made == 1 and changed == ["councils/cambridgeshire/index.html"]
     assert b"Cambridgeshire alone" in after["councils/cambridgeshire/index.html"]
-    override_template(project)  # council.html: every council's page loads it, Cambridgeshire's through its own
-    run_build(load_config(project))
-    made = pages_made(capsys.readouterr().out)
-    final = tree(project / "build")
-    changed = sorted(p for p in final if p.endswith(".html") and final[p] != after.get(p))
-    assert made == len(changed) and "councils/cambridgeshire/index.html" in changed
-    assert all(p.startswith("councils/") for p in changed) and "about/index.html" not in changed
-    assert all(b"Overridden" in final[p] for p in changed)
+    # council.html: every council's page loads it (Cambridgeshire's through its own), and no other page
+    made, changed, after = rebuild(project, override_template, capsys)
+    assert changed == sorted(f"councils/{slug}/index.html" for slug in council_slugs(project).values())
+    assert made == len(changed) and all(b"Overridden" in after[p] for p in changed)
 
 
 def test_an_unchanged_page_is_linked_not_written(tmp_path: Path) -> None:

@@ -141,7 +141,7 @@ def test_a_download_asked_for_after_a_preview_waits_for_the_follow_up_build(proj
         figures.write_text(figures.read_text(encoding="utf-8").replace(",13000000,", ",13000007,"), encoding="utf-8")
         server.wait_for(r"^Previewed \d+ pages", TIMEOUT)
         status, page = get(base + "councils/cambridgeshire/")
-        assert status == 200 and "£13,000,007" in page.replace("\u00a3", "£"), page[:200]
+        assert status == 200 and "£13,000,007" in page
         status, csv_text = get(base + "councils/cambridgeshire/figures.csv")
         assert status == 200 and ",13000007," in csv_text and ",13000000," not in csv_text
         with urllib.request.urlopen(base + "data/nhs-debts/nhs-debts.zip", timeout=TIMEOUT) as response:
