@@ -7,12 +7,12 @@ import sys
 import time
 from pathlib import Path
 
+from sitegen.build.pipeline import read_project
 from sitegen.config import load_config
-from sitegen.history import load_history
-from sitegen.pipeline import read_project
-from sitegen.publish import annotate, plan_publishing
-from sitegen.routes import plan_pages
-from sitegen.templating import make_env, render_page
+from sitegen.history.releases import load_history
+from sitegen.publish.extras import annotate, plan_publishing
+from sitegen.site.plan import plan_pages
+from sitegen.site.render import make_env, render_page
 
 
 def main() -> None:

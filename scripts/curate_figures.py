@@ -22,9 +22,9 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from sitegen.data.periods import label_from_reported, period_dates  # noqa: E402
+from sitegen.importers.names import AreaIndex, BodyIndex, area_index, body_index, counterparty  # noqa: E402
 from sitegen.importers.store import upsert, write_if_changed  # noqa: E402
-from sitegen.names import AreaIndex, BodyIndex, area_index, body_index, counterparty  # noqa: E402
-from sitegen.periods import label_from_reported, period_dates  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SHARED = ROOT.parent / "shared" / "data" / "reported" / "figures.csv"

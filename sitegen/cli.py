@@ -34,7 +34,7 @@ def cli() -> None:
 )
 def validate(path: Path | None, fmt: str, project: Path) -> None:
     """Check every data package under PATH (default: the project's datapackages/)."""
-    from sitegen.validate import run_validate
+    from sitegen.data.validate import run_validate
 
     config = load_config(project)
     raise SystemExit(run_validate(path or config.root / config.datapackages_dir, fmt, config))
@@ -54,9 +54,9 @@ def validate(path: Path | None, fmt: str, project: Path) -> None:
 @click.option("--no-wait", is_flag=True, help="Exit with status 3 at once if another build of the project runs.")
 def build(project: Path, force: bool, base_url: str | None, repository_url: str | None, no_wait: bool) -> None:
     """Validate the data, then build the site into the output folder atomically."""
-    from sitegen.build import run_build
-    from sitegen.lock import stop_on_sigterm
-    from sitegen.output import filesystem_error
+    from sitegen.build.lock import stop_on_sigterm
+    from sitegen.build.run import run_build
+    from sitegen.files import filesystem_error
 
     config = load_config(project, {"base_url": base_url, "repository_url": repository_url})
     stop_on_sigterm()
@@ -88,7 +88,7 @@ def import_(file: Path, into: str | None, project: Path) -> None:
               show_default=True, help="Project folder holding sitegen.toml.")
 def diff(old: str, new: str, fmt: str, project: Path) -> None:
     """What changed in the data from OLD to NEW (each a git revision or a folder; default HEAD -> working tree)."""
-    from sitegen.diffreport import run_diff
+    from sitegen.history.diff_report import run_diff
 
     raise SystemExit(run_diff(old, new, fmt, load_config(project)))
 
@@ -100,7 +100,7 @@ def diff(old: str, new: str, fmt: str, project: Path) -> None:
               show_default=True, help="Project folder holding sitegen.toml.")
 def serve(port: int, project: Path) -> None:
     """Build, serve the site on 127.0.0.1, rebuild on every edit and reload open pages (Ctrl-C stops)."""
-    from sitegen.serve import run_serve
+    from sitegen.serve.server import run_serve
 
     run_serve(project, port)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import run_build
+from sitegen.build.run import run_build
 from sitegen.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,9 +17,9 @@ from urllib.parse import urldefrag, urlparse
 import pytest
 from conftest import MINI, build, copy_project
 
+from sitegen.build.output import Writer
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
-from sitegen.output import Writer
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GOLDEN_PAGES = {
@@ -290,7 +290,7 @@ def test_an_unchanged_project_is_not_rebuilt_but_a_changed_one_is(tmp_path: Path
 
 
 def test_chart_description_of_an_unchanged_series_says_so_once() -> None:
-    from sitegen.charts import Chart, Point
+    from sitegen.site.charts import Chart, Point
 
     points = tuple(Point(label, label, "Improved BCF grant", 10_700_000, "GBP",
                          period=(date(year, 4, 1), date(year + 1, 3, 31)))
@@ -316,9 +316,9 @@ def test_coverage_lists_every_warning_and_successors_say_whose_figures(real_site
     """Each tenfold jump the validator warns about is on the coverage page; a successor shows its former
     councils' figures and does not claim to have none at all."""
     from sitegen.config import load_config as settings
-    from sitegen.model import build_model
-    from sitegen.rules import apply_warnings
-    from sitegen.validate import validate_packages
+    from sitegen.data.model import build_model
+    from sitegen.data.rules import apply_warnings
+    from sitegen.data.validate import validate_packages
 
     packages, _ = validate_packages(real_site.parent / "datapackages", settings(real_site.parent))
     page = (real_site / "coverage/index.html").read_text(encoding="utf-8")

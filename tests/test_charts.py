@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from conftest import MINI, ROOT
 
-from sitegen.cache import Cache
-from sitegen.charts import Chart, Point
-from sitegen.charts.render import chart_svgs
-from sitegen.charts.specs import canonical, parts, spec, spec_json
+from sitegen.build.pipeline import read_project
+from sitegen.build.reuse.cache import Cache
 from sitegen.config import load_config
-from sitegen.history import load_history
-from sitegen.pipeline import read_project
-from sitegen.publish import annotate, plan_publishing
-from sitegen.routes import plan_pages
+from sitegen.history.releases import load_history
+from sitegen.publish.extras import annotate, plan_publishing
+from sitegen.site.charts import Chart, Point
+from sitegen.site.charts.draw import chart_svgs
+from sitegen.site.charts.specs import canonical, parts, spec, spec_json
+from sitegen.site.plan import plan_pages
 
 GOLDEN_CHARTS = Path(__file__).resolve().parent / "golden" / "charts"
 

@@ -18,8 +18,8 @@ from conftest import MINI, copy_project
 from test_hostile_corpus import CASES, CORPUS, apply, text_of
 
 from sitegen.config import load_config
+from sitegen.data.validate import validate_packages
 from sitegen.errors import SitegenError
-from sitegen.validate import validate_packages
 
 ROOT = Path(__file__).resolve().parent.parent
 

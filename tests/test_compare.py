@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.compare import (
+from sitegen.data.model import Council, Figure, Measure, Source, Topic
+from sitegen.site.compare import (
     MIN_COUNCILS,
     all_periods,
     all_positions,
@@ -18,7 +19,6 @@ from sitegen.compare import (
     positions,
     spread,
 )
-from sitegen.model import Council, Figure, Measure, Source, Topic
 
 TOPIC = Topic("bcf", "SYNTHETIC topic", 1)
 SOURCE = Source("s", "SYNTHETIC source", "Test", None, "https://example.org/", "primary", "high")

@@ -16,9 +16,9 @@ import pytest
 from conftest import ROOT
 
 from sitegen.config import load_config
-from sitegen.model import build_model
-from sitegen.routes import plan_pages
-from sitegen.validate import validate_packages
+from sitegen.data.model import build_model
+from sitegen.data.validate import validate_packages
+from sitegen.site.plan import plan_pages
 
 
 def read(path: Path) -> list[dict[str, str]]:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import MINI, copy_project
 
-from sitegen import cache as cache_module
-from sitegen.cache import Cache, pack, unpack
+from sitegen.build.reuse import cache as cache_module
+from sitegen.build.reuse.cache import Cache, pack, unpack
 
 OLD_TITLE = 'title = "Who Pays for Care (test fixture)"'
 NEW_TITLE = 'title = "Who Pays for Care (test fixture, rebuilt)"'

@@ -7,11 +7,11 @@ import re
 
 from conftest import ROOT
 
-from sitegen.compare import periods
 from sitegen.config import load_config
-from sitegen.hexmap import icb_map, layout, topics_map, value_map
-from sitegen.model import build_model
-from sitegen.validate import validate_packages
+from sitegen.data.model import build_model
+from sitegen.data.validate import validate_packages
+from sitegen.site.compare import periods
+from sitegen.site.hexmap import icb_map, layout, topics_map, value_map
 
 
 def real_site():  # type: ignore[no-untyped-def]

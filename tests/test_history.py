@@ -12,10 +12,10 @@ import pytest
 from gitrepo import ADDED_ROW, append, commit, edit, make_repo, set_value
 
 from sitegen.config import load_config
-from sitegen.feeds import FeedSpec, plan_feeds, render_feed
-from sitegen.history import NO_REPOSITORY, SHALLOW, History, load_history
-from sitegen.model import Site, build_model
-from sitegen.validate import validate_packages
+from sitegen.data.model import Site, build_model
+from sitegen.data.validate import validate_packages
+from sitegen.history.releases import NO_REPOSITORY, SHALLOW, History, load_history
+from sitegen.publish.feeds import FeedSpec, plan_feeds, render_feed
 
 A = "{http://www.w3.org/2005/Atom}"
 CAMBS, NORFOLK, HARTLEPOOL = "E10000003", "E10000020", "E06000001"

@@ -176,6 +176,6 @@ def test_accepted_values_cover_every_kind_the_issue_names() -> None:
 
 
 def test_a_negative_number_stays_a_number_while_formula_text_is_defused() -> None:
-    from sitegen.downloads import to_csv
+    from sitegen.publish.downloads import to_csv
 
     assert to_csv(["value", "note"], [[-5000, "-x"], [2.5, "=1+1"]]) == "value,note\n-5000,'-x\n2.5,'=1+1\n"

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import MINI, copy_project
 
-from sitegen.build import run_build
+from sitegen.build.output import state_file
+from sitegen.build.reuse.record import RECORD
+from sitegen.build.run import run_build
 from sitegen.config import load_config
-from sitegen.deps import RECORD
-from sitegen.output import state_file
 
 Edit = Callable[[Path], None]
 

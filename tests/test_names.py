@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.names import area_index, body_index, counterparty, norm
+from sitegen.importers.names import area_index, body_index, counterparty, norm
 
 REFERENCE = Path(__file__).resolve().parent.parent / "datapackages" / "reference"
 

@@ -17,10 +17,10 @@ from conftest import MINI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen import fmt
 from sitegen.cli import cli
-from sitegen.periods import period_dates
-from sitegen.validate import validate_packages
+from sitegen.data import fmt
+from sitegen.data.periods import period_dates
+from sitegen.data.validate import validate_packages
 
 MONEY = re.compile(r"^(\u2212?)£(\d{1,3}(?:,\d{3})*(?:\.\d+)?)(bn|m|k)?$")
 SCALE = {"bn": 1e9, "m": 1e6, "k": 1e3, None: 1.0}

@@ -268,8 +268,8 @@ def test_frictionless_itself_cannot_reach_the_network(data: Path) -> None:
     """Defence in depth: even a descriptor that skipped our own checks makes no request through frictionless."""
     import socket
 
-    from sitegen.readers import read_package
-    from sitegen.validate import frictionless_problems
+    from sitegen.data.read import read_package
+    from sitegen.data.validate import frictionless_problems
 
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -288,7 +288,7 @@ def test_frictionless_itself_cannot_reach_the_network(data: Path) -> None:
 
 def test_one_reading_of_values() -> None:
     """The typed reader refuses what frictionless would read differently or not at all."""
-    from sitegen.readers import read_cell
+    from sitegen.data.cells import read_cell
 
     assert read_cell("1e3", "number") == (1000.0, "") and read_cell("-12", "integer") == (-12, "")
     for text in ("NaN", "Infinity", "-inf", "1e400", "1_000", "\u0661\u0662", "1,000", "£5", " 5"):
@@ -312,8 +312,8 @@ def test_a_file_broken_throughout_lists_its_first_thousand_problems_then_a_count
 
 def test_validating_again_in_one_process_sees_each_edit_and_undo(data: Path) -> None:
     """`sitegen serve` validates on every edit, checking again only packages whose bytes changed."""
-    from sitegen.memo import keep_only
-    from sitegen.validate import validate_packages
+    from sitegen.data.memo import keep_only
+    from sitegen.data.validate import validate_packages
 
     def codes() -> list[tuple[str, int, str, str | None]]:
         return [(p.path, p.line, p.field, p.value) for p in validate_packages(data)[1]]
@@ -332,8 +332,8 @@ def test_validating_again_in_one_process_sees_each_edit_and_undo(data: Path) -> 
 
 def test_reading_other_data_leaves_the_projects_parsed_data_kept(data: Path, tmp_path: Path) -> None:
     """An old version of the data (read from git for the changelog) does not make serve parse the project's again."""
-    from sitegen.memo import keep_only
-    from sitegen.validate import validate_packages
+    from sitegen.data.memo import keep_only
+    from sitegen.data.validate import validate_packages
 
     keep_only(data)
     before = validate_packages(data)[0].packages["nhs-debts"].resources["figures"]

@@ -9,9 +9,9 @@ import openpyxl
 from conftest import ROOT
 
 from sitegen.config import load_config
-from sitegen.model import build_model
-from sitegen.validate import validate_packages
-from sitegen.workbook import COLUMNS, all_figures_xlsx
+from sitegen.data.model import build_model
+from sitegen.data.validate import validate_packages
+from sitegen.publish.workbook import COLUMNS, all_figures_xlsx
 
 
 def test_every_figure_is_a_typed_row_with_its_source() -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from sitegen.data.model import ENGLAND
 from sitegen.errors import ProblemsFound, problem
 from sitegen.importers.core import THOUSANDS, Areas, Cell, RawFile, Reading, gap, unknown_area
-from sitegen.model import ENGLAND
 
 NAME = "ascfr-keyed"
 SIGNATURE = "UUID,FY_Ending,CASSR_CODE,GEOGRAPHY_CODE,REGION_GO_CODE"

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Protocol
 
 from sitegen.errors import Problem, ProblemsFound, problem
-from sitegen.names import AreaIndex
-from sitegen.readers import display
+from sitegen.files import display
+from sitegen.importers.names import AreaIndex
 from sitegen.slugs import slugify
 
 GAPS = {"", ":", "NA"}  # not reported: no figure is written, never a zero

@@ -6,14 +6,14 @@ import sys
 from pathlib import Path
 
 from sitegen.config import Config
+from sitegen.data.model import ENGLAND
+from sitegen.data.periods import period_dates
 from sitegen.errors import Problem, ProblemsFound, problem
+from sitegen.files import display
 from sitegen.importers import LAYOUTS
 from sitegen.importers.core import Areas, Reading, bad_numbers, detect, figure, read_raw
+from sitegen.importers.names import area_index
 from sitegen.importers.store import Merge, read_rows, schema_fields, upsert
-from sitegen.model import ENGLAND
-from sitegen.names import area_index
-from sitegen.periods import period_dates
-from sitegen.readers import display
 
 
 def load_areas(reference: Path) -> Areas:
@@ -73,9 +73,9 @@ def summary(file: Path, layout: str, package: str, done: Merge, reading: Reading
 
 def run_import(file: Path, into: str | None, config: Config) -> int:
     """Import one raw file, validate every package, and report; 1 (nothing changed) when invalid."""
-    from sitegen.report import render_warnings
-    from sitegen.rules import apply_warnings
-    from sitegen.validate import validate_packages
+    from sitegen.data.report import render_warnings
+    from sitegen.data.rules import apply_warnings
+    from sitegen.data.validate import validate_packages
 
     raw = read_raw(file)
     layout = detect(raw, LAYOUTS)

@@ -1,0 +1,281 @@
+"""The pipeline of a build, in order: validate, model, plan, draw, write, index, swap. Nothing reaches build/ unless
+every step succeeds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from sitegen.build.output import Writer, check_writable, load_manifest, pause_point, save_manifest, state_file
+from sitegen.build.reuse.cache import Cache, Made
+from sitegen.build.reuse.record import (
+    RECORD,
+    Model,
+    Record,
+    TracingEnvironment,
+    made_with,
+    planned_digest,
+    setup_digest,
+)
+from sitegen.build.stamp import forget_stamp, save_stamp, tree_digest
+from sitegen.config import Config
+from sitegen.data.memo import keep_only
+from sitegen.data.model import Site, build_model
+from sitegen.data.rows import Packages
+from sitegen.data.validate import validate_packages
+from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
+from sitegen.files import Inputs, display
+from sitegen.history.releases import History, load_history
+from sitegen.publish.downloads import figures_csv, package_xlsx, package_zip
+from sitegen.publish.extras import annotate, plan_publishing, write_publishing
+from sitegen.publish.search import BUNDLE, Indexing
+from sitegen.publish.workbook import PATH as WORKBOOK
+from sitegen.publish.workbook import all_figures_xlsx
+from sitegen.site.charts import Chart
+from sitegen.site.charts.bundle import script_assets
+from sitegen.site.charts.draw import chart_svgs, themed
+from sitegen.site.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
+from sitegen.site.plan import PageSpec, plan_pages, root_for
+from sitegen.site.render import env_for, render_page, template_text
+from sitegen.site.theme import BUILTIN_TEMPLATES
+from sitegen.site.views import figure_link
+
+if TYPE_CHECKING:
+    from sitegen.build.run import Steps
+
+
+def make_site(config: Config, output: Path, inputs: str, step: Steps, force: bool, background: bool,
+              preview: bool = False, swapped: Callable[[frozenset[str]], None] | None = None) -> bool:
+    """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary.
+
+    A preview (`sitegen serve`, on an edit) makes every page and chart but carries the last build's downloads and
+    search index that changed, for a follow-up build to make: False when it was one.
+    """
+    check_writable(output)
+    step("Validating the data packages")
+    site, pages, rendered = read_project(config)
+    pause_point("validated")
+    step("Reading the data's history and planning pages")
+    history = load_history(config)
+    specs = plan_pages(site, pages, rendered)
+    specs += plan_publishing(site, history, specs)
+    annotate(specs, site, history)
+    charts = [chart for spec in specs for chart in spec.charts]
+    step(f"Rendering {len(charts)} charts (unchanged ones come from the cache)")
+    drawn = draw_charts(config, charts, force)
+    step(f"Writing {len(specs)} pages and the downloads (unchanged ones from the last build)")
+    pause_point("charts-rendered")
+    last = None if force else load_manifest(config)
+    preview = preview and bool(last)  # with no last build, there is nothing to carry over
+    writer = Writer(output, last, background, state_file(config, "spare", ""), step.check)
+    env = env_for(config, setup_digest(config, BUILTIN_TEMPLATES))  # compiled templates: kept while unchanged
+    record = page_record(config, site, env, force)
+    made = Made(Cache(config.root / config.cache_dir, "downloads", read=not force), record.setup, preview)
+    write_output(writer, made, Published(site, history, specs, drawn, record, env), step)
+    if swapped is not None:
+        swapped(frozenset(writer.carried))
+    files = writer.manifest()
+    save_manifest(config, files)
+    record.save()
+    if preview:
+        forget_stamp(config)  # the output is not yet what these inputs make: the next build must not skip
+    else:
+        save_stamp(config, inputs, len(specs), len(charts), files)
+    print(f"{'Previewed' if preview else 'Built'} {len(specs)} pages ({record.reused} of them unchanged, copied) "
+          f"and {len(charts)} charts in {step.seconds():.1f} s -> {display(writer.output)}/"
+          f"{' (downloads and search index to follow)' if preview else ''}")
+    return not preview
+
+
+@dataclass
+class Drawn:
+    """The charts as published: Vega-Lite specs and themed SVGs by chart id, and the script files."""
+
+    specs: dict[str, str]
+    svgs: dict[str, str]
+    scripts: dict[str, bytes]
+
+
+@dataclass
+class Published:
+    """Everything the writing stage writes from."""
+
+    site: Site
+    history: History
+    specs: list[PageSpec]
+    drawn: Drawn
+    record: Record
+    env: TracingEnvironment
+
+
+def draw_charts(config: Config, charts: list[Chart], force: bool) -> Drawn:
+    """Every chart's spec and SVG (unchanged ones from the cache), and the chart scripts."""
+    cache = config.root / config.cache_dir
+    specs_json, drawn = chart_svgs(charts, Cache(cache, "specs", read=not force),
+                                   Cache(cache, "charts", read=not force), config.chart_workers)
+    svgs = {chart_id: themed(svg) for chart_id, svg in drawn.items()}  # as published, everywhere it is
+    return Drawn(specs_json, svgs, script_assets(Cache(cache, "js", read=not force)))
+
+
+def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> None:
+    """Write every file into staging, index it for search, then swap it in (or throw it away on any failure)."""
+    search = None
+    try:
+        write_pages(writer, out.site, out.specs, out.record, out.env)
+        if made.preview:
+            writer.carry_folder(BUNDLE)  # the last build's index, until the follow-up build makes this one's
+        else:
+            writer.discard(BUNDLE)
+            search = Indexing(writer.staging)  # the pages are written: Pagefind reads them meanwhile
+        write_files(writer, out.site, out.drawn, made)
+        write_publishing(writer, out.site, out.history, out.specs, out.drawn.svgs, made)
+        write_meta(writer, out.site, out.specs)
+        if search is not None:
+            step("Indexing every page for search (Pagefind)")
+            writer.adopt(search.finish(step.check))
+        writer.commit()
+    except BaseException:
+        if search is not None:
+            search.stop()
+        writer.abort()
+        raise
+
+
+def read_project(config: Config) -> tuple[Site, dict[str, Page], dict[str, Markup]]:
+    """The validated model, the Markdown pages and their HTML; every problem of data and content at once."""
+    packages, problems = validated(config)
+    pages, found = load_content(config)
+    if problems:  # the content's own problems too, so one run shows everything to fix
+        raise ProblemsFound(problems + found.items, "the data is not valid: nothing was published, build/ is "
+                            "unchanged")
+    site = build_model(packages, config)
+    found.extend(content_problems(site, pages))
+    found.raise_if_any("content has problems: nothing was published")
+    return site, pages, render_content(site, pages)
+
+
+VALIDATED: dict[str, tuple[Packages, list[Problem]]] = {}  # the last data validated in this process, by its hash
+
+
+def validated(config: Config) -> tuple[Packages, list[Problem]]:
+    """The data packages and their problems; the same bytes are validated once a process (`sitegen serve`)."""
+    folder = config.root / config.datapackages_dir
+    key = f"{tree_digest(folder, fence=config.root)} {config!r}"
+    if key not in VALIDATED:
+        VALIDATED.clear()
+        keep_only(folder)  # what is parsed and checked of this data is kept for the next build; no other data
+        VALIDATED[key] = validate_packages(folder, config)
+    return VALIDATED[key]
+
+
+def load_content(config: Config) -> tuple[dict[str, Page], ProblemList]:
+    """Markdown pages by key (`about`, `councils/<slug>`), and every problem met reading them."""
+    folder = config.root / config.content_dir
+    found = ProblemList()
+    pages = {}
+    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+        key = path.relative_to(folder).with_suffix("").as_posix()
+        pages[key] = load_page(path, display(path), Inputs(config.root, config.max_page_bytes))
+        found.extend(pages[key].problems)
+    return pages, found
+
+
+def content_problems(site: Site, pages: dict[str, Page]) -> list[Problem]:
+    """Unknown figure ids, council pages for no council, and pages with no place on the site."""
+    known = {f.id for f in site.figures}
+    slugs = {c.slug for c in site.councils}
+    problems: list[Problem] = []
+    for key, page in pages.items():
+        problems += unknown_shortcodes(page, known)
+        folder, _, name = key.rpartition("/")
+        if folder == "councils" and name not in slugs:
+            problems.append(problem("unknown-council", "no council has this slug", page.shown, 1, "file name", name))
+        elif folder != "councils" and key not in CONTENT_PAGES:
+            # a page nobody would see is more likely a mistake than a draft: say so rather than skip it
+            problems.append(problem("unknown-page", f"only {', '.join(sorted(CONTENT_PAGES))} and councils/<slug> "
+                                    "are published", page.shown, 1, "file name", key))
+    return problems
+
+
+def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
+    """Sanitised HTML for every page, shortcodes linked to their figures."""
+    out = {}
+    for key, page in pages.items():
+        root = root_for(("councils/x/" if key.startswith("councils/") else "x/") + "index.html")
+        out[key] = Markup(render(page, partial(figure_link, site, root=root)))
+    return out
+
+
+def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool) -> Record:
+    """The dependency record: last build's (unless forced) to compare with, and this build's to fill."""
+    model = Model(site, partial(template_text, env))
+    return Record(state_file(config, RECORD), made_with(config), model, use_last=not force)
+
+
+def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
+    """Every file of the site but its pages into the staging folder."""
+    for chart_id, chart_spec in drawn.specs.items():
+        writer.write(f"charts/{chart_id}.svg", drawn.svgs[chart_id])
+        writer.write(f"charts/{chart_id}.vl.json", chart_spec)
+    for path, data in drawn.scripts.items():
+        writer.write(path, data)
+    for asset in sorted(p for p in (BUILTIN_TEMPLATES / "static").rglob("*") if p.is_file()):
+        writer.write(asset.relative_to(BUILTIN_TEMPLATES).as_posix(), asset.read_bytes())
+    for area in [*site.councils, *site.predecessors, site.england]:
+        path = f"councils/{area.slug}/figures.csv"
+        if area.figures and not made.carried(writer, path):
+            writer.write(path, figures_csv(area.figures))
+    write_data(writer, site, made)
+
+
+def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Record, env: TracingEnvironment) -> None:
+    """Every HTML page, unchanged ones from the last build; a template error on one page does not hide others."""
+    problems: list[Problem] = []
+    for spec in specs:
+        planned = planned_digest(record.model.canon, spec.path, spec.templates, spec.title, spec.description,
+                                 spec.context, spec.charts)
+        sha = record.reuse(spec.path, planned)
+        if sha and writer.keep(spec.path, sha):
+            record.kept(spec.path)
+            continue
+        env.reads = set()
+        try:
+            writer.write(spec.path, render_page(env, spec, site))
+        except ProblemsFound as exc:
+            problems.extend(p for p in exc.problems if p not in problems)
+            continue
+        record.add(spec.path, planned, env.reads, writer.shas[spec.path])
+    if problems:
+        raise ProblemsFound(problems, "templates failed: nothing was published")
+
+
+def write_data(writer: Writer, site: Site, made: Made) -> None:
+    """Each package: its CSVs and descriptor as published, a zip and an XLSX (unchanged ones from the cache)."""
+    every: list[bytes] = []
+    for name, package in sorted(site.packages.packages.items()):
+        raw = [package.raw, *(r.raw for r in package.resources.values())]
+        every += [name.encode(), *raw]
+        writer.write(f"data/{name}/datapackage.json", package.raw)
+        for resource in package.resources.values():
+            writer.write(f"data/{name}/{resource.path.name}", resource.raw)
+        when = site.updated.isoformat().encode()
+        made.write(writer, f"data/{name}/{name}.zip", [b"zip", name.encode(), when, *raw],
+                   partial(package_zip, package, site))
+        made.write(writer, f"data/{name}/{name}.xlsx", [b"xlsx", name.encode(), when, *raw],
+                   partial(package_xlsx, package, site.updated))
+    made.write(writer, WORKBOOK, [b"workbook", site.updated.isoformat().encode(), *every],
+               partial(all_figures_xlsx, site))
+
+
+def write_meta(writer: Writer, site: Site, specs: list[PageSpec]) -> None:
+    """sitemap.xml and robots.txt."""
+    urls = [site.config.base_url + s.path.removesuffix("index.html") for s in specs if s.path != "404.html"]
+    body = "".join(f"  <url><loc>{u}</loc><lastmod>{site.updated.isoformat()}</lastmod></url>\n" for u in urls)
+    writer.write("sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n")
+    writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.config.base_url}sitemap.xml\n")

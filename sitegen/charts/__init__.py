@@ -1,5 +1,0 @@
-"""Charts: the model, its words, its Vega-Lite spec, its static SVG and the script that enhances it."""
-
-from sitegen.charts.model import Chart, Point
-
-__all__ = ["Chart", "Point"]

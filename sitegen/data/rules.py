@@ -1,0 +1,471 @@
+"""Project rules frictionless cannot express; they read typed rows only, never files.
+
+Over a table held as columns (sitegen.data.columns), a rule reads only the rows a polars expression picks out
+(rows_where): every row that could break it, and perhaps a few more, read by the same Python as any row, so
+its problems do not depend on how the table was read. Rules that stay wholly in Python: check_contract (it
+reads descriptors, not rows) and check_shared_sources, check_topics and check_shared_measures (they compare
+whole rows of small tables across packages: sources, topics and measures hold tens of rows, not millions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from sitegen.data.descriptors import MAX_SLUG
+from sitegen.data.periods import FORMS, period_dates
+from sitegen.data.rows import Packages, Resource
+from sitegen.errors import Problem, problem
+from sitegen.files import display
+from sitegen.links import is_web_url
+from sitegen.slugs import SLUG
+
+FIGURE_PACKAGES_RESOURCE = "figures"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Slugs that name pages of the site: a council, ICB or measure called so would overwrite one
+RESERVED_SLUGS = frozenset({"england", "index", "councils", "icbs", "measures", "sources", "coverage", "data",
+                            "charts", "static", "js", "404", "about", "methodology", "sitemap", "robots"})
+
+Rule = Callable[[Packages], Iterator[Problem]]
+Picker = Callable[[Any], list[int]]  # a resource's Cells -> indexes of the rows a rule must read
+
+
+def at(resource: Resource, index: int, code: str, message: str, field: str, value: Any) -> Problem:
+    """A problem located at a row of a resource."""
+    return problem(code, message, display(resource.path), resource.line(index), field, value)
+
+
+def rows_where(table: Resource, picker: Picker) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, row) of the rows a rule must read: those column expressions pick out (sitegen.data.columns), else all.
+
+    The pickers take in every row that could break the rule (and maybe more); the rule then reads those rows
+    exactly as it reads any row, so a million valid rows are never made into dicts.
+    """
+    from sitegen.data.columns import Cells
+
+    if not isinstance(table.cells, Cells):  # rows read row by row (the reference engine): every row
+        yield from enumerate(table.rows)
+        return
+    indexes = picker(table.cells)
+    yield from zip(indexes, table.rows_at(indexes), strict=True)
+
+
+def col(cells: Any, name: str) -> Any:
+    """A typed column by field name, or nulls where the table has no such field."""
+    import polars as pl
+
+    return cells.expr(name) if name in cells.names else pl.lit(None)
+
+
+def outside(expr: Any, values: set[Any]) -> Any:
+    """Non-blank cells whose text is not among values."""
+    import polars as pl
+
+    return expr.is_not_null() & ~expr.cast(pl.String).is_in(sorted(str(v) for v in values if v is not None))
+
+
+def combos(names: tuple[str, ...], bad: Callable[..., bool]) -> Picker:
+    """A picker for rules of a few columns: each distinct combination is judged once, in Python."""
+    def pick(cells: Any) -> list[int]:
+        import polars as pl
+
+        if not set(names) <= set(cells.names):
+            return list(range(cells.data.height))
+        typed = cells.data.select([cells.expr(n).alias(n) for n in names]).with_row_index("_i")
+        wrong = [c for c in typed.select(list(names)).unique().iter_rows() if bad(*c)]
+        if not wrong:
+            return []
+        frame = pl.DataFrame(wrong, schema=typed.select(list(names)).schema, orient="row")
+        return sorted(typed.join(frame, on=list(names), how="semi", nulls_equal=True)["_i"].to_list())
+    return pick
+
+
+def figure_tables(packages: Packages) -> Iterator[tuple[str, Resource]]:
+    """(package name, figures resource) for every package that has figures."""
+    for name, package in sorted(packages.packages.items()):
+        if FIGURE_PACKAGES_RESOURCE in package.resources:
+            yield name, package.resources[FIGURE_PACKAGES_RESOURCE]
+
+
+def codes(packages: Packages, *resources: str) -> set[str] | None:
+    """Codes in reference resources; None when there is no reference package to check against."""
+    if "reference" not in packages.packages:
+        return None
+    return {row["code"] for name in resources for row in packages.rows("reference", name)}
+
+
+def check_references(packages: Packages) -> Iterator[Problem]:
+    """Area and counterparty codes exist in the reference package."""
+    areas = codes(packages, "councils", "nations", "predecessors")
+    bodies = codes(packages, "icbs", "former_ccgs")
+    if areas is None or bodies is None:
+        # a lone figures package may be validated by itself; a folder of them must bring the reference
+        alone = packages.root.is_file() or (packages.root / "datapackage.json").is_file()
+        for _, table in [] if alone else figure_tables(packages):
+            yield problem("missing-reference", "figures name areas, but there is no readable reference "
+                          "package to check them against", display(table.path))
+        return
+    def picker(cells: Any) -> list[int]:
+        return list(cells.pick(outside(col(cells, "area_code"), areas) | outside(col(cells, "counterparty_code"),
+                                                                               bodies)))
+    for _, table in figure_tables(packages):
+        for i, row in rows_where(table, picker):
+            if row.get("area_code") and row["area_code"] not in areas:
+                yield at(table, i, "unknown-area", "area_code is not a council, former council or England in "
+                         "the reference package", "area_code", row["area_code"])
+            if row.get("counterparty_code") and row["counterparty_code"] not in bodies:
+                yield at(table, i, "unknown-counterparty", "counterparty_code is not an ICB or former CCG in "
+                         "the reference package", "counterparty_code", row["counterparty_code"])
+
+
+def check_periods(packages: Packages) -> Iterator[Problem]:
+    """Start is on or before end, and the label names exactly those dates."""
+    def bad(start: Any, end: Any, label: Any) -> bool:
+        return bool(start and end and (start > end or (label and period_dates(label) != (start, end))))
+    picker = combos(("period_start", "period_end", "period_label"), bad)
+    for _, table in figure_tables(packages):
+        for i, row in rows_where(table, picker):
+            start, end, label = row.get("period_start"), row.get("period_end"), row.get("period_label")
+            if start and end and start > end:
+                yield at(table, i, "period-order", f"period_end {end} is before period_start {start}",
+                         "period_end", end)
+            elif start and end and label:
+                yield from _label_problem(table, i, label, start, end)
+
+
+def _label_problem(table: Resource, i: int, label: str, start: Any, end: Any) -> Iterator[Problem]:
+    """A problem when the label is not a known form or names other dates."""
+    dates = period_dates(label)
+    if dates is None:
+        yield at(table, i, "period-label", "period_label is not one of: " + "; ".join(FORMS),
+                 "period_label", label)
+    elif dates != (start, end):
+        yield at(table, i, "period-label", f"label means {dates[0]} to {dates[1]} but the dates are "
+                 f"{start} to {end}", "period_label", label)
+
+
+def check_sources(packages: Packages) -> Iterator[Problem]:
+    """Every figure names a source; every source URL is http(s)."""
+    for _, table in figure_tables(packages):
+        for i, row in rows_where(table, lambda cells: list(cells.pick(col(cells, "source_id").is_null()))):
+            if not row.get("source_id"):
+                yield at(table, i, "missing-source", "the figure has no source_id", "source_id", "")
+    for _, package in sorted(packages.packages.items()):
+        sources = package.resources.get("sources")
+        if sources is None:
+            continue
+        for i, row in rows_where(sources, combos(("url",), lambda url: not is_web_url(url or ""))):
+            url = row.get("url") or ""
+            if not is_web_url(url):
+                yield at(sources, i, "url-scheme", "the source URL must be an http(s) address", "url", url)
+
+
+def check_formulas(packages: Packages) -> Iterator[Problem]:
+    """No text cell of any resource, whatever its field type, nor any column name could run as a formula."""
+    for _, package in sorted(packages.packages.items()):
+        for table in package.resources.values():
+            for field in table.fields:
+                if str(field["name"]).startswith(FORMULA_START):
+                    yield problem("formula", f"column name begins with {_shown(field['name'])}",
+                                  display(table.path), 1, field["name"], field["name"])
+            for i, row in rows_where(table, formula_rows):
+                for name, value in row.items():
+                    if isinstance(value, str) and value.startswith(FORMULA_START):
+                        yield at(table, i, "formula", f"text begins with {_shown(value)}", name, value)
+
+
+def formula_rows(cells: Any) -> list[int]:
+    """Rows with a text cell that begins like a formula."""
+    import polars as pl
+
+    text = [cells.expr(n).str.contains(r"^[=+\-@\t\r]") for n, t in zip(cells.names, cells.types, strict=True)
+            if t in ("string", "any")]
+    return list(cells.pick(pl.any_horizontal(text))) if text else []
+
+
+def _shown(text: str) -> str:
+    """The first character of text, named so a reader can see it."""
+    return {"\t": "a tab", "\r": "a carriage return"}.get(text[0], repr(text[0]))
+
+
+def check_duplicates(packages: Packages) -> Iterator[Problem]:
+    """No figure repeats the same area, measure, period, counterparty and source."""
+    for _, table in figure_tables(packages):
+        seen: dict[tuple[Any, ...], int] = {}
+        for i, row in rows_where(table, repeated_figures):
+            key = tuple(row.get(k) for k in FIGURE_KEY)
+            if key in seen:
+                yield at(table, i, "duplicate-figure", f"same figure as line {table.lines[seen[key]]}",
+                         "id", row.get("id"))
+            seen.setdefault(key, i)
+
+
+FIGURE_KEY = ("area_code", "measure", "period_start", "period_end", "counterparty_code", "counterparty_name",
+              "source_id")
+
+
+def repeated_figures(cells: Any) -> list[int]:
+    """Rows whose figure key appears more than once."""
+    import polars as pl
+
+    return list(cells.pick(pl.struct([col(cells, k).alias(k) for k in FIGURE_KEY]).is_duplicated()))
+
+
+def check_values(packages: Packages) -> Iterator[Problem]:
+    """Signs, percentage ranges and units agree with the measure."""
+    for name, table in figure_tables(packages):
+        measures = {m["id"]: m for m in packages.rows(name, "measures")}
+        for i, row in rows_where(table, value_rows(measures)):
+            measure, value = measures.get(row.get("measure")), row.get("value")
+            if measure is None or not isinstance(value, int | float):
+                continue
+            if value < 0 and not measure.get("allows_negative"):
+                yield at(table, i, "negative", f"{measure['id']} cannot be negative", "value", value)
+            if measure.get("unit") == "percent" and not 0 <= value <= 100:
+                yield at(table, i, "percent-range", "a percentage must lie within 0-100", "value", value)
+            if row.get("unit") and measure.get("unit") and row["unit"] != measure["unit"]:
+                yield at(table, i, "unit-mismatch", f"{measure['id']} is measured in {measure['unit']}",
+                         "unit", row["unit"])
+
+
+def value_rows(measures: dict[Any, dict[str, Any]]) -> Picker:
+    """A picker for values that may have the wrong sign, range or unit for their measure."""
+    def pick(cells: Any) -> list[int]:
+        import polars as pl
+
+        known = [k for k in measures if isinstance(k, str)]
+        numeric = "value" in cells.names and cells.types[cells.names.index("value")] in ("integer", "number")
+        if len(known) != len(measures) or not numeric:
+            return list(range(cells.data.height))
+        measure, value, unit = col(cells, "measure"), col(cells, "value"), col(cells, "unit")
+        negative = measure.replace_strict({k: bool(m.get("allows_negative")) for k, m in measures.items()},
+                                          default=None, return_dtype=pl.Boolean)
+        wanted = measure.replace_strict({k: m.get("unit") for k, m in measures.items()}, default=None,
+                                        return_dtype=pl.String)
+        wrong = ((value < 0) & ~negative) | ((wanted == "percent") & ((value < 0) | (value > 100))) | (
+            unit.is_not_null() & wanted.is_not_null() & (unit.cast(pl.String) != wanted))
+        return list(cells.pick(measure.is_in(known) & value.is_not_null() & wrong))
+    return pick
+
+
+def check_claims(packages: Packages) -> Iterator[Problem]:
+    """A claim says whose claim it is."""
+    def picker(cells: Any) -> list[int]:
+        return list(cells.pick((col(cells, "status") == "claim") & col(cells, "claimant").is_null()))
+    for _, table in figure_tables(packages):
+        for i, row in rows_where(table, picker):
+            if row.get("status") == "claim" and not row.get("claimant"):
+                yield at(table, i, "missing-claimant", "status is claim but claimant is blank", "claimant", "")
+
+
+def check_shared_sources(packages: Packages) -> Iterator[Problem]:
+    """A source id used by several packages has the same details in each."""
+    first: dict[str, tuple[str, dict[str, Any]]] = {}
+    for name, package in sorted(packages.packages.items()):
+        table = package.resources.get("sources")
+        if table is None:
+            continue
+        for i, row in enumerate(table.rows):
+            earlier = first.setdefault(str(row.get("id")), (name, row))
+            if earlier[1] != row:
+                yield at(table, i, "source-conflict", f"differs from source {row.get('id')!r} in package "
+                         f"{earlier[0]}", "id", row.get("id"))
+
+
+def check_slugs(packages: Packages) -> Iterator[Problem]:
+    """Slugs and ids that become URLs are safe path segments, not too long, and name no page of the site."""
+    for _, package in sorted(packages.packages.items()):
+        for table in package.resources.values():
+            names = [f["name"] for f in table.fields if f["name"] == "slug"]
+            names += ["id"] if table.name in ("figures", "measures", "sources") else []
+            for i, row in rows_where(table, slug_rows(names)):
+                for name in names:
+                    yield from _slug_problems(table, i, name, row.get(name))
+
+
+def slug_rows(names: list[str]) -> Picker:
+    """A picker for slugs that are unsafe, too long or reserved."""
+    def pick(cells: Any) -> list[int]:
+        import polars as pl
+
+        wrong = [col(cells, n).is_not_null() & (~col(cells, n).cast(pl.String).str.contains(SLUG.pattern)
+                 | (col(cells, n).cast(pl.String).str.len_chars() > MAX_SLUG)
+                 | col(cells, n).cast(pl.String).is_in(sorted(RESERVED_SLUGS))) for n in names]
+        return list(cells.pick(pl.any_horizontal(wrong))) if wrong else []
+    return pick
+
+
+def _slug_problems(table: Resource, i: int, name: str, value: Any) -> Iterator[Problem]:
+    """What is wrong with one slug."""
+    if not isinstance(value, str):
+        return
+    if not SLUG.match(value):
+        yield at(table, i, "bad-slug", f"{name} is not a safe URL segment", name, value)
+    elif len(value) > MAX_SLUG:
+        yield at(table, i, "too-long", f"{name} is longer than {MAX_SLUG} characters", name, value)
+    elif value in RESERVED_SLUGS and table.name != "nations" and (name == "slug" or table.name == "measures"):
+        yield at(table, i, "reserved-slug", f"{value!r} names a page of the site", name, value)
+
+
+def check_unique_ids(packages: Packages) -> Iterator[Problem]:
+    """A figure id names one figure across every package (Markdown refers to it by id alone)."""
+    first: dict[str, tuple[Resource, int]] = {}
+    shared = shared_ids(packages)
+    for _, table in figure_tables(packages):
+        for i, row in rows_where(table, lambda cells: list(cells.pick(id_text(cells).is_in(shared)))):
+            earlier = first.setdefault(str(row.get("id")), (table, i))
+            if earlier[0] is not table:
+                yield at(table, i, "duplicate-id", f"figure id also used in {display(earlier[0].path)} line "
+                         f"{earlier[0].lines[earlier[1]]}", "id", row.get("id"))
+
+
+def id_text(cells: Any) -> Any:
+    """A figure id as the rule compares it: its text, or 'None' when blank."""
+    import polars as pl
+
+    return col(cells, "id").cast(pl.String).fill_null("None")
+
+
+def shared_ids(packages: Packages) -> list[str]:
+    """Figure ids found in more than one figures table (every id when a table is not held as columns)."""
+    import polars as pl
+
+    from sitegen.data.columns import Cells
+
+    tables = [t for _, t in figure_tables(packages)]
+    if not all(isinstance(t.cells, Cells) for t in tables):
+        return sorted({str(row.get("id")) for t in tables for row in t.rows})
+    ids = [t.cells.data.select(id_text(t.cells).alias("i")).unique().with_columns(t=pl.lit(n))  # type: ignore[union-attr]
+           for n, t in enumerate(tables)]
+    if not ids:
+        return []
+    counted = pl.concat(ids).group_by("i").agg(pl.len().alias("n")).filter(pl.col("n") > 1)
+    return sorted(counted["i"].to_list())
+
+
+def check_shared_measures(packages: Packages) -> Iterator[Problem]:
+    """A measure id used by several packages means one thing: the same row in each measures.csv."""
+    first: dict[str, tuple[str, dict[str, Any]]] = {}
+    for name, package in sorted(packages.packages.items()):
+        table = package.resources.get("measures")
+        for i, row in enumerate(table.rows if table else []):
+            earlier = first.setdefault(str(row.get("id")), (name, row))
+            if earlier[1] != row and table is not None:
+                field = next((k for k in row if row[k] != earlier[1].get(k)), "id")
+                yield at(table, i, "measure-conflict", f"measure {row.get('id')!r} has another {field} in package "
+                         f"{earlier[0]}", field, row.get(field))
+
+
+# What the site model reads: package -> resource -> fields ("*" stands for every figures package)
+CONTRACT: dict[str, dict[str, tuple[str, ...]]] = {
+    "reference": {"councils": ("code", "name", "short_name", "slug", "type", "region"),
+                  "icbs": ("code", "ods_code", "name", "short_name", "slug")},
+    "*": {"topics": ("id", "label", "order"),
+          "measures": ("id", "label", "unit", "definition", "topic", "allows_negative"),
+          "sources": ("id", "title", "publisher", "url", "kind", "confidence"),
+          "figures": ("id", "area_code", "measure", "value", "unit", "period_start", "period_end", "period_label",
+                      "qualifier", "status", "source_id")},
+}
+
+
+def check_contract(packages: Packages) -> Iterator[Problem]:
+    """The resources and fields the site is built from exist, so valid data can never crash a build."""
+    for name, package in sorted(packages.packages.items()):
+        wanted = CONTRACT.get(name) or (CONTRACT["*"] if FIGURE_PACKAGES_RESOURCE in package.resources else {})
+        shown = display(package.path)
+        for resource, fields in wanted.items():
+            table = package.resources.get(resource)
+            if table is None:
+                yield problem("contract", f"package {name} needs a `{resource}` resource", shown, 0, "resources",
+                              resource)
+                continue
+            have = {f.get("name") for f in table.fields}
+            for missing in (f for f in fields if f not in have):
+                yield problem("contract", f"resource {resource} needs a field `{missing}`", shown, 0, "fields",
+                              missing)
+
+
+def check_topics(packages: Packages) -> Iterator[Problem]:
+    """A topic id shared by packages has the same heading and order in each (pages show one of them)."""
+    first: dict[str, tuple[str, dict[str, Any]]] = {}
+    for name, table in ((n, p.resources["topics"]) for n, p in sorted(packages.packages.items())
+                        if "topics" in p.resources):
+        for i, row in enumerate(table.rows):
+            earlier = first.setdefault(str(row.get("id")), (name, row))
+            if earlier[1] != row:
+                yield at(table, i, "topic-conflict", f"differs from topic {row.get('id')!r} in package "
+                         f"{earlier[0]}", "id", row.get("id"))
+
+
+RULES: tuple[Rule, ...] = (
+    check_contract, check_references, check_periods, check_sources, check_formulas, check_duplicates,
+    check_values, check_claims, check_shared_sources, check_topics, check_slugs, check_unique_ids,
+    check_shared_measures,
+)
+
+
+def apply_rules(packages: Packages) -> list[Problem]:
+    """Every project rule's problems."""
+    return [found for rule in RULES for found in rule(packages)]
+
+
+def check_jumps(packages: Packages) -> Iterator[Problem]:
+    """A warning where a value changes more than tenfold between consecutive periods of one measure and area."""
+    from sitegen.data.columns import Cells
+
+    for _, table in figure_tables(packages):
+        if isinstance(table.cells, Cells) and {"value", "period_start", "period_end"} <= set(table.cells.names):
+            pairs = jump_pairs(table.cells)
+            rows = dict(zip(sorted({i for p in pairs for i in p}), table.rows_at(sorted({i for p in pairs for i in p})),
+                            strict=True))
+            for before, after in pairs:
+                yield from _jump(table, rows[before], rows[after], after)
+            continue
+        series: dict[tuple[Any, ...], list[int]] = {}
+        for i, row in enumerate(table.rows):
+            if isinstance(row.get("value"), int | float) and row.get("period_start") and row.get("period_end"):
+                key = (row.get("measure"), row.get("area_code"), row.get("counterparty_code"))
+                series.setdefault(key, []).append(i)
+        for indexes in series.values():
+            ordered = sorted(indexes, key=lambda i: table.rows[i]["period_start"])
+            for before, after in zip(ordered, ordered[1:], strict=False):
+                yield from _jump(table, table.rows[before], table.rows[after], after)
+
+
+def jump_pairs(cells: Any) -> list[tuple[int, int]]:
+    """(before, after) rows of one series, consecutive in period order, that may change more than tenfold."""
+    import polars as pl
+
+    key = [col(cells, k).alias(k) for k in ("measure", "area_code", "counterparty_code")]
+    frame = cells.data.with_row_index("_i").select(
+        "_i", *key, value=cells.expr("value").cast(pl.Float64), start=cells.expr("period_start"),
+        end=cells.expr("period_end"),
+    ).filter(pl.col("value").is_not_null() & pl.col("start").is_not_null() & pl.col("end").is_not_null())
+    series = ["measure", "area_code", "counterparty_code"]
+    frame = frame.sort([*series, "start"], maintain_order=True, nulls_last=True).with_columns(
+        **{f"b_{c}": pl.col(c).shift(1).over(series) for c in ("_i", "value", "start", "end")})
+    low = pl.min_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
+    high = pl.max_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
+    gap = (pl.col("start") - pl.col("b_end")).dt.total_days()
+    found = frame.filter(pl.col("b__i").is_not_null() & (gap == 1) & (high >= 10 * low * (1 - 1e-9)))
+    return list(zip(found["b__i"].to_list(), found["_i"].to_list(), strict=True))
+
+
+def _jump(table: Resource, a: dict[str, Any], b: dict[str, Any], after: int) -> Iterator[Problem]:
+    """A warning when b, following a in one series, is more than ten times larger or smaller."""
+    low, high = sorted((abs(a["value"]), abs(b["value"])))
+    # like periods (a leap day or a short month apart) that follow on without a gap
+    alike = abs(((a["period_end"] - a["period_start"]) - (b["period_end"] - b["period_start"])).days) <= 3
+    if alike and (b["period_start"] - a["period_end"]).days == 1 and high > 10 * low:
+        found = at(table, after, "big-change", f"{b['value']} in {b.get('period_label')} after "
+                   f"{a['value']} in {a.get('period_label')}: a change of more than 10 times", "value", b["value"])
+        yield replace(found, severity="warning")
+
+
+WARNINGS: tuple[Rule, ...] = (check_jumps,)
+
+
+def apply_warnings(packages: Packages) -> list[Problem]:
+    """Every warning: things worth a second look that do not make the data invalid."""
+    return sorted(found for rule in WARNINGS for found in rule(packages))

@@ -1,0 +1,337 @@
+"""`sitegen validate`: frictionless checks plus project rules, every problem reported at once."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+import regex
+import requests
+
+from sitegen.config import Config
+from sitegen.data.memo import Kept
+from sitegen.data.read import read_packages
+from sitegen.data.report import render
+from sitegen.data.rows import Package, Packages, Resource
+from sitegen.data.rules import apply_rules
+from sitegen.errors import PROBLEM_TYPES, Problem, problem
+from sitegen.files import Inputs, display
+
+PATTERN_SECONDS = 0.5  # for all the cells of one field: a sane pattern needs microseconds
+
+
+def validate_packages(path: Path, config: Config | None = None, engine: str = "columnar",
+                      keep_bytes: bool = True) -> tuple[Packages, list[Problem]]:
+    """Typed rows of every package under path, and all problems (never raises for bad input).
+
+    engine "columnar" checks tables as polars column expressions (sitegen.data.checks); "frictionless" is the
+    reference it must agree with, problem for problem: frictionless reading every row. keep_bytes=False drops
+    each CSV's bytes once read (Resource.raw is then empty): `sitegen validate` never needs them.
+    """
+    inputs = Inputs.under(path)
+    if config is not None:
+        # the project is the fence; a folder named on the command line outside it is its own fence
+        inside = path.resolve().is_relative_to(config.root)
+        inputs = Inputs(config.root if inside else inputs.root, config.max_file_bytes)
+    inputs = Inputs(inputs.root, inputs.max_bytes, keep_bytes)
+    columnar = engine == "columnar"
+    packages, problems = read_packages(path, inputs, columnar=columnar)
+    for package in packages.packages.values():
+        problems.extend(package_problems(package, engine))
+    problems.extend(apply_rules(packages))  # across packages: always checked again
+    return packages, at_most(dedupe(problems), MAX_PER_FILE)
+
+
+# `sitegen serve` validates on every edit: a package whose bytes are unchanged is not checked again
+CHECKED: Kept[list[Problem]] = Kept()
+
+
+def package_problems(package: Package, engine: str) -> list[Problem]:
+    """A package's own table and pattern problems (the same bytes are checked once a process)."""
+    def check() -> list[Problem]:
+        tables = columnar_problems(package) if engine == "columnar" else frictionless_problems(package)
+        return tables + pattern_problems(package)
+
+    key = package_key(package, engine)
+    return list(CHECKED.get(package.path, key, check)) if key else check()
+
+
+def package_key(package: Package, engine: str) -> str:
+    """A hash of all a package's own problems depend on; "" when its bytes were not kept."""
+    resources = list(package.resources.values())
+    if not package.raw or any(not r.raw for r in resources):
+        return ""
+    h = hashlib.sha256(f"{engine}\0{package.path}\0{os.getcwd()}\0".encode())  # problems name paths from here
+    h.update(hashlib.sha256(package.raw).digest())
+    for resource in resources:
+        h.update(f"{resource.name}\0{resource.path}\0".encode() + hashlib.sha256(resource.raw).digest())
+    return h.hexdigest()
+
+
+MAX_PER_FILE = 1000  # as frictionless's own limit: past this, a file is broken throughout, not in a few rows
+
+
+def at_most(problems: list[Problem], limit: int) -> list[Problem]:
+    """The first `limit` problems of each file, then one saying how many more there are."""
+    counts: dict[str, int] = {}
+    out = []
+    for p in problems:
+        counts[p.path] = counts.get(p.path, 0) + 1
+        if counts[p.path] <= limit:
+            out.append(p)
+    for path, count in sorted(counts.items()):
+        if count > limit:
+            out.append(problem("too-many-problems", f"{count - limit:,} more problems in this file are not "
+                               "listed", path, 0, "", None))
+    return out
+
+
+class NoNetwork(requests.Session):
+    """An HTTP session for frictionless that refuses every request: validation never fetches."""
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Refuse."""
+        raise requests.ConnectionError(f"sitegen makes no network requests (refused {method!r} {url!r})")
+
+
+def pattern_problems(package: Package) -> list[Problem]:
+    """`pattern` constraints, matched as frictionless does but with a time limit (no ReDoS)."""
+    found = []
+    for resource in package.resources.values():
+        for field in resource.fields:
+            pattern = (field.get("constraints") or {}).get("pattern")
+            if isinstance(pattern, str):
+                found.extend(field_pattern_problems(resource, str(field["name"]), pattern))
+    return found
+
+
+def field_pattern_problems(resource: Resource, name: str, pattern: str) -> list[Problem]:
+    """Cells of one field that do not match; a pattern too slow or broken is one located problem."""
+    shown, where = display(resource.path), display(resource.path.parent / "datapackage.json")
+    try:
+        compiled = regex.compile(f"^{pattern}$", regex.VERSION0)
+    except (regex.error, RecursionError, OverflowError) as exc:
+        return [problem("invalid-descriptor", f"the pattern of field {name} is not a regular expression: {exc}",
+                        where, 0, f"{name}.constraints.pattern", pattern)]
+    found: list[Problem] = []
+    budget = _Budget(PATTERN_SECONDS)
+    indexes = unmatched(resource, name, pattern)
+    for index, row in zip(indexes, resource.rows_at(indexes), strict=True):
+        value, line = row.get(name), resource.line(index)
+        if not isinstance(value, str):
+            continue
+        try:
+            matched = compiled.match(value, timeout=budget.left())
+        except TimeoutError:
+            return found + [problem("slow-pattern", f"matching the pattern of field {name} took over "
+                                    f"{PATTERN_SECONDS} s (catastrophic backtracking)", shown, line, name, value)]
+        if matched is None:
+            found.append(problem("constraint-error", f'Constraint Error: constraint "pattern" is "{pattern}"',
+                                 shown, line, name, value))
+    return found
+
+
+def unmatched(resource: Resource, name: str, pattern: str) -> list[int]:
+    """Rows whose cell polars's regex does not match, or may match differently; all rows when it cannot say."""
+    from sitegen.data.columns import Cells
+
+    cells = resource.cells
+    if not isinstance(cells, Cells) or name not in cells.names or cells.types[cells.names.index(name)] not in (
+            "string", "any"):
+        return list(range(len(resource.rows)))
+    import polars as pl
+
+    value = cells.expr(name)
+    try:  # Python's match() anchors at the start; `$` there also matches before a final newline
+        odd = value.is_not_null() & (~value.str.contains(f"^(?:^{pattern}$)") | value.str.contains("\n"))
+        return cells.pick(odd)
+    except pl.exceptions.PolarsError:  # a pattern polars's regex engine cannot take: Python matches every cell
+        return cells.pick(value.is_not_null())
+
+
+class _Budget:
+    """Seconds left of a time budget shared by many regex matches."""
+
+    def __init__(self, seconds: float) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.end = self.clock() + seconds
+
+    def left(self) -> float:
+        """Seconds remaining (a tiny positive number once spent, so the next match times out)."""
+        return max(self.end - self.clock(), 1e-6)
+
+
+def columnar_problems(package: Package) -> list[Problem]:
+    """frictionless_problems, by column expressions; frictionless itself where the package needs it."""
+    from sitegen.data.checks import resource_errors, supported
+
+    if not supported(package) or metadata_problems(package):
+        return frictionless_problems(package)
+    found = []
+    for resource in package.resources.values():
+        lines = RecordLines(resource)
+        found += [task_problem(e, lines, display(resource.path)) for e in resource_errors(package, resource)]
+    return found
+
+
+class RecordLines(Sequence[int]):
+    """A resource's record lines as task_problem reads them, without making the whole list."""
+
+    def __init__(self, resource: Resource) -> None:
+        from sitegen.data.columns import Cells
+
+        assert isinstance(resource.cells, Cells)
+        self.cells = resource.cells
+
+    def __len__(self) -> int:
+        return int(self.cells.frame.height) + 1
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.cells.record_line(index + 1)
+
+
+METADATA: Kept[list[Problem]] = Kept()  # an edit to a value leaves descriptor and headers alone
+
+
+def metadata_problems(package: Package) -> list[Problem]:
+    """What frictionless says of the descriptors and headers alone (the same ones are checked once a process)."""
+    from sitegen.data.checks import header_only
+
+    descriptor = header_only(package)
+    key = json.dumps([descriptor, str(package.path), os.getcwd()], sort_keys=True, default=repr)
+    return list(METADATA.get(package.path, key, lambda: check_metadata(package, descriptor)))
+
+
+def check_metadata(package: Package, descriptor: dict[str, Any]) -> list[Problem]:
+    """What frictionless says of a header-only descriptor (each resource's data its header row)."""
+    import frictionless
+
+    shown = display(package.path)
+    try:
+        with frictionless.system.use_context(trusted=False, http_session=NoNetwork()):
+            fpackage = frictionless.Package(descriptor, basepath=str(package.path.parent))
+            report = fpackage.validate(checklist=frictionless.Checklist(checks=[frictionless.checks.duplicate_row()]))
+    except frictionless.FrictionlessException as exc:
+        return [problem("invalid-descriptor", exc.error.message, shown)]
+    except (ValueError, TypeError, RecursionError) as exc:
+        return [problem("invalid-descriptor", f"frictionless cannot check this package: {str(exc)[:120]}", shown)]
+    found = [problem("invalid-descriptor", e.message, shown) for e in report.errors]
+    return found + [task_problem(e, [1], shown) for task in report.tasks for e in task.errors]
+
+
+def readable_descriptor(package: Package) -> dict[str, Any]:
+    """The descriptor limited to resources that could be read, so frictionless sees no broken file."""
+    descriptor = copy.deepcopy(package.descriptor)
+    readable = set(package.resources)
+    descriptor["resources"] = [r for r in descriptor["resources"] if isinstance(r, dict) and r.get("name") in readable]
+    for resource in descriptor["resources"]:
+        schema = resource.get("schema", {})
+        for field in schema.get("fields", []):
+            # patterns are matched by pattern_problems, with a time limit; frictionless's `re` has none
+            (field.get("constraints") or {}).pop("pattern", None)
+        schema["foreignKeys"] = [
+            fk for fk in schema.get("foreignKeys", [])
+            if fk.get("reference", {}).get("resource", "") in readable | {""}
+        ]
+    return descriptor
+
+
+def frictionless_problems(package: Package) -> list[Problem]:
+    """Frictionless's table checks (types, constraints, keys, rows) located by file line."""
+    import frictionless  # heavy import: only when validating
+
+    shown = display(package.path)
+    try:
+        with frictionless.system.use_context(trusted=False, http_session=NoNetwork()):
+            fpackage = frictionless.Package(readable_descriptor(package), basepath=str(package.path.parent))
+            checklist = frictionless.Checklist(checks=[frictionless.checks.duplicate_row()])
+            report = fpackage.validate(checklist=checklist)
+    except frictionless.FrictionlessException as exc:
+        return [problem("invalid-descriptor", exc.error.message, shown)]
+    except (ValueError, TypeError, RecursionError) as exc:  # frictionless on input it did not expect
+        return [problem("invalid-descriptor", f"frictionless cannot check this package: {str(exc)[:120]}", shown)]
+    found = [problem("invalid-descriptor", e.message, shown) for e in report.errors]
+    for task in report.tasks:
+        resource = package.resources.get(task.name)
+        where = display(resource.path) if resource else shown
+        found.extend(task_problem(e, resource.record_lines if resource else [], where)
+                     for e in task.errors)
+    return found
+
+
+def task_problem(error: Any, record_lines: Sequence[int], path: str) -> Problem:
+    """One frictionless error as a Problem on its file line."""
+    line = line_of(getattr(error, "row_number", None) or 0, record_lines)
+    code = error.type if error.type in PROBLEM_TYPES else "frictionless"
+    note = re.sub(r"(?:the same as in the )?row at position (\d+)",
+                  lambda m: f"same as line {line_of(int(m.group(1)), record_lines)}",
+                  getattr(error, "note", "") or "")
+    message = f"{error.title}: {note}" if note else error.title
+    field = getattr(error, "field_name", "") or ",".join(getattr(error, "field_names", None) or [])
+    if not field and getattr(error, "field_number", None):
+        field = f"column {error.field_number}"
+    cells = getattr(error, "field_cells", None)
+    value = getattr(error, "cell", None) if cells is None else ",".join(map(str, cells))
+    return problem(code, message, path, line, field, value)
+
+
+def line_of(row: int, record_lines: Sequence[int]) -> int:
+    """File line of frictionless's row number (the header is row 1)."""
+    return record_lines[row - 1] if 0 < row <= len(record_lines) else 0
+
+
+FRICTIONLESS_CODES = {"type-error", "constraint-error", "extra-cell", "missing-cell", "duplicate-row",
+                      "primary-key", "unique-error", "foreign-key", "frictionless"}
+
+
+def priority(p: Problem) -> tuple[str, int, str, int]:
+    """Sort key: by place; a blank row first, then our rules (clearer), then frictionless's echo."""
+    rank = 0 if p.code == "blank-row" else 2 if p.code in FRICTIONLESS_CODES else 1
+    return (p.path, p.line, p.field, rank)
+
+
+def dedupe(problems: list[Problem]) -> list[Problem]:
+    """One problem per file, line and field; a blank row hides the key errors it causes."""
+    seen: set[tuple[str, int, str]] = set()
+    blank = {(p.path, p.line) for p in problems if p.code == "blank-row"}
+    # a duplicated key is already named by the field's unique-error: the row-level echo is noise
+    blank |= {(p.path, p.line) for p in problems if p.code == "unique-error"}
+    out = []
+    for p in sorted(problems, key=priority):
+        # a short row is one problem, not one per missing cell
+        key = (p.path, p.line, p.code if p.code == "missing-cell" else p.field)
+        echo = p.code == "primary-key" or (p.code != "blank-row" and not p.field)
+        if key in seen or (echo and (p.path, p.line) in blank and p.line):
+            continue
+        seen.add(key)
+        out.append(p)
+    return out
+
+
+def run_validate(path: Path, fmt: str, config: Config) -> int:
+    """Print the report in the chosen format; 0 when valid, 1 when not."""
+    if not path.exists():
+        raise click.UsageError(f"{path}: no such file or folder")
+    packages, problems = validate_packages(path, config, keep_bytes=False)
+    sys.stdout.write(render(packages, problems, fmt))
+    sys.stdout.write(render_warning_lines(packages, fmt))
+    return 1 if problems else 0
+
+
+def render_warning_lines(packages: Packages, fmt: str) -> str:
+    """Warnings after the report (text and GitHub formats); they never change the exit code."""
+    from sitegen.data.report import render_github_warnings, render_warnings
+    from sitegen.data.rules import apply_warnings
+
+    warnings = apply_warnings(packages)
+    return {"text": render_warnings, "github": render_github_warnings}.get(fmt, lambda _: "")(warnings)

@@ -1,0 +1,149 @@
+"""Files in and out: reads fenced to the project and size-limited, writes atomic."""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import functools
+import os
+import re
+import secrets
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.errors import Problem, SitegenError, problem
+
+MAX_FILE_BYTES = 25_000_000  # the largest real data file (official-returns figures.csv) is ~233 kB: 100 times over
+MAX_PAGE_BYTES = 256_000  # the longest real Markdown page is ~2.5 kB: 100 times over
+# C0 and C1 controls (tab and newline aside), and the line separators that break scripts and charts
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Where input files may lie, and how large they may be."""
+
+    root: Path
+    max_bytes: int = MAX_FILE_BYTES
+    keep_bytes: bool = True  # False: a CSV's bytes are dropped once read (validation alone never needs them)
+
+    @classmethod
+    def under(cls, path: Path, max_bytes: int = MAX_FILE_BYTES) -> Inputs:
+        """Limits for reading path: its folder (or a file's folder) is the fence."""
+        folder = path if path.is_dir() else path.parent
+        return cls(folder.resolve(), max_bytes)
+
+
+class ReadRefused(Exception):
+    """A file that is not read: outside the project, special, too large, or not clean UTF-8."""
+
+    def __init__(self, found: Problem) -> None:
+        super().__init__(found.message)
+        self.problem = found
+
+
+DecodeProblem = ReadRefused  # the old name, for callers that only decode
+
+
+def display(path: Path) -> str:
+    """A path relative to the working directory where possible; a link is named, not its target."""
+    return shown_from(str(path), os.getcwd())  # a broken file can yield a problem per row: work it out once
+
+
+@functools.lru_cache(maxsize=1024)
+def shown_from(path: str, cwd: str) -> str:
+    """display() for one path and working directory."""
+    absolute = Path(os.path.abspath(path))
+    absolute = absolute.parent.resolve() / absolute.name  # folders resolved, the file itself not followed
+    try:
+        return str(absolute.relative_to(Path(cwd)))
+    except ValueError:
+        return str(path)
+
+
+def read_bytes(path: Path, inputs: Inputs, shown: str) -> bytes:
+    """A regular file's bytes, if it lies inside inputs.root and within the size limit; else ReadRefused."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise ReadRefused(problem("missing-file", "the file does not exist (or is a broken link)", shown)) from None
+    if not real.is_relative_to(inputs.root):
+        # never say where the link points, nor what is there
+        raise ReadRefused(problem("outside-project", "the file is a link to a file outside the project", shown))
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block us before the check
+    except OSError as exc:
+        raise ReadRefused(problem("missing-file", f"cannot read the file: {exc.strerror}", shown)) from None
+    with os.fdopen(fd, "rb") as file:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise ReadRefused(problem("special-file", "not a regular file (a device, pipe or socket)", shown))
+        data = file.read(inputs.max_bytes + 1)
+    if len(data) > inputs.max_bytes:
+        size = max(status.st_size, len(data))
+        raise ReadRefused(problem("too-large", f"the file is {size:,} bytes, over the limit of {inputs.max_bytes:,} "
+                                  "bytes", shown, 0, "size", size))
+    return data
+
+
+def read_text(path: Path, inputs: Inputs, shown: str) -> str:
+    """read_bytes, decoded as clean UTF-8."""
+    return decode(read_bytes(path, inputs, shown), shown)
+
+
+def decode(raw: bytes, shown: str) -> str:
+    """UTF-8 text of a file; a BOM or invalid byte raises ReadRefused naming line and byte."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raise ReadRefused(problem("bom", "the file starts with a UTF-8 byte order mark", shown, 1))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        message = f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not valid UTF-8"
+        raise ReadRefused(problem("encoding", message, shown, line)) from None
+
+
+FILESYSTEM_ADVICE = {
+    errno.ENOSPC: ("the disk is full", "free some space, or set output_dir to a folder on a larger disk"),
+    errno.EDQUOT: ("the disk quota is exceeded", "free some space, or ask for a larger quota"),
+    errno.EROFS: ("the file system is read-only", "build on a writable file system, or remount it read-write"),
+    errno.EACCES: ("permission denied", "run as a user who may write there, or change its owner or mode"),
+    errno.EPERM: ("operation not permitted", "run as a user who may write there, or change its owner or mode"),
+}
+
+
+def filesystem_error(exc: OSError) -> SitegenError:
+    """One line for a failed write: the path, what happened, what to do; the previous site is untouched."""
+    what, advice = FILESYSTEM_ADVICE.get(exc.errno or 0, (exc.strerror or str(exc), "check the path and retry"))
+    path = exc.filename or "the output folder"
+    return SitegenError(f"cannot write {path}: {what}; {advice}. Nothing was half-published: the output folder "
+                        "holds the previous complete site")
+
+
+@contextmanager
+def located(path: Path) -> Iterator[None]:
+    """Name the file in an OSError that does not (a failed write() names none)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
+
+
+def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:
+    """Write a file whole or not at all (temp file, fsync unless not durable, rename): no reader sees a torn one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        with located(path), open(tmp, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            handle.flush()
+            if durable:
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,120 @@
+"""Data releases from git at build time: every commit that touched the data, with its diff in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sitegen.config import Config
+from sitegen.data.rows import Packages
+from sitegen.history import git as gitdata
+from sitegen.history.diff import DataDiff, FigureChange, compare
+from sitegen.history.revision import read_revision
+
+NO_REPOSITORY = "This copy of the project is not a git repository (a download or tarball), so its history is unknown."
+SHALLOW = ("This copy of the project is a shallow git clone, so its history is incomplete and is not shown; "
+           "clone it with its whole history (fetch-depth: 0) to list the data releases.")
+NO_COMMITS = "No commit has changed the data yet."
+
+
+@dataclass(frozen=True)
+class Release:
+    """One commit that changed the data."""
+
+    sha: str
+    when: datetime  # the commit's committer time, in UTC: never the clock
+    subject: str
+    body: str
+    diff: DataDiff
+
+    @property
+    def day(self) -> date:
+        """The release's date."""
+        return self.when.date()
+
+    @property
+    def short(self) -> str:
+        """The abbreviated commit hash shown to people."""
+        return self.sha[:7]
+
+    @property
+    def area_codes(self) -> list[str]:
+        """Codes of the councils (and England) whose figures this release changed, renames aside."""
+        return sorted({f.area_code for f in self.diff.figures if f.kind != "renamed"})
+
+    @property
+    def measure_ids(self) -> list[str]:
+        """Ids of the measures whose figures this release changed, renames aside."""
+        return sorted({f.measure for f in self.diff.figures if f.kind != "renamed"})
+
+    def figures_for(self, area_code: str = "", measure: str = "") -> list[FigureChange]:
+        """This release's figure changes for one council or one measure."""
+        return [f for f in self.diff.figures if f.kind != "renamed"
+                and (not area_code or f.area_code == area_code) and (not measure or f.measure == measure)]
+
+
+@dataclass
+class History:
+    """The data releases, newest first, or why there are none."""
+
+    releases: list[Release] = field(default_factory=list)
+    missing: str = ""  # why there is no history ("" when there is one)
+
+    @property
+    def last_changed(self) -> date | None:
+        """The date the data last changed, when the history knows it."""
+        return self.releases[0].day if self.releases else None
+
+    def for_area(self, code: str) -> list[Release]:
+        """Releases that changed one council's figures."""
+        return [r for r in self.releases if code in r.area_codes]
+
+    def for_measure(self, measure: str) -> list[Release]:
+        """Releases that changed one measure's figures."""
+        return [r for r in self.releases if measure in r.measure_ids]
+
+
+def why_no_history(config: Config) -> str:
+    """Why git cannot give this project's history, or "" when it can."""
+    if not gitdata.in_repository(config.root):
+        return NO_REPOSITORY
+    if gitdata.is_shallow(config.root):
+        return SHALLOW
+    return ""
+
+
+def load_history(config: Config) -> History:
+    """Every commit that touched the data folder, oldest diffed against nothing, newest first."""
+    missing = why_no_history(config)
+    if missing:
+        return History(missing=missing)
+    commits = gitdata.data_commits(config.root, config.root / config.datapackages_dir)
+    key = (repr(config), tuple(c.sha for c in commits))
+    if key not in KNOWN:  # commits never change: `sitegen serve` reads each history once
+        KNOWN.clear()
+        KNOWN[key] = read_releases(config, commits)
+    return KNOWN[key]
+
+
+KNOWN: dict[tuple[str, tuple[str, ...]], History] = {}
+
+
+def read_releases(config: Config, commits: list[gitdata.Commit]) -> History:
+    """The diff of each data commit against the one before it, newest first."""
+    releases, before = [], Packages(config.root)
+    # first-parent order: the data at a commit's parent is the data at the previous data commit
+    for commit in reversed(commits):
+        after = read_revision(config, commit.sha)
+        diff = compare(before, after)
+        releases.append(Release(commit.sha, datetime.fromtimestamp(commit.time, UTC), commit.subject,
+                                commit.body, diff))
+        before = after
+    return History(list(reversed(releases)), "" if releases else NO_COMMITS)
+
+
+def commits_key(config: Config) -> str:
+    """What the history depends on, cheaply: the data commits' hashes (for the no-change stamp)."""
+    missing = why_no_history(config)
+    if missing:
+        return missing
+    return " ".join(c.sha for c in gitdata.data_commits(config.root, config.root / config.datapackages_dir))

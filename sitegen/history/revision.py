@@ -1,0 +1,73 @@
+"""One side of a diff: a folder, the working tree or a git revision, read and validated."""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from sitegen.config import Config
+from sitegen.data.rows import Packages
+from sitegen.errors import Problem
+from sitegen.history import git as gitdata
+from sitegen.history.diff import relocate
+
+WORKTREE = "working tree"
+
+
+@dataclass
+class Version:
+    """The data of one version: its label, typed rows and problems (paths as a contributor knows them)."""
+
+    label: str
+    packages: Packages
+    problems: list[Problem]
+
+
+def data_folder(folder: Path, config: Config) -> Path:
+    """A project folder's data folder, or the folder itself when it holds the packages."""
+    inner = folder / config.datapackages_dir
+    return inner if inner.is_dir() else folder
+
+
+def read(folder: Path, label: str, shown: str, validate: bool) -> Version:
+    """Read (and, for `sitegen diff`, validate) the packages under folder."""
+    from sitegen.data.read import read_packages
+    from sitegen.data.validate import validate_packages
+
+    packages, problems = validate_packages(folder) if validate else read_packages(folder)
+    return Version(label, packages, relocate(problems, folder, shown))
+
+
+@contextmanager
+def open_version(spec: str, config: Config, validate: bool = True) -> Iterator[Version]:
+    """The version named by spec: the working tree, a folder, or a git revision exported to a temp folder."""
+    root, datadir = config.root, config.datapackages_dir
+    if spec == WORKTREE:
+        yield read(root / datadir, WORKTREE, datadir, validate)
+        return
+    folder = Path(spec)
+    if folder.is_dir():
+        yield read(data_folder(folder, config), f"folder {spec}", datadir, validate)
+        return
+    sha = gitdata.resolve(root, spec)
+    if sha is None:
+        raise click.UsageError(f"{spec!r} is neither a folder nor a git revision of {root}")
+    with tempfile.TemporaryDirectory(prefix="sitegen-diff-") as tmp:
+        exported = gitdata.export(root, sha, root / datadir, Path(tmp))
+        yield read(exported, f"{spec} ({sha[:7]})", datadir, validate)
+
+
+@functools.lru_cache(maxsize=256)
+def read_revision(config: Config, sha: str) -> Packages:
+    """Typed rows of the data at a commit (unvalidated: the changelog describes, it does not judge).
+
+    A commit never changes, so `sitegen serve` reads each one once, not on every rebuild.
+    """
+    with open_version(sha, config, validate=False) as version:
+        return version.packages

@@ -1,0 +1,111 @@
+"""Downloads: a council's figures as CSV, each package as a zip and as XLSX, all deterministic."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import date, datetime
+from typing import Any
+
+from sitegen.data.model import Figure, Site
+from sitegen.data.rows import Package
+from sitegen.data.rules import FORMULA_START
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+FIGURE_COLUMNS = ["id", "area_code", "area", "measure", "measure_label", "value", "unit", "period_label",
+                  "period_start", "period_end", "qualifier", "status", "claimant", "counterparty",
+                  "counterparty_inferred", "source_title", "source_publisher", "source_published", "source_url",
+                  "note"]
+
+
+def safe_cell(value: Any) -> str:
+    """Text a spreadsheet will never run as a formula (the validator already rejects such text)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # a number, even a negative one, is data: prefixing it would make it text
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def to_csv(header: list[str], rows: list[list[Any]]) -> str:
+    """CSV text with every cell made safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([safe_cell(name) for name in header])
+    writer.writerows([[safe_cell(v) for v in row] for row in rows])
+    return buffer.getvalue()
+
+
+def figure_row(f: Figure) -> list[Any]:
+    """One figure, flattened with its source, for a CSV download."""
+    return [f.id, f.area.code, f.area.name, f.measure.id, f.measure.label, f.value, f.unit, f.period_label,
+            f.period_start, f.period_end, f.qualifier, f.status, f.claimant, f.counterparty_name,
+            "true" if f.counterparty_inferred else "false", f.source.title, f.source.publisher,
+            f.source.published or "", f.source.url, f.note]
+
+
+def figures_csv(figures: list[Figure]) -> str:
+    """Figures with their sources, as CSV."""
+    return to_csv(FIGURE_COLUMNS, [figure_row(f) for f in figures])
+
+
+def package_readme(package: Package, site: Site) -> str:
+    """README for a package zip: what, licence, how to cite."""
+    d = package.descriptor
+    licences = "; ".join(f"{x.get('title', x.get('name'))} ({x.get('path', '')})" for x in d.get("licenses", []))
+    return (f"# {d.get('title', package.name)}\n\n{d.get('description', '')}\n\n"
+            f"Licence: {licences}\n\n{d.get('attribution', '')}\n\n"
+            f"How to cite: {site.config.title}, \"{d.get('title', package.name)}\" data package, "
+            f"{site.config.base_url}data/{package.name}/ (version of {site.updated.isoformat()}).\n\n"
+            "Files: datapackage.json describes every CSV (fields, types, constraints).\n")
+
+
+def package_zip(package: Package, site: Site) -> bytes:
+    """The whole package with a README, licence note and citation; fixed timestamps."""
+    files = {"datapackage.json": package.raw}
+    files |= {r.path.name: r.raw for r in package.resources.values()}
+    files["README.md"] = package_readme(package, site).encode()
+    files["LICENSE.txt"] = json.dumps(package.descriptor.get("licenses", []), indent=2, sort_keys=True).encode()
+    files["CITATION.txt"] = package_readme(package, site).split("How to cite: ")[1].split("\n")[0].encode()
+    return deterministic_zip(package.name, files)
+
+
+def deterministic_zip(folder: str, files: dict[str, bytes]) -> bytes:
+    """Files under one folder, in name order, with fixed dates and modes: the same files, the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(f"{folder}/{name}", ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def package_xlsx(package: Package, updated: date) -> bytes:
+    """One sheet per resource, cells made safe, fixed document dates."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False})
+    stamp = datetime(updated.year, updated.month, updated.day)
+    book.set_properties({"title": str(package.descriptor.get("title", package.name)), "created": stamp})
+    for resource in package.resources.values():
+        sheet = book.add_worksheet(resource.name[:31])
+        names = [str(f["name"]) for f in resource.fields]
+        sheet.write_row(0, 0, [safe_cell(n) for n in names])  # a column name is text like any other
+        for i, row in enumerate(resource.rows, start=1):
+            sheet.write_row(i, 0, [cell(row.get(n)) for n in names])
+    book.close()
+    return buffer.getvalue()
+
+
+def cell(value: Any) -> Any:
+    """A value for a spreadsheet cell: numbers stay numbers, the rest is safe text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return value
+    return safe_cell(value.isoformat() if isinstance(value, date) else value)

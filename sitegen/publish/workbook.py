@@ -1,0 +1,98 @@
+"""One XLSX workbook of every figure from every package: typed cells, each row with its measure and source."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from typing import Any
+
+from sitegen.data.model import Figure, Site
+from sitegen.publish.downloads import safe_cell
+
+PATH = "data/all-figures.xlsx"
+COLUMNS: list[tuple[str, int]] = [  # (header, width in characters)
+    ("id", 28), ("area_code", 11), ("area", 30), ("measure", 24), ("measure_label", 36), ("value", 14),
+    ("unit", 8), ("period_label", 16), ("period_start", 12), ("period_end", 12), ("qualifier", 12),
+    ("status", 9), ("claimant", 20), ("counterparty", 30), ("counterparty_inferred", 10), ("source_title", 40),
+    ("source_publisher", 24), ("source_published", 12), ("source_url", 40), ("package", 16), ("note", 40),
+]
+
+
+def figure_cells(f: Figure) -> list[Any]:
+    """One figure as typed cells: numbers, dates and booleans stay what they are."""
+    return [f.id, f.area.code, f.area.name, f.measure.id, f.measure.label, f.value, f.unit, f.period_label,
+            f.period_start, f.period_end, f.qualifier, f.status, f.claimant or None, f.counterparty_name or None,
+            f.counterparty_inferred, f.source.title, f.source.publisher, f.source.published, f.source.url,
+            f.package, f.note or None]
+
+
+def readme_lines(site: Site) -> list[str]:
+    """What the workbook is, its licences and how to cite it."""
+    licences = sorted({f"{x.get('title', x.get('name'))}: {x.get('path', '')}"
+                       for p in site.packages.packages.values() for x in p.descriptor.get("licenses", [])})
+    return [
+        f"{site.config.title}: every figure from every data package, one row each",
+        "",
+        "Sheet `figures`: one row per figure, with its measure label and the title, publisher, date and URL of "
+        "its source. Values are numbers in the row's unit (GBP in whole pounds, percent, count); periods and "
+        "publication dates are dates; counterparty_inferred is TRUE where the source did not name the NHS body.",
+        "A council with no row for a measure has no figure reported here: a gap, not a zero.",
+        "A row with status `claim` is one party's claim, named in `claimant`.",
+        "",
+        "Licences:", *licences,
+        "Compiled figures: CC-BY-4.0. Contains public sector information licensed under the Open Government "
+        "Licence v3.0. Source: Office for National Statistics. Council names and codes: mySociety (CC-BY-4.0).",
+        "",
+        f"How to cite: {site.config.title}, all figures workbook, {site.config.base_url}{PATH} "
+        f"(version of {site.updated.isoformat()}). Cite each figure's own source too (source_title, source_url).",
+        "",
+        "The data packages (CSV with their datapackage.json) are at " + f"{site.config.base_url}data/",
+    ]
+
+
+def all_figures_xlsx(site: Site) -> bytes:
+    """The workbook: a README sheet, then every figure with a frozen, filterable header row."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    # constant_memory: each row goes to a temporary file as it is written (rows are written in order), so memory
+    # stays flat however many figures there are; strings are then stored in their cells, not in a shared table
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    stamp = datetime(site.updated.year, site.updated.month, site.updated.day)
+    book.set_properties({"title": f"{site.config.title}: all figures", "created": stamp})
+    readme = book.add_worksheet("README")
+    readme.set_column(0, 0, 120)
+    for i, line in enumerate(readme_lines(site)):
+        readme.write_string(i, 0, safe_cell(line))
+    write_figures(book, site.figures)
+    book.close()
+    return buffer.getvalue()
+
+
+def write_figures(book: Any, figures: list[Figure]) -> None:
+    """The `figures` sheet."""
+    sheet = book.add_worksheet("figures")
+    bold, day = book.add_format({"bold": True}), book.add_format({"num_format": "yyyy-mm-dd"})
+    for col, (name, width) in enumerate(COLUMNS):
+        sheet.write_string(0, col, name, bold)
+        sheet.set_column(col, col, width)
+    for row, f in enumerate(sorted(figures, key=lambda f: (f.package, f.id)), start=1):
+        for col, value in enumerate(figure_cells(f)):
+            write_cell(sheet, row, col, value, day)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(figures), 1), len(COLUMNS) - 1)
+
+
+def write_cell(sheet: Any, row: int, col: int, value: Any, day: Any) -> None:
+    """A typed cell; None stays an empty cell (a gap, not a zero)."""
+    if value is None:
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value)
+    elif isinstance(value, date):
+        sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), day)
+    else:
+        sheet.write_string(row, col, safe_cell(value))

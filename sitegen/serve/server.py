@@ -1,0 +1,372 @@
+"""`sitegen serve`: build, serve build/ on 127.0.0.1, rebuild on every edit and reload open pages."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import functools
+import http.server
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen.build.output import finish_removals
+from sitegen.config import CONFIG_NAME, Config, load_config
+from sitegen.errors import Problem, ProblemsFound, SitegenError
+
+PREFIX = "/__sitegen/"  # the live-reload endpoints; never a path of the site
+CLIENT = Path(__file__).resolve().parent / "live"  # reload.js and overlay.css
+TAGS = (f'<link rel="stylesheet" href="{PREFIX}overlay.css"><script src="{PREFIX}reload.js" defer></script>')
+NOT_BUILT = (b'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not built yet</title></head>'
+             b'<body><h1>The site has not been built yet</h1><p>Fix the problems listed and this page reloads.</p>'
+             b'</body></html>')
+HEARTBEAT = 10.0  # seconds between keep-alive comments on the event stream
+QUIET = 1.0  # seconds without an edit before the follow-up build starts (it would only slow the next preview)
+STALE_WAIT = 30.0  # seconds a request for a download waits for the follow-up build to make it afresh
+
+
+@dataclass
+class State:
+    """What the browser is told: a version that grows with each good build, and the problems of a bad one."""
+
+    run: int = field(default_factory=time.time_ns)  # tells a page the server was restarted
+    version: int = 0
+    problems: list[dict[str, object]] = field(default_factory=list)
+    message: str = ""
+    changed: threading.Condition = field(default_factory=threading.Condition)
+    stopping: bool = False
+
+    def publish(self, problems: list[dict[str, object]], message: str = "") -> None:
+        """A build finished: bump the version when it succeeded, and wake every open page."""
+        with self.changed:
+            if not problems and not message:
+                self.version += 1
+            self.problems, self.message = problems, message
+            self.changed.notify_all()
+
+    def snapshot(self) -> str:
+        """The state as one JSON line for the event stream."""
+        body = {"run": self.run, "version": self.version, "problems": self.problems, "message": self.message}
+        return json.dumps(body, sort_keys=True)
+
+
+class Pending:
+    """The files a preview carried over from the last build until the follow-up build makes them: a request for
+    one waits for that, so a download never holds older data than the page linking it."""
+
+    def __init__(self) -> None:
+        self.paths: frozenset[str] = frozenset()
+        self.changed = threading.Condition()
+
+    def set(self, paths: frozenset[str]) -> None:
+        """These files are now the last build's (a preview), or none is (a complete build, or none coming)."""
+        with self.changed:
+            self.paths = paths
+            self.changed.notify_all()
+
+    def wait(self, path: str, timeout: float) -> None:
+        """Until path is made afresh, or for timeout seconds at most (then the last build's file is served)."""
+        with self.changed:
+            self.changed.wait_for(lambda: path not in self.paths, timeout)
+
+
+def problem_rows(problems: list[Problem]) -> list[dict[str, object]]:
+    """Problems as the overlay shows them: file, line, field, value, message, hint."""
+    return [{"file": p.path, "line": p.line, "field": p.field, "value": p.value, "message": p.message,
+             "hint": p.hint} for p in problems]
+
+
+def data_problems(config: Config) -> list[Problem]:
+    """Why the data failed to build (validated again, only after a failed build)."""
+    from sitegen.data.validate import validate_packages
+
+    return validate_packages(config.root / config.datapackages_dir)[1]
+
+
+class Builder:
+    """Runs builds one at a time and tells the State how each went; a failed build leaves build/ as it was.
+
+    An edit is shown by a preview build (every page and chart; changed downloads and the search index carried
+    over from the last build), then a follow-up build in a thread makes those, unless a newer edit stops it.
+    """
+
+    def __init__(self, project: Path, state: State) -> None:
+        self.project, self.state = project, state
+        self.lock = threading.Lock()
+        self.config: Config | None = None
+        self.cancel = threading.Event()  # set: the follow-up build in progress stops at its next step
+        self.edits = 0  # a follow-up build is for the latest edit only
+        self.following: threading.Thread | None = None
+        self.pending = Pending()
+
+    def output(self) -> Path:
+        """The folder being served (the last good build)."""
+        config = self.config or Config()
+        return (self.project / config.output_dir).resolve()
+
+    def build(self) -> bool:
+        """Rebuild what changed (the caches redraw only that); True when the site shows the edit."""
+        self.cancel.set()
+        with self.lock:
+            self.cancel.clear()
+            self.edits += 1
+            complete = self.attempt()
+        if complete is False:
+            self.following = threading.Thread(target=self.follow_up, args=(self.edits,), daemon=True)
+            self.following.start()
+        return complete is not None
+
+    def attempt(self) -> bool | None:
+        """One build, a preview where there is a last build (the lock held): whether it made the whole site, or
+        None when it failed."""
+        from sitegen.build.run import run_build
+
+        swapped: list[bool] = []
+
+        def reload(carried: frozenset[str]) -> None:  # as soon as the site is in place: no page shows what is left
+            swapped.append(True)
+            self.pending.set(carried)
+            self.state.publish([])
+
+        try:
+            self.config = load_config(self.project)
+            # the new site is served before the old is gone
+            complete = run_build(self.config, background=True, preview=True, cancel=self.cancel, swapped=reload)
+        except ProblemsFound as exc:
+            self.failed(problem_rows(exc.problems), exc.message)
+            return None
+        except SitegenError as exc:
+            found = data_problems(self.config) if self.config else []
+            self.failed(problem_rows(found), exc.message if found else exc.format_message())
+            return None
+        except Exception as exc:  # noqa: BLE001 - a bug in a build must not stop the server
+            self.failed([], f"the build failed unexpectedly: {type(exc).__name__}: {exc}")
+            return None
+        if not swapped:  # up to date: pages reload all the same (after a failed build, the overlay goes)
+            self.state.publish([])
+        return complete
+
+    def follow_up(self, edit: int) -> None:
+        """Make the downloads and search index the preview carried over, unless a newer edit came."""
+        from sitegen.errors import Superseded
+
+        if self.cancel.wait(QUIET):  # a newer edit came while edits were still being made: no follow-up yet
+            return
+        started = time.perf_counter()
+        with self.lock:
+            if edit != self.edits or self.cancel.is_set():
+                return
+            try:
+                from sitegen.build.run import run_build
+
+                run_build(self.config or load_config(self.project), background=True, cancel=self.cancel)
+            except Superseded:
+                return
+            except Exception as exc:  # noqa: BLE001 - reported like any failed build; the server goes on
+                message = exc.format_message() if isinstance(exc, SitegenError) else f"{type(exc).__name__}: {exc}"
+                self.failed([], f"making the downloads and search index failed: {message}")
+                return
+            self.pending.set(frozenset())
+        print(f"Downloads and search index up to date in {time.perf_counter() - started:.2f} s", flush=True)
+
+    def warm_up(self) -> None:
+        """Start the chart engine while the first build's site is being looked at (not during a build)."""
+        from sitegen.site.charts.draw import warm_up
+
+        # only a head start: a build that draws reports its own errors
+        with self.lock, contextlib.suppress(Exception):
+            warm_up()
+
+    def stop(self) -> None:
+        """Stop a follow-up build in progress (its staging folder is thrown away) and wait for it."""
+        self.cancel.set()
+        self.pending.set(frozenset())
+        if self.following is not None:
+            self.following.join(60)
+
+    def failed(self, problems: list[dict[str, object]], message: str) -> None:
+        """Report a failed build on the terminal and in every open page."""
+        print(f"Build failed: {message or f'{len(problems)} problem(s)'}; still serving the last good site",
+              file=sys.stderr, flush=True)
+        self.pending.set(frozenset())  # no follow-up build comes until an edit builds: serve what there is
+        self.state.publish(problems, message or "the data is not valid")
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves the last good build; injects the reload script into HTML; streams build events."""
+
+    builder: Builder
+    state: State
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path(path) if not path.startswith(PREFIX) else ""
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        if self.path.startswith(PREFIX):
+            self.live()
+            return
+        if not self.builder.output().is_dir():  # build/ deleted under us: make it again, then serve
+            self.builder.build()
+        if not self.builder.output().is_dir():  # no good build yet: a page that can carry the overlay
+            self.send_bytes(inject(NOT_BUILT), "text/html; charset=utf-8", 503)
+            return
+        self.directory = str(self.builder.output())
+        url = self.path.split("?", 1)[0].split("#", 1)[0]
+        path = Path(self.translate_path(url))
+        self.builder.pending.wait(os.path.relpath(path, self.directory), STALE_WAIT)  # a download being made
+        page = path / "index.html" if path.is_dir() and url.endswith("/") else path
+        if page.suffix == ".html" and page.is_file():
+            self.send_bytes(inject(page.read_bytes()), "text/html; charset=utf-8")
+            return
+        super().do_GET()
+
+    def live(self) -> None:
+        """The reload script, its stylesheet, or the event stream."""
+        name = self.path.removeprefix(PREFIX).split("?", 1)[0]
+        if name == "events":
+            self.events()
+        elif name in ("reload.js", "overlay.css"):
+            kind = "text/javascript" if name.endswith(".js") else "text/css"
+            self.send_bytes((CLIENT / name).read_bytes(), f"{kind}; charset=utf-8")
+        else:
+            self.send_error(404)
+
+    def send_bytes(self, body: bytes, kind: str, status: int = 200) -> None:
+        """A response of bytes made here (a page with the reload tags, or a live-reload file)."""
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def events(self) -> None:
+        """Server-sent events: the state now, then again after every build, until the page or server goes."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        state, sent = self.state, ""
+        try:
+            while not state.stopping:
+                with state.changed:
+                    now = state.snapshot()
+                    if now == sent:
+                        state.changed.wait(HEARTBEAT)
+                        now = state.snapshot()
+                message = f"data: {now}\n\n" if now != sent else ": still here\n\n"
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+                sent = now
+        except OSError:
+            return  # the page went away
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # every response changes with the next build
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Quiet: the terminal shows builds, not every request."""
+
+
+def inject(html: bytes) -> bytes:
+    """The page with the live-reload tags before </head> (only ever in a response, never in build/)."""
+    at = html.rfind(b"</head>")
+    return html if at < 0 else html[:at] + TAGS.encode() + b"\n" + html[at:]
+
+
+def watched(project: Path, config: Config) -> list[Path]:
+    """Folders a rebuild depends on and a person edits: data, content, templates (settings are watched apart)."""
+    paths = [project / config.datapackages_dir, project / config.content_dir, project / config.templates_dir]
+    return [p.resolve() for p in paths if p.is_dir()]
+
+
+def watch(builder: Builder, stop: threading.Event, roots: list[Path], recursive: bool,
+          wanted: Callable[[str], bool], ready: threading.Event) -> None:
+    """Rebuild after each batch of wanted edits under roots, until stop is set; `ready` once watching."""
+    import watchfiles
+
+    # yield_on_timeout: an empty batch after rust_timeout tells that the watcher is up, so an edit made after
+    # "Serving" is printed is never missed
+    changes_seen = watchfiles.watch(*roots, watch_filter=lambda _, path: wanted(path), debounce=100, step=20,
+                                    stop_event=stop, recursive=recursive, raise_interrupt=False, rust_timeout=200,
+                                    yield_on_timeout=True)
+    for changes in changes_seen:
+        ready.set()
+        if not changes:
+            continue
+        started = time.perf_counter()
+        names = sorted({Path(p).name for _, p in changes})
+        print(f"Changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}", flush=True)
+        if builder.build():
+            print(f"Rebuilt in {time.perf_counter() - started:.2f} s; open pages reload", flush=True)
+
+
+def start_watchers(builder: Builder, stop: threading.Event) -> list[threading.Thread]:
+    """One watcher over the edited folders, one over the project folder itself (settings, folders made anew).
+
+    The project folder is watched without recursion: .venv, .git and build/ hold far too many files to watch.
+    """
+    config = builder.config or load_config(builder.project)
+    folders = watched(builder.project, config)
+    inside = [str(f) for f in folders]
+    top = {str((builder.project / name).resolve()) for name in
+           (CONFIG_NAME, config.datapackages_dir, config.content_dir, config.templates_dir)}
+    jobs = [(folders, True, lambda p: any(p.startswith(f + "/") for f in inside)),
+            ([builder.project.resolve()], False, lambda p: p in top)]
+    jobs = [job for job in jobs if job[0]]
+    readies = [threading.Event() for _ in jobs]
+    threads = [threading.Thread(target=watch, args=(builder, stop, roots, recursive, wanted, ready), daemon=True)
+               for (roots, recursive, wanted), ready in zip(jobs, readies, strict=True)]
+    for thread in threads:
+        thread.start()
+    for ready in readies:
+        ready.wait(10)  # watching (or, on a machine far too slow, give up waiting and serve anyway)
+    return threads
+
+
+def make_server(port: int, builder: Builder, state: State) -> http.server.ThreadingHTTPServer:
+    """An HTTP server on 127.0.0.1 only; a port in use is a clear error."""
+    handler = type("LiveHandler", (Handler,), {"builder": builder, "state": state})
+    files = functools.partial(handler, directory=str(builder.output()))
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), files)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise SitegenError(f"port {port} is already in use on 127.0.0.1: stop what uses it, or choose "
+                               "another with --port N (--port 0 picks a free one)") from None
+        raise SitegenError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+    server.daemon_threads = True
+    return server
+
+
+def run_serve(project: Path, port: int) -> None:
+    """Build, serve and watch until Ctrl-C; the last good site stays served through failed builds."""
+    state = State()
+    builder = Builder(project, state)
+    load_config(project)  # a broken settings file is reported before anything starts
+    server = make_server(port, builder, state)
+    builder.build()
+    threading.Thread(target=builder.warm_up, daemon=True).start()
+    stop = threading.Event()
+    watchers = start_watchers(builder, stop)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"Serving {builder.output()} at http://127.0.0.1:{server.server_address[1]}/ "
+          "(rebuilds on every edit; Ctrl-C stops)", flush=True)
+    try:
+        while any(w.is_alive() for w in watchers):
+            watchers[0].join(0.5)
+    except KeyboardInterrupt:
+        print("\nStopped.", flush=True)
+    finally:
+        stop.set()
+        with state.changed:
+            state.stopping = True
+            state.changed.notify_all()
+        server.shutdown()
+        server.server_close()
+        builder.stop()
+        finish_removals()  # the old site of the last rebuild, still being removed: no leftover beside build/

@@ -1,0 +1,195 @@
+"""Static SVGs of charts: specs built and drawn by vl-convert in worker processes; unchanged ones from the cache."""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+import multiprocessing
+import os
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from sitegen.build.output import pause_point
+from sitegen.build.reuse.cache import Cache
+from sitegen.site.charts.model import Chart
+from sitegen.site.charts.specs import spec_json
+
+T = TypeVar("T")
+R = TypeVar("R")
+Job = tuple[Chart, str | None]  # a chart to draw, and its spec JSON where the cache had it
+
+PR_SET_PDEATHSIG = 1
+
+FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>{empty}</dir><cachedir>{empty}</cachedir></fontconfig>
+"""
+
+
+def use_builtin_font() -> None:
+    """Point fontconfig at an empty font folder, so vl-convert measures text with its built-in font.
+
+    vl-convert 1.9 reopens a system font file for every piece of text it measures (hundreds of opens per
+    chart); with no system fonts it keeps its bundled one in memory: about 2.7x faster, and the SVGs no
+    longer depend on which fonts a machine happens to have installed.
+    """
+    if os.environ.get("SITEGEN_FONTS_CONF"):
+        return
+    # one folder per user, reused by every process: a fresh temporary folder each time would pile up
+    empty = Path(tempfile.gettempdir()) / f"sitegen-nofonts-{os.getuid()}"
+    empty.mkdir(mode=0o700, exist_ok=True)
+    if empty.is_symlink() or empty.stat().st_uid != os.getuid():  # someone else's: make a private one instead
+        empty = Path(tempfile.mkdtemp(prefix="sitegen-nofonts-"))
+    conf = empty / "fonts.conf"
+    if not conf.is_file():
+        tmp = empty / f"fonts.conf.{os.getpid()}"
+        tmp.write_text(FONTS_CONF.format(empty=empty / "none"), encoding="utf-8")
+        os.replace(tmp, conf)
+    os.environ["FONTCONFIG_FILE"] = os.environ["SITEGEN_FONTS_CONF"] = str(conf)
+
+
+def draw(spec_json: str) -> str:
+    """Render one spec to SVG (in a worker process, set up by start_worker)."""
+    import vl_convert
+
+    return str(vl_convert.vegalite_to_svg(json.loads(spec_json)))
+
+
+def make(job: Job) -> tuple[str, str]:
+    """A chart's spec JSON (built unless the cache had it) and its SVG (in a worker process)."""
+    chart, text = job
+    text = text if text is not None else spec_json(chart)
+    return text, draw(text)
+
+
+def draw_here(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """Do a handful of drawing jobs in this process, leaving its environment as it found it.
+
+    vl-convert reads the font configuration when it first draws and keeps it, so the override is only
+    needed around the drawing: anything else this process starts later (a browser, in tests) keeps its fonts.
+    """
+    saved = {name: os.environ.get(name) for name in ("FONTCONFIG_FILE", "SITEGEN_FONTS_CONF")}
+    use_builtin_font()
+    try:
+        return [work(item) for item in items]
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+WARM_UP = '{"data":{"values":[{"x":1}]},"mark":"bar","encoding":{"x":{"field":"x","type":"quantitative"}}}'
+
+
+def warm_up() -> None:
+    """Load Altair and start vl-convert in this process while nothing waits (`sitegen serve`, after its first
+    build), so the first edit that changes a chart does not wait about a second for them."""
+    import altair  # noqa: F401 - imported for what importing costs; a changed chart's spec is built with it
+
+    draw_here(draw, [WARM_UP])
+
+
+def svg_key(spec_json: str) -> str:
+    """The cache key of a spec's SVG."""
+    return hashlib.sha256(spec_json.encode()).hexdigest()
+
+
+def draw_all(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """Drawing jobs' results, in order; in processes when there are enough to pay for starting them."""
+    if len(items) <= 8 or workers <= 1:
+        return draw_here(work, items)
+    # spawn, not fork: forking a process that has started threads can deadlock;
+    # processes, not threads: vl-convert holds the GIL
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=start_worker, initargs=(os.getpid(),))
+    try:
+        drawn: list[R] = []
+        for result in pool.map(work, items, chunksize=8):
+            drawn.append(result)
+            if len(drawn) == 1:
+                pause_point("charts-rendering")
+        pool.shutdown(wait=True)
+        return drawn
+    except BaseException:  # an error, Ctrl-C or SIGTERM: no worker may outlive the build
+        stop(pool)
+        raise
+
+
+def start_worker(parent: int) -> None:
+    """Worker start-up: die with the parent, whatever kills it, and leave Ctrl-C to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if hasattr(libc, "prctl"):
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # Linux: the kernel kills us with the parent
+    threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()  # elsewhere, and for the race
+    use_builtin_font()
+
+
+def watch_parent(parent: int) -> None:
+    """Exit as soon as the parent is gone (a new parent pid means the old one died)."""
+    while os.getppid() == parent:
+        time.sleep(0.25)
+    os._exit(1)
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """Shut the pool down without waiting for running charts: kill its workers and reap them."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # no public handle before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.kill()
+    for worker in workers:
+        worker.join(timeout=2)
+
+
+def render_svgs(specs: dict[str, str], cache: Cache, workers: int = 2) -> dict[str, str]:
+    """Chart id -> SVG for each chart's spec JSON, cached by the spec's hash; misses drawn in processes."""
+    keys = {cid: svg_key(s) for cid, s in specs.items()}
+    found = {key: cache.get(key, ".svg") for key in sorted(set(keys.values()))}
+    missing = sorted({keys[cid]: specs[cid] for cid in specs if found[keys[cid]] is None}.items())
+    for (key, _), svg in zip(missing, draw_all(draw, [s for _, s in missing], workers), strict=True):
+        cache.put(key, ".svg", svg)
+        found[key] = svg
+    return {cid: str(found[keys[cid]]) for cid in specs}
+
+
+def chart_svgs(charts: Sequence[Chart], specs: Cache, svgs: Cache, workers: int = 2) -> tuple[dict[str, str],
+                                                                                                dict[str, str]]:
+    """Chart id -> spec JSON and chart id -> SVG. Both come from their caches (specs by the chart's content,
+    SVGs by the spec) where they can; the rest are built and drawn together in the worker processes."""
+    keys = {chart.id: chart.content_key() for chart in charts}
+    by_key = {keys[chart.id]: chart for chart in charts}  # identical charts are built once
+    texts = {key: specs.get(key, ".vl.json") for key in sorted(by_key)}
+    drawn = {key: svgs.get(svg_key(text), ".svg") if text is not None else None for key, text in texts.items()}
+    jobs = [key for key in texts if drawn[key] is None]
+    made = draw_all(make, [(by_key[key], texts[key]) for key in jobs], workers)
+    for key, (text, svg) in zip(jobs, made, strict=True):
+        if texts[key] is None:
+            specs.put(key, ".vl.json", text)
+        svgs.put(svg_key(text), ".svg", svg)
+        texts[key], drawn[key] = text, svg
+    return {cid: str(texts[key]) for cid, key in keys.items()}, {cid: str(drawn[key]) for cid, key in keys.items()}
+
+
+# The site's dark colours for a chart, kept inside the SVG: an <img> follows the reader's colour scheme too.
+# Vega writes colours as presentation attributes, which any CSS rule overrides; the palette's dark twins are
+# as far from the dark background as the light ones are from white.
+DARK = ("<style>@media (prefers-color-scheme: dark){"
+        "rect[fill='white']{fill:#121417}[fill='#000']{fill:#ececec}[stroke='#888']{stroke:#a0a0a0}"
+        "[stroke='#ddd']{stroke:#3a3f47}[fill='#1d4f91']{fill:#8cc4ff}[fill='#b4400b']{fill:#ffa476}"
+        "[fill='#2f6f3e']{fill:#7fd18f}[fill='#6b3fa0']{fill:#c9a6ff}[fill='#8a5a00']{fill:#f0c060}"
+        "[fill='#a3195b']{fill:#ff8fc0}}</style>")
+
+
+def themed(svg: str) -> str:
+    """The SVG with its dark-mode colours, just inside the opening <svg> tag."""
+    return svg.replace(">", ">" + DARK, 1)

@@ -1,0 +1,180 @@
+"""Hex maps of England (Open Innovations' layout, MIT): geometry and colour bands, drawn as SVG by a template."""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, replace
+
+from sitegen.data import fmt
+from sitegen.data.model import Council, Icb, Topic
+from sitegen.data.rows import Packages
+from sitegen.site.compare import Period, per_head, per_head_text
+
+RADIUS = 10.0
+PAD = 2.0
+CREDIT = "Hex layout: Open Innovations (MIT licence)"
+CREDIT_URL = "https://github.com/odileeds/hexmaps"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One hex: where it is drawn, where it links, what it says, which colour band (None: a gap)."""
+
+    code: str
+    name: str
+    path: str  # site path of the page it links to, e.g. councils/kent/
+    points: str  # SVG polygon points
+    band: int | None
+    text: str  # what is known, in words: the accessible name says "Kent: £13.0m"
+
+    @property
+    def label(self) -> str:
+        """The hex's accessible name."""
+        return f"{self.name}: {self.text}"
+
+
+@dataclass(frozen=True)
+class HexMap:
+    """A whole map: its cells, its legend (one label per band), its size."""
+
+    id: str
+    title: str
+    description: str
+    cells: tuple[Cell, ...]
+    bands: tuple[str, ...]
+    gap: str  # legend label of a hex with nothing known
+    width: float
+    height: float
+    adapted: str = "adapted to the councils of 2023"
+    credit: str = CREDIT
+    credit_url: str = CREDIT_URL
+
+
+def layout(packages: Packages, resource: str, key: str) -> dict[str, tuple[int, int]]:
+    """Code -> (q, r) from a hex resource of the reference package; empty when there is none."""
+    if "reference" not in packages.packages or resource not in packages.packages["reference"].resources:
+        return {}
+    return {row[key]: (int(row["q"]), int(row["r"])) for row in packages.rows("reference", resource)}
+
+
+def centre(q: int, r: int, top: int, left: float) -> tuple[float, float]:
+    """Centre of an `odd-r` pointy-top hex, north up (r counts from the south)."""
+    width = math.sqrt(3) * RADIUS
+    return (width * (q + 0.5 * (r % 2)) - left + width / 2 + PAD, 1.5 * RADIUS * (top - r) + RADIUS + PAD)
+
+
+@functools.cache  # every map of a layout draws the same hexes
+def corners(x: float, y: float) -> str:
+    """The six corners of a pointy-top hex, slightly inset so neighbours show a seam."""
+    inset = RADIUS - 0.6
+    return " ".join(f"{x + inset * math.cos(math.radians(a)):.2f},{y + inset * math.sin(math.radians(a)):.2f}"
+                    for a in range(-90, 270, 60))
+
+
+def frame(cells: dict[str, tuple[int, int]]) -> tuple[int, float, float, float]:
+    """Top row, left edge, width and height of the drawing."""
+    width = math.sqrt(3) * RADIUS
+    top = max(r for _, r in cells.values())
+    left = min(width * (q + 0.5 * (r % 2)) for q, r in cells.values())
+    right = max(width * (q + 0.5 * (r % 2)) for q, r in cells.values())
+    rows = top - min(r for _, r in cells.values())
+    return top, left, round(right - left + width + 2 * PAD, 2), round(1.5 * RADIUS * rows + 2 * RADIUS + 2 * PAD, 2)
+
+
+def draw(map_id: str, title: str, description: str, entries: list[tuple[str, str, str, tuple[int, int], int | None,
+         str]], bands: tuple[str, ...], gap: str) -> HexMap:
+    """A map from (code, name, path, cell, band, text) entries, in a stable order (north to south, west to east)."""
+    top, left, width, height = frame({code: cell for code, _, _, cell, _, _ in entries})
+    ordered = sorted(entries, key=lambda e: (-e[3][1], e[3][0]))
+    cells = tuple(Cell(code, name, path, corners(*centre(*cell, top, left)), band, text)
+                  for code, name, path, cell, band, text in ordered)
+    return HexMap(map_id, title, description, cells, bands, gap, width, height)
+
+
+def topics_map(councils: list[Council], cells: dict[str, tuple[int, int]]) -> HexMap | None:
+    """What is known for each council: how many topics it has figures for; gaps as gaps."""
+    if not cells:
+        return None
+    bands = ("1 topic", "2 topics", "3 or more topics")
+    entries = []
+    for c in councils:
+        if c.code in cells:
+            topics = sorted({f.measure.topic for f in c.figures}, key=lambda t: (t.order, t.id))
+            text = ", ".join(t.label for t in topics) if topics else "no figures yet"
+            entries.append((c.code, c.short_name, f"councils/{c.slug}/", cells[c.code],
+                            min(len(topics), 3) - 1 if topics else None, text))
+    known = sum(e[4] is not None for e in entries)
+    return draw("map-topics", "What is known for each council",
+                f"{len(entries)} councils, one hex each. {known} have figures; the hex is darker the more topics "
+                f"they cover. {len(entries) - known} have none yet: an outline only.", entries, bands,
+                "no figures yet")
+
+
+def quartile_band(value: float, cuts: tuple[float, float, float]) -> int:
+    """0 below the lower quartile ... 3 above the upper quartile."""
+    return sum(value > cut for cut in cuts)
+
+
+def value_map(period: Period, cells: dict[str, tuple[int, int]]) -> HexMap | None:
+    """A comparable period's values (per head for money) by quartile; councils without a figure as gaps."""
+    by_head = period.per_head and period.spread_per_head is not None
+    middle = period.spread_per_head if by_head else period.spread
+    if not cells or middle is None:
+        return None
+    cuts = (middle.lower_quartile, middle.median, middle.upper_quartile)
+    show = per_head_text if by_head else (lambda v: fmt.derived(v, period.measure.unit))
+    entries = []
+    for f in period.figures:
+        v = per_head(f) if by_head else f.value
+        if f.area.code in cells:
+            band = None if v is None else quartile_band(v, cuts)
+            text = f.value_text + (f" ({show(v)})" if by_head and v is not None else "")
+            entries.append((f.area.code, f.area.short_name, f"councils/{f.area.slug}/", cells[f.area.code], band,
+                            text))
+    entries += [(c.code, c.short_name, f"councils/{c.slug}/", cells[c.code], None, "no figure")
+                for c in period.gaps if c.code in cells]
+    entries += [(c.code, c.short_name, f"councils/{c.slug}/", cells[c.code], None,
+                 "not yet a council then: its predecessors are in the table") for c in period.absent if c.code in cells]
+    bands = (f"below {show(cuts[0])}", f"{show(cuts[0])} to {show(cuts[1])}", f"{show(cuts[1])} to {show(cuts[2])}",
+             f"above {show(cuts[2])}")
+    what = "per head" if by_head else "value"
+    return draw(f"map-{period.measure.id}", f"{period.measure.label}, {period.label}, {what}",
+                f"One hex per council, coloured by {what} in four bands split at the England quartiles. "
+                f"{len(period.figures)} councils have a figure; {len(period.gaps)} have none (an outline only).",
+                entries, bands, "no figure")
+
+
+def icb_map(icbs: list[Icb], cells: dict[str, tuple[int, int]]) -> HexMap | None:
+    """Each ICB: how many figures name it as the NHS body, directly or through a former CCG."""
+    if not cells:
+        return None
+    bands = ("1 figure", "2 to 4 figures", "5 or more figures")
+    entries = []
+    for i in (i for i in icbs if i.code in cells):
+        n = len(i.figures) + len(i.ccg_figures)
+        band = None if n == 0 else 0 if n == 1 else 1 if n < 5 else 2
+        entries.append((i.code, i.short_name, f"icbs/{i.slug}/", cells[i.code], band,
+                        f"{n} figure{'s' if n != 1 else ''} name it" if n else "no figures name it yet"))
+    named = sum(e[4] is not None for e in entries)
+    return replace(draw("map-icbs", "Integrated Care Boards named by a figure",
+                f"{len(entries)} ICBs, one hex each. {named} are named by at least one figure; the rest are an "
+                "outline only.", entries, bands, "no figures yet"),
+                   adapted="the 2022 layout matched to the 42 ICBs of 2024 by their ODS codes")
+
+
+def topic_map(councils: list[Council], cells: dict[str, tuple[int, int]], topic: Topic) -> HexMap | None:
+    """Which councils have a figure in one topic: how many measures; the rest as gaps."""
+    if not cells:
+        return None
+    entries = []
+    for c in councils:
+        if c.code in cells:
+            labels = sorted({f.measure.label for f in c.figures if f.measure.topic == topic})
+            entries.append((c.code, c.short_name, f"councils/{c.slug}/", cells[c.code],
+                            min(len(labels), 2) - 1 if labels else None, "; ".join(labels) or "no figure"))
+    known = sum(e[4] is not None for e in entries)
+    return draw(f"map-topic-{topic.id}", f"{topic.label}: councils with a figure",
+                f"{known} of {len(entries)} councils have at least one figure on {topic.label.lower()}; "
+                f"{len(entries) - known} have none (an outline only).", entries, ("1 measure", "2 or more measures"),
+                "no figure")

@@ -1,0 +1,126 @@
+"""Plan every page of the site (where it goes, which templates, what it shows), in a stable order."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from sitegen.data.model import Council, Site
+from sitegen.site.charts import Chart
+from sitegen.site.compare import POPULATION_NOTE, Period, Position, all_periods, all_positions, position_words
+from sitegen.site.content import CONTENT_PAGES, Page
+from sitegen.site.englandmap import england_map
+from sitegen.site.hexmap import icb_map, layout, topic_map, topics_map
+from sitegen.site.jsonld import dataset_jsonld
+from sitegen.site.narrative import council_narrative
+from sitegen.site.views import council_charts, council_places, data_quality, key_figures, measure_periods
+
+
+@dataclass
+class PageSpec:
+    """One HTML page to write: where, which templates (specific first), what it shows."""
+
+    path: str  # e.g. "councils/cambridgeshire/index.html"
+    templates: list[str]
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    charts: list[Chart] = field(default_factory=list)
+    description: str = ""
+
+
+def root_for(path: str) -> str:
+    """`../../` for councils/x/index.html."""
+    return "../" * path.count("/")
+
+
+def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) -> list[PageSpec]:
+    """Every page of the site, in a stable order."""
+    cells = layout(site.packages, "council_hexes", "council_code")
+    periods = all_periods(site.measures, [*site.councils, *site.predecessors])  # abolished ones ranked in their time
+    positions = all_positions(periods)
+    specs = [PageSpec("index.html", ["home.html"], site.config.title, {"hexmap": topics_map(site.councils, cells),
+                                                                  "map": england_map(site)},
+                      description=site.config.description)]
+    specs += [council_page(c, rendered.get(f"councils/{c.slug}"), positions, council_places(site, c))
+              for c in site.councils]
+    specs += [council_page(p, None, positions, council_places(site, p))
+              for p in site.predecessors]  # abolished councils: a short page each
+    specs.append(PageSpec("councils/index.html", ["councils.html"], "All councils"))
+    nation = site.england
+    specs.append(PageSpec(f"councils/{nation.slug}/index.html", ["england.html"], f"{nation.name}: national figures",
+                          {"council": nation}))
+    specs += [PageSpec(f"icbs/{i.slug}/index.html", ["icb.html"], i.name, {"icb": i}) for i in site.icbs]
+    specs.append(PageSpec("icbs/index.html", ["icbs.html"], "Integrated Care Boards",
+                          {"hexmap": icb_map(site.icbs, layout(site.packages, "icb_hexes", "icb_code"))}))
+    specs += measure_pages(site, periods, positions, cells)
+    specs += dataset_pages(site)
+    specs.append(PageSpec("sources/index.html", ["sources.html"], "Sources"))
+    specs.append(coverage_page(site, cells))
+    specs.append(PageSpec("search/index.html", ["search.html"], "Search", {"search": True}))
+    specs += content_pages(pages, rendered)
+    specs.append(PageSpec("404.html", ["404.html"], "Page not found"))
+    return specs
+
+
+def council_page(c: Council, written: Markup | None, positions: dict[str, Position],
+                 places: dict[str, list[str]]) -> PageSpec:
+    """A council's page: identity, narrative, comparisons, written background, key figures, charts."""
+    blocks = council_charts(c)
+    compared = [positions[f.id] for f in sorted(c.figures, key=lambda f: (f.measure.topic.order, f.measure.label,
+                                                                          f.period_end)) if f.id in positions]
+    return PageSpec(
+        f"councils/{c.slug}/index.html", [f"council-{c.slug}.html", "council.html"], c.name,
+        {"council": c, "chart_groups": blocks, "narrative": council_narrative(c), "key_figures": key_figures(c),
+         "written": written, "comparisons": compared, "words": position_words, "population_note": POPULATION_NOTE,
+         "places": places},
+        [chart for _, chart, _ in blocks if chart], f"Care funding figures for {c.name}, each with its source.")
+
+
+def measure_pages(site: Site, periods: dict[str, list[Period]], positions: dict[str, Position],
+                  cells: dict[str, tuple[int, int]]) -> list[PageSpec]:
+    """A page per measure: each period ranked (from 10 councils), per head and on the map; then the list."""
+    specs = []
+    for m in site.measures:
+        shown = measure_periods(m, periods[m.id], positions, cells)
+        charts = [c for p in shown for c in (p.chart, p.per_head_chart) if c]
+        specs.append(PageSpec(f"measures/{m.id}/index.html", ["measure.html"], m.label,
+                              {"measure": m, "periods": shown, "population_note": POPULATION_NOTE}, charts,
+                              m.definition))
+    return specs + [PageSpec("measures/index.html", ["measures.html"], "Measures")]
+
+
+def coverage_page(site: Site, cells: dict[str, tuple[int, int]]) -> PageSpec:
+    """What is known for each council: a hex map of topics covered, then per topic its councils (and map)."""
+    topics = sorted({m.topic for m in site.measures if any(f.area is not site.england for f in m.figures)},
+                    key=lambda t: (t.order, t.id))
+    sections = [(t, topic_map(site.councils, cells, t), [m for m in site.measures if m.topic is t],
+                 [c for c in site.councils if any(f.measure.topic is t for f in c.figures)]) for t in topics]
+    return PageSpec("coverage/index.html", ["coverage.html"], "Coverage: what is known and what is missing",
+                    {"coverage_map": topics_map(site.councils, cells), "topics": sections,
+                     "quality": data_quality(site)})
+
+
+def content_pages(pages: dict[str, Page], rendered: dict[str, Markup]) -> list[PageSpec]:
+    """About, methodology: written pages with a place on the site."""
+    return [PageSpec(f"{name}/index.html", ["page.html"], str(pages[name].meta.get("title", name.title())),
+                     {"body": rendered[name]}, description=str(pages[name].meta.get("description", "")))
+            for name in CONTENT_PAGES if name in rendered]
+
+
+def dataset_pages(site: Site) -> list[PageSpec]:
+    """A page per package and per resource."""
+    specs = [PageSpec("data/index.html", ["datasets.html"], "Data")]
+    for name, package in sorted(site.packages.packages.items()):
+        title = str(package.descriptor.get("title", name))
+        specs.append(PageSpec(f"data/{name}/index.html", ["dataset.html"], title,
+                              {"package": package, "jsonld": dataset_jsonld(package, site)},
+                              description=str(package.descriptor.get("description", ""))[:300]))
+        for rname, resource in sorted(package.resources.items()):
+            specs.append(PageSpec(f"data/{name}/{rname}/index.html", ["resource.html"],
+                                  f"{resource.descriptor.get('title', rname)} ({title})",
+                                  {"package": package, "resource": resource,
+                                   "sha256": hashlib.sha256(resource.raw).hexdigest()}))
+    return specs
