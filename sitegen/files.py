@@ -9,12 +9,15 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.errors import Problem, SitegenError, problem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 MAX_FILE_BYTES = 25_000_000  # the largest real data file (official-returns figures.csv) is ~233 kB: 100 times over
 MAX_PAGE_BYTES = 256_000  # the longest real Markdown page is ~2.5 kB: 100 times over

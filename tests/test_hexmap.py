@@ -11,7 +11,7 @@ from sitegen.config import load_config
 from sitegen.data.model import build_model
 from sitegen.data.validate import validate_packages
 from sitegen.site.compare import periods
-from sitegen.site.hexmap import icb_map, layout, topics_map, value_map
+from sitegen.site.maps import icb_map, layout, topics_map, value_map
 
 
 def real_site():  # type: ignore[no-untyped-def]

@@ -6,12 +6,15 @@ import fcntl
 import os
 import signal
 import sys
-from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
+from typing import TYPE_CHECKING
 
 from sitegen.errors import SitegenError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from types import FrameType
 
 
 class BuildLocked(SitegenError):

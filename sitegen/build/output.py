@@ -20,15 +20,17 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitegen.build.reuse import spare as spare_site
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import SitegenError
 from sitegen.files import located, write_atomic
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
 
 MARKER = ".sitegen-output"
 MARKER_HEAD = "This folder is written by sitegen, which replaces it whole at every build. The files it wrote:\n"

@@ -3,10 +3,8 @@ every step succeeds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -23,10 +21,8 @@ from sitegen.build.reuse.record import (
     setup_digest,
 )
 from sitegen.build.stamp import forget_stamp, save_stamp, tree_digest
-from sitegen.config import Config
 from sitegen.data.memo import keep_only
 from sitegen.data.model import Site, build_model
-from sitegen.data.rows import Packages
 from sitegen.data.validate import validate_packages
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
 from sitegen.files import Inputs, display
@@ -36,7 +32,6 @@ from sitegen.publish.extras import annotate, plan_publishing, write_publishing
 from sitegen.publish.search import BUNDLE, Indexing
 from sitegen.publish.workbook import PATH as WORKBOOK
 from sitegen.publish.workbook import all_figures_xlsx
-from sitegen.site.charts import Chart
 from sitegen.site.charts.bundle import script_assets
 from sitegen.site.charts.draw import chart_svgs, themed
 from sitegen.site.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
@@ -46,7 +41,13 @@ from sitegen.site.theme import BUILTIN_TEMPLATES
 from sitegen.site.views import figure_link
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from sitegen.build.run import Steps
+    from sitegen.config import Config
+    from sitegen.data.rows import Packages
+    from sitegen.site.charts import Chart
 
 
 def make_site(config: Config, output: Path, inputs: str, step: Steps, force: bool, background: bool,

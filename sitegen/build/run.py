@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sitegen.build.lock import build_lock
 from sitegen.build.output import prepare_output
@@ -15,6 +14,10 @@ from sitegen.config import Config, is_local, is_placeholder
 from sitegen.errors import Superseded
 from sitegen.files import display
 from sitegen.site.theme import BUILTIN_TEMPLATES
+
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
 
 
 def run_build(config: Config, force: bool = False, wait: bool = True, background: bool = False,

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from sitegen.data.columns import Cells
-from sitegen.data.rows import Package, Resource
+
+if TYPE_CHECKING:
+    from sitegen.data.rows import Package, Resource
 
 LIMIT_ERRORS = 1000  # frictionless stops checking a table after this many errors
 CONSTRAINTS = {"required", "unique", "enum", "minimum", "maximum", "pattern"}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
-from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sitegen.data.periods import MONTHS
+
+if TYPE_CHECKING:
+    from datetime import date
 
 MINUS = "\u2212"
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sitegen.config import Config
 from sitegen.data import fmt
-from sitegen.data.rows import Packages, Row
+
+if TYPE_CHECKING:
+    from sitegen.config import Config
+    from sitegen.data.rows import Packages, Row
 
 ENGLAND = "E92000001"
 FIGURES = "figures"  # a package with a resource of this name is a figures package

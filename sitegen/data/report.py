@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from itertools import groupby
+from typing import TYPE_CHECKING
 
-from sitegen.data.rows import Packages
 from sitegen.errors import PROBLEM_TYPES, Problem, describe, plural, render_problems
+
+if TYPE_CHECKING:
+    from sitegen.data.rows import Packages
 
 
 def summary(packages: Packages, problems: list[Problem]) -> dict[str, int]:

@@ -9,21 +9,24 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import regex
 import requests
 
-from sitegen.config import Config
 from sitegen.data.memo import Kept
 from sitegen.data.read import read_packages
 from sitegen.data.report import render
-from sitegen.data.rows import Package, Packages, Resource
 from sitegen.data.rules import apply_rules
 from sitegen.errors import PROBLEM_TYPES, Problem, problem
 from sitegen.files import Inputs, display
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sitegen.config import Config
+    from sitegen.data.rows import Package, Packages, Resource
 
 PATTERN_SECONDS = 0.5  # for all the cells of one field: a sane pattern needs microseconds
 

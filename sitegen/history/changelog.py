@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sitegen.data import fmt
 from sitegen.errors import plural
-from sitegen.history.diff import FieldChange, FigureChange
-from sitegen.history.releases import Release
+
+if TYPE_CHECKING:
+    from sitegen.history.diff import FieldChange, FigureChange
+    from sitegen.history.releases import Release
 
 MAX_LINES = 25  # a release that re-curates everything is summarised, not listed in full
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitegen.data.model import ENGLAND
-from sitegen.data.rows import Packages, Row
-from sitegen.errors import Problem
+
+if TYPE_CHECKING:
+    from sitegen.data.rows import Packages, Row
+    from sitegen.errors import Problem
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,14 @@ import json
 import re
 import sys
 from itertools import groupby
+from typing import TYPE_CHECKING
 
-from sitegen.config import Config
 from sitegen.errors import PROBLEM_TYPES, Problem, describe, plural
 from sitegen.history.diff import DataDiff, FieldChange, FigureChange, SourceChange, compare, new_problems
 from sitegen.history.revision import Version, open_version
+
+if TYPE_CHECKING:
+    from sitegen.config import Config
 
 SIGNS = {"added": "+", "changed": "~", "removed": "-", "renamed": "="}
 

@@ -6,7 +6,10 @@ import io
 import subprocess
 import tarfile
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 GIT_TIMEOUT = 60  # seconds: a local repository answers at once; a hung git must not hang a build
 

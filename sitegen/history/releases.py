@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
-from sitegen.config import Config
 from sitegen.data.rows import Packages
 from sitegen.history import git as gitdata
 from sitegen.history.diff import DataDiff, FigureChange, compare
 from sitegen.history.revision import read_revision
+
+if TYPE_CHECKING:
+    from sitegen.config import Config
 
 NO_REPOSITORY = "This copy of the project is not a git repository (a download or tarball), so its history is unknown."
 SHALLOW = ("This copy of the project is a shallow git clone, so its history is incomplete and is not shown; "

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import functools
 import tempfile
-from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from sitegen.config import Config
-from sitegen.data.rows import Packages
-from sitegen.errors import Problem
 from sitegen.history import git as gitdata
 from sitegen.history.diff import relocate
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sitegen.config import Config
+    from sitegen.data.rows import Packages
+    from sitegen.errors import Problem
 
 WORKTREE = "working tree"
 

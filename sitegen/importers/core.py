@@ -6,15 +6,18 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sitegen.errors import Problem, ProblemsFound, problem
 from sitegen.files import display
-from sitegen.importers.names import AreaIndex
 from sitegen.slugs import slugify
+
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+
+    from sitegen.importers.names import AreaIndex
 
 GAPS = {"", ":", "NA"}  # not reported: no figure is written, never a zero
 THOUSANDS = "GBP thousands"

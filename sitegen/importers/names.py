@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
 # Words that differ between how a source names a body and its official name; dropped before comparing.
 FILLER = ("nhs ", " integrated care board", " icb", " ccg", " council", " county", " city", " borough",

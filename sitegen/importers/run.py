@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sitegen.config import Config
 from sitegen.data.model import ENGLAND
 from sitegen.data.periods import period_dates
 from sitegen.errors import Problem, ProblemsFound, problem
@@ -14,6 +13,11 @@ from sitegen.importers import LAYOUTS
 from sitegen.importers.core import Areas, Reading, bad_numbers, detect, figure, read_raw
 from sitegen.importers.names import area_index
 from sitegen.importers.store import Merge, read_rows, schema_fields, upsert
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sitegen.config import Config
 
 
 def load_areas(reference: Path) -> Areas:

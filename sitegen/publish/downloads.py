@@ -7,11 +7,13 @@ import io
 import json
 import zipfile
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sitegen.data.model import Figure, Site
-from sitegen.data.rows import Package
 from sitegen.data.rules import FORMULA_START
+
+if TYPE_CHECKING:
+    from sitegen.data.model import Figure, Site
+    from sitegen.data.rows import Package
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 FIGURE_COLUMNS = ["id", "area_code", "area", "measure", "measure_label", "value", "unit", "period_label",

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
-from sitegen.build.output import Writer
-from sitegen.build.reuse.cache import Made
 from sitegen.data import fmt
-from sitegen.data.model import Figure, Site, Source
 from sitegen.history.changelog import figure_words, release_summary
-from sitegen.history.diff import FigureChange
-from sitegen.history.releases import History, Release
 from sitegen.publish.downloads import deterministic_zip, figure_row, figures_csv
 from sitegen.publish.feeds import areas, plan_feeds, render_feed
-from sitegen.site.charts import Chart
 from sitegen.site.plan import PageSpec
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+
+    from sitegen.build.output import Writer
+    from sitegen.build.reuse.cache import Made
+    from sitegen.data.model import Figure, Site, Source
+    from sitegen.history.diff import FigureChange
+    from sitegen.history.releases import History, Release
+    from sitegen.site.charts import Chart
 
 RECENT = 5  # releases shown on a council page
 MAX_ITEMS = 25  # figure changes listed per release before "and N more"

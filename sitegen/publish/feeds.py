@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING
 
 from feedgen.feed import FeedGenerator
 
-from sitegen.data.model import Area, Site
 from sitegen.history.changelog import release_lines, release_summary
-from sitegen.history.releases import History, Release
+
+if TYPE_CHECKING:
+    from sitegen.data.model import Area, Site
+    from sitegen.history.releases import History, Release
 
 NS = "http://www.w3.org/2005/Atom"
 

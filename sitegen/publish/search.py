@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.errors import SitegenError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 BUNDLE = "pagefind"
 # the site's own search.js drives pagefind.js; Pagefind's prebuilt UIs are never loaded, so they are not shipped

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sitegen.data.model import Figure, Site
 from sitegen.publish.downloads import safe_cell
+
+if TYPE_CHECKING:
+    from sitegen.data.model import Figure, Site
 
 PATH = "data/all-figures.xlsx"
 COLUMNS: list[tuple[str, int]] = [  # (header, width in characters)

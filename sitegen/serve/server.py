@@ -11,13 +11,16 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.build.output import finish_removals
 from sitegen.config import CONFIG_NAME, Config, load_config
 from sitegen.errors import Problem, ProblemsFound, SitegenError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 PREFIX = "/__sitegen/"  # the live-reload endpoints; never a path of the site
 CLIENT = Path(__file__).resolve().parent / "live"  # reload.js and overlay.css

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import statistics
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 from itertools import groupby
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sitegen.data import fmt
 from sitegen.data.model import Council, Figure, Measure, Predecessor
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import date
 
 MIN_COUNCILS = 10  # fewer councils with a figure for a period: no ranking, no medians, said in words
 MIN_GROUP = 3  # a region or type median needs at least this many councils with a figure

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import markdown
 import nh3
@@ -15,6 +13,10 @@ from frontmatter.default_handlers import YAMLHandler
 
 from sitegen.errors import Problem, problem
 from sitegen.files import CONTROL, MAX_PAGE_BYTES, Inputs, ReadRefused, read_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 # Images are left out: content has no way to ship its own files, and any other host is off limits
 ALLOWED_TAGS = nh3.ALLOWED_TAGS - {"img"}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from sitegen.data.model import Site
-from sitegen.data.rows import Package
+if TYPE_CHECKING:
+    from sitegen.data.model import Site
+    from sitegen.data.rows import Package
 
 
 def dataset_jsonld(package: Package, site: Site) -> Markup:

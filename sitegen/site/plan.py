@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup
-
-from sitegen.data.model import Council, Site
-from sitegen.site.charts import Chart
 from sitegen.site.compare import POPULATION_NOTE, Period, Position, all_periods, all_positions, position_words
 from sitegen.site.content import CONTENT_PAGES, Page
-from sitegen.site.englandmap import england_map
-from sitegen.site.hexmap import icb_map, layout, topic_map, topics_map
 from sitegen.site.jsonld import dataset_jsonld
-from sitegen.site.narrative import council_narrative
+from sitegen.site.maps import england_map, icb_map, layout, topic_map, topics_map
 from sitegen.site.views import council_charts, council_places, data_quality, key_figures, measure_periods
+from sitegen.site.words import council_narrative
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
+    from sitegen.data.model import Council, Site
+    from sitegen.site.charts import Chart
 
 
 @dataclass

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import jinja2
 from jinja2.loaders import split_template_path
 
 from sitegen.build.reuse.record import TracingEnvironment
-from sitegen.config import Config
 from sitegen.data import fmt
-from sitegen.data.model import Site
 from sitegen.errors import Problem, ProblemsFound, problem
 from sitegen.files import Inputs, ReadRefused, display, read_text
 from sitegen.site.plan import PageSpec, root_for
 from sitegen.site.theme import BUILTIN_TEMPLATES
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sitegen.config import Config
+    from sitegen.data.model import Site
 
 
 class ProjectLoader(jinja2.BaseLoader):

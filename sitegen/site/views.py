@@ -14,7 +14,7 @@ from sitegen.data.rules import apply_warnings
 from sitegen.files import display
 from sitegen.site.charts import Chart, Point
 from sitegen.site.compare import Period, Position, per_head, period_words
-from sitegen.site.hexmap import HexMap, value_map
+from sitegen.site.maps import HexMap, value_map
 from sitegen.slugs import slugify
 
 

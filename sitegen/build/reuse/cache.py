@@ -7,7 +7,6 @@ import base64
 import functools
 import hashlib
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,8 @@ from sitegen.build.reuse.versions import library_versions
 from sitegen.files import write_atomic
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sitegen.build.output import Writer
 
 FORMAT = b"sitegen-cache 1 sha256="

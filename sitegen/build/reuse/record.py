@@ -14,16 +14,18 @@ import dataclasses
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from sitegen.data.model import Area, Council, Figure, Icb, Measure, Predecessor, Site, Source, Topic
 from sitegen.files import write_atomic
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
 
 RECORD = "pages-record"
 FORMAT = 7  # bump when what a page's digest covers changes, so every record made before is ignored

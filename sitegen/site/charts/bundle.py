@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
-from sitegen.build.reuse.cache import Cache
 from sitegen.build.reuse.versions import library_version
+
+if TYPE_CHECKING:
+    from sitegen.build.reuse.cache import Cache
 
 
 def enhance_source() -> str:

@@ -11,15 +11,18 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sitegen.build.output import pause_point
-from sitegen.build.reuse.cache import Cache
 from sitegen.site.charts.model import Chart
 from sitegen.site.charts.specs import spec_json
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from sitegen.build.reuse.cache import Cache
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sitegen.build.reuse.versions import library_version
 from sitegen.data import fmt
+
+if TYPE_CHECKING:
+    from datetime import date
 
 SPEC_VERSION = 4  # bump when the spec builder changes, so cached specs are rebuilt
 QUALIFIER_WORDS = {"approximate": "approximate", "at_least": "at least", "range_lower_bound": "lower bound"}
@@ -99,7 +101,7 @@ class Chart:
 
     def description(self) -> str:
         """What the chart shows, in words generated from its data."""
-        from sitegen.site.charts.describe import describe  # prose lives apart from the model
+        from sitegen.site.words import describe  # prose lives apart from the model
 
         return describe(self)
 

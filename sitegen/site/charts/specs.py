@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sitegen.build.reuse.cache import Cache
-from sitegen.site.charts.model import Chart
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sitegen.build.reuse.cache import Cache
+    from sitegen.site.charts.model import Chart
 
 WIDTH = 320  # drawn about as wide as a phone's column, so text stays at least 11 px there (and scales up)
 FONT = 13

@@ -1,0 +1,166 @@
+"""Every generated sentence: how values changed, what a council's figures show, what each chart shows."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from sitegen.data import fmt
+from sitegen.data.periods import consecutive, months_spanned
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sitegen.data.model import Area, Figure
+    from sitegen.site.charts.model import Chart, Point
+
+Said = tuple[str, str, float]  # (value as shown, period label, value)
+
+
+def when(category: str) -> str:
+    """`at 31 March 2024` for a day, `in 2023-24` for a span."""
+    day = category[:1].isdigit() and " " in category and " to " not in category
+    return f"at {category}" if day else f"in {category}"
+
+
+# A change is stated only between two values that say the same kind of thing: two exact ones, or two
+# approximate ones (the change is then approximate too). A lower bound gives no change at all.
+COMPARABLE = {"exact": "", "approximate": "about "}
+
+
+def comparable(first_qualifier: str, then_qualifier: str) -> bool:
+    """Whether a change between values so qualified can be stated."""
+    return first_qualifier == then_qualifier and first_qualifier in COMPARABLE
+
+
+def change_sentence(name: str, first: Said, last: Said, unit: str, qualifier: str = "exact") -> str:
+    """`X rose from A in P to B in Q, an increase of …`, or `X was A both in P and in Q`."""
+    (first_text, first_period, old), (last_text, last_period, new) = first, last
+    if old == new:
+        return f"{name} was {last_text} both {when(first_period)} and {when(last_period)}."
+    verb = "rose" if new > old else "fell"
+    change = fmt.change(old, new, unit).replace(" of ", f" of {COMPARABLE.get(qualifier, '')}", 1)
+    return f"{name} {verb} from {first_text} {when(first_period)} to {last_text} {when(last_period)}, {change}."
+
+
+def sentence(f: Figure) -> str:
+    """One figure in words; a claim says whose it is, a plan whose plan, a statement who made it."""
+    text = f"{f.measure.label}: {f.value_text} {when(f.period_label)}"
+    if f.status == "claim":
+        return f"{text}, according to {f.claimant} (a claim, not an agreed figure)."
+    if f.status == "planned":
+        whose = f" ({in_sentence(f.said_by)})" if f.said_by else ""
+        return f"{text}, a plan or target{whose}, not an outcome."
+    if f.flag == "suspect":
+        text += ", as published, though it looks like a slip (see the note in the table)"
+    return f"{text}, as said by {in_sentence(f.said_by)}." if f.said_by else text + "."
+
+
+def in_sentence(speaker: str) -> str:
+    """`The chief executive of …` as it reads inside a sentence: `the chief executive of …`."""
+    return "the " + speaker[4:] if speaker.startswith("The ") else speaker
+
+
+def pair_sentence(first: Figure, then: Figure) -> str:
+    """The change between two figures of consecutive periods, qualifiers kept."""
+    return change_sentence(first.measure.label, (first.value_text, first.period_label, first.value),
+                           (then.value_text, then.period_label, then.value), first.unit, first.qualifier)
+
+
+def figures_compare(first: Figure, then: Figure) -> bool:
+    """Two reported figures of consecutive periods, both exact or both approximate."""
+    return (comparable(first.qualifier, then.qualifier)
+            and consecutive((first.period_start, first.period_end), (then.period_start, then.period_end)))
+
+
+def period_kind(f: Figure) -> int:
+    """How long a period is, in months: only periods of one kind make a series."""
+    return months_spanned(f.period_start, f.period_end)
+
+
+def series_sentences(series: list[Figure]) -> list[tuple[Figure, str]]:
+    """The latest change that can be stated, and every other figure on its own (dated by its period)."""
+    pairs = [i for i in range(len(series) - 1) if figures_compare(series[i], series[i + 1])]
+    if not pairs:
+        return [(f, sentence(f)) for f in series]
+    i = pairs[-1]
+    alone = series[:i] + series[i + 2:]
+    return [(f, sentence(f)) for f in alone] + [(series[i + 1], pair_sentence(series[i], series[i + 1]))]
+
+
+def measure_sentences(figures: list[Figure]) -> list[str]:
+    """Sentences for one measure's figures, in period order."""
+    # a series is of figures reported as fact by the source itself; any other figure is stated on its own
+    alone = [f for f in figures if f.status != "reported" or f.said_by or f.flag]
+    reported = sorted((f for f in figures if f not in alone), key=lambda f: (period_kind(f), f.period_end))
+    out = [(f, sentence(f)) for f in alone]
+    for _, group in groupby(reported, key=period_kind):
+        series = list(group)
+        labels = [f.period_label for f in series]
+        out += series_sentences(series) if len(set(labels)) == len(labels) else [(f, sentence(f)) for f in series]
+    return [text for _, text in sorted(out, key=lambda pair: (pair[0].period_end, pair[0].id))]
+
+
+def council_narrative(area: Area) -> list[str]:
+    """Sentences, measure by measure, in topic order (NHS debt first in the real data: the page's main story)."""
+    ordered = sorted(area.figures, key=lambda f: (f.measure.topic.order, f.measure.label, f.period_end, f.id))
+    groups = groupby(ordered, key=lambda f: f.measure.id)
+    return [text for _, group in groups for text in measure_sentences(list(group))]
+
+
+def caveat(points: Sequence[Point]) -> str:
+    """A closing sentence when some values are approximate or claims."""
+    notes = []
+    if any(p.qualifier != "exact" for p in points):
+        notes.append("some values are approximate or minimums")
+    if any(p.status == "claim" for p in points):
+        notes.append("some are one side's claim")
+    return f" Paler bars: {' and '.join(notes)}." if notes else ""
+
+
+def points_compare(first: Point, then: Point) -> bool:
+    """Two reported values of consecutive periods, both exact or both approximate."""
+    return (first.status == then.status == "reported" and comparable(first.qualifier, then.qualifier)
+            and first.period is not None and then.period is not None and consecutive(first.period, then.period))
+
+
+def said(p: Point) -> tuple[str, str, float]:
+    """A point as the sentence builder takes it."""
+    return p.shown, p.category, p.value
+
+
+def describe_series(name: str, pts: list[Point]) -> str:
+    """One series: its only value; or its range of periods, and the latest change where one can be stated."""
+    first, last = pts[0], pts[-1]
+    if len(pts) == 1:
+        return f"{name}: {first.shown} {when(first.category)}."
+    if len(pts) == 2 and points_compare(first, last):
+        return change_sentence(name, said(first), said(last), first.unit, first.qualifier)
+    text = f"{name}, {len(pts)} periods: {first.shown} {when(first.category)} to {last.shown} {when(last.category)}."
+    if points_compare(pts[-2], last):
+        text += " Latest: " + change_sentence("it", said(pts[-2]), said(last), last.unit, last.qualifier)
+    return text
+
+
+def describe_time(chart: Chart) -> str:
+    """Per series: its values over time, and a change only where one can be stated."""
+    ordered = chart.ordered()
+    sentences = [describe_series(series or chart.title, [p for p in ordered if p.series == series])
+                 for series in sorted({p.series for p in chart.points})]
+    return " ".join(sentences) + caveat(chart.points)
+
+
+def describe_compare(chart: Chart) -> str:
+    """Highest, lowest and how many areas."""
+    pts = chart.ordered()
+    top, bottom = pts[0], pts[-1]
+    if len(pts) == 1:
+        return f"One area with a figure: {top.category}, {top.shown}." + caveat(pts)
+    text = f"{len(pts)} areas with a figure. Highest: {top.category}, {top.shown}."
+    text += f" Lowest: {bottom.category}, {bottom.shown}."
+    return text + caveat(pts)
+
+
+def describe(chart: Chart) -> str:
+    """The description for either kind of chart."""
+    return describe_compare(chart) if chart.kind == "compare" else describe_time(chart)
