@@ -17,7 +17,7 @@ from urllib.parse import urldefrag, urlparse
 import pytest
 from conftest import MINI, build, copy_project
 
-from sitegen.build.output import Writer
+from sitegen.build.staging import Writer
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
 

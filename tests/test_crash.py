@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MINI, copy_project
+from paused_build import launch
 
 from sitegen.build.reuse import cache as cache_module
 from sitegen.build.reuse.cache import Cache, pack, unpack
@@ -29,11 +30,12 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def sitegen(project: Path, *args: str, env: dict[str, str] | None = None, **kwargs: object) -> \
-        subprocess.CompletedProcess[str]:
-    """`sitegen build …` in its own process, as a user or CI runs it."""
-    return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=project, capture_output=True, text=True,
-                          timeout=300, check=False, env={**os.environ, **(env or {})}, **kwargs)  # type: ignore
+def sitegen(project: Path, *args: str, exchange: bool = True, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """`sitegen build …` in its own process, as a user or CI runs it (without exchange: as where the kernel or
+    file system cannot swap two folders in one step)."""
+    command = [sys.executable, "-m", "sitegen", *args] if exchange else launch(*args, exchange=False)
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300, check=False,
+                          **kwargs)  # type: ignore[call-overload]
 
 
 def clone(src: Path, dest: Path) -> Path:
@@ -87,16 +89,14 @@ def _no_strays() -> Iterator[None]:
 
 
 class Paused:
-    """A build started in its own process group, paused at a named step (the SITEGEN_PAUSE_AT hook)."""
+    """A build started in its own process group, paused at a named step (by the paused_build launcher)."""
 
-    def __init__(self, project: Path, step: str, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(self, project: Path, step: str, *args: str, exchange: bool = True) -> None:
         self.flag = project.parent / f"resume-{step}"
         self.out = project.parent / f"build-{step}.log"
-        hook = {"SITEGEN_PAUSE_AT": step, "SITEGEN_PAUSE_FILE": str(self.flag)}
         with self.out.open("w") as log:
-            self.proc = subprocess.Popen([sys.executable, "-m", "sitegen", "build", *args], cwd=project,
-                                         env={**os.environ, **hook, **(env or {})}, stdout=log, stderr=log,
-                                         start_new_session=True)
+            self.proc = subprocess.Popen(launch("build", *args, pause=(step, self.flag), exchange=exchange),
+                                         cwd=project, stdout=log, stderr=log, start_new_session=True)
         STARTED.append(self.proc.pid)
         deadline = time.monotonic() + 120
         while not Path(f"{self.flag}.reached").exists():
@@ -162,12 +162,12 @@ KILL_POINTS = [
 def test_sigkill_at_each_step_leaves_a_complete_site(warm: Path, new_site: dict[str, bytes], tmp_path: Path,
                                                      mode: str, step: str, expect: str) -> None:
     project = clone(warm, tmp_path / "p")
-    env = {"SITEGEN_SWAP": "symlink"} if mode.startswith("symlink") else {}
+    exchange = mode == "exchange"  # else the symlink fallback, as where renameat2 cannot exchange
     if mode == "symlink-flip":  # build/ is already the fallback's link to a versioned folder
         (project / ".cache" / "build-stamp.json").unlink()
-        assert sitegen(project, "build", env=env).returncode == 0 and (project / "build").is_symlink()
+        assert sitegen(project, "build", exchange=False).returncode == 0 and (project / "build").is_symlink()
     old = tree(project / "build")
-    build = Paused(retitle(project), step, env=env)
+    build = Paused(retitle(project), step, exchange=exchange)
     assert build.kill() == -signal.SIGKILL
     assert survivors_after(build.proc.pid) == []
     if expect == "recovered":

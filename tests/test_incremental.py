@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import MINI, copy_project
 
-from sitegen.build.output import state_file
+from sitegen.build.manifest import state_file
 from sitegen.build.reuse.record import RECORD
 from sitegen.build.run import run_build
 from sitegen.config import load_config

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from sitegen.build.output import Writer, check_writable, load_manifest, pause_point, save_manifest, state_file
+from sitegen.build.guard import check_writable
+from sitegen.build.manifest import load_manifest, save_manifest, state_file
 from sitegen.build.reuse.cache import Cache, Made
 from sitegen.build.reuse.record import (
     RECORD,
@@ -20,6 +21,7 @@ from sitegen.build.reuse.record import (
     planned_digest,
     setup_digest,
 )
+from sitegen.build.staging import Writer
 from sitegen.build.stamp import forget_stamp, save_stamp, tree_digest
 from sitegen.data.memo import keep_only
 from sitegen.data.model import Site, build_model
@@ -60,7 +62,6 @@ def make_site(config: Config, output: Path, inputs: str, step: Steps, force: boo
     check_writable(output)
     step("Validating the data packages")
     site, pages, rendered = read_project(config)
-    pause_point("validated")
     step("Reading the data's history and planning pages")
     history = load_history(config)
     specs = plan_pages(site, pages, rendered)
@@ -70,7 +71,6 @@ def make_site(config: Config, output: Path, inputs: str, step: Steps, force: boo
     step(f"Rendering {len(charts)} charts (unchanged ones come from the cache)")
     drawn = draw_charts(config, charts, force)
     step(f"Writing {len(specs)} pages and the downloads (unchanged ones from the last build)")
-    pause_point("charts-rendered")
     last = None if force else load_manifest(config)
     preview = preview and bool(last)  # with no last build, there is nothing to carry over
     writer = Writer(output, last, background, state_file(config, "spare", ""), step.check)

@@ -7,8 +7,8 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
+from sitegen.build.guard import prepare_output
 from sitegen.build.lock import build_lock
-from sitegen.build.output import prepare_output
 from sitegen.build.stamp import input_digest, unchanged
 from sitegen.config import Config, is_local, is_placeholder
 from sitegen.errors import Superseded

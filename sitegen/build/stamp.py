@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import sitegen
-from sitegen.build.output import load_manifest, matches
+from sitegen.build.manifest import load_manifest, matches
 from sitegen.build.reuse.versions import library_versions
 from sitegen.config import CONFIG_NAME, MAX_BYTES_LIMIT, Config
 from sitegen.files import write_atomic

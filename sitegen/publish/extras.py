@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import date
 
-    from sitegen.build.output import Writer
     from sitegen.build.reuse.cache import Made
+    from sitegen.build.staging import Writer
     from sitegen.data.model import Figure, Site, Source
     from sitegen.history.diff import FigureChange
     from sitegen.history.releases import History, Release

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.build.output import finish_removals
+from sitegen.build.swap import finish_removals
 from sitegen.config import CONFIG_NAME, Config, load_config
 from sitegen.errors import Problem, ProblemsFound, SitegenError
 

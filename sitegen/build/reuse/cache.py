@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sitegen
-from sitegen.build.output import say
+from sitegen.build.log import say
 from sitegen.build.reuse.versions import library_versions
 from sitegen.files import write_atomic
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from sitegen.build.output import Writer
+    from sitegen.build.staging import Writer
 
 FORMAT = b"sitegen-cache 1 sha256="
 # The code that makes what the cache holds: a change to any of it makes every entry stale

@@ -15,7 +15,7 @@ import shutil
 import stat
 from pathlib import Path
 
-MARKER = ".sitegen-output"
+from sitegen.build.manifest import MARKER
 
 
 def take(spare: Path | None, staging: Path) -> bool:

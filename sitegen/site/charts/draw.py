@@ -15,7 +15,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from sitegen.build.output import pause_point
 from sitegen.site.charts.model import Chart
 from sitegen.site.charts.specs import spec_json
 
@@ -118,8 +117,6 @@ def draw_all(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[R
         drawn: list[R] = []
         for result in pool.map(work, items, chunksize=8):
             drawn.append(result)
-            if len(drawn) == 1:
-                pause_point("charts-rendering")
         pool.shutdown(wait=True)
         return drawn
     except BaseException:  # an error, Ctrl-C or SIGTERM: no worker may outlive the build

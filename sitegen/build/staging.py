@@ -1,0 +1,175 @@
+"""The staging folder a build writes its site into, beside the output folder, swapped in whole when complete.
+
+A file whose bytes are those the last build wrote at the same path, and still there untouched, is linked from the
+last build rather than written again; a build may start from the spare (the site the last build replaced).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from sitegen.build.manifest import MARKER, MARKER_STAGING, marker_text
+from sitegen.build.reuse import spare as spare_site
+from sitegen.build.swap import make_folder, signals_held, swap_in
+from sitegen.errors import SitegenError
+from sitegen.files import located
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+class Writer:
+    """Writes files under a staging folder; refuses a path twice, or one outside the folder.
+
+    A file whose bytes are those the last build wrote at the same path, and still there untouched, is linked from
+    the last build (a hard link: no bytes copied) rather than written again; `last` is that build's manifest.
+    """
+
+    def __init__(self, output: Path, last: dict[str, list[Any]] | None = None, background: bool = False,
+                 spare: Path | None = None, check: Callable[[], None] = lambda: None) -> None:
+        self.output = output.parent.resolve() / output.name
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.spare = spare  # where the replaced site is kept, to be the next build's staging folder
+        self.staging = make_folder(self.output.parent, f".{self.output.name}-staging-")
+        self.reusing = spare_site.take(spare, self.staging.with_name(self.staging.name + "-r"))
+        if self.reusing:
+            self.staging.rmdir()
+            self.staging = self.staging.with_name(self.staging.name + "-r")
+        (self.staging / MARKER).write_text(MARKER_STAGING, encoding="utf-8")  # claims the folder from the start
+        self.written: set[str] = set()
+        self.shas: dict[str, str] = {}
+        self.last = last or {}
+        self.folders: set[Path] = {self.staging}
+        self.carried: set[str] = set()  # files linked from the last build whatever their bytes (a preview)
+        self.background = background  # remove the old site in a thread (serve: the new site is up at once)
+        self.check = check  # raises when a newer edit makes this build pointless (serve): before every file
+
+    def write(self, relpath: str, data: bytes | str) -> None:
+        """Write one file of the site."""
+        self.check()
+        target = self.target(relpath)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        self.shas[relpath] = hashlib.sha256(raw).hexdigest()
+        self.make_parent(target)
+        if not self.link_last(relpath, target):
+            with located(target):
+                if self.reusing:
+                    spare_site.clear(target)  # the spare's file may be the live site's: never written into
+                target.write_bytes(raw)
+
+    def keep(self, relpath: str, sha: str) -> bool:
+        """Link a file the last build wrote with these bytes, without making them; False when it cannot."""
+        self.check()
+        entry = self.last.get(relpath)
+        if relpath in self.written or not entry or entry[0] != sha:
+            return False
+        target = self.target(relpath)
+        self.shas[relpath] = sha
+        self.make_parent(target)
+        if self.link_last(relpath, target):
+            return True
+        self.written.discard(relpath)
+        del self.shas[relpath]
+        return False
+
+    def carry(self, relpath: str) -> bool:
+        """Link the last build's file at relpath, whatever its bytes (a preview: the follow-up build makes it);
+        False when the last build has none."""
+        entry = self.last.get(relpath)
+        # a file another tool wrote (the search index) has no hash: "" matches it
+        if entry is None or not self.keep(relpath, entry[0]):
+            return False
+        self.carried.add(relpath)
+        return True
+
+    def carry_folder(self, folder: str) -> None:
+        """carry() every file the last build wrote under folder (the search index, before it is made again)."""
+        for relpath in sorted(p for p in self.last if p.startswith(f"{folder}/")):
+            self.carry(relpath)
+
+    def link_last(self, relpath: str, target: Path) -> bool:
+        """Hard-link the last build's file to target if it holds these bytes and is untouched since."""
+        entry = self.last.get(relpath)
+        if not entry or entry[0] != self.shas[relpath]:
+            return False
+        old = self.output / relpath
+        try:
+            found = os.stat(old, follow_symlinks=False)
+            if [found.st_size, found.st_mtime_ns, found.st_ino] != entry[1:] or not stat.S_ISREG(found.st_mode):
+                return False  # changed in place, or replaced, since that build: write it afresh
+            if self.reusing:
+                if self.same_file(target, found):
+                    return True  # the spare already holds this very file
+                spare_site.clear(target)
+            os.link(old, target)
+        except OSError:
+            return False
+        return True
+
+    @staticmethod
+    def same_file(target: Path, found: os.stat_result) -> bool:
+        """Whether target is the file found (the same inode of the same device)."""
+        try:
+            here = os.stat(target, follow_symlinks=False)
+        except OSError:
+            return False
+        return (here.st_ino, here.st_dev) == (found.st_ino, found.st_dev)
+
+    def make_parent(self, target: Path) -> None:
+        """The folder a file goes in (each folder made once)."""
+        if target.parent not in self.folders:
+            with located(target.parent):
+                spare_site.make_folder(target.parent, self.staging)
+            self.folders.add(target.parent)
+
+    def manifest(self) -> dict[str, list[Any]]:
+        """What this build wrote, as the next build compares: each file's hash ("" if another tool wrote it),
+        size, time and inode."""
+        found = {}
+        for relpath in sorted(self.written):
+            status = os.stat(self.output / relpath, follow_symlinks=False)
+            found[relpath] = [self.shas.get(relpath, ""), status.st_size, status.st_mtime_ns, status.st_ino]
+        return found
+
+    def target(self, relpath: str) -> Path:
+        """The staging path for relpath, after the safety checks."""
+        pure = PurePosixPath(relpath)
+        if (pure.is_absolute() or ".." in pure.parts or "\\" in relpath or "\n" in relpath or not relpath
+                or relpath == MARKER):  # the marker lists one path a line
+            raise SitegenError(f"refusing to write {relpath!r}: outside the output folder")
+        if relpath in self.written:
+            raise SitegenError(f"refusing to write {relpath!r} twice: two pages claim the same path")
+        self.written.add(relpath)
+        # no `..`, not absolute, and only sitegen makes folders in staging (never a link): it stays inside
+        return self.staging / pure
+
+    def discard(self, folder: str) -> None:
+        """Empty a folder another tool is about to fill (what a reused spare held there is stale)."""
+        if self.reusing:
+            shutil.rmtree(self.staging / folder, ignore_errors=True)
+
+    def adopt(self, paths: list[str]) -> None:
+        """Count files another tool wrote into the staging folder (the search index) as written by this build."""
+        for relpath in paths:
+            self.target(relpath)  # the same checks as a write: inside the folder, never twice
+
+    def commit(self) -> None:
+        """Seal the staging folder, then swap it in for the output folder (SIGINT and SIGTERM held meanwhile)."""
+        self.seal()
+        with signals_held():
+            swap_in(self.staging, self.output, self.spare, self.background)
+
+    def seal(self) -> None:
+        """Leave in staging only what this build wrote, and list it in the marker: the site is complete."""
+        if self.reusing:
+            spare_site.sweep(self.staging, self.written)  # whatever the spare held that this build did not write
+        (self.staging / MARKER).write_text(marker_text(self.written), encoding="utf-8")
+
+    def abort(self) -> None:
+        """Throw the staging folder away."""
+        shutil.rmtree(self.staging, ignore_errors=True)
