@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.build.manifest import MARKER, foreign, is_ours, marked, output_path
+from sitegen.build.manifest import output_path
+from sitegen.build.marker import MARKER, foreign, is_ours, marked
 from sitegen.build.recovery import recover
 from sitegen.build.stamp import STAMP, tree_digest
 from sitegen.build.swap import finish_removals

@@ -1,8 +1,5 @@
-"""What sitegen wrote: the marker file in every folder it writes, and the manifest of the last build in the cache.
-
-The marker lists the files a site holds, so nothing sitegen did not write is ever replaced or removed; the
-manifest keeps each file's hash, size, time and inode, so the next build links what has not changed.
-"""
+"""The last build's manifest, kept in the cache: each file's hash, size, time and inode, so the next build links
+what has not changed and finds an untouched output folder without reading it."""
 
 from __future__ import annotations
 
@@ -10,66 +7,16 @@ import hashlib
 import json
 import os
 import stat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sitegen.build.marker import MARKER
 from sitegen.files import write_atomic
 
 if TYPE_CHECKING:
     from sitegen.config import Config
 
-MARKER = ".sitegen-output"
-MARKER_HEAD = "This folder is written by sitegen, which replaces it whole at every build. The files it wrote:\n"
-MARKER_STAGING = "This folder is being written by sitegen: a build in progress, or one that was killed.\n"
 MANIFEST = "output-manifest"
-
-
-def marker_text(written: set[str]) -> str:
-    """The marker of a finished site: the files it holds, one a line."""
-    return MARKER_HEAD + "".join(f"{p}\n" for p in sorted(written))
-
-
-def marked(folder: Path) -> set[str] | None:
-    """The files sitegen wrote into folder, from its marker; None when it has no marker."""
-    try:
-        text = (folder / MARKER).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    return set(text.removeprefix(MARKER_HEAD).splitlines()) if text.startswith(MARKER_HEAD) else None
-
-
-def foreign(folder: Path, written: set[str]) -> list[str]:
-    """Paths under folder that sitegen did not write (the marker and the folders of written files aside)."""
-    folders = {str(PurePosixPath(p).parent) for p in written} | {"."}
-    folders |= {str(parent) for p in list(folders) for parent in PurePosixPath(p).parents}
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        here = os.path.relpath(dirpath, folder)
-        for name in [*dirnames, *filenames]:
-            rel = name if here == "." else f"{here}/{name}"
-            is_dir = name in dirnames and not os.path.islink(os.path.join(dirpath, name))
-            if rel != MARKER and not (rel in folders if is_dir else rel in written):
-                found.append(rel)
-        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
-    return sorted(found)
-
-
-def is_ours(folder: Path) -> bool:
-    """True for a folder sitegen made: its staging, a site holding only what its marker lists, or an empty one."""
-    if is_staging(folder):
-        return True
-    written = marked(folder)
-    if written is None:
-        return folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir())
-    return not foreign(folder, written)
-
-
-def is_staging(folder: Path) -> bool:
-    """True for a folder a build was writing into (only sitegen writes there)."""
-    try:
-        return (folder / MARKER).read_text(encoding="utf-8") == MARKER_STAGING
-    except (OSError, UnicodeDecodeError):
-        return False
 
 
 def output_path(config: Config) -> Path:

@@ -7,7 +7,7 @@ import shutil
 from typing import TYPE_CHECKING
 
 from sitegen.build.log import say
-from sitegen.build.manifest import MARKER, is_ours
+from sitegen.build.marker import MARKER, is_ours
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

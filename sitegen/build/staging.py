@@ -13,9 +13,9 @@ import stat
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from sitegen.build.manifest import MARKER, MARKER_STAGING, marker_text
+from sitegen.build.marker import MARKER, MARKER_STAGING, marker_text
 from sitegen.build.reuse import spare as spare_site
-from sitegen.build.swap import make_folder, signals_held, swap_in
+from sitegen.build.swap import make_folder, remove_old, signals_held, swap_in
 from sitegen.errors import SitegenError
 from sitegen.files import located
 
@@ -159,10 +159,13 @@ class Writer:
             self.target(relpath)  # the same checks as a write: inside the folder, never twice
 
     def commit(self) -> None:
-        """Seal the staging folder, then swap it in for the output folder (SIGINT and SIGTERM held meanwhile)."""
+        """Seal the staging folder, swap it in for the output folder, then keep the old site as the spare, or remove
+        it (SIGINT and SIGTERM held meanwhile)."""
         self.seal()
         with signals_held():
-            swap_in(self.staging, self.output, self.spare, self.background)
+            old = swap_in(self.staging, self.output)
+            if old is not None and not spare_site.keep_as_spare(old, self.spare):
+                remove_old(old, self.background)
 
     def seal(self) -> None:
         """Leave in staging only what this build wrote, and list it in the marker: the site is complete."""

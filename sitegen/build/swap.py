@@ -2,7 +2,8 @@
 
 The swap is one `renameat2(RENAME_EXCHANGE)` of the staging folder with the output folder (Linux >= 3.15). Where
 the kernel or the file system lacks it, build/ becomes a symlink to a versioned sibling folder, flipped by a
-`rename` over the link. The replaced site is kept as the next build's spare, or removed, its marker last.
+`rename` over the link. A replaced site is removed its marker last, so a removal stopped half-way is still
+known as sitegen's.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from sitegen.build.log import say
-from sitegen.build.manifest import MARKER, MARKER_STAGING, is_ours
-from sitegen.build.reuse.spare import keep_as_spare
+from sitegen.build.marker import MARKER, MARKER_STAGING, is_ours
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -41,20 +41,26 @@ def signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
-def swap_in(staging: Path, output: Path, spare: Path | None, background: bool) -> None:
-    """Put staging at the output path: one exchange, else one rename or the symlink flip. The replaced site becomes
-    the spare, or is removed (in a thread when background: serve has the new site up at once)."""
+def swap_in(staging: Path, output: Path) -> Path | None:
+    """Put staging at the output path: one exchange, else one rename or the symlink flip. The old site, when it
+    was exchanged (it is at the staging path now), for the caller to keep or remove; the others are gone."""
     if not os.path.lexists(output):
         os.rename(staging, output)  # nothing to replace: one rename is atomic
-    elif not exchange(staging, output):
+    elif exchange(staging, output):
+        return staging
+    else:
         flip_symlink(staging, output)
-    elif not keep_as_spare(staging, spare):  # staging now holds the old site
-        if background:
-            thread = threading.Thread(target=remove_quietly, args=(staging,), daemon=True)
-            REMOVING.append(thread)
-            thread.start()
-        else:
-            remove_quietly(staging)
+    return None
+
+
+def remove_old(old: Path, background: bool) -> None:
+    """Remove the site a swap replaced; in a thread when background (serve: the new site is up at once)."""
+    if background:
+        thread = threading.Thread(target=remove_quietly, args=(old,), daemon=True)
+        REMOVING.append(thread)
+        thread.start()
+    else:
+        remove_quietly(old)
 
 
 def make_folder(parent: Path, prefix: str) -> Path:

@@ -15,7 +15,7 @@ import shutil
 import stat
 from pathlib import Path
 
-from sitegen.build.manifest import MARKER
+from sitegen.build.marker import MARKER
 
 
 def take(spare: Path | None, staging: Path) -> bool:
