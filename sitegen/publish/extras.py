@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sitegen.data import fmt
@@ -32,8 +32,6 @@ MAX_ITEMS = 25  # figure changes listed per release before "and N more"
 class ChangeItem:
     """One figure's change, with what to link: its council's page and its measure's page (when they exist)."""
 
-    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.build.reuse.record hashes its repr
-
     area_name: str
     area_slug: str
     measure_id: str
@@ -44,8 +42,6 @@ class ChangeItem:
 @dataclass(frozen=True)
 class ReleaseView:
     """A data release as a page shows it."""
-
-    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.build.reuse.record hashes its repr
 
     anchor: str
     day: date
@@ -64,8 +60,6 @@ class ReleaseView:
 @dataclass(frozen=True)
 class Publishing:
     """What every page shows of the publishing loop: its feeds, the data's last change, recent changes."""
-
-    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.build.reuse.record hashes its repr
 
     feeds: tuple[tuple[str, str], ...]  # (title, path within the site)
     last_changed: date

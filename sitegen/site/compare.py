@@ -7,7 +7,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from sitegen.data import fmt
 from sitegen.data.model import Council, Figure, Measure, Predecessor
@@ -25,8 +25,6 @@ POPULATION_NOTE = ("Per head uses each council's mid-2020 population estimate (O
 @dataclass(frozen=True)
 class Spread:
     """Median and quartiles of a set of values (quartiles by the inclusive method)."""
-
-    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.build.reuse.record hashes its repr
 
     count: int
     median: float
