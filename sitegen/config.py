@@ -9,8 +9,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from sitegen.errors import SitegenError
-from sitegen.files import CONTROL, MAX_FILE_BYTES, MAX_PAGE_BYTES, Inputs, ReadRefused, read_text
-from sitegen.links import is_web_url
+from sitegen.files import MAX_FILE_BYTES, MAX_PAGE_BYTES, Inputs, ReadRefused, read_text
+from sitegen.text import CONTROL, is_web_url
 
 CONFIG_NAME = "sitegen.toml"
 

@@ -334,7 +334,7 @@ def run_validate(path: Path, fmt: str, config: Config) -> int:
 def render_warning_lines(packages: Packages, fmt: str) -> str:
     """Warnings after the report (text and GitHub formats); they never change the exit code."""
     from sitegen.data.report import render_github_warnings, render_warnings
-    from sitegen.data.rules import apply_warnings
+    from sitegen.data.warnings import apply_warnings
 
     warnings = apply_warnings(packages)
     return {"text": render_warnings, "github": render_github_warnings}.get(fmt, lambda _: "")(warnings)

@@ -12,7 +12,8 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from sitegen.errors import Problem, problem
-from sitegen.files import CONTROL, MAX_PAGE_BYTES, Inputs, ReadRefused, read_text
+from sitegen.files import MAX_PAGE_BYTES, Inputs, ReadRefused, read_text
+from sitegen.text import CONTROL
 
 if TYPE_CHECKING:
     from collections.abc import Callable

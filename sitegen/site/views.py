@@ -10,12 +10,12 @@ from markupsafe import Markup
 from sitegen.data import fmt
 from sitegen.data.model import Area, Council, Figure, Measure, Site, figure_packages
 from sitegen.data.periods import years_spanned
-from sitegen.data.rules import apply_warnings
+from sitegen.data.warnings import apply_warnings
 from sitegen.files import display
 from sitegen.site.charts import Chart, Point
 from sitegen.site.compare import Period, Position, per_head, period_words
 from sitegen.site.maps import HexMap, value_map
-from sitegen.slugs import slugify
+from sitegen.text import slugify
 
 
 def time_points(figures: list[Figure]) -> tuple[Point, ...]:
