@@ -10,6 +10,8 @@ from slugify import slugify as _slugify
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # scheme, `//`, a host, then an optional path: no whitespace, control character, quote or angle bracket
 WEB_URL = re.compile(r"https?://[^\s/?#\\@\x00-\x1f\x7f\"'<>`]+(?:[/?#][^\s\x00-\x1f\x7f\"<>`]*)?", re.IGNORECASE)
+# what a spreadsheet reads as the start of a formula: such a cell is refused in data and quoted in downloads
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 

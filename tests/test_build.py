@@ -290,7 +290,7 @@ def test_an_unchanged_project_is_not_rebuilt_but_a_changed_one_is(tmp_path: Path
 
 
 def test_chart_description_of_an_unchanged_series_says_so_once() -> None:
-    from sitegen.site.charts import Chart, Point
+    from sitegen.site.charts.model import Chart, Point
 
     points = tuple(Point(label, label, "Improved BCF grant", 10_700_000, "GBP",
                          period=(date(year, 4, 1), date(year + 1, 3, 31)))

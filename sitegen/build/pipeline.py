@@ -24,6 +24,7 @@ from sitegen.build.stamp import forget_stamp, save_stamp, tree_digest
 from sitegen.data.memo import keep_only
 from sitegen.data.model import Site, build_model
 from sitegen.data.validate import validate_packages
+from sitegen.data.warnings import apply_warnings
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
 from sitegen.files import Inputs, display
 from sitegen.history.releases import History, load_history
@@ -35,7 +36,8 @@ from sitegen.publish.workbook import all_figures_xlsx
 from sitegen.site.charts.bundle import script_assets
 from sitegen.site.charts.draw import chart_svgs, themed
 from sitegen.site.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
-from sitegen.site.plan import PageSpec, plan_pages, root_for
+from sitegen.site.page import PageSpec, root_for
+from sitegen.site.plan import plan_pages
 from sitegen.site.render import env_for, render_page, template_text
 from sitegen.site.theme import BUILTIN_TEMPLATES
 from sitegen.site.views import figure_link
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
     from sitegen.build.run import Steps
     from sitegen.config import Config
     from sitegen.data.rows import Packages
-    from sitegen.site.charts import Chart
+    from sitegen.site.charts.model import Chart
 
 
 def make_site(config: Config, output: Path, inputs: str, step: Steps, force: bool, background: bool,
@@ -154,7 +156,7 @@ def read_project(config: Config) -> tuple[Site, dict[str, Page], dict[str, Marku
     if problems:  # the content's own problems too, so one run shows everything to fix
         raise ProblemsFound(problems + found.items, "the data is not valid: nothing was published, build/ is "
                             "unchanged")
-    site = build_model(packages, config)
+    site = build_model(packages, config, apply_warnings(packages))
     found.extend(content_problems(site, pages))
     found.raise_if_any("content has problems: nothing was published")
     return site, pages, render_content(site, pages)

@@ -28,9 +28,8 @@ from sitegen.data.pick import (
 from sitegen.data.rows import Packages, Resource
 from sitegen.errors import Problem, problem
 from sitegen.files import display
-from sitegen.text import SLUG, is_web_url
+from sitegen.text import FORMULA_START, SLUG, is_web_url
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Slugs that name pages of the site: a council, ICB or measure called so would overwrite one
 RESERVED_SLUGS = frozenset({"england", "index", "councils", "icbs", "measures", "sources", "coverage", "data",
                             "charts", "static", "js", "404", "about", "methodology", "sitemap", "robots"})
@@ -288,10 +287,8 @@ def shared_ids(packages: Packages) -> list[str]:
     """Figure ids found in more than one figures table (every id when a table is not held as columns)."""
     import polars as pl
 
-    from sitegen.data.columns import Cells
-
     tables = [t for _, t in figure_tables(packages)]
-    if not all(isinstance(t.cells, Cells) for t in tables):
+    if any(t.cells is None for t in tables):
         return sorted({str(row.get("id")) for t in tables for row in t.rows})
     ids = [t.cells.data.select(id_text(t.cells).alias("i")).unique().with_columns(t=pl.lit(n))  # type: ignore[union-attr]
            for n, t in enumerate(tables)]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sitegen.data.pick import at, col, figure_tables
 
 if TYPE_CHECKING:
+    from sitegen.data.columns import Cells
     from sitegen.data.rows import Packages, Resource
     from sitegen.errors import Problem
 
@@ -17,11 +18,10 @@ Rule = Callable[["Packages"], Iterator["Problem"]]
 
 def check_jumps(packages: Packages) -> Iterator[Problem]:
     """A warning where a value changes more than tenfold between consecutive periods of one measure and area."""
-    from sitegen.data.columns import Cells
-
     for _, table in figure_tables(packages):
-        if isinstance(table.cells, Cells) and {"value", "period_start", "period_end"} <= set(table.cells.names):
-            pairs = jump_pairs(table.cells)
+        cells = cast("Cells | None", table.cells)  # held as columns, or read row by row (None)
+        if cells is not None and {"value", "period_start", "period_end"} <= set(cells.names):
+            pairs = jump_pairs(cells)
             rows = dict(zip(sorted({i for p in pairs for i in p}), table.rows_at(sorted({i for p in pairs for i in p})),
                             strict=True))
             for before, after in pairs:

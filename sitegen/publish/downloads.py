@@ -9,7 +9,7 @@ import zipfile
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sitegen.data.rules import FORMULA_START
+from sitegen.text import FORMULA_START
 
 if TYPE_CHECKING:
     from sitegen.data.model import Figure, Site

@@ -11,7 +11,7 @@ from sitegen.data import fmt
 from sitegen.history.changelog import figure_words, release_summary
 from sitegen.publish.downloads import deterministic_zip, figure_row, figures_csv
 from sitegen.publish.feeds import areas, plan_feeds, render_feed
-from sitegen.site.plan import PageSpec
+from sitegen.site.page import PageSpec
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sitegen.data.model import Figure, Site, Source
     from sitegen.history.diff import FigureChange
     from sitegen.history.releases import History, Release
-    from sitegen.site.charts import Chart
+    from sitegen.site.charts.model import Chart
 
 RECENT = 5  # releases shown on a council page
 MAX_ITEMS = 25  # figure changes listed per release before "and N more"

@@ -10,7 +10,8 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from sitegen.data import fmt
-from sitegen.data.model import Council, Figure, Measure, Predecessor
+from sitegen.data.fmt import per_head_text
+from sitegen.data.model import Council, Figure, Measure, Predecessor, per_head
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -101,10 +102,6 @@ class Position:
     same_type: Spread | None
 
 
-def per_head(f: Figure) -> float | None:
-    """Pounds per resident, or None when the unit is not money or the population is unknown."""
-    population = f.area.population if isinstance(f.area, Council) else None
-    return f.value / population if f.unit == "GBP" and population else None
 
 
 def spread(values: Iterable[float]) -> Spread | None:
@@ -171,9 +168,6 @@ def positions(council: Council, measures: list[Measure], councils: list[Council]
     return {f.id: found[f.id] for f in council.figures if f.id in found}
 
 
-def per_head_text(value: float) -> str:
-    """`£12.34 per head`: pence matter at this scale."""
-    return f"{fmt.per_head(value)} per head"
 
 
 def position_words(p: Position) -> str:
