@@ -31,6 +31,7 @@ from sitegen.history.releases import History, load_history
 from sitegen.publish.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.publish.extras import annotate, plan_publishing, write_publishing
 from sitegen.publish.search import BUNDLE, Indexing
+from sitegen.publish.sitemap import write_sitemap
 from sitegen.publish.workbook import PATH as WORKBOOK
 from sitegen.publish.workbook import all_figures_xlsx
 from sitegen.site.charts.bundle import script_assets
@@ -137,7 +138,7 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
             search = Indexing(writer.staging)  # the pages are written: Pagefind reads them meanwhile
         write_files(writer, out.site, out.drawn, made)
         write_publishing(writer, out.site, out.history, out.specs, out.drawn.svgs, made)
-        write_meta(writer, out.site, out.specs)
+        write_sitemap(writer, out.site, out.specs)
         if search is not None:
             step("Indexing every page for search (Pagefind)")
             writer.adopt(search.finish(step.check))
@@ -274,11 +275,3 @@ def write_data(writer: Writer, site: Site, made: Made) -> None:
     made.write(writer, WORKBOOK, [b"workbook", site.updated.isoformat().encode(), *every],
                partial(all_figures_xlsx, site))
 
-
-def write_meta(writer: Writer, site: Site, specs: list[PageSpec]) -> None:
-    """sitemap.xml and robots.txt."""
-    urls = [site.config.base_url + s.path.removesuffix("index.html") for s in specs if s.path != "404.html"]
-    body = "".join(f"  <url><loc>{u}</loc><lastmod>{site.updated.isoformat()}</lastmod></url>\n" for u in urls)
-    writer.write("sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
-                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n")
-    writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.config.base_url}sitemap.xml\n")
