@@ -45,9 +45,6 @@ class ReadRefused(Exception):
         self.problem = found
 
 
-DecodeProblem = ReadRefused  # the old name, for callers that only decode
-
-
 def display(path: Path) -> str:
     """A path relative to the working directory where possible; a link is named, not its target."""
     return shown_from(str(path), os.getcwd())  # a broken file can yield a problem per row: work it out once

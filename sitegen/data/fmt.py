@@ -116,11 +116,6 @@ def long_date(d: date) -> str:
     return f"{d.day} {calendar.month_name[d.month]} {d.year}"  # as periods.MONTHS names them
 
 
-def financial_year(start_year: int) -> str:
-    """2023-24."""
-    return f"{start_year}-{(start_year + 1) % 100:02d}"
-
-
 def change(old: float, new: float, unit: str) -> str:
     """`an increase of £11.6m (829%)` / `a fall of …` / `no change`."""
     diff = float(Decimal(str(new)) - Decimal(str(old)))  # in decimal: 4211000 - 3948293.08 is 262706.92, exactly

@@ -101,7 +101,7 @@ def at_most(problems: list[Problem], limit: int) -> list[Problem]:
 class NoNetwork(requests.Session):
     """An HTTP session for frictionless that refuses every request: validation never fetches."""
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def request(self, method: str | bytes, url: str | bytes, *_args: Any, **_kwargs: Any) -> Any:  # type: ignore[override]
         """Refuse."""
         raise requests.ConnectionError(f"sitegen makes no network requests (refused {method!r} {url!r})")
 

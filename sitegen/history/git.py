@@ -27,7 +27,7 @@ class Commit:
     parent: str  # first parent's hash, "" for a root commit
 
 
-def git(root: Path, *args: str, binary: bool = False) -> bytes | None:
+def git(root: Path, *args: str) -> bytes | None:
     """Run git in root; its stdout, or None when git is missing or the command fails."""
     try:
         done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=GIT_TIMEOUT,

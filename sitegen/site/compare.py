@@ -95,7 +95,6 @@ class Position:
     lower: int  # councils with a strictly lower value
     of: int  # councils with a figure
     per_head: float | None
-    rank_per_head: int | None
     lower_per_head: int | None
     of_per_head: int
     region: Spread | None
@@ -151,7 +150,6 @@ def position(figure: Figure, period: Period) -> Position | None:
     return Position(  # rank 1 + how many are higher; lower: how many are strictly lower (ties share a rank)
         figure, period, rank=1 + len(values) - bisect_right(values, figure.value),
         lower=bisect_left(values, figure.value), of=len(values), per_head=mine,
-        rank_per_head=None if mine is None else 1 + len(heads) - bisect_right(heads, mine),
         lower_per_head=None if mine is None else bisect_left(heads, mine), of_per_head=len(heads),
         region=group_spread(period, ("region", council.region)), same_type=group_spread(period, ("type", council.type)))
 

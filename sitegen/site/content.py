@@ -69,7 +69,7 @@ def _implicit(event: Any) -> bool:
 class SafeYAMLHandler(YAMLHandler):
     """python-frontmatter's YAML handler, with the loader above."""
 
-    def load(self, fm: str, **kwargs: object) -> Any:
+    def load(self, fm: str, **_kwargs: object) -> Any:
         """Parse front matter with SafeLoader."""
         return yaml.load(fm, Loader=SafeLoader)
 
