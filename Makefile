@@ -37,9 +37,13 @@ bench: $(BIN)/sitegen chromium
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/bench_serve.py
 
+# Unused code (vulture), twice: code that only tests use is dead too, then tests' own helpers. Names that only
+# templates or libraries use are listed, with why, in vulture_whitelist.py.
 lint: $(BIN)/sitegen
 	$(BIN)/ruff check sitegen tests bench scripts
 	$(BIN)/mypy sitegen tests bench scripts
+	$(BIN)/vulture sitegen bench scripts vulture_whitelist.py
+	$(BIN)/vulture tests vulture_whitelist.py
 
 # Debian's Chromium: Playwright must never download a browser of its own. Only Debian's package names are
 # installed, and only on Debian; elsewhere say what to do rather than apt-get a name that is a snap stub.

@@ -136,7 +136,6 @@ class Split:
     name: str
     successor_icb: str          # ICB of the sub-ICB location that kept the CCG's ODS code
     elsewhere: tuple[tuple[str, str, int], ...]   # (district, ICB it now lies in, LSOA 2011 count)
-    lsoas: int                  # all the CCG's LSOAs (2011)
 
 
 def ccg_successors(shared: Path) -> tuple[dict[str, str], list[Split]]:
@@ -178,8 +177,7 @@ def ccg_successors(shared: Path) -> tuple[dict[str, str], list[Split]]:
                 (other,) = icbs_of[council]
                 elsewhere.append((piece["ltla21_name"], other, int(piece["lsoa11_count"])))
         if elsewhere:
-            total = sum(int(piece["lsoa11_count"]) for piece in pieces[code])
-            splits.append(Split(code, r["CCG21NM"], successor, tuple(sorted(elsewhere)), total))
+            splits.append(Split(code, r["CCG21NM"], successor, tuple(sorted(elsewhere))))
         else:
             whole[code] = successor
     return whole, sorted(splits, key=lambda split: split.code)

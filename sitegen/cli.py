@@ -88,7 +88,7 @@ def import_(file: Path, into: str | None, project: Path) -> None:
               show_default=True, help="Project folder holding sitegen.toml.")
 def diff(old: str, new: str, fmt: str, project: Path) -> None:
     """What changed in the data from OLD to NEW (each a git revision or a folder; default HEAD -> working tree)."""
-    from sitegen.history.diff_report import run_diff
+    from sitegen.history.revision import run_diff
 
     raise SystemExit(run_diff(old, new, fmt, load_config(project)))
 

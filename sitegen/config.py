@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from sitegen.errors import SitegenError
-from sitegen.files import CONTROL, MAX_FILE_BYTES, MAX_PAGE_BYTES, Inputs, ReadRefused, read_text
-from sitegen.links import is_web_url
+from sitegen.errors import Problem, ProblemsFound, problem
+from sitegen.files import MAX_FILE_BYTES, MAX_PAGE_BYTES, Inputs, ReadRefused, read_text
+from sitegen.text import CONTROL, is_web_url
 
 CONFIG_NAME = "sitegen.toml"
 
@@ -74,45 +75,81 @@ MAX_BYTES_LIMIT = 1_000_000_000  # the highest max_file_bytes or max_page_bytes:
 
 
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
+KNOWN = frozenset(f.name for f in fields(Config))
+TYPE_WORDS = {str: "text, in quotes", int: "a whole number, without quotes", bool: "true or false"}
 
 
 def load_config(root: Path, overrides: dict[str, object] | None = None) -> Config:
-    """Read `sitegen.toml` under root, then command-line overrides; defaults fill the rest; every value is checked."""
+    """Read `sitegen.toml` under root, then command-line overrides, defaults filling the rest; every problem at once."""
     path = root / CONFIG_NAME
-    values = read_settings(path, root)
-    values |= {k: v for k, v in (overrides or {}).items() if v is not None}
-    known = {f.name: f.type for f in fields(Config)}
-    unknown = sorted(set(values) - set(known))
-    if unknown:
-        raise SitegenError(f"{path}: unknown setting(s) {', '.join(unknown)}; see README 'Settings'")
-    for name, value in values.items():
-        expected = type(getattr(Config, name))
-        if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
-            raise SitegenError(
-                f"{path}: setting {name} = {value!r} should be a {expected.__name__}"
-            )
-        why = setting_problem(name, value)
-        if why:
-            raise SitegenError(f"{path}: setting {name} = {value!r}: {why}")
-    config = Config(**values)  # type: ignore[arg-type]
+    text = read_settings_text(path, root)
+    values = settings_table(path, text)
+    lines = key_lines(text)
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    problems = [found for name, value in values.items() if name not in given
+                for found in check_setting(name, value, str(path), lines.get(name, 0))]
+    problems += [replace(found, field=f"--{name.replace('_', '-')}") for name, value in given.items()
+                 for found in check_setting(name, value, "command line", 0)]
+    if problems:
+        raise ProblemsFound(problems, "the settings are not valid: nothing was done")
+    config = Config(**(values | given))  # type: ignore[arg-type]
     object.__setattr__(config, "_root", str(root.resolve()))
     return config
 
 
-def read_settings(path: Path, root: Path) -> dict[str, object]:
-    """The `[site]` table, read like any input: inside the project, a regular file, within the size limit."""
+def check_setting(name: str, value: object, where: str, line: int) -> list[Problem]:
+    """What is wrong with one setting: an unknown key, a value of the wrong type, or a value refused."""
+    if name not in KNOWN:
+        near = difflib.get_close_matches(name, sorted(KNOWN), n=1)
+        guess = f" (did you mean {near[0]}?)" if near else ""
+        return [problem("setting", f"unknown setting{guess}", where, line, name, shown(value))]
+    expected = type(getattr(Config, name))
+    if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
+        return [problem("setting", f"should be {TYPE_WORDS[expected]}", where, line, name, shown(value))]
+    why = setting_problem(name, value)
+    return [problem("setting", why, where, line, name, shown(value))] if why else []
+
+
+def shown(value: object) -> str:
+    """A setting's value as the user wrote it in TOML terms: text as itself, anything else as Python shows it."""
+    return value if isinstance(value, str) else repr(value)
+
+
+def read_settings_text(path: Path, root: Path) -> str:
+    """sitegen.toml's text, read like any input: inside the project, a regular file, within the size limit."""
     if not path.exists() and not path.is_symlink():
-        return {}
+        return ""
     try:
-        data = tomllib.loads(read_text(path, Inputs(root.resolve()), str(path)))
+        return read_text(path, Inputs(root.resolve()), str(path))
     except ReadRefused as exc:
-        raise SitegenError(f"{path}: {exc.problem.message}") from None
+        raise ProblemsFound([replace(exc.problem, path=str(path))], "the settings file was not read") from None
+
+
+def settings_table(path: Path, text: str) -> dict[str, object]:
+    """The `[site]` table of the settings text."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SitegenError(f"{path}: not valid TOML: {exc}") from None
+        line = int(m.group(1)) if (m := re.search(r"at line (\d+)", str(exc))) else 0
+        raise ProblemsFound([problem("setting", f"not valid TOML: {exc}", str(path), line)],
+                            "the settings file was not read") from None
     site = data.get("site", {})
     if not isinstance(site, dict):
-        raise SitegenError(f"{path}: `site` should be a table ([site])")
+        raise ProblemsFound([problem("setting", "`site` should be a table ([site])", str(path), 0, "site")],
+                            "the settings file was not read")
     return dict(site)
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """The line of each key of the `[site]` table, so a problem can point at it (tomllib gives no positions)."""
+    lines: dict[str, int] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if header := re.match(r"\s*\[\s*([^\]]*?)\s*\]", line):
+            table = header.group(1)
+        elif table == "site" and (key := re.match(r"\s*([A-Za-z0-9_-]+)\s*=", line)):
+            lines.setdefault(key.group(1), number)
+    return lines
 
 
 def setting_problem(name: str, value: object) -> str:

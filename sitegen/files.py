@@ -6,7 +6,6 @@ import codecs
 import errno
 import functools
 import os
-import re
 import secrets
 import stat
 from contextlib import contextmanager
@@ -21,8 +20,6 @@ if TYPE_CHECKING:
 
 MAX_FILE_BYTES = 25_000_000  # the largest real data file (official-returns figures.csv) is ~233 kB: 100 times over
 MAX_PAGE_BYTES = 256_000  # the longest real Markdown page is ~2.5 kB: 100 times over
-# C0 and C1 controls (tab and newline aside), and the line separators that break scripts and charts
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -46,9 +43,6 @@ class ReadRefused(Exception):
     def __init__(self, found: Problem) -> None:
         super().__init__(found.message)
         self.problem = found
-
-
-DecodeProblem = ReadRefused  # the old name, for callers that only decode
 
 
 def display(path: Path) -> str:

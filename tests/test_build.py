@@ -290,7 +290,7 @@ def test_an_unchanged_project_is_not_rebuilt_but_a_changed_one_is(tmp_path: Path
 
 
 def test_chart_description_of_an_unchanged_series_says_so_once() -> None:
-    from sitegen.site.charts import Chart, Point
+    from sitegen.site.charts.model import Chart, Point
 
     points = tuple(Point(label, label, "Improved BCF grant", 10_700_000, "GBP",
                          period=(date(year, 4, 1), date(year + 1, 3, 31)))
@@ -317,8 +317,8 @@ def test_coverage_lists_every_warning_and_successors_say_whose_figures(real_site
     councils' figures and does not claim to have none at all."""
     from sitegen.config import load_config as settings
     from sitegen.data.model import build_model
-    from sitegen.data.rules import apply_warnings
     from sitegen.data.validate import validate_packages
+    from sitegen.data.warnings import apply_warnings
 
     packages, _ = validate_packages(real_site.parent / "datapackages", settings(real_site.parent))
     page = (real_site / "coverage/index.html").read_text(encoding="utf-8")

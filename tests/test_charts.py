@@ -16,8 +16,8 @@ from sitegen.build.reuse.cache import Cache
 from sitegen.config import load_config
 from sitegen.history.releases import load_history
 from sitegen.publish.extras import annotate, plan_publishing
-from sitegen.site.charts import Chart, Point
 from sitegen.site.charts.draw import chart_svgs
+from sitegen.site.charts.model import Chart, Point
 from sitegen.site.charts.specs import canonical, parts, spec, spec_json
 from sitegen.site.plan import plan_pages
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.config import SETTINGS_DOC, Config, load_config
-from sitegen.errors import SitegenError
+from sitegen.errors import ProblemsFound
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,14 +52,16 @@ def test_defaults_apply_without_a_config_file(tmp_path: Path) -> None:
 
 def test_unknown_setting_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "sitegen.toml").write_text('[site]\ntitel = "x"\n', encoding="utf-8")
-    with pytest.raises(SitegenError, match="unknown setting.*titel"):
+    with pytest.raises(ProblemsFound) as raised:
         load_config(tmp_path)
+    assert "line 2, field titel, value 'x': unknown setting (did you mean title?)" in raised.value.format_message()
 
 
-def test_bad_toml_names_the_file(tmp_path: Path) -> None:
-    (tmp_path / "sitegen.toml").write_text("[site\n", encoding="utf-8")
-    with pytest.raises(SitegenError, match=r"sitegen\.toml: not valid TOML"):
+def test_bad_toml_names_the_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "sitegen.toml").write_text("# settings\n[site\n", encoding="utf-8")
+    with pytest.raises(ProblemsFound) as raised:
         load_config(tmp_path)
+    assert re.search(r"sitegen\.toml\n  line 2: not valid TOML", raised.value.format_message())
 
 
 def test_python_dash_m_runs_the_cli() -> None:
@@ -72,5 +74,33 @@ def test_python_dash_m_runs_the_cli() -> None:
 
 def test_wrong_type_names_setting_and_value(tmp_path: Path) -> None:
     (tmp_path / "sitegen.toml").write_text('[site]\nchart_workers = "two"\n', encoding="utf-8")
-    with pytest.raises(SitegenError, match=r"chart_workers = 'two' should be a int"):
+    with pytest.raises(ProblemsFound) as raised:
         load_config(tmp_path)
+    assert "field chart_workers, value 'two': should be a whole number" in raised.value.format_message()
+
+
+def test_every_settings_mistake_is_reported_in_one_run(tmp_path: Path) -> None:
+    """Three different mistakes (an unknown key, a wrong type, a bad URL) are all shown by one `sitegen validate`."""
+    (tmp_path / "sitegen.toml").write_text(
+        '[site]\ntitle = "Fine"\ntitel = "Typo"\nchart_workers = "two"\nbase_url = "ftp://example.net/"\n',
+        encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "sitegen", "validate", "--project", str(tmp_path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: the settings are not valid: nothing was done\n")
+    assert f"{tmp_path / 'sitegen.toml'}\n" in result.stderr
+    assert "  line 3, field titel, value 'Typo': unknown setting (did you mean title?)\n" in result.stderr
+    assert "  line 4, field chart_workers, value 'two': should be a whole number, without quotes\n" in result.stderr
+    assert ("  line 5, field base_url, value 'ftp://example.net/': must be an http(s) address with a host\n"
+            in result.stderr)
+    assert result.stderr.endswith("3 problems in 1 file\n")
+
+
+def test_a_bad_command_line_setting_is_named_as_its_option(tmp_path: Path) -> None:
+    (tmp_path / "sitegen.toml").write_text('[site]\nlanguage = "english please"\n', encoding="utf-8")
+    with pytest.raises(ProblemsFound) as raised:
+        load_config(tmp_path, {"base_url": "localhost:8000", "repository_url": None})
+    shown = raised.value.format_message()
+    assert "command line\n  field --base-url, value 'localhost:8000': must be an http(s) address" in shown
+    assert "line 2, field language, value 'english please': must be a BCP 47 language tag" in shown

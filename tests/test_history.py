@@ -14,11 +14,12 @@ from gitrepo import ADDED_ROW, append, commit, edit, make_repo, set_value
 from sitegen.config import load_config
 from sitegen.data.model import Site, build_model
 from sitegen.data.validate import validate_packages
-from sitegen.history.releases import NO_REPOSITORY, SHALLOW, History, load_history
+from sitegen.history.git import NO_REPOSITORY, SHALLOW
+from sitegen.history.releases import History, load_history
 from sitegen.publish.feeds import FeedSpec, plan_feeds, render_feed
 
 A = "{http://www.w3.org/2005/Atom}"
-CAMBS, NORFOLK, HARTLEPOOL = "E10000003", "E10000020", "E06000001"
+NORFOLK, HARTLEPOOL = "E10000020", "E06000001"
 CHANGED = "cambridgeshire-nhs-overdue-asc-debt-31-march-2024"
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 

@@ -71,7 +71,7 @@ def test_long_date_reads_back(day: date) -> None:
 
 @given(st.integers(min_value=1900, max_value=2198))
 def test_financial_year_label_means_april_to_march(year: int) -> None:
-    label = fmt.financial_year(year)
+    label = f"{year}-{(year + 1) % 100:02d}"  # as figures.csv writes a financial year
     assert re.fullmatch(r"\d{4}-\d{2}", label)
     assert period_dates(label) == (date(year, 4, 1), date(year + 1, 3, 31))
 

@@ -15,6 +15,7 @@ from conftest import build
 from gitrepo import commit, edit, make_repo, set_value
 
 A = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 CHANGED = "cambridgeshire-nhs-overdue-asc-debt-31-march-2024"
 
 
@@ -110,3 +111,24 @@ def test_main_pages_refuse_framing_and_embeds_allow_it(mini_site: Path) -> None:
     assert '<textarea id="embed-council-cambridgeshire-nhs-debt-gbp" readonly' in page
     assert "&lt;iframe src=&#34;https://example.org/test/embed/council-cambridgeshire-nhs-debt-gbp/&#34;" in page
     assert 'href="../../charts/council-cambridgeshire-nhs-debt-gbp.zip" download' in page
+
+
+def test_sitemap_and_feeds_are_xml_whatever_the_base_url_holds(tmp_path: Path) -> None:
+    """An `&` in base_url (allowed in a URL's path) is escaped: sitemap.xml and every feed still parse."""
+    base = "https://example.net/care&health/"
+    repo = make_repo(tmp_path / "repo")
+    settings = repo / "sitegen.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("https://example.org/test/", base),
+                        encoding="utf-8")
+    edit(repo, set_value(CHANGED, "13500000"))
+    commit(repo, "Cambridgeshire: corrected NHS debt", 1767312000)
+    site = build(repo)
+    locs = [loc.text for loc in ET.parse(site / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
+    assert f"{base}councils/cambridgeshire/" in locs and all(str(loc).startswith(base) for loc in locs)
+    for path in ("feed.xml", "councils/cambridgeshire/feed.xml"):
+        feed = ET.parse(site / path).getroot()
+        assert feed.findtext(f"{A}id") == base + path
+        hrefs = [str(link.get("href")) for link in feed.iter(f"{A}link")]
+        assert base + path in hrefs and all(href.startswith(base) for href in hrefs)
+        assert feed.findtext(f"{A}entry/{A}title") == "Cambridgeshire: corrected NHS debt"
+    assert (site / "robots.txt").read_text(encoding="utf-8").endswith(f"Sitemap: {base}sitemap.xml\n")

@@ -26,18 +26,21 @@ from sitegen.build.stamp import forget_stamp, save_stamp, tree_digest
 from sitegen.data.memo import keep_only
 from sitegen.data.model import Site, build_model
 from sitegen.data.validate import validate_packages
+from sitegen.data.warnings import apply_warnings
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
 from sitegen.files import Inputs, display
 from sitegen.history.releases import History, load_history
 from sitegen.publish.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.publish.extras import annotate, plan_publishing, write_publishing
 from sitegen.publish.search import BUNDLE, Indexing
+from sitegen.publish.sitemap import write_sitemap
 from sitegen.publish.workbook import PATH as WORKBOOK
 from sitegen.publish.workbook import all_figures_xlsx
 from sitegen.site.charts.bundle import script_assets
 from sitegen.site.charts.draw import chart_svgs, themed
 from sitegen.site.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
-from sitegen.site.plan import PageSpec, plan_pages, root_for
+from sitegen.site.page import PageSpec, root_for
+from sitegen.site.plan import plan_pages
 from sitegen.site.render import env_for, render_page, template_text
 from sitegen.site.theme import BUILTIN_TEMPLATES
 from sitegen.site.views import figure_link
@@ -49,7 +52,7 @@ if TYPE_CHECKING:
     from sitegen.build.run import Steps
     from sitegen.config import Config
     from sitegen.data.rows import Packages
-    from sitegen.site.charts import Chart
+    from sitegen.site.charts.model import Chart
 
 
 def make_site(config: Config, output: Path, inputs: str, step: Steps, force: bool, background: bool,
@@ -135,7 +138,7 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
             search = Indexing(writer.staging)  # the pages are written: Pagefind reads them meanwhile
         write_files(writer, out.site, out.drawn, made)
         write_publishing(writer, out.site, out.history, out.specs, out.drawn.svgs, made)
-        write_meta(writer, out.site, out.specs)
+        write_sitemap(writer, out.site, out.specs)
         if search is not None:
             step("Indexing every page for search (Pagefind)")
             writer.adopt(search.finish(step.check))
@@ -154,7 +157,7 @@ def read_project(config: Config) -> tuple[Site, dict[str, Page], dict[str, Marku
     if problems:  # the content's own problems too, so one run shows everything to fix
         raise ProblemsFound(problems + found.items, "the data is not valid: nothing was published, build/ is "
                             "unchanged")
-    site = build_model(packages, config)
+    site = build_model(packages, config, apply_warnings(packages))
     found.extend(content_problems(site, pages))
     found.raise_if_any("content has problems: nothing was published")
     return site, pages, render_content(site, pages)
@@ -272,11 +275,3 @@ def write_data(writer: Writer, site: Site, made: Made) -> None:
     made.write(writer, WORKBOOK, [b"workbook", site.updated.isoformat().encode(), *every],
                partial(all_figures_xlsx, site))
 
-
-def write_meta(writer: Writer, site: Site, specs: list[PageSpec]) -> None:
-    """sitemap.xml and robots.txt."""
-    urls = [site.config.base_url + s.path.removesuffix("index.html") for s in specs if s.path != "404.html"]
-    body = "".join(f"  <url><loc>{u}</loc><lastmod>{site.updated.isoformat()}</lastmod></url>\n" for u in urls)
-    writer.write("sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
-                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n")
-    writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.config.base_url}sitemap.xml\n")

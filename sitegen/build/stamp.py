@@ -14,7 +14,7 @@ from sitegen.build.manifest import load_manifest, matches
 from sitegen.build.reuse.versions import library_versions
 from sitegen.config import CONFIG_NAME, MAX_BYTES_LIMIT, Config
 from sitegen.files import write_atomic
-from sitegen.history.releases import commits_key
+from sitegen.history.git import commits_key
 
 STAMP = "build-stamp.json"
 

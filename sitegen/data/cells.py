@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from sitegen.files import CONTROL
+from sitegen.text import CONTROL
 
 TRUE = {"true", "True", "TRUE", "1"}
 FALSE = {"false", "False", "FALSE", "0"}

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sitegen.errors import Problem, problem
-from sitegen.links import is_web_url
-from sitegen.slugs import SLUG
+from sitegen.text import SLUG, is_web_url
 
 PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabular-data-resource"}
 TYPES = ("string", "any", "integer", "number", "boolean", "date")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import math
 from decimal import Decimal
 from typing import TYPE_CHECKING
-
-from sitegen.data.periods import MONTHS
 
 if TYPE_CHECKING:
     from datetime import date
@@ -114,12 +113,7 @@ def status_text(status: str, speaker: str) -> str:
 
 def long_date(d: date) -> str:
     """31 March 2024."""
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def financial_year(start_year: int) -> str:
-    """2023-24."""
-    return f"{start_year}-{(start_year + 1) % 100:02d}"
+    return f"{d.day} {calendar.month_name[d.month]} {d.year}"  # as periods.MONTHS names them
 
 
 def change(old: float, new: float, unit: str) -> str:
@@ -131,3 +125,8 @@ def change(old: float, new: float, unit: str) -> str:
     ratio = abs(diff) / abs(old) * 100 if old else math.inf
     pct = f" ({ratio:,.0f}%)" if math.isfinite(ratio) else ""
     return f"{word} of {value(abs(diff), unit)}{pct}"
+
+
+def per_head_text(value: float) -> str:
+    """`£12.34 per head`: pence matter at this scale."""
+    return f"{per_head(value)} per head"

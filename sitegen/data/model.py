@@ -12,6 +12,7 @@ from sitegen.data import fmt
 if TYPE_CHECKING:
     from sitegen.config import Config
     from sitegen.data.rows import Packages, Row
+    from sitegen.errors import Problem
 
 ENGLAND = "E92000001"
 FIGURES = "figures"  # a package with a resource of this name is a figures package
@@ -176,6 +177,7 @@ class Site:
     figures: list[Figure]
     updated: date
     predecessors: list[Predecessor] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # what validation found worth a second look
 
 
 @dataclass
@@ -194,8 +196,8 @@ def figure_packages(packages: Packages) -> list[str]:
     return sorted(name for name, p in packages.packages.items() if FIGURES in p.resources)
 
 
-def build_model(packages: Packages, config: Config) -> Site:
-    """Join the packages into linked objects, sorted for deterministic output."""
+def build_model(packages: Packages, config: Config, warnings: list[Problem] | None = None) -> Site:
+    """Join the packages into linked objects, sorted for deterministic output; validation's warnings kept."""
     icbs = {r["code"]: make_icb(r) for r in packages.rows("reference", "icbs")}
     councils = {r["code"]: make_council(r) for r in packages.rows("reference", "councils")}
     england = make_nation(packages)
@@ -211,7 +213,8 @@ def build_model(packages: Packages, config: Config) -> Site:
                 sorted(look.topics.values(), key=lambda t: (t.order, t.id)),
                 sorted(look.measures.values(), key=lambda m: m.label),
                 sorted(look.sources.values(), key=lambda s: (s.publisher, s.title, s.id)), figures,
-                updated_date(look.sources.values()), sorted(predecessors.values(), key=lambda p: p.name))
+                updated_date(look.sources.values()), sorted(predecessors.values(), key=lambda p: p.name),
+                list(warnings or []))
 
 
 def read_figures(packages: Packages, package: str, look: Lookups) -> list[Figure]:
@@ -323,3 +326,9 @@ def updated_date(sources: Any) -> date:
         return datetime.fromtimestamp(int(epoch), UTC).date()
     dates = [s.published for s in sources if s.published]
     return max(dates) if dates else date(1970, 1, 1)
+
+
+def per_head(f: Figure) -> float | None:
+    """Pounds per resident, or None when the unit is not money or the population is unknown."""
+    population = f.area.population if isinstance(f.area, Council) else None
+    return f.value / population if f.unit == "GBP" and population else None

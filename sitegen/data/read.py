@@ -18,7 +18,8 @@ from sitegen.data.descriptors import descriptor_problems
 from sitegen.data.memo import Kept
 from sitegen.data.rows import Package, Packages, Resource
 from sitegen.errors import Problem, problem
-from sitegen.files import CONTROL, Inputs, ReadRefused, decode, display, read_bytes
+from sitegen.files import Inputs, ReadRefused, decode, display, read_bytes
+from sitegen.text import CONTROL
 
 MAX_DEPTH = 32  # descriptors nest 6 deep; deeper is an attack on the parser, not a package
 

@@ -1,98 +1,54 @@
 """Project rules frictionless cannot express; they read typed rows only, never files.
 
 Over a table held as columns (sitegen.data.columns), a rule reads only the rows a polars expression picks out
-(rows_where): every row that could break it, and perhaps a few more, read by the same Python as any row, so
-its problems do not depend on how the table was read. Rules that stay wholly in Python: check_contract (it
-reads descriptors, not rows) and check_shared_sources, check_topics and check_shared_measures (they compare
-whole rows of small tables across packages: sources, topics and measures hold tens of rows, not millions).
+(sitegen.data.pick.rows_where): every row that could break it, and perhaps a few more, read by the same
+Python as any row, so its problems do not depend on how the table was read. Rules that stay wholly in Python:
+check_contract (it reads descriptors, not rows) and check_shared_sources, check_topics and check_shared_measures
+(they compare whole rows of small tables across packages: sources, topics and measures hold tens of rows, not millions).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from typing import Any
 
 from sitegen.data.descriptors import MAX_SLUG
 from sitegen.data.periods import FORMS, period_dates
+from sitegen.data.pick import (
+    FIGURE_PACKAGES_RESOURCE,
+    Picker,
+    at,
+    codes,
+    col,
+    combos,
+    figure_tables,
+    outside,
+    rows_where,
+)
 from sitegen.data.rows import Packages, Resource
 from sitegen.errors import Problem, problem
 from sitegen.files import display
-from sitegen.links import is_web_url
-from sitegen.slugs import SLUG
+from sitegen.text import FORMULA_START, SLUG, is_web_url
 
-FIGURE_PACKAGES_RESOURCE = "figures"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Slugs that name pages of the site: a council, ICB or measure called so would overwrite one
 RESERVED_SLUGS = frozenset({"england", "index", "councils", "icbs", "measures", "sources", "coverage", "data",
                             "charts", "static", "js", "404", "about", "methodology", "sitemap", "robots"})
 
 Rule = Callable[[Packages], Iterator[Problem]]
-Picker = Callable[[Any], list[int]]  # a resource's Cells -> indexes of the rows a rule must read
 
 
-def at(resource: Resource, index: int, code: str, message: str, field: str, value: Any) -> Problem:
-    """A problem located at a row of a resource."""
-    return problem(code, message, display(resource.path), resource.line(index), field, value)
 
 
-def rows_where(table: Resource, picker: Picker) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(index, row) of the rows a rule must read: those column expressions pick out (sitegen.data.columns), else all.
-
-    The pickers take in every row that could break the rule (and maybe more); the rule then reads those rows
-    exactly as it reads any row, so a million valid rows are never made into dicts.
-    """
-    from sitegen.data.columns import Cells
-
-    if not isinstance(table.cells, Cells):  # rows read row by row (the reference engine): every row
-        yield from enumerate(table.rows)
-        return
-    indexes = picker(table.cells)
-    yield from zip(indexes, table.rows_at(indexes), strict=True)
 
 
-def col(cells: Any, name: str) -> Any:
-    """A typed column by field name, or nulls where the table has no such field."""
-    import polars as pl
-
-    return cells.expr(name) if name in cells.names else pl.lit(None)
 
 
-def outside(expr: Any, values: set[Any]) -> Any:
-    """Non-blank cells whose text is not among values."""
-    import polars as pl
-
-    return expr.is_not_null() & ~expr.cast(pl.String).is_in(sorted(str(v) for v in values if v is not None))
 
 
-def combos(names: tuple[str, ...], bad: Callable[..., bool]) -> Picker:
-    """A picker for rules of a few columns: each distinct combination is judged once, in Python."""
-    def pick(cells: Any) -> list[int]:
-        import polars as pl
-
-        if not set(names) <= set(cells.names):
-            return list(range(cells.data.height))
-        typed = cells.data.select([cells.expr(n).alias(n) for n in names]).with_row_index("_i")
-        wrong = [c for c in typed.select(list(names)).unique().iter_rows() if bad(*c)]
-        if not wrong:
-            return []
-        frame = pl.DataFrame(wrong, schema=typed.select(list(names)).schema, orient="row")
-        return sorted(typed.join(frame, on=list(names), how="semi", nulls_equal=True)["_i"].to_list())
-    return pick
 
 
-def figure_tables(packages: Packages) -> Iterator[tuple[str, Resource]]:
-    """(package name, figures resource) for every package that has figures."""
-    for name, package in sorted(packages.packages.items()):
-        if FIGURE_PACKAGES_RESOURCE in package.resources:
-            yield name, package.resources[FIGURE_PACKAGES_RESOURCE]
 
 
-def codes(packages: Packages, *resources: str) -> set[str] | None:
-    """Codes in reference resources; None when there is no reference package to check against."""
-    if "reference" not in packages.packages:
-        return None
-    return {row["code"] for name in resources for row in packages.rows("reference", name)}
 
 
 def check_references(packages: Packages) -> Iterator[Problem]:
@@ -331,10 +287,8 @@ def shared_ids(packages: Packages) -> list[str]:
     """Figure ids found in more than one figures table (every id when a table is not held as columns)."""
     import polars as pl
 
-    from sitegen.data.columns import Cells
-
     tables = [t for _, t in figure_tables(packages)]
-    if not all(isinstance(t.cells, Cells) for t in tables):
+    if any(t.cells is None for t in tables):
         return sorted({str(row.get("id")) for t in tables for row in t.rows})
     ids = [t.cells.data.select(id_text(t.cells).alias("i")).unique().with_columns(t=pl.lit(n))  # type: ignore[union-attr]
            for n, t in enumerate(tables)]
@@ -410,62 +364,11 @@ def apply_rules(packages: Packages) -> list[Problem]:
     return [found for rule in RULES for found in rule(packages)]
 
 
-def check_jumps(packages: Packages) -> Iterator[Problem]:
-    """A warning where a value changes more than tenfold between consecutive periods of one measure and area."""
-    from sitegen.data.columns import Cells
-
-    for _, table in figure_tables(packages):
-        if isinstance(table.cells, Cells) and {"value", "period_start", "period_end"} <= set(table.cells.names):
-            pairs = jump_pairs(table.cells)
-            rows = dict(zip(sorted({i for p in pairs for i in p}), table.rows_at(sorted({i for p in pairs for i in p})),
-                            strict=True))
-            for before, after in pairs:
-                yield from _jump(table, rows[before], rows[after], after)
-            continue
-        series: dict[tuple[Any, ...], list[int]] = {}
-        for i, row in enumerate(table.rows):
-            if isinstance(row.get("value"), int | float) and row.get("period_start") and row.get("period_end"):
-                key = (row.get("measure"), row.get("area_code"), row.get("counterparty_code"))
-                series.setdefault(key, []).append(i)
-        for indexes in series.values():
-            ordered = sorted(indexes, key=lambda i: table.rows[i]["period_start"])
-            for before, after in zip(ordered, ordered[1:], strict=False):
-                yield from _jump(table, table.rows[before], table.rows[after], after)
 
 
-def jump_pairs(cells: Any) -> list[tuple[int, int]]:
-    """(before, after) rows of one series, consecutive in period order, that may change more than tenfold."""
-    import polars as pl
-
-    key = [col(cells, k).alias(k) for k in ("measure", "area_code", "counterparty_code")]
-    frame = cells.data.with_row_index("_i").select(
-        "_i", *key, value=cells.expr("value").cast(pl.Float64), start=cells.expr("period_start"),
-        end=cells.expr("period_end"),
-    ).filter(pl.col("value").is_not_null() & pl.col("start").is_not_null() & pl.col("end").is_not_null())
-    series = ["measure", "area_code", "counterparty_code"]
-    frame = frame.sort([*series, "start"], maintain_order=True, nulls_last=True).with_columns(
-        **{f"b_{c}": pl.col(c).shift(1).over(series) for c in ("_i", "value", "start", "end")})
-    low = pl.min_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
-    high = pl.max_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
-    gap = (pl.col("start") - pl.col("b_end")).dt.total_days()
-    found = frame.filter(pl.col("b__i").is_not_null() & (gap == 1) & (high >= 10 * low * (1 - 1e-9)))
-    return list(zip(found["b__i"].to_list(), found["_i"].to_list(), strict=True))
 
 
-def _jump(table: Resource, a: dict[str, Any], b: dict[str, Any], after: int) -> Iterator[Problem]:
-    """A warning when b, following a in one series, is more than ten times larger or smaller."""
-    low, high = sorted((abs(a["value"]), abs(b["value"])))
-    # like periods (a leap day or a short month apart) that follow on without a gap
-    alike = abs(((a["period_end"] - a["period_start"]) - (b["period_end"] - b["period_start"])).days) <= 3
-    if alike and (b["period_start"] - a["period_end"]).days == 1 and high > 10 * low:
-        found = at(table, after, "big-change", f"{b['value']} in {b.get('period_label')} after "
-                   f"{a['value']} in {a.get('period_label')}: a change of more than 10 times", "value", b["value"])
-        yield replace(found, severity="warning")
 
 
-WARNINGS: tuple[Rule, ...] = (check_jumps,)
 
 
-def apply_warnings(packages: Packages) -> list[Problem]:
-    """Every warning: things worth a second look that do not make the data invalid."""
-    return sorted(found for rule in WARNINGS for found in rule(packages))

@@ -9,7 +9,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 import regex
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from sitegen.config import Config
+    from sitegen.data.columns import Cells
     from sitegen.data.rows import Package, Packages, Resource
 
 PATTERN_SECONDS = 0.5  # for all the cells of one field: a sane pattern needs microseconds
@@ -100,7 +101,7 @@ def at_most(problems: list[Problem], limit: int) -> list[Problem]:
 class NoNetwork(requests.Session):
     """An HTTP session for frictionless that refuses every request: validation never fetches."""
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def request(self, method: str | bytes, url: str | bytes, *_args: Any, **_kwargs: Any) -> Any:  # type: ignore[override]
         """Refuse."""
         raise requests.ConnectionError(f"sitegen makes no network requests (refused {method!r} {url!r})")
 
@@ -144,10 +145,8 @@ def field_pattern_problems(resource: Resource, name: str, pattern: str) -> list[
 
 def unmatched(resource: Resource, name: str, pattern: str) -> list[int]:
     """Rows whose cell polars's regex does not match, or may match differently; all rows when it cannot say."""
-    from sitegen.data.columns import Cells
-
-    cells = resource.cells
-    if not isinstance(cells, Cells) or name not in cells.names or cells.types[cells.names.index(name)] not in (
+    cells = cast("Cells | None", resource.cells)  # held as columns, or read row by row (None)
+    if cells is None or name not in cells.names or cells.types[cells.names.index(name)] not in (
             "string", "any"):
         return list(range(len(resource.rows)))
     import polars as pl
@@ -191,10 +190,8 @@ class RecordLines(Sequence[int]):
     """A resource's record lines as task_problem reads them, without making the whole list."""
 
     def __init__(self, resource: Resource) -> None:
-        from sitegen.data.columns import Cells
-
-        assert isinstance(resource.cells, Cells)
-        self.cells = resource.cells
+        assert resource.cells is not None  # only resources held as columns are read so
+        self.cells = cast("Cells", resource.cells)
 
     def __len__(self) -> int:
         return int(self.cells.frame.height) + 1
@@ -334,7 +331,7 @@ def run_validate(path: Path, fmt: str, config: Config) -> int:
 def render_warning_lines(packages: Packages, fmt: str) -> str:
     """Warnings after the report (text and GitHub formats); they never change the exit code."""
     from sitegen.data.report import render_github_warnings, render_warnings
-    from sitegen.data.rules import apply_warnings
+    from sitegen.data.warnings import apply_warnings
 
     warnings = apply_warnings(packages)
     return {"text": render_warnings, "github": render_github_warnings}.get(fmt, lambda _: "")(warnings)

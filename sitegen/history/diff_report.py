@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from itertools import groupby
 from typing import TYPE_CHECKING
 
 from sitegen.errors import PROBLEM_TYPES, Problem, describe, plural
-from sitegen.history.diff import DataDiff, FieldChange, FigureChange, SourceChange, compare, new_problems
-from sitegen.history.revision import Version, open_version
+from sitegen.history.diff import DataDiff, FieldChange, FigureChange, SourceChange
 
 if TYPE_CHECKING:
-    from sitegen.config import Config
+    from sitegen.history.revision import Version
 
 SIGNS = {"added": "+", "changed": "~", "removed": "-", "renamed": "="}
 
@@ -137,10 +135,3 @@ def render_json(old: Version, new: Version, diff: DataDiff, problems: list[Probl
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
 
 
-def run_diff(old_spec: str, new_spec: str, fmt: str, config: Config) -> int:
-    """Print the diff; 0 when the newer version brings no new problem, 1 when it does."""
-    with open_version(old_spec, config) as old, open_version(new_spec, config) as new:
-        diff = compare(old.packages, new.packages)
-        problems = new_problems(old.problems, new.problems)
-        sys.stdout.write(RENDERERS[fmt](old, new, diff, problems))
-    return 1 if problems else 0

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from sitegen.config import Config
+
 GIT_TIMEOUT = 60  # seconds: a local repository answers at once; a hung git must not hang a build
 
 
@@ -25,7 +27,7 @@ class Commit:
     parent: str  # first parent's hash, "" for a root commit
 
 
-def git(root: Path, *args: str, binary: bool = False) -> bytes | None:
+def git(root: Path, *args: str) -> bytes | None:
     """Run git in root; its stdout, or None when git is missing or the command fails."""
     try:
         done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=GIT_TIMEOUT,
@@ -91,3 +93,27 @@ def export(root: Path, sha: str, folder: Path, dest: Path) -> Path:
         with tarfile.open(fileobj=io.BytesIO(out)) as archive:
             archive.extractall(dest, filter="data")  # the data filter refuses links and paths leaving dest
     return target
+
+
+NO_REPOSITORY = "This copy of the project is not a git repository (a download or tarball), so its history is unknown."
+
+
+SHALLOW = ("This copy of the project is a shallow git clone, so its history is incomplete and is not shown; "
+           "clone it with its whole history (fetch-depth: 0) to list the data releases.")
+
+
+def why_no_history(config: Config) -> str:
+    """Why git cannot give this project's history, or "" when it can."""
+    if not in_repository(config.root):
+        return NO_REPOSITORY
+    if is_shallow(config.root):
+        return SHALLOW
+    return ""
+
+
+def commits_key(config: Config) -> str:
+    """What the history depends on, cheaply: the data commits' hashes (for the no-change stamp)."""
+    missing = why_no_history(config)
+    if missing:
+        return missing
+    return " ".join(c.sha for c in data_commits(config.root, config.root / config.datapackages_dir))

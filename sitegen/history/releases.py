@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sitegen.data.read import read_packages
 from sitegen.data.rows import Packages
 from sitegen.history import git as gitdata
 from sitegen.history.diff import DataDiff, FigureChange, compare
-from sitegen.history.revision import read_revision
+from sitegen.history.git import why_no_history
 
 if TYPE_CHECKING:
     from sitegen.config import Config
 
-NO_REPOSITORY = "This copy of the project is not a git repository (a download or tarball), so its history is unknown."
-SHALLOW = ("This copy of the project is a shallow git clone, so its history is incomplete and is not shown; "
-           "clone it with its whole history (fetch-depth: 0) to list the data releases.")
 NO_COMMITS = "No commit has changed the data yet."
 
 
@@ -77,13 +78,6 @@ class History:
         return [r for r in self.releases if measure in r.measure_ids]
 
 
-def why_no_history(config: Config) -> str:
-    """Why git cannot give this project's history, or "" when it can."""
-    if not gitdata.in_repository(config.root):
-        return NO_REPOSITORY
-    if gitdata.is_shallow(config.root):
-        return SHALLOW
-    return ""
 
 
 def load_history(config: Config) -> History:
@@ -115,9 +109,14 @@ def read_releases(config: Config, commits: list[gitdata.Commit]) -> History:
     return History(list(reversed(releases)), "" if releases else NO_COMMITS)
 
 
-def commits_key(config: Config) -> str:
-    """What the history depends on, cheaply: the data commits' hashes (for the no-change stamp)."""
-    missing = why_no_history(config)
-    if missing:
-        return missing
-    return " ".join(c.sha for c in gitdata.data_commits(config.root, config.root / config.datapackages_dir))
+
+
+@functools.lru_cache(maxsize=256)
+def read_revision(config: Config, sha: str) -> Packages:
+    """Typed rows of the data at a commit (unvalidated: the changelog describes, it does not judge).
+
+    A commit never changes, so `sitegen serve` reads each one once, not on every rebuild.
+    """
+    with tempfile.TemporaryDirectory(prefix="sitegen-diff-") as tmp:
+        exported = gitdata.export(config.root, sha, config.root / config.datapackages_dir, Path(tmp))
+        return read_packages(exported)[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import functools
+import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import click
 
 from sitegen.history import git as gitdata
-from sitegen.history.diff import relocate
+from sitegen.history.diff import compare, new_problems, relocate
+from sitegen.history.diff_report import RENDERERS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -67,11 +68,12 @@ def open_version(spec: str, config: Config, validate: bool = True) -> Iterator[V
         yield read(exported, f"{spec} ({sha[:7]})", datadir, validate)
 
 
-@functools.lru_cache(maxsize=256)
-def read_revision(config: Config, sha: str) -> Packages:
-    """Typed rows of the data at a commit (unvalidated: the changelog describes, it does not judge).
 
-    A commit never changes, so `sitegen serve` reads each one once, not on every rebuild.
-    """
-    with open_version(sha, config, validate=False) as version:
-        return version.packages
+
+def run_diff(old_spec: str, new_spec: str, fmt: str, config: Config) -> int:
+    """Print the diff; 0 when the newer version brings no new problem, 1 when it does."""
+    with open_version(old_spec, config) as old, open_version(new_spec, config) as new:
+        diff = compare(old.packages, new.packages)
+        problems = new_problems(old.problems, new.problems)
+        sys.stdout.write(RENDERERS[fmt](old, new, diff, problems))
+    return 1 if problems else 0

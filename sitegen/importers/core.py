@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sitegen.errors import Problem, ProblemsFound, problem
 from sitegen.files import display
-from sitegen.slugs import slugify
+from sitegen.text import slugify
 
 if TYPE_CHECKING:
     from datetime import date

@@ -78,8 +78,8 @@ def summary(file: Path, layout: str, package: str, done: Merge, reading: Reading
 def run_import(file: Path, into: str | None, config: Config) -> int:
     """Import one raw file, validate every package, and report; 1 (nothing changed) when invalid."""
     from sitegen.data.report import render_warnings
-    from sitegen.data.rules import apply_warnings
     from sitegen.data.validate import validate_packages
+    from sitegen.data.warnings import apply_warnings
 
     raw = read_raw(file)
     layout = detect(raw, LAYOUTS)

@@ -9,7 +9,7 @@ import zipfile
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sitegen.data.rules import FORMULA_START
+from sitegen.publish.spreadsheet import DATE_WIDTH, date_format, safe_cell, write_cell
 
 if TYPE_CHECKING:
     from sitegen.data.model import Figure, Site
@@ -20,14 +20,6 @@ FIGURE_COLUMNS = ["id", "area_code", "area", "measure", "measure_label", "value"
                   "period_start", "period_end", "qualifier", "status", "claimant", "counterparty",
                   "counterparty_inferred", "source_title", "source_publisher", "source_published", "source_url",
                   "note"]
-
-
-def safe_cell(value: Any) -> str:
-    """Text a spreadsheet will never run as a formula (the validator already rejects such text)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)  # a number, even a negative one, is data: prefixing it would make it text
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def to_csv(header: list[str], rows: list[list[Any]]) -> str:
@@ -86,7 +78,7 @@ def deterministic_zip(folder: str, files: dict[str, bytes]) -> bytes:
 
 
 def package_xlsx(package: Package, updated: date) -> bytes:
-    """One sheet per resource, cells made safe, fixed document dates."""
+    """One sheet per resource, cells typed as in the all-figures workbook, fixed document dates."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -94,20 +86,16 @@ def package_xlsx(package: Package, updated: date) -> bytes:
                                         "strings_to_urls": False})
     stamp = datetime(updated.year, updated.month, updated.day)
     book.set_properties({"title": str(package.descriptor.get("title", package.name)), "created": stamp})
+    day = date_format(book)
     for resource in package.resources.values():
         sheet = book.add_worksheet(resource.name[:31])
         names = [str(f["name"]) for f in resource.fields]
-        sheet.write_row(0, 0, [safe_cell(n) for n in names])  # a column name is text like any other
+        for col, f in enumerate(resource.fields):
+            sheet.write_string(0, col, safe_cell(names[col]))  # a column name is text like any other
+            if f.get("type") == "date":
+                sheet.set_column(col, col, DATE_WIDTH)
         for i, row in enumerate(resource.rows, start=1):
-            sheet.write_row(i, 0, [cell(row.get(n)) for n in names])
+            for col, name in enumerate(names):
+                write_cell(sheet, i, col, row.get(name), day)
     book.close()
     return buffer.getvalue()
-
-
-def cell(value: Any) -> Any:
-    """A value for a spreadsheet cell: numbers stay numbers, the rest is safe text."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return value
-    return safe_cell(value.isoformat() if isinstance(value, date) else value)

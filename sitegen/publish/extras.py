@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sitegen.data import fmt
 from sitegen.history.changelog import figure_words, release_summary
 from sitegen.publish.downloads import deterministic_zip, figure_row, figures_csv
 from sitegen.publish.feeds import areas, plan_feeds, render_feed
-from sitegen.site.plan import PageSpec
+from sitegen.site.page import PageSpec
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sitegen.data.model import Figure, Site, Source
     from sitegen.history.diff import FigureChange
     from sitegen.history.releases import History, Release
-    from sitegen.site.charts import Chart
+    from sitegen.site.charts.model import Chart
 
 RECENT = 5  # releases shown on a council page
 MAX_ITEMS = 25  # figure changes listed per release before "and N more"
@@ -31,8 +31,6 @@ MAX_ITEMS = 25  # figure changes listed per release before "and N more"
 @dataclass(frozen=True)
 class ChangeItem:
     """One figure's change, with what to link: its council's page and its measure's page (when they exist)."""
-
-    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.build.reuse.record hashes its repr
 
     area_name: str
     area_slug: str
@@ -44,8 +42,6 @@ class ChangeItem:
 @dataclass(frozen=True)
 class ReleaseView:
     """A data release as a page shows it."""
-
-    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.build.reuse.record hashes its repr
 
     anchor: str
     day: date
@@ -64,8 +60,6 @@ class ReleaseView:
 @dataclass(frozen=True)
 class Publishing:
     """What every page shows of the publishing loop: its feeds, the data's last change, recent changes."""
-
-    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.build.reuse.record hashes its repr
 
     feeds: tuple[tuple[str, str], ...]  # (title, path within the site)
     last_changed: date

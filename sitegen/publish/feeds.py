@@ -14,9 +14,6 @@ if TYPE_CHECKING:
     from sitegen.data.model import Area, Site
     from sitegen.history.releases import History, Release
 
-NS = "http://www.w3.org/2005/Atom"
-
-
 @dataclass(frozen=True)
 class FeedSpec:
     """One feed: where it goes, what it is about, and which page it accompanies."""

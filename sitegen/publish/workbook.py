@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sitegen.publish.downloads import safe_cell
+from sitegen.publish.spreadsheet import date_format, safe_cell, write_cell
 
 if TYPE_CHECKING:
     from sitegen.data.model import Figure, Site
@@ -75,7 +75,7 @@ def all_figures_xlsx(site: Site) -> bytes:
 def write_figures(book: Any, figures: list[Figure]) -> None:
     """The `figures` sheet."""
     sheet = book.add_worksheet("figures")
-    bold, day = book.add_format({"bold": True}), book.add_format({"num_format": "yyyy-mm-dd"})
+    bold, day = book.add_format({"bold": True}), date_format(book)
     for col, (name, width) in enumerate(COLUMNS):
         sheet.write_string(0, col, name, bold)
         sheet.set_column(col, col, width)
@@ -85,16 +85,3 @@ def write_figures(book: Any, figures: list[Figure]) -> None:
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(figures), 1), len(COLUMNS) - 1)
 
-
-def write_cell(sheet: Any, row: int, col: int, value: Any, day: Any) -> None:
-    """A typed cell; None stays an empty cell (a gap, not a zero)."""
-    if value is None:
-        return
-    if isinstance(value, bool):
-        sheet.write_boolean(row, col, value)
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value)
-    elif isinstance(value, date):
-        sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), day)
-    else:
-        sheet.write_string(row, col, safe_cell(value))

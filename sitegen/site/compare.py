@@ -7,10 +7,11 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from sitegen.data import fmt
-from sitegen.data.model import Council, Figure, Measure, Predecessor
+from sitegen.data.fmt import per_head_text
+from sitegen.data.model import Council, Figure, Measure, Predecessor, per_head
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -25,8 +26,6 @@ POPULATION_NOTE = ("Per head uses each council's mid-2020 population estimate (O
 @dataclass(frozen=True)
 class Spread:
     """Median and quartiles of a set of values (quartiles by the inclusive method)."""
-
-    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.build.reuse.record hashes its repr
 
     count: int
     median: float
@@ -96,17 +95,12 @@ class Position:
     lower: int  # councils with a strictly lower value
     of: int  # councils with a figure
     per_head: float | None
-    rank_per_head: int | None
     lower_per_head: int | None
     of_per_head: int
     region: Spread | None
     same_type: Spread | None
 
 
-def per_head(f: Figure) -> float | None:
-    """Pounds per resident, or None when the unit is not money or the population is unknown."""
-    population = f.area.population if isinstance(f.area, Council) else None
-    return f.value / population if f.unit == "GBP" and population else None
 
 
 def spread(values: Iterable[float]) -> Spread | None:
@@ -156,7 +150,6 @@ def position(figure: Figure, period: Period) -> Position | None:
     return Position(  # rank 1 + how many are higher; lower: how many are strictly lower (ties share a rank)
         figure, period, rank=1 + len(values) - bisect_right(values, figure.value),
         lower=bisect_left(values, figure.value), of=len(values), per_head=mine,
-        rank_per_head=None if mine is None else 1 + len(heads) - bisect_right(heads, mine),
         lower_per_head=None if mine is None else bisect_left(heads, mine), of_per_head=len(heads),
         region=group_spread(period, ("region", council.region)), same_type=group_spread(period, ("type", council.type)))
 
@@ -173,9 +166,6 @@ def positions(council: Council, measures: list[Measure], councils: list[Council]
     return {f.id: found[f.id] for f in council.figures if f.id in found}
 
 
-def per_head_text(value: float) -> str:
-    """`£12.34 per head`: pence matter at this scale."""
-    return f"{fmt.per_head(value)} per head"
 
 
 def position_words(p: Position) -> str:

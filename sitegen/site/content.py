@@ -12,7 +12,8 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from sitegen.errors import Problem, problem
-from sitegen.files import CONTROL, MAX_PAGE_BYTES, Inputs, ReadRefused, read_text
+from sitegen.files import MAX_PAGE_BYTES, Inputs, ReadRefused, read_text
+from sitegen.text import CONTROL
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -68,7 +69,7 @@ def _implicit(event: Any) -> bool:
 class SafeYAMLHandler(YAMLHandler):
     """python-frontmatter's YAML handler, with the loader above."""
 
-    def load(self, fm: str, **kwargs: object) -> Any:
+    def load(self, fm: str, **_kwargs: object) -> Any:
         """Parse front matter with SafeLoader."""
         return yaml.load(fm, Loader=SafeLoader)
 

@@ -8,11 +8,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sitegen.data import fmt
-from sitegen.site.compare import Period, per_head, per_head_text
+from sitegen.data.fmt import per_head_text
+from sitegen.data.model import per_head
 
 if TYPE_CHECKING:
     from sitegen.data.model import Council, Icb, Site, Topic
     from sitegen.data.rows import Packages
+    from sitegen.site.compare import Period
 
 RADIUS = 10.0
 PAD = 2.0

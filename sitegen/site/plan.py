@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sitegen.site.compare import POPULATION_NOTE, Period, Position, all_periods, all_positions, position_words
 from sitegen.site.content import CONTENT_PAGES, Page
 from sitegen.site.jsonld import dataset_jsonld
 from sitegen.site.maps import england_map, icb_map, layout, topic_map, topics_map
+from sitegen.site.page import PageSpec
 from sitegen.site.views import council_charts, council_places, data_quality, key_figures, measure_periods
 from sitegen.site.words import council_narrative
 
@@ -17,24 +17,10 @@ if TYPE_CHECKING:
     from markupsafe import Markup
 
     from sitegen.data.model import Council, Site
-    from sitegen.site.charts import Chart
 
 
-@dataclass
-class PageSpec:
-    """One HTML page to write: where, which templates (specific first), what it shows."""
-
-    path: str  # e.g. "councils/cambridgeshire/index.html"
-    templates: list[str]
-    title: str
-    context: dict[str, Any] = field(default_factory=dict)
-    charts: list[Chart] = field(default_factory=list)
-    description: str = ""
 
 
-def root_for(path: str) -> str:
-    """`../../` for councils/x/index.html."""
-    return "../" * path.count("/")
 
 
 def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) -> list[PageSpec]:

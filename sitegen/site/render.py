@@ -15,7 +15,7 @@ from sitegen.build.reuse.record import TracingEnvironment
 from sitegen.data import fmt
 from sitegen.errors import Problem, ProblemsFound, problem
 from sitegen.files import Inputs, ReadRefused, display, read_text
-from sitegen.site.plan import PageSpec, root_for
+from sitegen.site.page import PageSpec, root_for
 from sitegen.site.theme import BUILTIN_TEMPLATES
 
 if TYPE_CHECKING:

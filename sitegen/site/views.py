@@ -8,14 +8,13 @@ from itertools import groupby
 from markupsafe import Markup
 
 from sitegen.data import fmt
-from sitegen.data.model import Area, Council, Figure, Measure, Site, figure_packages
+from sitegen.data.model import Area, Council, Figure, Measure, Site, figure_packages, per_head
 from sitegen.data.periods import years_spanned
-from sitegen.data.rules import apply_warnings
 from sitegen.files import display
-from sitegen.site.charts import Chart, Point
-from sitegen.site.compare import Period, Position, per_head, period_words
+from sitegen.site.charts.model import Chart, Point
+from sitegen.site.compare import Period, Position, period_words
 from sitegen.site.maps import HexMap, value_map
-from sitegen.slugs import slugify
+from sitegen.text import slugify
 
 
 def time_points(figures: list[Figure]) -> tuple[Point, ...]:
@@ -137,7 +136,7 @@ def data_quality(site: Site) -> list[tuple[Figure, Figure | None]]:
            for line, row in zip(t.lines, t.rows, strict=True)}
     by_id = {f.id: f for f in site.figures}
     out = []
-    for warning in apply_warnings(site.packages):
+    for warning in site.warnings:
         figure = by_id.get(ids.get((warning.path, warning.line), ""))
         if figure is not None:
             out.append((figure, next((f for f in figure.area.figures if f.measure is figure.measure

@@ -14,6 +14,8 @@ import dataclasses
 import functools
 import hashlib
 import json
+import re
+import sys
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path, PurePath
@@ -36,6 +38,8 @@ KINDS: dict[type, str] = {Figure: "figure", Area: "area", Council: "area", Prede
                           Measure: "measure", Topic: "topic", Source: "source", Site: "site"}
 MISSING = object()
 SCALARS = {type(None), bool, int, str}
+DATACLASS_MADE = ("<string>", dataclasses.__file__)  # where the methods dataclasses writes say they come from
+PLAIN_NAMES = frozenset({"str", "int", "float", "bool", "date", "None", "tuple", "ClassVar"})
 MAX_DEPTH = 24  # planned contexts nest a few levels; deeper is a cycle, hashed as unknown (so never reused)
 
 
@@ -91,6 +95,7 @@ class Canon:
         self.own: dict[int, Any] = {}
         self.parts: dict[tuple[int, bool], Any] = {}  # objects met again on other pages: hashed once
         self.keep: list[Any] = []  # objects memoised by id stay alive, so an id is never reused within a build
+        self.plain_types: dict[type, bool] = {}  # which value types are hashed by their repr (see plain_type)
 
     def value(self, value: Any, depth: int = 0) -> Any:
         """A value in full; a model object as its own fields, with the objects it links to by key."""
@@ -134,7 +139,9 @@ class Canon:
         key = (id(value), inner == self.shallow)
         if key not in self.parts:  # once per build: nothing changes while pages render
             # a value object of plain fields only (a chart, its points) is its repr: far quicker than walking it
-            plain = getattr(type(value), "repr_is_canonical", False)
+            plain = self.plain_types.get(type(value))
+            if plain is None:
+                plain = plain_type(type(value), self.plain_types)
             self.parts[key] = digest(repr(value) if plain else self.parts_of(value, depth, inner))
             self.keep.append(value)
         return self.parts[key]
@@ -155,6 +162,27 @@ class Canon:
         else:
             return [type(value).__name__, repr(value)]
         return [type(value).__name__, [[k, inner(v, depth + 1)] for k, v in sorted(parts.items())]]
+
+
+def plain_type(cls: type, known: dict[type, bool]) -> bool:
+    """Whether a type's repr is canonical: a frozen dataclass, its repr generated, whose fields hold only plain
+    values (str, numbers, dates, tuples) or values of such types."""
+    params = getattr(cls, "__dataclass_params__", None)
+    made = getattr(getattr(cls, "__repr__", None), "__code__", None)
+    if params is None or not params.frozen or made is None or made.co_filename not in DATACLASS_MADE:
+        return False  # not a frozen dataclass, or its repr written by hand
+    known[cls] = False  # until shown plain: a type that holds itself is walked
+    names = vars(sys.modules[cls.__module__])
+    for f in dataclasses.fields(cls):
+        for token in re.findall(r"[A-Za-z_]+", str(f.type)):  # the annotation as written (postponed: a string)
+            if token in PLAIN_NAMES:
+                continue
+            inner = names.get(token)
+            if not isinstance(inner, type) or not known.get(inner, plain_type(inner, known) if inner not in known
+                                                            else False):
+                return False
+    known[cls] = True
+    return True
 
 
 def shown(value: Any) -> str:

@@ -1,5 +1,1 @@
-"""Charts: the model, its words, its Vega-Lite spec, its static SVG and the script that enhances it."""
-
-from sitegen.site.charts.model import Chart, Point
-
-__all__ = ["Chart", "Point"]
+"""Charts: the model, its Vega-Lite spec, its static SVG and the script that enhances it (their words: site.words)."""

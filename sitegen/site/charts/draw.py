@@ -151,17 +151,6 @@ def stop(pool: ProcessPoolExecutor) -> None:
         worker.join(timeout=2)
 
 
-def render_svgs(specs: dict[str, str], cache: Cache, workers: int = 2) -> dict[str, str]:
-    """Chart id -> SVG for each chart's spec JSON, cached by the spec's hash; misses drawn in processes."""
-    keys = {cid: svg_key(s) for cid, s in specs.items()}
-    found = {key: cache.get(key, ".svg") for key in sorted(set(keys.values()))}
-    missing = sorted({keys[cid]: specs[cid] for cid in specs if found[keys[cid]] is None}.items())
-    for (key, _), svg in zip(missing, draw_all(draw, [s for _, s in missing], workers), strict=True):
-        cache.put(key, ".svg", svg)
-        found[key] = svg
-    return {cid: str(found[keys[cid]]) for cid in specs}
-
-
 def chart_svgs(charts: Sequence[Chart], specs: Cache, svgs: Cache, workers: int = 2) -> tuple[dict[str, str],
                                                                                                 dict[str, str]]:
     """Chart id -> spec JSON and chart id -> SVG. Both come from their caches (specs by the chart's content,

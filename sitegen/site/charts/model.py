@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from sitegen.build.reuse.versions import library_version
 from sitegen.data import fmt
@@ -20,8 +20,6 @@ QUALIFIER_WORDS = {"approximate": "approximate", "at_least": "at least", "range_
 @dataclass(frozen=True)
 class Point:
     """One bar: a value for a category (a period, or an area) in a series."""
-
-    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.build.reuse.record hashes its repr
 
     category: str
     order: str
@@ -56,8 +54,6 @@ class Point:
 @dataclass(frozen=True)
 class Chart:
     """A chart and everything needed to show it without JavaScript."""
-
-    repr_is_canonical: ClassVar[bool] = True  # only plain values: sitegen.build.reuse.record hashes its repr
 
     id: str
     title: str

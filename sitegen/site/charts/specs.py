@@ -8,9 +8,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from sitegen.build.reuse.cache import Cache
     from sitegen.site.charts.model import Chart
 
 WIDTH = 320  # drawn about as wide as a phone's column, so text stays at least 11 px there (and scales up)
@@ -118,15 +115,3 @@ def spec_json(chart: Chart) -> str:
     shape, data = parts(chart)
     return HOLE.sub(lambda hole: canonical(data[NAMES[hole.group(0)]]), template(*shape))
 
-
-def chart_specs(charts: Sequence[Chart], cache: Cache) -> dict[str, str]:
-    """Chart id -> spec JSON; built only for charts whose content is not in the cache."""
-    out = {}
-    for chart in charts:
-        key = chart.content_key()
-        text = cache.get(key, ".vl.json")
-        if text is None:
-            text = spec_json(chart)
-            cache.put(key, ".vl.json", text)
-        out[chart.id] = text
-    return out

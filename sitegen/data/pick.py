@@ -1,0 +1,80 @@
+"""Rows picked out of a typed table by column expressions, and problems located at a row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from sitegen.errors import Problem, problem
+from sitegen.files import display
+
+if TYPE_CHECKING:
+    from sitegen.data.rows import Packages, Resource
+
+
+FIGURE_PACKAGES_RESOURCE = "figures"
+
+
+Picker = Callable[[Any], list[int]]  # a resource's Cells -> indexes of the rows a rule must read
+
+
+def at(resource: Resource, index: int, code: str, message: str, field: str, value: Any) -> Problem:
+    """A problem located at a row of a resource."""
+    return problem(code, message, display(resource.path), resource.line(index), field, value)
+
+
+def rows_where(table: Resource, picker: Picker) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, row) of the rows a rule must read: those column expressions pick out (sitegen.data.columns), else all.
+
+    The pickers take in every row that could break the rule (and maybe more); the rule then reads those rows
+    exactly as it reads any row, so a million valid rows are never made into dicts.
+    """
+    if table.cells is None:  # rows read row by row (the reference engine): every row
+        yield from enumerate(table.rows)
+        return
+    indexes = picker(table.cells)
+    yield from zip(indexes, table.rows_at(indexes), strict=True)
+
+
+def col(cells: Any, name: str) -> Any:
+    """A typed column by field name, or nulls where the table has no such field."""
+    import polars as pl
+
+    return cells.expr(name) if name in cells.names else pl.lit(None)
+
+
+def outside(expr: Any, values: set[Any]) -> Any:
+    """Non-blank cells whose text is not among values."""
+    import polars as pl
+
+    return expr.is_not_null() & ~expr.cast(pl.String).is_in(sorted(str(v) for v in values if v is not None))
+
+
+def combos(names: tuple[str, ...], bad: Callable[..., bool]) -> Picker:
+    """A picker for rules of a few columns: each distinct combination is judged once, in Python."""
+    def pick(cells: Any) -> list[int]:
+        import polars as pl
+
+        if not set(names) <= set(cells.names):
+            return list(range(cells.data.height))
+        typed = cells.data.select([cells.expr(n).alias(n) for n in names]).with_row_index("_i")
+        wrong = [c for c in typed.select(list(names)).unique().iter_rows() if bad(*c)]
+        if not wrong:
+            return []
+        frame = pl.DataFrame(wrong, schema=typed.select(list(names)).schema, orient="row")
+        return sorted(typed.join(frame, on=list(names), how="semi", nulls_equal=True)["_i"].to_list())
+    return pick
+
+
+def figure_tables(packages: Packages) -> Iterator[tuple[str, Resource]]:
+    """(package name, figures resource) for every package that has figures."""
+    for name, package in sorted(packages.packages.items()):
+        if FIGURE_PACKAGES_RESOURCE in package.resources:
+            yield name, package.resources[FIGURE_PACKAGES_RESOURCE]
+
+
+def codes(packages: Packages, *resources: str) -> set[str] | None:
+    """Codes in reference resources; None when there is no reference package to check against."""
+    if "reference" not in packages.packages:
+        return None
+    return {row["code"] for name in resources for row in packages.rows("reference", name)}

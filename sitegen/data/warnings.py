@@ -1,0 +1,76 @@
+"""Warnings: things in the data worth a second look that do not make it invalid (a value changing tenfold)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, cast
+
+from sitegen.data.pick import at, col, figure_tables
+
+if TYPE_CHECKING:
+    from sitegen.data.columns import Cells
+    from sitegen.data.rows import Packages, Resource
+    from sitegen.errors import Problem
+
+Rule = Callable[["Packages"], Iterator["Problem"]]
+
+
+def check_jumps(packages: Packages) -> Iterator[Problem]:
+    """A warning where a value changes more than tenfold between consecutive periods of one measure and area."""
+    for _, table in figure_tables(packages):
+        cells = cast("Cells | None", table.cells)  # held as columns, or read row by row (None)
+        if cells is not None and {"value", "period_start", "period_end"} <= set(cells.names):
+            pairs = jump_pairs(cells)
+            rows = dict(zip(sorted({i for p in pairs for i in p}), table.rows_at(sorted({i for p in pairs for i in p})),
+                            strict=True))
+            for before, after in pairs:
+                yield from _jump(table, rows[before], rows[after], after)
+            continue
+        series: dict[tuple[Any, ...], list[int]] = {}
+        for i, row in enumerate(table.rows):
+            if isinstance(row.get("value"), int | float) and row.get("period_start") and row.get("period_end"):
+                key = (row.get("measure"), row.get("area_code"), row.get("counterparty_code"))
+                series.setdefault(key, []).append(i)
+        for indexes in series.values():
+            ordered = sorted(indexes, key=lambda i: table.rows[i]["period_start"])
+            for before, after in zip(ordered, ordered[1:], strict=False):
+                yield from _jump(table, table.rows[before], table.rows[after], after)
+
+
+def jump_pairs(cells: Any) -> list[tuple[int, int]]:
+    """(before, after) rows of one series, consecutive in period order, that may change more than tenfold."""
+    import polars as pl
+
+    key = [col(cells, k).alias(k) for k in ("measure", "area_code", "counterparty_code")]
+    frame = cells.data.with_row_index("_i").select(
+        "_i", *key, value=cells.expr("value").cast(pl.Float64), start=cells.expr("period_start"),
+        end=cells.expr("period_end"),
+    ).filter(pl.col("value").is_not_null() & pl.col("start").is_not_null() & pl.col("end").is_not_null())
+    series = ["measure", "area_code", "counterparty_code"]
+    frame = frame.sort([*series, "start"], maintain_order=True, nulls_last=True).with_columns(
+        **{f"b_{c}": pl.col(c).shift(1).over(series) for c in ("_i", "value", "start", "end")})
+    low = pl.min_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
+    high = pl.max_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
+    gap = (pl.col("start") - pl.col("b_end")).dt.total_days()
+    found = frame.filter(pl.col("b__i").is_not_null() & (gap == 1) & (high >= 10 * low * (1 - 1e-9)))
+    return list(zip(found["b__i"].to_list(), found["_i"].to_list(), strict=True))
+
+
+def _jump(table: Resource, a: dict[str, Any], b: dict[str, Any], after: int) -> Iterator[Problem]:
+    """A warning when b, following a in one series, is more than ten times larger or smaller."""
+    low, high = sorted((abs(a["value"]), abs(b["value"])))
+    # like periods (a leap day or a short month apart) that follow on without a gap
+    alike = abs(((a["period_end"] - a["period_start"]) - (b["period_end"] - b["period_start"])).days) <= 3
+    if alike and (b["period_start"] - a["period_end"]).days == 1 and high > 10 * low:
+        found = at(table, after, "big-change", f"{b['value']} in {b.get('period_label')} after "
+                   f"{a['value']} in {a.get('period_label')}: a change of more than 10 times", "value", b["value"])
+        yield replace(found, severity="warning")
+
+
+WARNINGS: tuple[Rule, ...] = (check_jumps,)
+
+
+def apply_warnings(packages: Packages) -> list[Problem]:
+    """Every warning: things worth a second look that do not make the data invalid."""
+    return sorted(found for rule in WARNINGS for found in rule(packages))

@@ -1,0 +1,25 @@
+"""The rules for text that every layer shares: control characters, links and slugs."""
+
+from __future__ import annotations
+
+import re
+
+from slugify import slugify as _slugify
+
+# C0 and C1 controls (tab and newline aside), and the line separators that break scripts and charts
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# scheme, `//`, a host, then an optional path: no whitespace, control character, quote or angle bracket
+WEB_URL = re.compile(r"https?://[^\s/?#\\@\x00-\x1f\x7f\"'<>`]+(?:[/?#][^\s\x00-\x1f\x7f\"<>`]*)?", re.IGNORECASE)
+# what a spreadsheet reads as the start of a formula: such a cell is refused in data and quoted in downloads
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def is_web_url(text: object) -> bool:
+    """True for an absolute http(s) URL with a host: not ` https://…`, `https:alert`, `//host` or `…\\n`."""
+    return isinstance(text, str) and WEB_URL.fullmatch(text) is not None
+
+
+def slugify(text: str) -> str:
+    """`2023-24` -> `2023-24`, `Bath & North East Somerset` -> `bath-north-east-somerset`."""
+    return str(_slugify(text, lowercase=True))

@@ -1,0 +1,43 @@
+# Names `make lint`'s unused-code check (vulture) cannot see used, each with what uses it. vulture reads only Python:
+# an attribute a template reads or a hook a library calls looks dead to it. Keep this list short; delete the
+# code rather than add a name here when nothing uses it. (Undefined `_` is vulture's whitelist convention.)
+
+# Read by the built-in Jinja templates (vulture does not read templates)
+_.confidence  # data.model.Source: templates/sources.html
+_.ods_code  # data.model.Icb: templates/icb.html
+_.area_slug  # publish.extras.ChangeItem: templates/partials/release.html
+_.measure_id  # publish.extras.ChangeItem: templates/partials/release.html
+_.measure_label  # publish.extras.ChangeItem: templates/partials/release.html
+_.more  # publish.extras.ReleaseView: templates/partials/release.html
+_.history_missing  # publish.extras.Publishing: templates/changes.html, partials/changes.html
+_.same_type  # site.compare.Position: templates/partials/council_compare.html
+_.adapted  # site.maps.HexMap: templates/partials/hexmap.html
+_.credit  # site.maps.HexMap: templates/partials/hexmap.html
+_.credit_url  # site.maps.HexMap: templates/partials/hexmap.html
+_.words  # site.views.MeasurePeriod: templates/partials/measure_periods.html
+_.hexmap  # site.views.MeasurePeriod: templates/partials/measure_periods.html
+_.allows_negative  # data.model.Measure: a column of measures.csv, offered to project templates like every other
+
+# Registered by decorator, never called by name
+_.import_  # click command `sitegen import` (cli.py)
+_.serve  # click command `sitegen serve` (cli.py)
+_._shared_cache  # autouse pytest fixture (tests/conftest.py)
+_._fixed_date  # autouse pytest fixture (tests/conftest.py)
+_._no_strays  # autouse pytest fixture (tests/test_crash.py)
+
+# Read or called by a library
+_.exit_code  # click.ClickException subclasses: the process's exit status
+_.severity  # errors.Problem field: set by dataclasses.replace(severity=...), read through asdict
+_.compress_type  # zipfile.ZipInfo, read by ZipFile.writestr (publish/downloads.py)
+_.external_attr  # zipfile.ZipInfo, read by ZipFile.writestr (publish/downloads.py)
+_.daemon_threads  # socketserver.ThreadingMixIn (serve/server.py)
+_.log_message  # http.server.BaseHTTPRequestHandler hook (serve/server.py, bench, browser tests)
+_.handle_starttag  # html.parser.HTMLParser hook (tests)
+_.request  # requests.Session.request, overridden so frictionless never fetches (data/validate.py)
+
+# Parameters a caller's signature requires
+_.signum  # a signal handler's first argument (build/lock.py)
+_.environment  # jinja2.BaseLoader.get_source's first argument, which Jinja may pass by name (site/render.py)
+
+# Documentation kept in code: tests hold the README's settings table to it
+_.SETTINGS_DOC  # config.py
