@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 if TYPE_CHECKING:
     from datetime import date
 
-    from sitegen.build.output import Writer
+    from sitegen.build.staging import Writer
     from sitegen.data.model import Site
     from sitegen.site.plan import PageSpec
 
