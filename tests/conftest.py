@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,10 +34,54 @@ def copy_project(src: Path, dest: Path, warm: bool = True) -> Path:
     return dest
 
 
+CONTENT_CACHES = ("specs", "charts", "js", "downloads")  # found by their content; the rest is build state
+
+
+def copy_cache(src: Path, dest: Path) -> Path:
+    """A cache holding src's chart specs, SVGs, script bundle and downloads, and no build state (stamp,
+    manifests, page records, spare sites)."""
+    for name in CONTENT_CACHES:
+        if (src / name).is_dir():
+            shutil.copytree(src / name, dest / name, dirs_exist_ok=True)
+    dest.mkdir(parents=True, exist_ok=True)
+    return dest
+
+
 def build(project: Path) -> Path:
     """Build a project; its build/ folder."""
     run_build(load_config(project))
     return project / "build"
+
+
+# tests that `make check` leaves out (besides the browser's): marked here by file, so the files stay as written
+SLOW_FILES = {"test_crash.py": "kill", "test_serve.py": "serve", "browser/test_serve.py": "serve"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the kill and serve tests; run each file of them in one worker, one test at a time (they time things)."""
+    for item in items:
+        name = item.path.relative_to(ROOT / "tests").as_posix()
+        if name in SLOW_FILES:
+            item.add_marker(SLOW_FILES[name])
+            item.add_marker(pytest.mark.xdist_group(name))
+
+
+def run_folder(factory: pytest.TempPathFactory) -> Path:
+    """A folder every worker of this run shares (under xdist each worker has a base folder of its own in it)."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
+    """A folder made by make once per run, whichever worker asks first; the others wait for it, then share it."""
+    folder, done = run_folder(factory) / f"once-{name}", run_folder(factory) / f"once-{name}.done"
+    with (run_folder(factory) / f"once-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, even if make fails
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            make(folder)
+            done.touch()
+    return folder
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -55,11 +101,15 @@ def _fixed_date(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def mini_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The mini fixture project, built once."""
-    return build(copy_project(MINI, tmp_path_factory.mktemp("mini")))
+    """The mini fixture project, built once per run with a cache of its own (a copy of the project is warm);
+    what it drew and made warms this worker's shared cache too. Tests only read it, or copy it."""
+    site = once(tmp_path_factory, "mini", lambda folder: build(copy_project(MINI, folder, warm=False))) / "build"
+    copy_cache(site.parent / ".cache", Path(str(SHARED["cache"])))
+    return site
 
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once from the repository's data and content."""
-    return build(copy_project(ROOT, tmp_path_factory.mktemp("real")))
+    """The real site, built once per run from the repository's data and content (its own cache: the workers'
+    caches are their own, as the build stamp in a cache is one for all its projects); tests only read it."""
+    return once(tmp_path_factory, "real", lambda folder: build(copy_project(ROOT, folder, warm=False))) / "build"

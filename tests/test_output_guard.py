@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINI, copy_project
+from conftest import MINI, copy_cache, copy_project
 
 from sitegen.build.stamp import tree_digest
 
@@ -46,13 +46,10 @@ def set_output(project: Path, value: str, extra: str = "") -> None:
 
 
 @pytest.fixture(scope="module")
-def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Chart specs, SVGs and the script bundle of the mini project, made once for this module (not the shared
+def warm_cache(mini_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Chart specs, SVGs and the script bundle of the mini project, copied from the built one (not the shared
     cache: these tests edit the build stamp)."""
-    root = copy_project(MINI, tmp_path_factory.mktemp("warm") / "p", warm=False)
-    assert sitegen(root).returncode == 0
-    (root / ".cache/build-stamp.json").unlink()
-    return root / ".cache"
+    return copy_cache(mini_site.parent / ".cache", tmp_path_factory.mktemp("warm") / ".cache")
 
 
 @pytest.fixture
