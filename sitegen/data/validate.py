@@ -119,7 +119,7 @@ def pattern_problems(package: Package) -> list[Problem]:
 
 def field_pattern_problems(resource: Resource, name: str, pattern: str) -> list[Problem]:
     """Cells of one field that do not match; a pattern too slow or broken is one located problem."""
-    shown, where = display(resource.path), display(resource.path.parent / "datapackage.json")
+    shown, where = resource.shown, display(resource.path.parent / "datapackage.json")
     try:
         compiled = regex.compile(f"^{pattern}$", regex.VERSION0)
     except (regex.error, RecursionError, OverflowError) as exc:
@@ -181,8 +181,8 @@ def columnar_problems(package: Package) -> list[Problem]:
         return frictionless_problems(package)
     found = []
     for resource in package.resources.values():
-        lines = RecordLines(resource)
-        found += [task_problem(e, lines, display(resource.path)) for e in resource_errors(package, resource)]
+        lines, shown = RecordLines(resource), resource.shown
+        found += [task_problem(e, lines, shown) for e in resource_errors(package, resource)]
     return found
 
 
