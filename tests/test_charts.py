@@ -13,6 +13,7 @@ from conftest import MINI, ROOT
 
 from sitegen.build.pipeline import read_project
 from sitegen.build.reuse.cache import Cache
+from sitegen.build.session import Session
 from sitegen.config import load_config
 from sitegen.history.releases import load_history
 from sitegen.publish.extras import annotate, plan_publishing
@@ -27,7 +28,7 @@ GOLDEN_CHARTS = Path(__file__).resolve().parent / "golden" / "charts"
 def planned_charts(project: Path) -> list[Chart]:
     """Every chart a build of the project draws, as the build plans them (nothing is drawn or written)."""
     config = load_config(project)
-    site, pages, rendered = read_project(config)
+    site, pages, rendered = read_project(config, Session())
     history = load_history(config)
     specs = plan_pages(site, pages, rendered)
     specs += plan_publishing(site, history, specs)
@@ -83,7 +84,7 @@ def test_charts_drawn_in_workers_or_from_the_cache_are_the_charts_drawn_here(tmp
     charts = planned_charts(ROOT)[:12]  # more than 8: the process pool starts
 
     def drawn(folder: Path, workers: int) -> tuple[dict[str, str], dict[str, str]]:
-        return chart_svgs(charts, Cache(folder, "specs"), Cache(folder, "charts"), workers)
+        return chart_svgs(charts, Cache(folder, "specs", "code"), Cache(folder, "charts", "code"), workers)
 
     here = drawn(tmp_path / "one", 1)
     assert here == drawn(tmp_path / "two", 2) == drawn(tmp_path / "two", 2)
