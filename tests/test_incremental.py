@@ -339,3 +339,20 @@ def test_value_objects_hashed_by_their_repr_hold_only_plain_values() -> None:
         name: str
 
     assert not plain_type(Labelled, known) and not plain_type(Mutable, known)
+
+
+def test_a_session_keeps_what_an_edit_left_unchanged(tmp_path: Path) -> None:
+    """`sitegen serve` builds in one session: after an edit to one CSV, no other CSV is parsed again, no other
+    package checked again, and no template compiled again."""
+    project, session = copy_project(MINI, tmp_path / "project"), Session()
+    run_build(load_config(project), session=session)
+    parsed, checked = dict(session.data.parsed.entries), dict(session.data.checked.entries)
+    envs = dict(session.envs)
+    change_value(project)
+    run_build(load_config(project), session=session)
+    edited = figures(project).resolve()
+    assert edited in parsed and session.data.parsed.entries[edited] is not parsed[edited]
+    assert [p for p, entry in parsed.items() if session.data.parsed.entries[p] is not entry] == [edited]
+    assert [p.parent.name for p, entry in checked.items() if session.data.checked.entries[p] is not entry] == [
+        "nhs-debts"]
+    assert envs and session.envs == envs
