@@ -22,6 +22,7 @@ _.allows_negative  # data.model.Measure: a column of measures.csv, offered to pr
 _.import_  # click command `sitegen import` (cli.py)
 _.serve  # click command `sitegen serve` (cli.py)
 _._shared_cache  # autouse pytest fixture (tests/conftest.py)
+_.pytest_collection_modifyitems  # pytest hook (tests/conftest.py): marks the kill and serve tests
 _._fixed_date  # autouse pytest fixture (tests/conftest.py)
 _._no_strays  # autouse pytest fixture (tests/test_crash.py)
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from sitegen.build.pipeline import read_project
+from sitegen.build.session import Session
 from sitegen.config import load_config
 from sitegen.history.releases import load_history
 from sitegen.publish.extras import annotate, plan_publishing
@@ -18,7 +19,7 @@ from sitegen.site.render import make_env, render_page
 def main() -> None:
     """Print {"pages": n, "cpu": seconds, "slowest": [template, seconds]} for the project in argv[1]."""
     config = load_config(Path(sys.argv[1]))
-    site, pages, rendered = read_project(config)
+    site, pages, rendered = read_project(config, Session())
     history = load_history(config)
     specs = plan_pages(site, pages, rendered)
     specs += plan_publishing(site, history, specs)  # every page a build renders, as the pipeline plans them

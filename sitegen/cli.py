@@ -55,13 +55,15 @@ def validate(path: Path | None, fmt: str, project: Path) -> None:
 def build(project: Path, force: bool, base_url: str | None, repository_url: str | None, no_wait: bool) -> None:
     """Validate the data, then build the site into the output folder atomically."""
     from sitegen.build.lock import stop_on_sigterm
+    from sitegen.build.options import BuildOptions
     from sitegen.build.run import run_build
+    from sitegen.build.session import Session
     from sitegen.files import filesystem_error
 
     config = load_config(project, {"base_url": base_url, "repository_url": repository_url})
     stop_on_sigterm()
     try:
-        run_build(config, force, wait=not no_wait)
+        run_build(config, BuildOptions(force=force, wait=not no_wait), Session())
     except OSError as exc:  # disk full, read-only, permission denied: one line, no traceback
         raise filesystem_error(exc) from None
 

@@ -13,12 +13,13 @@ from conftest import MINI, ROOT
 
 from sitegen.build.pipeline import read_project
 from sitegen.build.reuse.cache import Cache
+from sitegen.build.session import Session
 from sitegen.config import load_config
 from sitegen.history.releases import load_history
 from sitegen.publish.extras import annotate, plan_publishing
 from sitegen.site.charts.draw import chart_svgs
 from sitegen.site.charts.model import Chart, Point
-from sitegen.site.charts.specs import canonical, parts, spec, spec_json
+from sitegen.site.charts.specs import Shape, canonical, parts, spec, spec_json
 from sitegen.site.plan import plan_pages
 
 GOLDEN_CHARTS = Path(__file__).resolve().parent / "golden" / "charts"
@@ -27,7 +28,7 @@ GOLDEN_CHARTS = Path(__file__).resolve().parent / "golden" / "charts"
 def planned_charts(project: Path) -> list[Chart]:
     """Every chart a build of the project draws, as the build plans them (nothing is drawn or written)."""
     config = load_config(project)
-    site, pages, rendered = read_project(config)
+    site, pages, rendered = read_project(config, Session())
     history = load_history(config)
     specs = plan_pages(site, pages, rendered)
     specs += plan_publishing(site, history, specs)
@@ -47,7 +48,8 @@ def synthetic_project(folder: Path) -> Path:
 @pytest.mark.parametrize("project", [MINI, ROOT], ids=["mini", "real"])
 def test_each_spec_is_its_shape_filled_with_its_data_exactly_as_altair_builds_it(project: Path) -> None:
     charts = planned_charts(project)
-    different = [c.id for c in charts if spec_json(c) != canonical(spec(c))]
+    templates: dict[Shape, str] = {}  # as a session keeps them: Altair once per shape
+    different = [c.id for c in charts if spec_json(c, templates) != canonical(spec(c))]
     assert charts and different == []
     if project == ROOT:  # the templates pay: Altair runs for a few shapes, not for hundreds of charts
         assert len(charts) > 300 and len({parts(c)[0] for c in charts}) < len(charts) / 10
@@ -71,7 +73,8 @@ def test_every_spec_of_the_synthetic_project_is_valid_vega_lite(tmp_path: Path) 
 
     schema = alt.vegalite.v6.schema.core.load_schema()
     validator = jsonschema.validators.validator_for(schema)(schema)
-    specs = {spec_json(c) for c in planned_charts(synthetic_project(tmp_path / "synthetic"))}
+    templates: dict[Shape, str] = {}
+    specs = {spec_json(c, templates) for c in planned_charts(synthetic_project(tmp_path / "synthetic"))}
     invalid = {text[:200]: next(validator.iter_errors(json.loads(text))).message
                for text in sorted(specs) if not validator.is_valid(json.loads(text))}
     assert len(specs) > 1000 and invalid == {}
@@ -81,7 +84,7 @@ def test_charts_drawn_in_workers_or_from_the_cache_are_the_charts_drawn_here(tmp
     charts = planned_charts(ROOT)[:12]  # more than 8: the process pool starts
 
     def drawn(folder: Path, workers: int) -> tuple[dict[str, str], dict[str, str]]:
-        return chart_svgs(charts, Cache(folder, "specs"), Cache(folder, "charts"), workers)
+        return chart_svgs(charts, Cache(folder, "specs", "code"), Cache(folder, "charts", "code"), workers)
 
     here = drawn(tmp_path / "one", 1)
     assert here == drawn(tmp_path / "two", 2) == drawn(tmp_path / "two", 2)

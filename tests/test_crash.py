@@ -18,7 +18,7 @@ import pytest
 from conftest import MINI, copy_project
 from paused_build import launch
 
-from sitegen.build.reuse import cache as cache_module
+from sitegen.build.reuse import versions
 from sitegen.build.reuse.cache import Cache, pack, unpack
 
 OLD_TITLE = 'title = "Who Pays for Care (test fixture)"'
@@ -373,12 +373,9 @@ def test_force_reads_nothing_from_the_cache(warm: Path, tmp_path: Path, new_site
 
 
 def test_an_entry_made_by_other_versions_is_never_found(monkeypatch: pytest.MonkeyPatch) -> None:
-    here = Cache(Path("/cache"), "charts").path("spec-hash", ".svg")
-    monkeypatch.setattr(cache_module, "library_versions", lambda: {"vl-convert-python": "0.0.0"})
-    cache_module.maker_digest.cache_clear()
-    try:
-        elsewhere = Cache(Path("/cache"), "charts").path("spec-hash", ".svg")
-    finally:
-        monkeypatch.undo()
-        cache_module.maker_digest.cache_clear()
-    assert here != elsewhere and here == Cache(Path("/cache"), "charts").path("spec-hash", ".svg")
+    here = Cache(Path("/cache"), "charts", versions.code_digest()).path("spec-hash", ".svg")
+    monkeypatch.setattr(versions, "library_versions", lambda: {"vl-convert-python": "0.0.0"})
+    elsewhere = Cache(Path("/cache"), "charts", versions.code_digest()).path("spec-hash", ".svg")
+    monkeypatch.undo()
+    again = Cache(Path("/cache"), "charts", versions.code_digest()).path("spec-hash", ".svg")
+    assert here != elsewhere and here == again

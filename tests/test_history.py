@@ -15,7 +15,7 @@ from sitegen.config import load_config
 from sitegen.data.model import Site, build_model
 from sitegen.data.validate import validate_packages
 from sitegen.history.git import NO_REPOSITORY, SHALLOW
-from sitegen.history.releases import History, load_history
+from sitegen.history.releases import History, HistoryMemo, load_history
 from sitegen.publish.feeds import FeedSpec, plan_feeds, render_feed
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -68,6 +68,20 @@ def assert_atom(feed: ET.Element) -> None:
         assert entry.find(f"{A}content") is not None or entry.find(f"{A}link[@rel='alternate']") is not None
         ids.append(entry.findtext(f"{A}id"))
     assert len(ids) == len(set(ids))
+
+
+def test_a_session_reads_the_history_once_and_each_new_commit_alone(tmp_path: Path) -> None:
+    """`sitegen serve` keeps the history: read once while no data commit comes; then only the new commit is read."""
+    repo, memo = make_repo(tmp_path / "repo"), HistoryMemo()
+    first = load_history(load_config(repo), memo)
+    assert load_history(load_config(repo), memo) is first
+    kept = dict(memo.revisions)
+    edit(repo, set_value(CHANGED, "13500000"))
+    commit(repo, "Cambridgeshire: corrected NHS debt", 1767312000)
+    second = load_history(load_config(repo), memo)
+    assert [r.subject for r in second.releases] == ["Cambridgeshire: corrected NHS debt", "Seed the mini data"]
+    assert kept and all(memo.revisions[name] is data for name, data in kept.items())
+    assert len(memo.revisions) == 2
 
 
 def test_history_lists_data_commits_newest_first_with_commit_dates(project: Path) -> None:

@@ -15,8 +15,10 @@ import pytest
 from conftest import MINI, copy_project
 
 from sitegen.build.manifest import state_file
+from sitegen.build.options import BuildOptions
 from sitegen.build.reuse.record import RECORD
 from sitegen.build.run import run_build
+from sitegen.build.session import Session
 from sitegen.config import load_config
 
 Edit = Callable[[Path], None]
@@ -123,25 +125,33 @@ EDITS: list[Edit] = [change_value, retitle_source, remove_figure, copy_figure, r
 
 
 @pytest.fixture(scope="module")
-def incremental(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def session() -> Session:
+    """One session for every build of the edited project, as `sitegen serve` keeps one: nothing it keeps may go
+    stale."""
+    return Session()
+
+
+@pytest.fixture(scope="module")
+def incremental(tmp_path_factory: pytest.TempPathFactory, session: Session) -> Path:
     """The mini project, built once, to be edited step by step (its own cache: the record is per project)."""
     project = copy_project(MINI, tmp_path_factory.mktemp("incremental"))
-    run_build(load_config(project))
+    run_build(load_config(project), session=session)
     return project
 
 
-def test_every_edit_gives_the_cold_build(incremental: Path, tmp_path: Path,
+def test_every_edit_gives_the_cold_build(incremental: Path, session: Session, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    """After each edit in turn, the incremental build is byte for byte a forced build of the same inputs."""
+    """After each edit in turn, the incremental build (in one session) is byte for byte a forced build of the same
+    inputs."""
     capsys.readouterr()
     for n, edit in enumerate(EDITS):
         edit(incremental)
-        run_build(load_config(incremental))
+        run_build(load_config(incremental), session=session)
         said = capsys.readouterr().out
         assert said.startswith("Built "), said
         cold = tmp_path / f"cold-{n}"
         shutil.copytree(incremental, cold, ignore=shutil.ignore_patterns("build", ".cache"))
-        run_build(load_config(cold), force=True)
+        run_build(load_config(cold), BuildOptions(force=True))
         capsys.readouterr()
         assert tree(incremental / "build") == tree(cold / "build"), f"after {edit.__name__}"
 
@@ -238,7 +248,7 @@ def test_the_spare_site_is_not_trusted(tmp_path: Path) -> None:
     run_build(load_config(project))
     cold = tmp_path / "cold"
     shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
-    run_build(load_config(cold), force=True)
+    run_build(load_config(cold), BuildOptions(force=True))
     assert tree(project / "build") == tree(cold / "build")
     assert not [p for p in (project / "build").rglob("*") if p.is_symlink()]
     assert not (tmp_path / "elsewhere.html").exists()
@@ -267,7 +277,7 @@ def test_a_damaged_record_only_costs_time(tmp_path: Path) -> None:
     run_build(load_config(project))
     cold = tmp_path / "cold"
     shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
-    run_build(load_config(cold), force=True)
+    run_build(load_config(cold), BuildOptions(force=True))
     assert tree(project / "build") == tree(cold / "build")
 
 
@@ -275,8 +285,8 @@ def test_a_preview_shows_an_edit_and_the_follow_up_build_completes_it(tmp_path: 
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """`sitegen serve` previews an edit (pages and charts made; downloads and search index carried from the last
     build), then completes it: the complete site is byte for byte a cold build."""
-    project = copy_project(MINI, tmp_path / "project")
-    run_build(load_config(project))
+    project, session = copy_project(MINI, tmp_path / "project"), Session()  # serve's
+    run_build(load_config(project), session=session)
     before = tree(project / "build")
     capsys.readouterr()
 
@@ -284,7 +294,7 @@ def test_a_preview_shows_an_edit_and_the_follow_up_build_completes_it(tmp_path: 
         rows[0]["value"] = "12345678"  # a value no other test makes, so no download for it is in the shared cache
         return rows
     edit_csv(figures(project), change)
-    assert run_build(load_config(project), preview=True) is False
+    assert run_build(load_config(project), BuildOptions(preview=True), session) is False
     assert capsys.readouterr().out.startswith("Previewed ")
     preview = tree(project / "build")
     row = next(csv.DictReader(figures(project).open(encoding="utf-8")))
@@ -293,13 +303,13 @@ def test_a_preview_shows_an_edit_and_the_follow_up_build_completes_it(tmp_path: 
     carried = [p for p in before if p.startswith("pagefind/") or p.endswith((".zip", ".xlsx"))]
     assert carried and all(preview[p] == before[p] for p in carried)
 
-    assert run_build(load_config(project)) is True
+    assert run_build(load_config(project), BuildOptions(), session) is True
     assert capsys.readouterr().out.startswith("Built ")  # a preview is never taken for an up-to-date site
     after = tree(project / "build")
     assert after["data/nhs-debts/nhs-debts.zip"] != before["data/nhs-debts/nhs-debts.zip"]
     cold = tmp_path / "cold"
     shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
-    run_build(load_config(cold), force=True)
+    run_build(load_config(cold), BuildOptions(force=True))
     assert after == tree(cold / "build")
 
 
@@ -329,3 +339,20 @@ def test_value_objects_hashed_by_their_repr_hold_only_plain_values() -> None:
         name: str
 
     assert not plain_type(Labelled, known) and not plain_type(Mutable, known)
+
+
+def test_a_session_keeps_what_an_edit_left_unchanged(tmp_path: Path) -> None:
+    """`sitegen serve` builds in one session: after an edit to one CSV, no other CSV is parsed again, no other
+    package checked again, and no template compiled again."""
+    project, session = copy_project(MINI, tmp_path / "project"), Session()
+    run_build(load_config(project), session=session)
+    parsed, checked = dict(session.data.parsed.entries), dict(session.data.checked.entries)
+    envs = dict(session.envs)
+    change_value(project)
+    run_build(load_config(project), session=session)
+    edited = figures(project).resolve()
+    assert edited in parsed and session.data.parsed.entries[edited] is not parsed[edited]
+    assert [p for p, entry in parsed.items() if session.data.parsed.entries[p] is not entry] == [edited]
+    assert [p.parent.name for p, entry in checked.items() if session.data.checked.entries[p] is not entry] == [
+        "nhs-debts"]
+    assert envs and session.envs == envs

@@ -312,14 +312,16 @@ def test_a_file_broken_throughout_lists_its_first_thousand_problems_then_a_count
 
 def test_validating_again_in_one_process_sees_each_edit_and_undo(data: Path) -> None:
     """`sitegen serve` validates on every edit, checking again only packages whose bytes changed."""
-    from sitegen.data.memo import keep_only
+    from sitegen.data.memo import DataMemo
     from sitegen.data.validate import validate_packages
 
-    def codes() -> list[tuple[str, int, str, str | None]]:
-        return [(p.path, p.line, p.field, p.value) for p in validate_packages(data)[1]]
+    memo = DataMemo()  # as a session keeps for its project's data
 
-    keep_only(data)  # as a build does for its project's data
+    def codes() -> list[tuple[str, int, str, str | None]]:
+        return [(p.path, p.line, p.field, p.value) for p in validate_packages(data, memo=memo)[1]]
+
     assert codes() == []
+    assert memo.checked.entries and memo.parsed.entries
     figures = data / FIGURES
     good = figures.read_bytes()
     set_cell(figures, 2, "value", "lots")
@@ -332,17 +334,18 @@ def test_validating_again_in_one_process_sees_each_edit_and_undo(data: Path) -> 
 
 def test_reading_other_data_leaves_the_projects_parsed_data_kept(data: Path, tmp_path: Path) -> None:
     """An old version of the data (read from git for the changelog) does not make serve parse the project's again."""
-    from sitegen.data.memo import keep_only
+    from sitegen.data.memo import DataMemo
     from sitegen.data.validate import validate_packages
 
-    keep_only(data)
-    before = validate_packages(data)[0].packages["nhs-debts"].resources["figures"]
+    memo = DataMemo()
+    before = validate_packages(data, memo=memo)[0].packages["nhs-debts"].resources["figures"]
     old = shutil.copytree(data, tmp_path / "old" / "datapackages")
     set_cell(old / FIGURES, 2, "value", "lots")
     assert [p.value for p in validate_packages(old)[1]] == ["lots"]  # the old version is read and checked
-    again = validate_packages(data)
+    again = validate_packages(data, memo=memo)
     assert again[1] == []
     assert again[0].packages["nhs-debts"].resources["figures"] is before  # not parsed again
+    assert validate_packages(data)[0].packages["nhs-debts"].resources["figures"] is not before  # no memo: parsed
     set_cell(data / FIGURES, 2, "value", "many")
-    assert [p.value for p in validate_packages(data)[1]] == ["many"]
-    assert validate_packages(data)[0].packages["nhs-debts"].resources["figures"] is not before
+    assert [p.value for p in validate_packages(data, memo=memo)[1]] == ["many"]
+    assert validate_packages(data, memo=memo)[0].packages["nhs-debts"].resources["figures"] is not before

@@ -52,7 +52,7 @@ def test_wheel_ships_the_builtin_theme(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for path in (p for p in (ROOT / "templates").rglob("*") if p.is_file()):
         assert f"sitegen/_templates/{path.relative_to(ROOT / 'templates').as_posix()}" in names
-    assert "sitegen/charts/enhance.js" in names
+    assert "sitegen/site/charts/enhance.js" in names
 
 
 def test_installed_wheel_builds_a_project_outside_the_repository(fresh_venv: Path, tmp_path: Path) -> None:

@@ -23,7 +23,6 @@ from sitegen.build.reuse.record import (
 )
 from sitegen.build.staging import Writer
 from sitegen.build.stamp import forget_stamp, save_stamp, tree_digest
-from sitegen.data.memo import keep_only
 from sitegen.data.model import Site, build_model
 from sitegen.data.validate import validate_packages
 from sitegen.data.warnings import apply_warnings
@@ -46,43 +45,47 @@ from sitegen.site.theme import BUILTIN_TEMPLATES
 from sitegen.site.views import figure_link
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
+    from sitegen.build.options import BuildOptions
     from sitegen.build.run import Steps
+    from sitegen.build.session import Session
     from sitegen.config import Config
     from sitegen.data.rows import Packages
     from sitegen.site.charts.model import Chart
 
 
-def make_site(config: Config, output: Path, inputs: str, step: Steps, force: bool, background: bool,
-              preview: bool = False, swapped: Callable[[frozenset[str]], None] | None = None) -> bool:
+def make_site(config: Config, output: Path, inputs: str, step: Steps, options: BuildOptions,
+              session: Session) -> bool:
     """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary.
 
     A preview (`sitegen serve`, on an edit) makes every page and chart but carries the last build's downloads and
     search index that changed, for a follow-up build to make: False when it was one.
     """
+    force = options.force
     check_writable(output)
     step("Validating the data packages")
-    site, pages, rendered = read_project(config)
+    site, pages, rendered = read_project(config, session)
     step("Reading the data's history and planning pages")
-    history = load_history(config)
+    history = load_history(config, session.history)
     specs = plan_pages(site, pages, rendered)
     specs += plan_publishing(site, history, specs)
     annotate(specs, site, history)
     charts = [chart for spec in specs for chart in spec.charts]
     step(f"Rendering {len(charts)} charts (unchanged ones come from the cache)")
-    drawn = draw_charts(config, charts, force)
+    drawn = draw_charts(config, charts, force, session)
     step(f"Writing {len(specs)} pages and the downloads (unchanged ones from the last build)")
     last = None if force else load_manifest(config)
-    preview = preview and bool(last)  # with no last build, there is nothing to carry over
-    writer = Writer(output, last, background, state_file(config, "spare", ""), step.check)
-    env = env_for(config, setup_digest(config, BUILTIN_TEMPLATES))  # compiled templates: kept while unchanged
-    record = page_record(config, site, env, force)
-    made = Made(Cache(config.root / config.cache_dir, "downloads", read=not force), record.setup, preview)
+    preview = options.preview and bool(last)  # with no last build, there is nothing to carry over
+    writer = Writer(output, last, options.background, state_file(config, "spare", ""), step.check)
+    # compiled templates: kept by the session while unchanged
+    env = env_for(config, setup_digest(config, BUILTIN_TEMPLATES, session.code), session.envs)
+    record = page_record(config, site, env, force, session.code)
+    downloads = Cache(config.root / config.cache_dir, "downloads", session.code, read=not force)
+    made = Made(downloads, record.setup, session.files, preview)
     write_output(writer, made, Published(site, history, specs, drawn, record, env), step)
-    if swapped is not None:
-        swapped(frozenset(writer.carried))
+    if options.swapped is not None:
+        options.swapped(frozenset(writer.carried))
     files = writer.manifest()
     save_manifest(config, files)
     record.save()
@@ -117,13 +120,14 @@ class Published:
     env: TracingEnvironment
 
 
-def draw_charts(config: Config, charts: list[Chart], force: bool) -> Drawn:
+def draw_charts(config: Config, charts: list[Chart], force: bool, session: Session) -> Drawn:
     """Every chart's spec and SVG (unchanged ones from the cache), and the chart scripts."""
-    cache = config.root / config.cache_dir
-    specs_json, drawn = chart_svgs(charts, Cache(cache, "specs", read=not force),
-                                   Cache(cache, "charts", read=not force), config.chart_workers)
+    folder, code = config.root / config.cache_dir, session.code
+    specs_json, drawn = chart_svgs(charts, Cache(folder, "specs", code, read=not force),
+                                   Cache(folder, "charts", code, read=not force), config.chart_workers,
+                                   session.chart_templates)
     svgs = {chart_id: themed(svg) for chart_id, svg in drawn.items()}  # as published, everywhere it is
-    return Drawn(specs_json, svgs, script_assets(Cache(cache, "js", read=not force)))
+    return Drawn(specs_json, svgs, script_assets(Cache(folder, "js", code, read=not force)))
 
 
 def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> None:
@@ -150,9 +154,9 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
         raise
 
 
-def read_project(config: Config) -> tuple[Site, dict[str, Page], dict[str, Markup]]:
+def read_project(config: Config, session: Session) -> tuple[Site, dict[str, Page], dict[str, Markup]]:
     """The validated model, the Markdown pages and their HTML; every problem of data and content at once."""
-    packages, problems = validated(config)
+    packages, problems = validated(config, session)
     pages, found = load_content(config)
     if problems:  # the content's own problems too, so one run shows everything to fix
         raise ProblemsFound(problems + found.items, "the data is not valid: nothing was published, build/ is "
@@ -163,18 +167,15 @@ def read_project(config: Config) -> tuple[Site, dict[str, Page], dict[str, Marku
     return site, pages, render_content(site, pages)
 
 
-VALIDATED: dict[str, tuple[Packages, list[Problem]]] = {}  # the last data validated in this process, by its hash
-
-
-def validated(config: Config) -> tuple[Packages, list[Problem]]:
-    """The data packages and their problems; the same bytes are validated once a process (`sitegen serve`)."""
+def validated(config: Config, session: Session) -> tuple[Packages, list[Problem]]:
+    """The data packages and their problems; the same bytes are validated once a session (`sitegen serve`), and
+    what is parsed and checked of unchanged files is kept for the next build."""
     folder = config.root / config.datapackages_dir
     key = f"{tree_digest(folder, fence=config.root)} {config!r}"
-    if key not in VALIDATED:
-        VALIDATED.clear()
-        keep_only(folder)  # what is parsed and checked of this data is kept for the next build; no other data
-        VALIDATED[key] = validate_packages(folder, config)
-    return VALIDATED[key]
+    if key not in session.validated:
+        session.validated.clear()
+        session.validated[key] = validate_packages(folder, config, memo=session.data)
+    return session.validated[key]
 
 
 def load_content(config: Config) -> tuple[dict[str, Page], ProblemList]:
@@ -215,10 +216,10 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
     return out
 
 
-def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool) -> Record:
+def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool, code: str) -> Record:
     """The dependency record: last build's (unless forced) to compare with, and this build's to fill."""
     model = Model(site, partial(template_text, env))
-    return Record(state_file(config, RECORD), made_with(config), model, use_last=not force)
+    return Record(state_file(config, RECORD), made_with(config, code), model, use_last=not force)
 
 
 def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:

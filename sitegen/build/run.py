@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from sitegen.build.guard import prepare_output
 from sitegen.build.lock import build_lock
+from sitegen.build.options import BuildOptions
+from sitegen.build.session import Session
 from sitegen.build.stamp import input_digest, unchanged
 from sitegen.config import Config, is_local, is_placeholder
 from sitegen.errors import Superseded
@@ -17,35 +19,31 @@ from sitegen.site.theme import BUILTIN_TEMPLATES
 
 if TYPE_CHECKING:
     import threading
-    from collections.abc import Callable
 
 
-def run_build(config: Config, force: bool = False, wait: bool = True, background: bool = False,
-              preview: bool = False, cancel: threading.Event | None = None,
-              swapped: Callable[[frozenset[str]], None] | None = None) -> bool:
+def run_build(config: Config, options: BuildOptions | None = None, session: Session | None = None) -> bool:
     """One build of the project at a time (wait for another, or raise BuildLocked), then build; False when it
-    was a preview (see make_site), whose downloads and search index a follow-up build makes. `swapped` is called
-    once the new site is in place, with the files a preview carried over (serve reloads the open pages then)."""
-    with build_lock(config.root, wait):
-        return build_site(config, force, background, preview, cancel, swapped)
+    was a preview (see make_site), whose downloads and search index a follow-up build makes. The session is the
+    caller's when it builds again (`sitegen serve`), else this build's own."""
+    options = options or BuildOptions()
+    with build_lock(config.root, options.wait):
+        return build_site(config, options, session or Session())
 
 
-def build_site(config: Config, force: bool, background: bool = False, preview: bool = False,
-               cancel: threading.Event | None = None,
-               swapped: Callable[[frozenset[str]], None] | None = None) -> bool:
+def build_site(config: Config, options: BuildOptions, session: Session) -> bool:
     """Build the site, unless nothing it reads has changed and build/ is as the last build left it."""
-    step = Steps(cancel)
+    step = Steps(options.cancel)
     output = prepare_output(config)
     warn_placeholder(config)
-    inputs = input_digest(config, BUILTIN_TEMPLATES)
-    last = None if force else unchanged(config, inputs)
+    inputs = input_digest(config, BUILTIN_TEMPLATES, session.code)
+    last = None if options.force else unchanged(config, inputs)
     if last:
         print(f"Up to date: {last['pages']} pages and {last['charts']} charts unchanged in "
               f"{step.seconds():.1f} s -> {display(config.root / config.output_dir)}/")
         return True
     from sitegen.build.pipeline import make_site  # the pipeline's libraries are loaded only when there is work
 
-    return make_site(config, output, inputs, step, force, background, preview, swapped)
+    return make_site(config, output, inputs, step, options, session)
 
 
 def warn_placeholder(config: Config) -> None:

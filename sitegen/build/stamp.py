@@ -9,9 +9,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import sitegen
 from sitegen.build.manifest import load_manifest, matches
-from sitegen.build.reuse.versions import library_versions
 from sitegen.config import CONFIG_NAME, MAX_BYTES_LIMIT, Config
 from sitegen.files import write_atomic
 from sitegen.history.git import commits_key
@@ -47,16 +45,15 @@ def file_part(path: Path, fence: Path) -> bytes:
     return b"link " + os.readlink(path).encode() if path.is_symlink() else b""
 
 
-def input_digest(config: Config, builtin_templates: Path) -> str:
-    """Everything a build reads: data, content, templates, settings, our code, library versions, the date."""
+def input_digest(config: Config, builtin_templates: Path, code: str) -> str:
+    """Everything a build reads: data, content, templates, settings, our code and library versions (code:
+    sitegen.build.reuse.versions.code_digest), the date."""
     root = config.root
     folders = [root / config.datapackages_dir, root / config.content_dir, root / config.templates_dir]
     parts: list[Any] = [tree_digest(folder, fence=root) for folder in folders]  # nothing outside the project read
     parts.append(tree_digest(builtin_templates))
-    parts.append(tree_digest(Path(sitegen.__file__).parent, "*.py"))
-    parts.append(tree_digest(Path(sitegen.__file__).parent, "*.js"))
+    parts.append(code)
     parts.append(file_part(root / CONFIG_NAME, root).hex())
-    parts.append(library_versions())
     parts.append(os.environ.get("SOURCE_DATE_EPOCH", ""))
     parts.append(config.base_url)  # it can come from the command line rather than sitegen.toml
     parts.append(commits_key(config))  # a new data commit changes the changelog even if the files do not

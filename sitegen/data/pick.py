@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from sitegen.errors import Problem, problem
-from sitegen.files import display
 
 if TYPE_CHECKING:
     from sitegen.data.rows import Packages, Resource
@@ -20,7 +19,7 @@ Picker = Callable[[Any], list[int]]  # a resource's Cells -> indexes of the rows
 
 def at(resource: Resource, index: int, code: str, message: str, field: str, value: Any) -> Problem:
     """A problem located at a row of a resource."""
-    return problem(code, message, display(resource.path), resource.line(index), field, value)
+    return problem(code, message, resource.shown, resource.line(index), field, value)
 
 
 def rows_where(table: Resource, picker: Picker) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -11,15 +11,17 @@ import io
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitegen.data.cells import ASCII_SPACE, cell_code, read_cell
 from sitegen.data.descriptors import descriptor_problems
-from sitegen.data.memo import Kept
 from sitegen.data.rows import Package, Packages, Resource
 from sitegen.errors import Problem, problem
 from sitegen.files import Inputs, ReadRefused, decode, display, read_bytes
 from sitegen.text import CONTROL
+
+if TYPE_CHECKING:
+    from sitegen.data.memo import DataMemo
 
 MAX_DEPTH = 32  # descriptors nest 6 deep; deeper is an attack on the parser, not a package
 
@@ -187,13 +189,13 @@ def typed_rows(records: list[list[str]], lines: list[int], fields: list[dict[str
 
 
 def read_resource(folder: Path, descriptor: dict[str, Any], shown: str, inputs: Inputs,
-                  columnar: bool = True) -> tuple[Resource | None, list[Problem]]:
+                  columnar: bool = True, memo: DataMemo | None = None) -> tuple[Resource | None, list[Problem]]:
     """One tabular resource: checked bytes and header, then its records as columns (or typed rows)."""
     path, problems = resource_path(folder, descriptor, shown)
     if path is None:
         return None, problems
     if columnar:
-        return read_columns(path, descriptor, inputs)
+        return read_columns(path, descriptor, inputs, memo)
     fields = descriptor.get("schema", {}).get("fields", [])
     (records, lines, raw), problems = read_table(path, [str(f.get("name")) for f in fields], inputs)
     if problems:
@@ -207,19 +209,21 @@ def read_resource(folder: Path, descriptor: dict[str, Any], shown: str, inputs: 
     return resource, problems
 
 
-# `sitegen serve` reads the data again on every edit: a CSV whose bytes and schema are those read last time is not
-# parsed again (its Resource is immutable once made). Only the project's data is kept (sitegen.data.memo.keep_only).
-PARSED: Kept[tuple[Resource | None, list[Problem]]] = Kept()
+def read_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs,
+                 memo: DataMemo | None = None) -> tuple[Resource | None, list[Problem]]:
+    """A resource read once into a polars frame (sitegen.data.columns); typed rows are made from it on demand.
 
-
-def read_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs) -> tuple[Resource | None, list[Problem]]:
-    """A resource read once into a polars frame (sitegen.data.columns); typed rows are made from it on demand."""
+    `sitegen serve` reads the data again on every edit: with its memo, a CSV whose bytes and schema are those
+    read last time is not parsed again.
+    """
     raw, _, problems = table_text(path, inputs, text=False)  # checked; polars reads the bytes
     if problems:
         return None, problems
+    if memo is None:
+        return parse_columns(path, descriptor, inputs, raw)
     key = hashlib.sha256(raw).hexdigest() + json.dumps([descriptor, os.getcwd(), inputs.keep_bytes],
                                                        sort_keys=True, default=repr)
-    resource, found = PARSED.get(path, key, lambda: parse_columns(path, descriptor, inputs, raw))
+    resource, found = memo.parsed.get(path, key, lambda: parse_columns(path, descriptor, inputs, raw))
     return resource, list(found)
 
 
@@ -248,8 +252,8 @@ def parse_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs,
     return resource, cells.cell_problems(shown)
 
 
-def read_package(descriptor_path: Path, inputs: Inputs | None = None,
-                 columnar: bool = True) -> tuple[Package | None, list[Problem]]:
+def read_package(descriptor_path: Path, inputs: Inputs | None = None, columnar: bool = True,
+                 memo: DataMemo | None = None) -> tuple[Package | None, list[Problem]]:
     """A package whose descriptor parses and makes sense, with every resource that could be read."""
     inputs = inputs or Inputs.under(descriptor_path)
     descriptor, raw, problems = load_json(descriptor_path, inputs)
@@ -264,16 +268,16 @@ def read_package(descriptor_path: Path, inputs: Inputs | None = None,
     for index, item in enumerate(descriptor["resources"]):
         if f"resources[{index}]" in broken or item.get("profile", "tabular-data-resource") != "tabular-data-resource":
             continue
-        resource, found = read_resource(folder, item, shown, inputs, columnar)
+        resource, found = read_resource(folder, item, shown, inputs, columnar, memo)
         problems.extend(found)
         if resource is not None:
             package.resources[resource.name] = resource
     return package, problems
 
 
-def read_packages(path: Path, inputs: Inputs | None = None,
-                  columnar: bool = True) -> tuple[Packages, list[Problem]]:
-    """Every package under path, and every problem met reading them."""
+def read_packages(path: Path, inputs: Inputs | None = None, columnar: bool = True,
+                  memo: DataMemo | None = None) -> tuple[Packages, list[Problem]]:
+    """Every package under path, and every problem met reading them (the project's data kept in memo, if given)."""
     inputs = inputs or Inputs.under(path)
     packages, problems = Packages(path), []
     descriptors = find_descriptors(path)
@@ -281,7 +285,7 @@ def read_packages(path: Path, inputs: Inputs | None = None,
         problems.append(problem("no-packages", "no datapackage.json found here", display(path)))
     problems.extend(folders_without_descriptor(path, descriptors))
     for descriptor_path in descriptors:
-        package, found = read_package(descriptor_path, inputs, columnar)
+        package, found = read_package(descriptor_path, inputs, columnar, memo)
         problems.extend(found)
         if package is None:
             continue

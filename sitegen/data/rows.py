@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sitegen.files import display
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -40,6 +42,15 @@ class Resource:
     _rows: list[Row] | None = field(default=None, repr=False)
     _lines: list[int] | None = field(default=None, repr=False)
     _record_lines: list[int] | None = field(default=None, repr=False)
+    _shown: str = field(default="", repr=False, compare=False)
+
+    @property
+    def shown(self) -> str:
+        """The CSV's path as problems name it (sitegen.files.display), worked out once: a broken file can have a
+        problem on every row."""
+        if not self._shown:
+            self._shown = display(self.path)
+        return self._shown
 
     @property
     def rows(self) -> list[Row]:

@@ -272,7 +272,7 @@ def check_unique_ids(packages: Packages) -> Iterator[Problem]:
         for i, row in rows_where(table, lambda cells: list(cells.pick(id_text(cells).is_in(shared)))):
             earlier = first.setdefault(str(row.get("id")), (table, i))
             if earlier[0] is not table:
-                yield at(table, i, "duplicate-id", f"figure id also used in {display(earlier[0].path)} line "
+                yield at(table, i, "duplicate-id", f"figure id also used in {earlier[0].shown} line "
                          f"{earlier[0].lines[earlier[1]]}", "id", row.get("id"))
 
 

@@ -15,7 +15,6 @@ import click
 import regex
 import requests
 
-from sitegen.data.memo import Kept
 from sitegen.data.read import read_packages
 from sitegen.data.report import render
 from sitegen.data.rules import apply_rules
@@ -27,18 +26,20 @@ if TYPE_CHECKING:
 
     from sitegen.config import Config
     from sitegen.data.columns import Cells
+    from sitegen.data.memo import DataMemo
     from sitegen.data.rows import Package, Packages, Resource
 
 PATTERN_SECONDS = 0.5  # for all the cells of one field: a sane pattern needs microseconds
 
 
 def validate_packages(path: Path, config: Config | None = None, engine: str = "columnar",
-                      keep_bytes: bool = True) -> tuple[Packages, list[Problem]]:
+                      keep_bytes: bool = True, memo: DataMemo | None = None) -> tuple[Packages, list[Problem]]:
     """Typed rows of every package under path, and all problems (never raises for bad input).
 
     engine "columnar" checks tables as polars column expressions (sitegen.data.checks); "frictionless" is the
     reference it must agree with, problem for problem: frictionless reading every row. keep_bytes=False drops
-    each CSV's bytes once read (Resource.raw is then empty): `sitegen validate` never needs them.
+    each CSV's bytes once read (Resource.raw is then empty): `sitegen validate` never needs them. With a memo
+    (`sitegen serve`, the project's own data), what was read and checked of unchanged files is not done again.
     """
     inputs = Inputs.under(path)
     if config is not None:
@@ -47,25 +48,23 @@ def validate_packages(path: Path, config: Config | None = None, engine: str = "c
         inputs = Inputs(config.root if inside else inputs.root, config.max_file_bytes)
     inputs = Inputs(inputs.root, inputs.max_bytes, keep_bytes)
     columnar = engine == "columnar"
-    packages, problems = read_packages(path, inputs, columnar=columnar)
+    packages, problems = read_packages(path, inputs, columnar=columnar, memo=memo)
     for package in packages.packages.values():
-        problems.extend(package_problems(package, engine))
+        problems.extend(package_problems(package, engine, memo))
     problems.extend(apply_rules(packages))  # across packages: always checked again
     return packages, at_most(dedupe(problems), MAX_PER_FILE)
 
 
-# `sitegen serve` validates on every edit: a package whose bytes are unchanged is not checked again
-CHECKED: Kept[list[Problem]] = Kept()
-
-
-def package_problems(package: Package, engine: str) -> list[Problem]:
-    """A package's own table and pattern problems (the same bytes are checked once a process)."""
+def package_problems(package: Package, engine: str, memo: DataMemo | None = None) -> list[Problem]:
+    """A package's own table and pattern problems (with a memo, the same bytes are checked once)."""
     def check() -> list[Problem]:
-        tables = columnar_problems(package) if engine == "columnar" else frictionless_problems(package)
+        tables = columnar_problems(package, memo) if engine == "columnar" else frictionless_problems(package)
         return tables + pattern_problems(package)
 
-    key = package_key(package, engine)
-    return list(CHECKED.get(package.path, key, check)) if key else check()
+    key = package_key(package, engine) if memo is not None else ""
+    if memo is None or not key:
+        return check()
+    return list(memo.checked.get(package.path, key, check))
 
 
 def package_key(package: Package, engine: str) -> str:
@@ -119,7 +118,7 @@ def pattern_problems(package: Package) -> list[Problem]:
 
 def field_pattern_problems(resource: Resource, name: str, pattern: str) -> list[Problem]:
     """Cells of one field that do not match; a pattern too slow or broken is one located problem."""
-    shown, where = display(resource.path), display(resource.path.parent / "datapackage.json")
+    shown, where = resource.shown, display(resource.path.parent / "datapackage.json")
     try:
         compiled = regex.compile(f"^{pattern}$", regex.VERSION0)
     except (regex.error, RecursionError, OverflowError) as exc:
@@ -173,16 +172,16 @@ class _Budget:
         return max(self.end - self.clock(), 1e-6)
 
 
-def columnar_problems(package: Package) -> list[Problem]:
+def columnar_problems(package: Package, memo: DataMemo | None = None) -> list[Problem]:
     """frictionless_problems, by column expressions; frictionless itself where the package needs it."""
     from sitegen.data.checks import resource_errors, supported
 
-    if not supported(package) or metadata_problems(package):
+    if not supported(package) or metadata_problems(package, memo):
         return frictionless_problems(package)
     found = []
     for resource in package.resources.values():
-        lines = RecordLines(resource)
-        found += [task_problem(e, lines, display(resource.path)) for e in resource_errors(package, resource)]
+        lines, shown = RecordLines(resource), resource.shown
+        found += [task_problem(e, lines, shown) for e in resource_errors(package, resource)]
     return found
 
 
@@ -200,16 +199,15 @@ class RecordLines(Sequence[int]):
         return self.cells.record_line(index + 1)
 
 
-METADATA: Kept[list[Problem]] = Kept()  # an edit to a value leaves descriptor and headers alone
-
-
-def metadata_problems(package: Package) -> list[Problem]:
-    """What frictionless says of the descriptors and headers alone (the same ones are checked once a process)."""
+def metadata_problems(package: Package, memo: DataMemo | None = None) -> list[Problem]:
+    """What frictionless says of the descriptors and headers alone (with a memo, the same ones are checked once)."""
     from sitegen.data.checks import header_only
 
     descriptor = header_only(package)
+    if memo is None:
+        return check_metadata(package, descriptor)
     key = json.dumps([descriptor, str(package.path), os.getcwd()], sort_keys=True, default=repr)
-    return list(METADATA.get(package.path, key, lambda: check_metadata(package, descriptor)))
+    return list(memo.metadata.get(package.path, key, lambda: check_metadata(package, descriptor)))
 
 
 def check_metadata(package: Package, descriptor: dict[str, Any]) -> list[Problem]:

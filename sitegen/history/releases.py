@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -80,43 +79,47 @@ class History:
 
 
 
-def load_history(config: Config) -> History:
+@dataclass
+class HistoryMemo:
+    """What `sitegen serve` keeps of the history between builds: commits never change, so each is read once."""
+
+    key: tuple[str, tuple[str, ...]] | None = None  # the settings and data commits the history below was read for
+    history: History | None = None
+    revisions: dict[tuple[str, str], Packages] = field(default_factory=dict)  # (settings, sha) -> the data there
+
+
+def load_history(config: Config, memo: HistoryMemo | None = None) -> History:
     """Every commit that touched the data folder, oldest diffed against nothing, newest first."""
     missing = why_no_history(config)
     if missing:
         return History(missing=missing)
     commits = gitdata.data_commits(config.root, config.root / config.datapackages_dir)
+    memo = HistoryMemo() if memo is None else memo
     key = (repr(config), tuple(c.sha for c in commits))
-    if key not in KNOWN:  # commits never change: `sitegen serve` reads each history once
-        KNOWN.clear()
-        KNOWN[key] = read_releases(config, commits)
-    return KNOWN[key]
+    if memo.history is None or memo.key != key:
+        memo.key, memo.history = key, read_releases(config, commits, memo)
+    return memo.history
 
 
-KNOWN: dict[tuple[str, tuple[str, ...]], History] = {}
-
-
-def read_releases(config: Config, commits: list[gitdata.Commit]) -> History:
-    """The diff of each data commit against the one before it, newest first."""
+def read_releases(config: Config, commits: list[gitdata.Commit], memo: HistoryMemo) -> History:
+    """The diff of each data commit against the one before it, newest first (revisions read before reused)."""
     releases, before = [], Packages(config.root)
+    revisions: dict[tuple[str, str], Packages] = {}
     # first-parent order: the data at a commit's parent is the data at the previous data commit
     for commit in reversed(commits):
-        after = read_revision(config, commit.sha)
+        name = (repr(config), commit.sha)
+        known = memo.revisions.get(name)
+        after = revisions[name] = known if known is not None else read_revision(config, commit.sha)
         diff = compare(before, after)
         releases.append(Release(commit.sha, datetime.fromtimestamp(commit.time, UTC), commit.subject,
                                 commit.body, diff))
         before = after
+    memo.revisions = revisions  # only this history's revisions are kept
     return History(list(reversed(releases)), "" if releases else NO_COMMITS)
 
 
-
-
-@functools.lru_cache(maxsize=256)
 def read_revision(config: Config, sha: str) -> Packages:
-    """Typed rows of the data at a commit (unvalidated: the changelog describes, it does not judge).
-
-    A commit never changes, so `sitegen serve` reads each one once, not on every rebuild.
-    """
+    """Typed rows of the data at a commit (unvalidated: the changelog describes, it does not judge)."""
     with tempfile.TemporaryDirectory(prefix="sitegen-diff-") as tmp:
         exported = gitdata.export(config.root, sha, config.root / config.datapackages_dir, Path(tmp))
         return read_packages(exported)[0]

@@ -116,35 +116,40 @@ def chart_pages(specs: list[PageSpec]) -> dict[str, str]:
     return found
 
 
-def chart_figures(chart: Chart, site: Site) -> list[Figure]:
+@dataclass(frozen=True)
+class Order:
+    """Where each figure and source is in the site's order, by id: worked out once, for every chart."""
+
+    figures: dict[str, int]
+    sources: dict[str, int]
+
+    @classmethod
+    def of(cls, site: Site) -> Order:
+        """The site's order."""
+        return cls(positions(site.figures), positions(site.sources))
+
+
+def positions(items: Sequence[Figure | Source]) -> dict[str, int]:
+    """Where each figure or source is in a list, by id."""
+    return {item.id: i for i, item in enumerate(items)}
+
+
+def chart_figures(chart: Chart, site: Site, order: Order) -> list[Figure]:
     """The figures a chart draws, in the site's order."""
-    index = positions(site.figures)
+    index = order.figures
     found = sorted(index[p.figure_id] for p in {p.figure_id: p for p in chart.points}.values() if p.figure_id in index)
     return [site.figures[i] for i in found]
 
 
-def chart_sources(chart: Chart, site: Site) -> list[Source]:
+def chart_sources(chart: Chart, site: Site, order: Order) -> list[Source]:
     """The sources of a chart's figures, each once, in the site's order."""
-    index = positions(site.sources)
-    return [site.sources[i] for i in sorted({index[f.source.id] for f in chart_figures(chart, site)})]
-
-
-def positions(items: Sequence[Figure | Source]) -> dict[str, int]:
-    """Where each figure or source is in the site's order, by id (worked out once per list)."""
-    known = POSITIONS.get(id(items))
-    if known is None or known[0] is not items:
-        if len(POSITIONS) > 8:  # one site's lists at a time, in practice
-            POSITIONS.clear()
-        known = POSITIONS[id(items)] = (items, {item.id: i for i, item in enumerate(items)})
-    return known[1]
-
-
-POSITIONS: dict[int, tuple[object, dict[str, int]]] = {}
+    index = order.sources
+    return [site.sources[i] for i in sorted({index[f.source.id] for f in chart_figures(chart, site, order)})]
 
 
 def plan_publishing(site: Site, history: History, specs: list[PageSpec]) -> list[PageSpec]:
     """The Changes page and an embed page for every chart."""
-    views = [release_view(r, site) for r in history.releases]
+    views, order = [release_view(r, site) for r in history.releases], Order.of(site)
     out = [PageSpec("changes/index.html", ["changes.html"], "Data changes", {"releases": views},
                     description="Every change to the data, newest first, from the project's history.")]
     charts = {c.id: c for spec in specs for c in spec.charts}
@@ -152,7 +157,7 @@ def plan_publishing(site: Site, history: History, specs: list[PageSpec]) -> list
         chart = charts[chart_id]
         out.append(PageSpec(f"embed/{chart_id}/index.html", ["embed.html"], chart.title,
                             {"chart": chart, "home": home.removesuffix("index.html"),
-                             "sources": chart_sources(chart, site)}, description=chart.description()))
+                             "sources": chart_sources(chart, site, order)}, description=chart.description()))
     return out
 
 
@@ -161,9 +166,10 @@ def citation(site: Site, title: str, url: str, changed: date) -> str:
     return f"{site.config.title}, \"{title}\", {url} (data last changed {fmt.long_date(changed)})."
 
 
-def chart_readme(chart: Chart, site: Site, changed: date) -> str:
+def chart_readme(chart: Chart, site: Site, order: Order, changed: date) -> str:
     """README of a chart's zip: what it shows, its sources, licence and a citation."""
-    sources = "\n".join(f"- {s.publisher}: {s.title} ({s.date_text}). {s.url}" for s in chart_sources(chart, site))
+    sources = "\n".join(f"- {s.publisher}: {s.title} ({s.date_text}). {s.url}"
+                        for s in chart_sources(chart, site, order))
     url = f"{site.config.base_url}embed/{chart.id}/"
     return (f"# {chart.title}\n\n{chart.description()}\n\n## Files\n\n- data.csv: the figures drawn, at the "
             f"precision their sources gave, each with its source\n- chart.svg: the chart as published\n\n"
@@ -171,19 +177,20 @@ def chart_readme(chart: Chart, site: Site, changed: date) -> str:
             f"## How to cite\n\n{citation(site, chart.title, url, changed)}\n")
 
 
-def write_chart_zip(writer: Writer, chart: Chart, svg: str, site: Site, changed: date, made: Made) -> None:
+def write_chart_zip(writer: Writer, chart: Chart, svg: str, site: Site, order: Order, changed: date,
+                    made: Made) -> None:
     """A chart's data as CSV, its SVG and a README, with fixed timestamps (same input, same bytes)."""
     # what the zip is made of (the settings aside, which the cache keys carry): known without making it
-    sources = [(s.publisher, s.title, s.date_text, s.url) for s in chart_sources(chart, site)]
+    sources = [(s.publisher, s.title, s.date_text, s.url) for s in chart_sources(chart, site, order)]
     inputs = [b"chart-zip", repr(chart).encode(), svg.encode(), changed.isoformat().encode(),
-              repr([figure_row(f) for f in chart_figures(chart, site)]).encode(), repr(sources).encode()]
-    made.write(writer, f"charts/{chart.id}.zip", inputs, partial(make_chart_zip, chart, svg, site, changed))
+              repr([figure_row(f) for f in chart_figures(chart, site, order)]).encode(), repr(sources).encode()]
+    made.write(writer, f"charts/{chart.id}.zip", inputs, partial(make_chart_zip, chart, svg, site, order, changed))
 
 
-def make_chart_zip(chart: Chart, svg: str, site: Site, changed: date) -> bytes:
+def make_chart_zip(chart: Chart, svg: str, site: Site, order: Order, changed: date) -> bytes:
     """The zip of write_chart_zip."""
-    files = {"data.csv": figures_csv(chart_figures(chart, site)), "chart.svg": svg,
-             "README.md": chart_readme(chart, site, changed)}
+    files = {"data.csv": figures_csv(chart_figures(chart, site, order)), "chart.svg": svg,
+             "README.md": chart_readme(chart, site, order, changed)}
     return deterministic_zip(chart.id, {name: text.encode("utf-8") for name, text in files.items()})
 
 
@@ -209,10 +216,10 @@ def write_publishing(writer: Writer, site: Site, history: History, specs: list[P
               history.missing.encode(), *(f"{m.id}\0{m.label}".encode() for m in site.measures)]
     for feed in plan_feeds(site):
         made.write(writer, feed.path, [*shared, repr(feed).encode()], partial(render_feed, site, history, feed))
-    changed = last_changed(site, history)
+    changed, order = last_changed(site, history), Order.of(site)
     charts = {c.id: c for spec in specs for c in spec.charts}
     for chart_id in sorted(charts):
         if made.carried(writer, f"charts/{chart_id}.zip"):
             continue  # what it is made of is not even worked out: the follow-up build does that
-        write_chart_zip(writer, charts[chart_id], svgs[chart_id], site, changed, made)
+        write_chart_zip(writer, charts[chart_id], svgs[chart_id], site, order, changed, made)
     writer.write("_headers", frame_headers(site, specs))

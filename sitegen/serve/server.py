@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sitegen.build.options import BuildOptions
+from sitegen.build.session import Session
 from sitegen.build.swap import finish_removals
 from sitegen.config import CONFIG_NAME, Config, load_config
 from sitegen.errors import Problem, ProblemsFound, SitegenError
@@ -84,11 +86,11 @@ def problem_rows(problems: list[Problem]) -> list[dict[str, object]]:
              "hint": p.hint} for p in problems]
 
 
-def data_problems(config: Config) -> list[Problem]:
+def data_problems(config: Config, session: Session) -> list[Problem]:
     """Why the data failed to build (validated again, only after a failed build)."""
     from sitegen.data.validate import validate_packages
 
-    return validate_packages(config.root / config.datapackages_dir)[1]
+    return validate_packages(config.root / config.datapackages_dir, memo=session.data)[1]
 
 
 class Builder:
@@ -100,7 +102,8 @@ class Builder:
 
     def __init__(self, project: Path, state: State) -> None:
         self.project, self.state = project, state
-        self.lock = threading.Lock()
+        self.session = Session()  # what every build of this serve keeps: an unchanged file is not read again
+        self.lock = threading.Lock()  # one build at a time, so the session's memos are never filled at once
         self.config: Config | None = None
         self.cancel = threading.Event()  # set: the follow-up build in progress stops at its next step
         self.edits = 0  # a follow-up build is for the latest edit only
@@ -139,12 +142,13 @@ class Builder:
         try:
             self.config = load_config(self.project)
             # the new site is served before the old is gone
-            complete = run_build(self.config, background=True, preview=True, cancel=self.cancel, swapped=reload)
+            options = BuildOptions(background=True, preview=True, cancel=self.cancel, swapped=reload)
+            complete = run_build(self.config, options, self.session)
         except ProblemsFound as exc:
             self.failed(problem_rows(exc.problems), exc.message)
             return None
         except SitegenError as exc:
-            found = data_problems(self.config) if self.config else []
+            found = data_problems(self.config, self.session) if self.config else []
             self.failed(problem_rows(found), exc.message if found else exc.format_message())
             return None
         except Exception as exc:  # noqa: BLE001 - a bug in a build must not stop the server
@@ -167,7 +171,8 @@ class Builder:
             try:
                 from sitegen.build.run import run_build
 
-                run_build(self.config or load_config(self.project), background=True, cancel=self.cancel)
+                options = BuildOptions(background=True, cancel=self.cancel)
+                run_build(self.config or load_config(self.project), options, self.session)
             except Superseded:
                 return
             except Exception as exc:  # noqa: BLE001 - reported like any failed build; the server goes on

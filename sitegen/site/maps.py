@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -69,7 +68,6 @@ def centre(q: int, r: int, top: int, left: float) -> tuple[float, float]:
     return (width * (q + 0.5 * (r % 2)) - left + width / 2 + PAD, 1.5 * RADIUS * (top - r) + RADIUS + PAD)
 
 
-@functools.cache  # every map of a layout draws the same hexes
 def corners(x: float, y: float) -> str:
     """The six corners of a pointy-top hex, slightly inset so neighbours show a seam."""
     inset = RADIUS - 0.6

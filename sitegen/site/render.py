@@ -56,15 +56,13 @@ def make_env(config: Config) -> TracingEnvironment:
     return env
 
 
-ENVS: dict[str, TracingEnvironment] = {}  # `sitegen serve` compiles each template once, not on every edit
-
-
-def env_for(config: Config, setup: str) -> TracingEnvironment:
-    """The environment for templates, code and settings as `setup` digests them, made once a process."""
-    if setup not in ENVS:
-        ENVS.clear()
-        ENVS[setup] = make_env(config)
-    return ENVS[setup]
+def env_for(config: Config, setup: str, envs: dict[str, TracingEnvironment]) -> TracingEnvironment:
+    """The environment for templates, code and settings as `setup` digests them: the one in envs (a session's:
+    `sitegen serve` compiles each template once, not on every edit) while they are unchanged, else a new one."""
+    if setup not in envs:
+        envs.clear()
+        envs[setup] = make_env(config)
+    return envs[setup]
 
 
 def template_text(env: jinja2.Environment, name: str) -> str | None:

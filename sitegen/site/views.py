@@ -10,7 +10,6 @@ from markupsafe import Markup
 from sitegen.data import fmt
 from sitegen.data.model import Area, Council, Figure, Measure, Site, figure_packages, per_head
 from sitegen.data.periods import years_spanned
-from sitegen.files import display
 from sitegen.site.charts.model import Chart, Point
 from sitegen.site.compare import Period, Position, period_words
 from sitegen.site.maps import HexMap, value_map
@@ -131,7 +130,7 @@ def council_places(site: Site, council: Council) -> dict[str, list[str]]:
 
 def data_quality(site: Site) -> list[tuple[Figure, Figure | None]]:
     """Figures the validator warns about (more than ten times the period before), each with that earlier one."""
-    ids = {(display(t.path), line): row["id"] for name in figure_packages(site.packages)
+    ids = {(t.shown, line): row["id"] for name in figure_packages(site.packages)
            for t in [site.packages.packages[name].resources["figures"]]
            for line, row in zip(t.lines, t.rows, strict=True)}
     by_id = {f.id: f for f in site.figures}

@@ -4,37 +4,34 @@ code and library versions that made it, carries the hash of its own content, and
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
-import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import sitegen
 from sitegen.build.log import say
-from sitegen.build.reuse.versions import library_versions
 from sitegen.files import write_atomic
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from sitegen.build.staging import Writer
 
 FORMAT = b"sitegen-cache 1 sha256="
-# The code that makes what the cache holds: a change to any of it makes every entry stale
-MAKERS = ("cache.py", "fmt.py", "versions.py", "charts")
+MAX_KEPT = 4096  # files kept in memory by a session: one site's, in practice
 
 
 class Cache:
     """Text entries under one folder, each named `<key><suffix>`; every read checks the entry's hash."""
 
-    def __init__(self, folder: Path, kind: str, read: bool = True) -> None:
+    def __init__(self, folder: Path, kind: str, code: str, read: bool = True) -> None:
         self.folder = folder / kind
+        self.code = code  # the code and library versions (sitegen.build.reuse.versions.code_digest): a change to
+        # either makes every entry stale
         self.read = read  # False for `--force`: rebuild every entry, overwriting what is there
 
     def path(self, key: str, suffix: str) -> Path:
         """Where an entry lives: its key together with the versions of the code and libraries that make it."""
-        return self.folder / f"{hashlib.sha256(f'{maker_digest()}:{key}'.encode()).hexdigest()}{suffix}"
+        return self.folder / f"{hashlib.sha256(f'{self.code}:{key}'.encode()).hexdigest()}{suffix}"
 
     def get(self, key: str, suffix: str) -> str | None:
         """An entry's text, or None when there is none (or it was corrupt, and is now gone)."""
@@ -65,8 +62,9 @@ class Made:
     until the follow-up build makes it; only a file the last build lacked is made.
     """
 
-    def __init__(self, cache: Cache, setup: str, preview: bool = False) -> None:
+    def __init__(self, cache: Cache, setup: str, kept: dict[str, bytes], preview: bool = False) -> None:
         self.cache, self.setup = cache, setup  # setup: the code, libraries and settings every file is made with
+        self.kept = kept  # files made or read before, by key: a session's (`sitegen serve` builds again and again)
         self.preview = preview
 
     def write(self, writer: Writer, path: str, inputs: list[bytes], make: Callable[[], bytes]) -> None:
@@ -89,9 +87,9 @@ class Made:
         return digest.hexdigest()
 
     def found(self, key: str) -> bytes | None:
-        """A file made before, from this process's memory or the cache."""
-        if key in KEPT and self.cache.read:
-            return KEPT[key]
+        """A file made before, from the session's memory or the cache."""
+        if key in self.kept and self.cache.read:
+            return self.kept[key]
         text = self.cache.get(key, ".b64")
         return None if text is None else self.keep(key, base64.b64decode(text))
 
@@ -101,16 +99,12 @@ class Made:
         self.cache.put(key, ".b64", base64.b64encode(data).decode("ascii"))
         return self.keep(key, data)
 
-    @staticmethod
-    def keep(key: str, data: bytes) -> bytes:
-        """Keep a file in this process's memory (`sitegen serve` builds again and again)."""
-        if len(KEPT) > 4096:  # one site's files, in practice
-            KEPT.clear()
-        KEPT[key] = data
+    def keep(self, key: str, data: bytes) -> bytes:
+        """Keep a file in the session's memory."""
+        if len(self.kept) > MAX_KEPT:
+            self.kept.clear()
+        self.kept[key] = data
         return data
-
-
-KEPT: dict[str, bytes] = {}  # files made or read in this process, by key
 
 
 def pack(text: str) -> bytes:
@@ -128,15 +122,3 @@ def unpack(data: bytes) -> str | None:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         return None
-
-
-@functools.cache
-def maker_digest() -> str:
-    """One hash of sitegen's version, the source of the code that makes cached entries, and library versions."""
-    package = Path(sitegen.__file__).parent
-    digest = hashlib.sha256(json.dumps([sitegen.__version__, library_versions()], sort_keys=True).encode())
-    for name in MAKERS:
-        for path in sorted([package / name] if (package / name).is_file() else (package / name).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".js"):
-                digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()

@@ -11,7 +11,6 @@ else renders it again.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import re
@@ -322,26 +321,15 @@ def planned_digest(canon: Canon, path: str, templates: list[str], title: str, de
     return digest([path, templates, title, description, canon.shallow(context), canon.shallow(charts)])
 
 
-def setup_digest(config: Any, builtin_templates: Path) -> str:
+def setup_digest(config: Any, builtin_templates: Path, code: str) -> str:
     """What the Jinja environment is made of: the templates, sitegen's code, the libraries and the settings."""
     from sitegen.build.stamp import tree_digest
 
     parts = [tree_digest(config.root / config.templates_dir, fence=config.root), tree_digest(builtin_templates)]
-    return digest([parts, made_with(config)])
+    return digest([parts, made_with(config, code)])
 
 
-def made_with(config: Any) -> str:
+def made_with(config: Any, code: str) -> str:
     """What every file is made with, templates aside (each page records those it loads, and no download is made
-    from one): sitegen's code, the libraries and the settings."""
-    return digest([code_digest(), Canon().value(config)])
-
-
-@functools.cache
-def code_digest() -> list[str]:
-    """sitegen's code and the library versions: those of this process (`sitegen serve` runs the code it loaded)."""
-    import sitegen
-    from sitegen.build.reuse.versions import library_versions
-    from sitegen.build.stamp import tree_digest
-
-    package = Path(sitegen.__file__).parent
-    return [tree_digest(package, "*.py"), tree_digest(package, "*.js"), json.dumps(library_versions(), sort_keys=True)]
+    from one): sitegen's code and the libraries (code: sitegen.build.reuse.versions.code_digest), the settings."""
+    return digest([code, Canon().value(config)])

@@ -22,10 +22,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from sitegen.build.reuse.cache import Cache
+    from sitegen.site.charts.model import Chart
+    from sitegen.site.charts.specs import Shape
 
 T = TypeVar("T")
 R = TypeVar("R")
-Job = tuple[Chart, str | None]  # a chart to draw, and its spec JSON where the cache had it
 
 PR_SET_PDEATHSIG = 1
 
@@ -62,13 +63,6 @@ def draw(spec_json: str) -> str:
     import vl_convert
 
     return str(vl_convert.vegalite_to_svg(json.loads(spec_json)))
-
-
-def make(job: Job) -> tuple[str, str]:
-    """A chart's spec JSON (built unless the cache had it) and its SVG (in a worker process)."""
-    chart, text = job
-    text = text if text is not None else spec_json(chart)
-    return text, draw(text)
 
 
 def draw_here(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
@@ -151,22 +145,27 @@ def stop(pool: ProcessPoolExecutor) -> None:
         worker.join(timeout=2)
 
 
-def chart_svgs(charts: Sequence[Chart], specs: Cache, svgs: Cache, workers: int = 2) -> tuple[dict[str, str],
-                                                                                                dict[str, str]]:
+def chart_svgs(charts: Sequence[Chart], specs: Cache, svgs: Cache, workers: int = 2,
+               templates: dict[Shape, str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """Chart id -> spec JSON and chart id -> SVG. Both come from their caches (specs by the chart's content,
-    SVGs by the spec) where they can; the rest are built and drawn together in the worker processes."""
+    SVGs by the spec) where they can; the rest are built here (from templates, a session's, where it has the
+    shape) and drawn in the worker processes."""
     keys = {chart.id: chart.content_key() for chart in charts}
     by_key = {keys[chart.id]: chart for chart in charts}  # identical charts are built once
-    texts = {key: specs.get(key, ".vl.json") for key in sorted(by_key)}
-    drawn = {key: svgs.get(svg_key(text), ".svg") if text is not None else None for key, text in texts.items()}
-    jobs = [key for key in texts if drawn[key] is None]
-    made = draw_all(make, [(by_key[key], texts[key]) for key in jobs], workers)
-    for key, (text, svg) in zip(jobs, made, strict=True):
-        if texts[key] is None:
+    templates = {} if templates is None else templates
+    texts: dict[str, str] = {}
+    for key in sorted(by_key):
+        text = specs.get(key, ".vl.json")
+        if text is None:  # filling a template takes a millisecond: only drawing is worth a worker
+            text = spec_json(by_key[key], templates)
             specs.put(key, ".vl.json", text)
-        svgs.put(svg_key(text), ".svg", svg)
-        texts[key], drawn[key] = text, svg
-    return {cid: str(texts[key]) for cid, key in keys.items()}, {cid: str(drawn[key]) for cid, key in keys.items()}
+        texts[key] = text
+    drawn = {key: svgs.get(svg_key(text), ".svg") for key, text in texts.items()}
+    jobs = [key for key in texts if drawn[key] is None]
+    for key, svg in zip(jobs, draw_all(draw, [texts[key] for key in jobs], workers), strict=True):
+        svgs.put(svg_key(texts[key]), ".svg", svg)
+        drawn[key] = svg
+    return {cid: texts[key] for cid, key in keys.items()}, {cid: str(drawn[key]) for cid, key in keys.items()}
 
 
 # The site's dark colours for a chart, kept inside the SVG: an <img> follows the reader's colour scheme too.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ PALETTE = ["#1d4f91", "#b4400b", "#2f6f3e", "#6b3fa0", "#8a5a00", "#a3195b"]  # 
 HOLES = {"rows": [{"@@rows@@": 0}], "order": ["@@order@@"], "series": ["@@series@@"], "height": 987654321}
 HOLE = re.compile("|".join(re.escape(json.dumps(v, separators=(",", ":"))) for v in HOLES.values()))
 NAMES = {json.dumps(v, separators=(",", ":")): k for k, v in HOLES.items()}
+Shape = tuple[str, str, int, bool]  # what a spec depends on besides its data: kind, axis title, colours, upright
 
 
 def canonical(value: Any) -> str:
@@ -24,7 +24,7 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def parts(chart: Chart) -> tuple[tuple[str, str, int, bool], dict[str, Any]]:
+def parts(chart: Chart) -> tuple[Shape, dict[str, Any]]:
     """A chart's shape (what its spec depends on besides its data) and its data for each hole of that shape."""
     rows, (_, axis_title) = chart.rows(), chart.scale()
     if chart.kind == "compare":
@@ -103,15 +103,18 @@ def over_time(holes: dict[str, Any], axis_title: str, colours: int, upright: boo
     return chart.properties(width=WIDTH, height=220)
 
 
-@functools.cache
 def template(kind: str, axis_title: str, colours: int, upright: bool) -> str:
-    """The canonical JSON of a shape's spec with holes for the data: Altair runs once per shape, not per chart."""
+    """The canonical JSON of a shape's spec with holes for the data."""
     return canonical(drawn(kind, axis_title, colours, upright, holes=HOLES))
 
 
-def spec_json(chart: Chart) -> str:
+def spec_json(chart: Chart, templates: dict[Shape, str] | None = None) -> str:
     """The spec as canonical JSON (the SVG cache key and the file served to the browser): its shape's template,
-    filled in one pass, so no chart's data is ever read as a hole."""
+    filled in one pass, so no chart's data is ever read as a hole. Templates made are kept in `templates` (a
+    session's), so Altair runs once per shape, not per chart."""
     shape, data = parts(chart)
-    return HOLE.sub(lambda hole: canonical(data[NAMES[hole.group(0)]]), template(*shape))
+    templates = {} if templates is None else templates
+    if shape not in templates:
+        templates[shape] = template(*shape)
+    return HOLE.sub(lambda hole: canonical(data[NAMES[hole.group(0)]]), templates[shape])
 

@@ -1,0 +1,34 @@
+"""The session: what one `sitegen build`, or one `sitegen serve` for its whole life, keeps in memory, so an
+edit makes again only what depends on it. Nothing is kept anywhere else: no module holds state."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sitegen.build.reuse.versions import code_digest
+from sitegen.data.memo import DataMemo
+from sitegen.history.releases import HistoryMemo
+
+if TYPE_CHECKING:
+    from sitegen.build.reuse.record import TracingEnvironment
+    from sitegen.data.rows import Packages
+    from sitegen.errors import Problem
+    from sitegen.site.charts.specs import Shape
+
+
+class Session:
+    """Every memo of a session, by name; each is handed to the code that fills it."""
+
+    def __init__(self) -> None:
+        self.data = DataMemo()  # CSVs parsed and packages checked, by file: an unchanged one is not done again
+        self.validated: dict[str, tuple[Packages, list[Problem]]] = {}  # the data last validated, by its hash
+        self.history = HistoryMemo()  # the data's history and each commit's data: commits never change
+        self.envs: dict[str, TracingEnvironment] = {}  # compiled templates, while templates and settings are unchanged
+        self.chart_templates: dict[Shape, str] = {}  # each shape of chart's spec, with holes for its data
+        self.files: dict[str, bytes] = {}  # downloads made or read from the cache, by cache key
+
+    @cached_property
+    def code(self) -> str:
+        """The hash of sitegen's code and the library versions (sitegen.build.reuse.versions.code_digest)."""
+        return code_digest()
