@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+import jinja2
+
 from sitegen.build.pipeline import read_project
 from sitegen.build.session import Session
 from sitegen.config import load_config
@@ -24,7 +26,7 @@ def main() -> None:
     specs = plan_pages(site, pages, rendered)
     specs += plan_publishing(site, history, specs)  # every page a build renders, as the pipeline plans them
     annotate(specs, site, history)
-    env = make_env(config)
+    env = make_env(config, jinja2.Environment)
     per_template: dict[str, float] = {}
     started = time.process_time()
     for spec in specs:

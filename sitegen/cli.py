@@ -54,16 +54,20 @@ def validate(path: Path | None, fmt: str, project: Path) -> None:
 @click.option("--no-wait", is_flag=True, help="Exit with status 3 at once if another build of the project runs.")
 def build(project: Path, force: bool, base_url: str | None, repository_url: str | None, no_wait: bool) -> None:
     """Validate the data, then build the site into the output folder atomically."""
+    from sitegen.build.fresh import up_to_date
     from sitegen.build.lock import stop_on_sigterm
     from sitegen.build.options import BuildOptions
-    from sitegen.build.run import run_build
     from sitegen.build.session import Session
     from sitegen.files import filesystem_error
 
     config = load_config(project, {"base_url": base_url, "repository_url": repository_url})
+    options, session = BuildOptions(force=force, wait=not no_wait), Session()
     stop_on_sigterm()
     try:
-        run_build(config, BuildOptions(force=force, wait=not no_wait), Session())
+        if force or not up_to_date(config, options, session):  # nothing changed: the pipeline is never loaded
+            from sitegen.build.pipeline import build as build_site
+
+            build_site(config, options, session)
     except OSError as exc:  # disk full, read-only, permission denied: one line, no traceback
         raise filesystem_error(exc) from None
 
@@ -102,9 +106,10 @@ def diff(old: str, new: str, fmt: str, project: Path) -> None:
               show_default=True, help="Project folder holding sitegen.toml.")
 def serve(port: int, project: Path) -> None:
     """Build, serve the site on 127.0.0.1, rebuild on every edit and reload open pages (Ctrl-C stops)."""
+    from sitegen.build.pipeline import build as build_site
     from sitegen.serve.server import run_serve
 
-    run_serve(project, port)
+    run_serve(project, port, build_site)  # serve is handed the build: it knows how to watch, not how to build
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from sitegen.errors import Problem, ProblemsFound, problem
-from sitegen.files import MAX_FILE_BYTES, MAX_PAGE_BYTES, Inputs, ReadRefused, read_text
+from sitegen.files import MAX_BYTES_LIMIT, MAX_FILE_BYTES, MAX_PAGE_BYTES, Inputs, ReadRefused, read_text
 from sitegen.text import CONTROL, is_web_url
 
 CONFIG_NAME = "sitegen.toml"
@@ -71,7 +71,6 @@ URL_SETTINGS = ("base_url", "repository_url")
 TEXT_SETTINGS = ("title", "description", "licence")
 FOLDER_SETTINGS = ("datapackages_dir", "content_dir", "templates_dir")  # inputs; output and cache may lie anywhere
 MAX_TEXT = 1000
-MAX_BYTES_LIMIT = 1_000_000_000  # the highest max_file_bytes or max_page_bytes: no file larger is ever read
 
 
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")

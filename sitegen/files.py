@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import hashlib
 import os
 import secrets
 import stat
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 MAX_FILE_BYTES = 25_000_000  # the largest real data file (official-returns figures.csv) is ~233 kB: 100 times over
 MAX_PAGE_BYTES = 256_000  # the longest real Markdown page is ~2.5 kB: 100 times over
+MAX_BYTES_LIMIT = 1_000_000_000  # the highest max_file_bytes or max_page_bytes: no file larger is ever read
 
 
 @dataclass(frozen=True)
@@ -140,3 +142,31 @@ def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def tree_digest(folder: Path, pattern: str = "*", fence: Path | None = None) -> str:
+    """One hash over the relative path and contents of every file below folder matching pattern; files outside
+    fence (by default folder) are never read."""
+    fence = (fence or folder).resolve()
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob(pattern)) if folder.is_dir() else []:
+        part = file_part(path, fence)
+        if part:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + part)
+    return digest.hexdigest()
+
+
+def file_part(path: Path, fence: Path) -> bytes:
+    """A regular file's hash (read in blocks); a link out of fence or to no regular file by its target, unread
+    (the build refuses it, naming it); b"" for a folder, pipe or device, which no build reads."""
+    try:
+        real = path.resolve(strict=True)
+        status = real.stat()
+        if real.is_relative_to(fence) and stat.S_ISREG(status.st_mode):
+            if status.st_size > MAX_BYTES_LIMIT:  # refused by every reader: its size and time tell an edit
+                return f"large {status.st_size} {status.st_mtime_ns}".encode()
+            with real.open("rb") as file:
+                return hashlib.file_digest(file, "sha256").digest()
+    except (OSError, RuntimeError):
+        pass  # a broken or looping link: its target names it
+    return b"link " + os.readlink(path).encode() if path.is_symlink() else b""

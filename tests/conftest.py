@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build.run import run_build
+from sitegen.build.pipeline import build as build_site
 from sitegen.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +49,7 @@ def copy_cache(src: Path, dest: Path) -> Path:
 
 def build(project: Path) -> Path:
     """Build a project; its build/ folder."""
-    run_build(load_config(project))
+    build_site(load_config(project))
     return project / "build"
 
 

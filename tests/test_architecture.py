@@ -100,13 +100,11 @@ def test_no_import_cycle() -> None:
     assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles[:5])
 
 
-@pytest.mark.xfail(strict=True, reason="11 modules deep today: docs/architecture.md says what stands in the way")
 def test_no_import_chain_is_deeper_than_eight_modules() -> None:
     deepest = max((longest_chain(name) for name in graph()), key=len)
     assert len(deepest) <= MAX_CHAIN, f"{len(deepest)} modules deep: " + " -> ".join(deepest)
 
 
-@pytest.mark.xfail(strict=True, reason="site/render.py still imports the page record's Jinja environment")
 def test_imports_point_down_the_layers() -> None:
     wrong = []
     for name, targets in graph().items():
@@ -140,7 +138,8 @@ def module_state(path: Path) -> list[str]:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             for deco in node.decorator_list:
                 text = ast.unparse(deco)
-                if any(word in text for word in ("cache", "lru_cache", "memo")):
+                # cached_property keeps a value on its instance (a session's, a view's), not in the module
+                if any(word in text for word in ("cache", "lru_cache", "memo")) and "cached_property" not in text:
                     found.append(f"@{text} on {node.name}")
     names = set()
     for node in tree.body:
@@ -166,7 +165,6 @@ def module_state(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="build/swap.py keeps its background removal threads at module level")
 def test_no_module_level_mutable_state() -> None:
     state = {name: found for name, path in modules().items() if (found := module_state(path))}
     assert not state, state
@@ -177,6 +175,7 @@ def test_no_module_level_mutable_state() -> None:
     ("KNOWN = {}\ndef f(k):\n    KNOWN[k] = 1\n", ["KNOWN[…] ="]),
     ("SEEN: list[int] = []\ndef f():\n    SEEN.append(1)\n", ["SEEN.append()"]),
     ("TABLE = {'a': 1}\ndef f():\n    return TABLE['a']\n", []),  # a constant table is not state
+    ("import functools\nclass C:\n    @functools.cached_property\n    def f(self): pass\n", []),  # per instance
 ])
 def test_the_state_check_finds_caches(tmp_path: Path, source: str, expected: list[str]) -> None:
     module = tmp_path / "m.py"

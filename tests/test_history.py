@@ -15,7 +15,8 @@ from sitegen.config import load_config
 from sitegen.data.model import Site, build_model
 from sitegen.data.validate import validate_packages
 from sitegen.history.git import NO_REPOSITORY, SHALLOW
-from sitegen.history.releases import History, HistoryMemo, load_history
+from sitegen.history.memo import HistoryMemo
+from sitegen.history.releases import History, load_history
 from sitegen.publish.feeds import FeedSpec, plan_feeds, render_feed
 
 A = "{http://www.w3.org/2005/Atom}"

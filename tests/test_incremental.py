@@ -16,8 +16,8 @@ from conftest import MINI, copy_project
 
 from sitegen.build.manifest import state_file
 from sitegen.build.options import BuildOptions
+from sitegen.build.pipeline import build as build_site
 from sitegen.build.reuse.record import RECORD
-from sitegen.build.run import run_build
 from sitegen.build.session import Session
 from sitegen.config import load_config
 
@@ -135,7 +135,7 @@ def session() -> Session:
 def incremental(tmp_path_factory: pytest.TempPathFactory, session: Session) -> Path:
     """The mini project, built once, to be edited step by step (its own cache: the record is per project)."""
     project = copy_project(MINI, tmp_path_factory.mktemp("incremental"))
-    run_build(load_config(project), session=session)
+    build_site(load_config(project), session=session)
     return project
 
 
@@ -146,12 +146,12 @@ def test_every_edit_gives_the_cold_build(incremental: Path, session: Session, tm
     capsys.readouterr()
     for n, edit in enumerate(EDITS):
         edit(incremental)
-        run_build(load_config(incremental), session=session)
+        build_site(load_config(incremental), session=session)
         said = capsys.readouterr().out
         assert said.startswith("Built "), said
         cold = tmp_path / f"cold-{n}"
         shutil.copytree(incremental, cold, ignore=shutil.ignore_patterns("build", ".cache"))
-        run_build(load_config(cold), BuildOptions(force=True))
+        build_site(load_config(cold), BuildOptions(force=True))
         capsys.readouterr()
         assert tree(incremental / "build") == tree(cold / "build"), f"after {edit.__name__}"
 
@@ -167,7 +167,7 @@ def rebuild(project: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> tu
     before = tree(project / "build")
     capsys.readouterr()
     edit(project)
-    run_build(load_config(project))
+    build_site(load_config(project))
     made = pages_made(capsys.readouterr().out)
     after = tree(project / "build")
     return made, sorted(p for p in after if p.endswith(".html") and after[p] != before.get(p)), after
@@ -183,7 +183,7 @@ def test_a_changed_value_redraws_only_the_pages_that_show_it(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     """A value: its council, its measure and the pages listing every figure; not the other councils."""
     project = copy_project(MINI, tmp_path / "project")
-    run_build(load_config(project))
+    build_site(load_config(project))
     made, changed, after = rebuild(project, change_value, capsys)
     assert 0 < made < len([p for p in after if p.endswith(".html")]) / 2
     assert len(changed) <= made  # every changed page was rendered again (the others were linked, unread)
@@ -197,7 +197,7 @@ def test_a_template_edit_renders_again_only_the_pages_that_load_it(tmp_path: Pat
     """Each page records the templates it loads (and those it looked for and found missing): a template added or
     edited renders again the pages that load it, or would now, and no other."""
     project = copy_project(MINI, tmp_path / "project")
-    run_build(load_config(project))
+    build_site(load_config(project))
     made, changed, after = rebuild(project, one_council_template, capsys)
     assert made == 1 and changed == ["councils/cambridgeshire/index.html"]
     assert b"Cambridgeshire alone" in after["councils/cambridgeshire/index.html"]
@@ -210,32 +210,32 @@ def test_a_template_edit_renders_again_only_the_pages_that_load_it(tmp_path: Pat
 def test_an_unchanged_page_is_linked_not_written(tmp_path: Path) -> None:
     """A page nothing changed for is the same file as before (a hard link), so no bytes were written."""
     project = copy_project(MINI, tmp_path / "project")
-    run_build(load_config(project))
+    build_site(load_config(project))
     before = os.stat(project / "build/about/index.html").st_ino
     change_value(project)
-    run_build(load_config(project))
+    build_site(load_config(project))
     assert os.stat(project / "build/about/index.html").st_ino == before
 
 
 def test_a_page_edited_in_build_is_written_again(tmp_path: Path) -> None:
     """Someone edits a file in build/: the next build does not trust it, and writes it whole."""
     project = copy_project(MINI, tmp_path / "project")
-    run_build(load_config(project))
+    build_site(load_config(project))
     page = project / "build/about/index.html"
     good = page.read_bytes()
     with page.open("r+b") as handle:  # in place, as an editor might
         handle.write(b"<!-- edited -->")
     change_value(project)
-    run_build(load_config(project))
+    build_site(load_config(project))
     assert (project / "build/about/index.html").read_bytes() == good
 
 
 def test_the_spare_site_is_not_trusted(tmp_path: Path) -> None:
     """What lies in the kept spare site (a planted file, a link out, a page since removed) never reaches build/."""
     project = copy_project(MINI, tmp_path / "project")
-    run_build(load_config(project))
+    build_site(load_config(project))
     change_value(project)
-    run_build(load_config(project))  # the first site is now the spare
+    build_site(load_config(project))  # the first site is now the spare
     spare = state_file(load_config(project), "spare", "")
     assert (spare / "index.html").is_file()
     (spare / "planted.html").write_text("<p>planted</p>", encoding="utf-8")
@@ -245,10 +245,10 @@ def test_the_spare_site_is_not_trusted(tmp_path: Path) -> None:
     (spare / "methodology/index.html").unlink()
     (spare / "methodology/index.html").symlink_to(tmp_path / "elsewhere.html")
     remove_figure(project)
-    run_build(load_config(project))
+    build_site(load_config(project))
     cold = tmp_path / "cold"
     shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
-    run_build(load_config(cold), BuildOptions(force=True))
+    build_site(load_config(cold), BuildOptions(force=True))
     assert tree(project / "build") == tree(cold / "build")
     assert not [p for p in (project / "build").rglob("*") if p.is_symlink()]
     assert not (tmp_path / "elsewhere.html").exists()
@@ -265,19 +265,19 @@ def test_a_topic_shared_by_packages_is_one_topic(real_site: Path) -> None:
 def test_a_damaged_record_only_costs_time(tmp_path: Path) -> None:
     """A record torn or garbled in the cache makes the next build render every page, never fail or go stale."""
     project = copy_project(MINI, tmp_path / "project")
-    run_build(load_config(project))
+    build_site(load_config(project))
     record = state_file(load_config(project), RECORD)
     body = json.loads(record.read_text(encoding="utf-8"))
     body["reads"] = ["no separator here"] * len(body["reads"])
     record.write_text(json.dumps(body), encoding="utf-8")
     change_value(project)
-    run_build(load_config(project))
+    build_site(load_config(project))
     record.write_text('{"format": 4, "pages": ', encoding="utf-8")
     change_value(project)
-    run_build(load_config(project))
+    build_site(load_config(project))
     cold = tmp_path / "cold"
     shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
-    run_build(load_config(cold), BuildOptions(force=True))
+    build_site(load_config(cold), BuildOptions(force=True))
     assert tree(project / "build") == tree(cold / "build")
 
 
@@ -286,7 +286,7 @@ def test_a_preview_shows_an_edit_and_the_follow_up_build_completes_it(tmp_path: 
     """`sitegen serve` previews an edit (pages and charts made; downloads and search index carried from the last
     build), then completes it: the complete site is byte for byte a cold build."""
     project, session = copy_project(MINI, tmp_path / "project"), Session()  # serve's
-    run_build(load_config(project), session=session)
+    build_site(load_config(project), session=session)
     before = tree(project / "build")
     capsys.readouterr()
 
@@ -294,7 +294,7 @@ def test_a_preview_shows_an_edit_and_the_follow_up_build_completes_it(tmp_path: 
         rows[0]["value"] = "12345678"  # a value no other test makes, so no download for it is in the shared cache
         return rows
     edit_csv(figures(project), change)
-    assert run_build(load_config(project), BuildOptions(preview=True), session) is False
+    assert build_site(load_config(project), BuildOptions(preview=True), session) is False
     assert capsys.readouterr().out.startswith("Previewed ")
     preview = tree(project / "build")
     row = next(csv.DictReader(figures(project).open(encoding="utf-8")))
@@ -303,13 +303,13 @@ def test_a_preview_shows_an_edit_and_the_follow_up_build_completes_it(tmp_path: 
     carried = [p for p in before if p.startswith("pagefind/") or p.endswith((".zip", ".xlsx"))]
     assert carried and all(preview[p] == before[p] for p in carried)
 
-    assert run_build(load_config(project), BuildOptions(), session) is True
+    assert build_site(load_config(project), BuildOptions(), session) is True
     assert capsys.readouterr().out.startswith("Built ")  # a preview is never taken for an up-to-date site
     after = tree(project / "build")
     assert after["data/nhs-debts/nhs-debts.zip"] != before["data/nhs-debts/nhs-debts.zip"]
     cold = tmp_path / "cold"
     shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
-    run_build(load_config(cold), BuildOptions(force=True))
+    build_site(load_config(cold), BuildOptions(force=True))
     assert after == tree(cold / "build")
 
 
@@ -345,11 +345,11 @@ def test_a_session_keeps_what_an_edit_left_unchanged(tmp_path: Path) -> None:
     """`sitegen serve` builds in one session: after an edit to one CSV, no other CSV is parsed again, no other
     package checked again, and no template compiled again."""
     project, session = copy_project(MINI, tmp_path / "project"), Session()
-    run_build(load_config(project), session=session)
+    build_site(load_config(project), session=session)
     parsed, checked = dict(session.data.parsed.entries), dict(session.data.checked.entries)
     envs = dict(session.envs)
     change_value(project)
-    run_build(load_config(project), session=session)
+    build_site(load_config(project), session=session)
     edited = figures(project).resolve()
     assert edited in parsed and session.data.parsed.entries[edited] is not parsed[edited]
     assert [p for p, entry in parsed.items() if session.data.parsed.entries[p] is not entry] == [edited]

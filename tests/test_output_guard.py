@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import MINI, copy_cache, copy_project
 
-from sitegen.build.stamp import tree_digest
+from sitegen.files import tree_digest
 
 MARKER = ".sitegen-output"
 

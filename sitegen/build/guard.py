@@ -8,15 +8,16 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.build.manifest import output_path
+from sitegen.build.manifest import STAMP, output_path
 from sitegen.build.marker import MARKER, foreign, is_ours, marked
 from sitegen.build.recovery import recover
-from sitegen.build.stamp import STAMP, tree_digest
 from sitegen.build.swap import finish_removals
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import SitegenError
+from sitegen.files import tree_digest
 
 if TYPE_CHECKING:
+    import threading
     from collections.abc import Iterable
 
 
@@ -57,9 +58,10 @@ def output_folder(config: Config) -> Path:
     return out
 
 
-def prepare_output(config: Config) -> Path:
-    """The guarded output folder, after undoing whatever a killed build left beside it."""
-    finish_removals()
+def prepare_output(config: Config, removals: list[threading.Thread]) -> Path:
+    """The guarded output folder, after the old sites still being removed are gone and whatever a killed build left
+    beside it is undone."""
+    finish_removals(removals)
     out = output_folder(config)
     recover(out)
     return out

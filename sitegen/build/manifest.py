@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sitegen.config import Config
 
 MANIFEST = "output-manifest"
+STAMP = "build-stamp.json"  # sitegen.build.stamp's
 
 
 def output_path(config: Config) -> Path:

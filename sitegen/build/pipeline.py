@@ -1,16 +1,20 @@
-"""The pipeline of a build, in order: validate, model, plan, draw, write, index, swap. Nothing reaches build/ unless
-every step succeeds."""
+"""`sitegen build`: one build of a project at a time; nothing done when nothing changed; else the pipeline, in order:
+validate, model, plan, draw, write, index, swap. Nothing reaches build/ unless every step succeeds."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from sitegen.build.fresh import Work, work_to_do
 from sitegen.build.guard import check_writable
+from sitegen.build.lock import build_lock
 from sitegen.build.manifest import load_manifest, save_manifest, state_file
+from sitegen.build.options import BuildOptions
 from sitegen.build.reuse.cache import Cache, Made
 from sitegen.build.reuse.record import (
     RECORD,
@@ -21,13 +25,15 @@ from sitegen.build.reuse.record import (
     planned_digest,
     setup_digest,
 )
+from sitegen.build.session import Session
 from sitegen.build.staging import Writer
-from sitegen.build.stamp import forget_stamp, save_stamp, tree_digest
+from sitegen.build.stamp import forget_stamp, save_stamp
+from sitegen.config import is_local, is_placeholder
 from sitegen.data.model import Site, build_model
 from sitegen.data.validate import validate_packages
 from sitegen.data.warnings import apply_warnings
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
-from sitegen.files import Inputs, display
+from sitegen.files import Inputs, display, tree_digest
 from sitegen.history.releases import History, load_history
 from sitegen.publish.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.publish.extras import annotate, plan_publishing, write_publishing
@@ -45,24 +51,40 @@ from sitegen.site.theme import BUILTIN_TEMPLATES
 from sitegen.site.views import figure_link
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
-    from sitegen.build.options import BuildOptions
-    from sitegen.build.run import Steps
-    from sitegen.build.session import Session
+    from sitegen.build.steps import Steps
     from sitegen.config import Config
     from sitegen.data.rows import Packages
     from sitegen.site.charts.model import Chart
 
 
-def make_site(config: Config, output: Path, inputs: str, step: Steps, options: BuildOptions,
-              session: Session) -> bool:
+def build(config: Config, options: BuildOptions | None = None, session: Session | None = None) -> bool:
+    """One build of the project at a time (wait for another, or raise BuildLocked), then build unless nothing
+    changed; False when it was a preview (see make_site), whose downloads and search index a follow-up build
+    makes. The session is the caller's when it builds again (`sitegen serve`), else this build's own."""
+    options, session = options or BuildOptions(), session or Session()
+    with build_lock(config.root, options.wait):
+        work = work_to_do(config, options, session)
+        return True if work is None else make_site(config, work, options, session)
+
+
+def warn_placeholder(config: Config) -> None:
+    """Say so when the site would be published with a placeholder or local address in every canonical link."""
+    if is_placeholder(config.base_url):
+        print(f"Warning: base_url {config.base_url} is a placeholder; set it in sitegen.toml or pass "
+              "--base-url, or canonical links and sitemap.xml will point nowhere", file=sys.stderr)
+    elif is_local(config.base_url):
+        print(f"Note: built for this machine ({config.base_url}): canonical links, sitemap.xml, feeds and embed "
+              "codes point here; to publish, pass --base-url or set base_url in sitegen.toml", file=sys.stderr)
+
+
+def make_site(config: Config, work: Work, options: BuildOptions, session: Session) -> bool:
     """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary.
 
     A preview (`sitegen serve`, on an edit) makes every page and chart but carries the last build's downloads and
     search index that changed, for a follow-up build to make: False when it was one.
     """
-    force = options.force
+    force, output, inputs, step = options.force, work.output, work.inputs, work.step
+    warn_placeholder(config)
     check_writable(output)
     step("Validating the data packages")
     site, pages, rendered = read_project(config, session)
@@ -77,9 +99,10 @@ def make_site(config: Config, output: Path, inputs: str, step: Steps, options: B
     step(f"Writing {len(specs)} pages and the downloads (unchanged ones from the last build)")
     last = None if force else load_manifest(config)
     preview = options.preview and bool(last)  # with no last build, there is nothing to carry over
-    writer = Writer(output, last, options.background, state_file(config, "spare", ""), step.check)
+    removals = session.removals if options.background else None  # serve: the new site is up at once
+    writer = Writer(output, last, removals, state_file(config, "spare", ""), step.check)
     # compiled templates: kept by the session while unchanged
-    env = env_for(config, setup_digest(config, BUILTIN_TEMPLATES, session.code), session.envs)
+    env = env_for(config, setup_digest(config, BUILTIN_TEMPLATES, session.code), session.envs, TracingEnvironment)
     record = page_record(config, site, env, force, session.code)
     downloads = Cache(config.root / config.cache_dir, "downloads", session.code, read=not force)
     made = Made(downloads, record.setup, session.files, preview)

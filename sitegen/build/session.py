@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 
 from sitegen.build.reuse.versions import code_digest
 from sitegen.data.memo import DataMemo
-from sitegen.history.releases import HistoryMemo
+from sitegen.history.memo import HistoryMemo
 
 if TYPE_CHECKING:
+    import threading
+
     from sitegen.build.reuse.record import TracingEnvironment
     from sitegen.data.rows import Packages
     from sitegen.errors import Problem
@@ -27,6 +29,7 @@ class Session:
         self.envs: dict[str, TracingEnvironment] = {}  # compiled templates, while templates and settings are unchanged
         self.chart_templates: dict[Shape, str] = {}  # each shape of chart's spec, with holes for its data
         self.files: dict[str, bytes] = {}  # downloads made or read from the cache, by cache key
+        self.removals: list[threading.Thread] = []  # replaced sites being removed in the background (serve)
 
     @cached_property
     def code(self) -> str:

@@ -20,6 +20,7 @@ from sitegen.errors import SitegenError
 from sitegen.files import located
 
 if TYPE_CHECKING:
+    import threading
     from collections.abc import Callable
 
 
@@ -30,7 +31,8 @@ class Writer:
     the last build (a hard link: no bytes copied) rather than written again; `last` is that build's manifest.
     """
 
-    def __init__(self, output: Path, last: dict[str, list[Any]] | None = None, background: bool = False,
+    def __init__(self, output: Path, last: dict[str, list[Any]] | None = None,
+                 removals: list[threading.Thread] | None = None,
                  spare: Path | None = None, check: Callable[[], None] = lambda: None) -> None:
         self.output = output.parent.resolve() / output.name
         self.output.parent.mkdir(parents=True, exist_ok=True)
@@ -46,7 +48,7 @@ class Writer:
         self.last = last or {}
         self.folders: set[Path] = {self.staging}
         self.carried: set[str] = set()  # files linked from the last build whatever their bytes (a preview)
-        self.background = background  # remove the old site in a thread (serve: the new site is up at once)
+        self.removals = removals  # where threads removing the old site go; None: removed at once
         self.check = check  # raises when a newer edit makes this build pointless (serve): before every file
 
     def write(self, relpath: str, data: bytes | str) -> None:
@@ -165,7 +167,7 @@ class Writer:
         with signals_held():
             old = swap_in(self.staging, self.output)
             if old is not None and not spare_site.keep_as_spare(old, self.spare):
-                remove_old(old, self.background)
+                remove_old(old, self.removals)
 
     def seal(self) -> None:
         """Leave in staging only what this build wrote, and list it in the marker: the site is complete."""

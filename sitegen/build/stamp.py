@@ -5,44 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 from pathlib import Path
 from typing import Any
 
-from sitegen.build.manifest import load_manifest, matches
-from sitegen.config import CONFIG_NAME, MAX_BYTES_LIMIT, Config
-from sitegen.files import write_atomic
+from sitegen.build.manifest import STAMP, load_manifest, matches
+from sitegen.config import CONFIG_NAME, Config
+from sitegen.files import file_part, tree_digest, write_atomic
 from sitegen.history.git import commits_key
-
-STAMP = "build-stamp.json"
-
-
-def tree_digest(folder: Path, pattern: str = "*", fence: Path | None = None) -> str:
-    """One hash over the relative path and contents of every file below folder matching pattern; files outside
-    fence (by default folder) are never read."""
-    fence = (fence or folder).resolve()
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob(pattern)) if folder.is_dir() else []:
-        part = file_part(path, fence)
-        if part:
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + part)
-    return digest.hexdigest()
-
-
-def file_part(path: Path, fence: Path) -> bytes:
-    """A regular file's hash (read in blocks); a link out of fence or to no regular file by its target, unread
-    (the build refuses it, naming it); b"" for a folder, pipe or device, which no build reads."""
-    try:
-        real = path.resolve(strict=True)
-        status = real.stat()
-        if real.is_relative_to(fence) and stat.S_ISREG(status.st_mode):
-            if status.st_size > MAX_BYTES_LIMIT:  # refused by every reader: its size and time tell an edit
-                return f"large {status.st_size} {status.st_mtime_ns}".encode()
-            with real.open("rb") as file:
-                return hashlib.file_digest(file, "sha256").digest()
-    except (OSError, RuntimeError):
-        pass  # a broken or looping link: its target names it
-    return b"link " + os.readlink(path).encode() if path.is_symlink() else b""
 
 
 def input_digest(config: Config, builtin_templates: Path, code: str) -> str:

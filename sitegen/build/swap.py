@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
-REMOVING: list[threading.Thread] = []  # old sites being removed in the background
 
 
 @contextmanager
@@ -53,11 +52,12 @@ def swap_in(staging: Path, output: Path) -> Path | None:
     return None
 
 
-def remove_old(old: Path, background: bool) -> None:
-    """Remove the site a swap replaced; in a thread when background (serve: the new site is up at once)."""
-    if background:
+def remove_old(old: Path, removals: list[threading.Thread] | None) -> None:
+    """Remove the site a swap replaced; in a thread, kept in removals, when there are (serve: the new site is up
+    at once)."""
+    if removals is not None:
         thread = threading.Thread(target=remove_quietly, args=(old,), daemon=True)
-        REMOVING.append(thread)
+        removals.append(thread)
         thread.start()
     else:
         remove_quietly(old)
@@ -149,7 +149,7 @@ def remove_marked_last(folder: Path) -> None:
     folder.rmdir()
 
 
-def finish_removals() -> None:
+def finish_removals(removals: list[threading.Thread]) -> None:
     """Wait for old sites still being removed in the background (before anything else looks beside build/)."""
-    while REMOVING:
-        REMOVING.pop().join()
+    while removals:
+        removals.pop().join()

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 import regex
-import requests
 
 from sitegen.data.read import read_packages
 from sitegen.data.report import render
@@ -97,12 +96,16 @@ def at_most(problems: list[Problem], limit: int) -> list[Problem]:
     return out
 
 
-class NoNetwork(requests.Session):
+def no_network() -> Any:
     """An HTTP session for frictionless that refuses every request: validation never fetches."""
+    import requests  # loaded with frictionless, only when there is data to validate
 
-    def request(self, method: str | bytes, url: str | bytes, *_args: Any, **_kwargs: Any) -> Any:  # type: ignore[override]
-        """Refuse."""
-        raise requests.ConnectionError(f"sitegen makes no network requests (refused {method!r} {url!r})")
+    class NoNetwork(requests.Session):
+        def request(self, method: str | bytes, url: str | bytes, *_args: Any, **_kwargs: Any) -> Any:  # type: ignore[override]
+            """Refuse."""
+            raise requests.ConnectionError(f"sitegen makes no network requests (refused {method!r} {url!r})")
+
+    return NoNetwork()
 
 
 def pattern_problems(package: Package) -> list[Problem]:
@@ -216,7 +219,7 @@ def check_metadata(package: Package, descriptor: dict[str, Any]) -> list[Problem
 
     shown = display(package.path)
     try:
-        with frictionless.system.use_context(trusted=False, http_session=NoNetwork()):
+        with frictionless.system.use_context(trusted=False, http_session=no_network()):
             fpackage = frictionless.Package(descriptor, basepath=str(package.path.parent))
             report = fpackage.validate(checklist=frictionless.Checklist(checks=[frictionless.checks.duplicate_row()]))
     except frictionless.FrictionlessException as exc:
@@ -250,7 +253,7 @@ def frictionless_problems(package: Package) -> list[Problem]:
 
     shown = display(package.path)
     try:
-        with frictionless.system.use_context(trusted=False, http_session=NoNetwork()):
+        with frictionless.system.use_context(trusted=False, http_session=no_network()):
             fpackage = frictionless.Package(readable_descriptor(package), basepath=str(package.path.parent))
             checklist = frictionless.Checklist(checks=[frictionless.checks.duplicate_row()])
             report = fpackage.validate(checklist=checklist)

@@ -13,6 +13,7 @@ from sitegen.data.rows import Packages
 from sitegen.history import git as gitdata
 from sitegen.history.diff import DataDiff, FigureChange, compare
 from sitegen.history.git import why_no_history
+from sitegen.history.memo import HistoryMemo
 
 if TYPE_CHECKING:
     from sitegen.config import Config
@@ -77,15 +78,6 @@ class History:
         return [r for r in self.releases if measure in r.measure_ids]
 
 
-
-
-@dataclass
-class HistoryMemo:
-    """What `sitegen serve` keeps of the history between builds: commits never change, so each is read once."""
-
-    key: tuple[str, tuple[str, ...]] | None = None  # the settings and data commits the history below was read for
-    history: History | None = None
-    revisions: dict[tuple[str, str], Packages] = field(default_factory=dict)  # (settings, sha) -> the data there
 
 
 def load_history(config: Config, memo: HistoryMemo | None = None) -> History:

@@ -24,6 +24,8 @@ from sitegen.errors import Problem, ProblemsFound, SitegenError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    BuildFunction = Callable[[Config, BuildOptions, Session], bool]  # sitegen.build.pipeline.build
+
 PREFIX = "/__sitegen/"  # the live-reload endpoints; never a path of the site
 CLIENT = Path(__file__).resolve().parent / "live"  # reload.js and overlay.css
 TAGS = (f'<link rel="stylesheet" href="{PREFIX}overlay.css"><script src="{PREFIX}reload.js" defer></script>')
@@ -100,8 +102,8 @@ class Builder:
     over from the last build), then a follow-up build in a thread makes those, unless a newer edit stops it.
     """
 
-    def __init__(self, project: Path, state: State) -> None:
-        self.project, self.state = project, state
+    def __init__(self, project: Path, state: State, build: BuildFunction) -> None:
+        self.project, self.state, self.run_build = project, state, build
         self.session = Session()  # what every build of this serve keeps: an unchanged file is not read again
         self.lock = threading.Lock()  # one build at a time, so the session's memos are never filled at once
         self.config: Config | None = None
@@ -130,8 +132,6 @@ class Builder:
     def attempt(self) -> bool | None:
         """One build, a preview where there is a last build (the lock held): whether it made the whole site, or
         None when it failed."""
-        from sitegen.build.run import run_build
-
         swapped: list[bool] = []
 
         def reload(carried: frozenset[str]) -> None:  # as soon as the site is in place: no page shows what is left
@@ -143,7 +143,7 @@ class Builder:
             self.config = load_config(self.project)
             # the new site is served before the old is gone
             options = BuildOptions(background=True, preview=True, cancel=self.cancel, swapped=reload)
-            complete = run_build(self.config, options, self.session)
+            complete = self.run_build(self.config, options, self.session)
         except ProblemsFound as exc:
             self.failed(problem_rows(exc.problems), exc.message)
             return None
@@ -169,10 +169,8 @@ class Builder:
             if edit != self.edits or self.cancel.is_set():
                 return
             try:
-                from sitegen.build.run import run_build
-
                 options = BuildOptions(background=True, cancel=self.cancel)
-                run_build(self.config or load_config(self.project), options, self.session)
+                self.run_build(self.config or load_config(self.project), options, self.session)
             except Superseded:
                 return
             except Exception as exc:  # noqa: BLE001 - reported like any failed build; the server goes on
@@ -351,10 +349,11 @@ def make_server(port: int, builder: Builder, state: State) -> http.server.Thread
     return server
 
 
-def run_serve(project: Path, port: int) -> None:
-    """Build, serve and watch until Ctrl-C; the last good site stays served through failed builds."""
+def run_serve(project: Path, port: int, build: BuildFunction) -> None:
+    """Build (with the build function given), serve and watch until Ctrl-C; the last good site stays served through
+    failed builds."""
     state = State()
-    builder = Builder(project, state)
+    builder = Builder(project, state, build)
     load_config(project)  # a broken settings file is reported before anything starts
     server = make_server(port, builder, state)
     builder.build()
@@ -377,4 +376,4 @@ def run_serve(project: Path, port: int) -> None:
         server.shutdown()
         server.server_close()
         builder.stop()
-        finish_removals()  # the old site of the last rebuild, still being removed: no leftover beside build/
+        finish_removals(builder.session.removals)  # the last rebuild's old site: no leftover beside build/

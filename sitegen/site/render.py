@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import jinja2
 from jinja2.loaders import split_template_path
 
-from sitegen.build.reuse.record import TracingEnvironment
 from sitegen.data import fmt
 from sitegen.errors import Problem, ProblemsFound, problem
 from sitegen.files import Inputs, ReadRefused, display, read_text
@@ -23,6 +22,8 @@ if TYPE_CHECKING:
 
     from sitegen.config import Config
     from sitegen.data.model import Site
+
+Env = TypeVar("Env", bound=jinja2.Environment)
 
 
 class ProjectLoader(jinja2.BaseLoader):
@@ -40,8 +41,9 @@ class ProjectLoader(jinja2.BaseLoader):
         return read_text(path, self.inputs, display(path)), str(path), lambda: True
 
 
-def make_env(config: Config) -> TracingEnvironment:
-    """One build's templates: project ones override built-in ones; `default:NAME` always reaches the built-in."""
+def make_env(config: Config, kind: type[Env]) -> Env:
+    """One build's templates, in an environment of the given kind (the build's records what pages read): project
+    ones override built-in ones; `default:NAME` always reaches the built-in."""
     builtin = jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))
     loader = jinja2.ChoiceLoader([
         ProjectLoader(config.root / config.templates_dir, Inputs(config.root, config.max_file_bytes)),
@@ -50,18 +52,18 @@ def make_env(config: Config) -> TracingEnvironment:
     ])
     # templates cannot change under an environment (env_for makes a new one when they do), so none is checked
     # on disk again (with auto_reload, every include and extends of every page stats its file: ~4,300 times)
-    env = TracingEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = kind(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False,
+               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals |= {"fmt": fmt, "link": link, "asset": asset}
     return env
 
 
-def env_for(config: Config, setup: str, envs: dict[str, TracingEnvironment]) -> TracingEnvironment:
+def env_for(config: Config, setup: str, envs: dict[str, Env], kind: type[Env]) -> Env:
     """The environment for templates, code and settings as `setup` digests them: the one in envs (a session's:
     `sitegen serve` compiles each template once, not on every edit) while they are unchanged, else a new one."""
     if setup not in envs:
         envs.clear()
-        envs[setup] = make_env(config)
+        envs[setup] = make_env(config, kind)
     return envs[setup]
 
 

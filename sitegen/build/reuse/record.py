@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from sitegen.data.model import Area, Council, Figure, Icb, Measure, Predecessor, Site, Source, Topic
-from sitegen.files import write_atomic
+from sitegen.files import tree_digest, write_atomic
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -323,8 +323,6 @@ def planned_digest(canon: Canon, path: str, templates: list[str], title: str, de
 
 def setup_digest(config: Any, builtin_templates: Path, code: str) -> str:
     """What the Jinja environment is made of: the templates, sitegen's code, the libraries and the settings."""
-    from sitegen.build.stamp import tree_digest
-
     parts = [tree_digest(config.root / config.templates_dir, fence=config.root), tree_digest(builtin_templates)]
     return digest([parts, made_with(config, code)])
 

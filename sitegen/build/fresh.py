@@ -1,0 +1,50 @@
+"""Whether a build has anything to do, answered without loading the pipeline: `sitegen build` with nothing changed
+costs a look at the stamp, not an import of every stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sitegen.build.guard import prepare_output
+from sitegen.build.lock import build_lock
+from sitegen.build.stamp import input_digest, unchanged
+from sitegen.build.steps import Steps
+from sitegen.files import display
+from sitegen.site.theme import BUILTIN_TEMPLATES
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sitegen.build.options import BuildOptions
+    from sitegen.build.session import Session
+    from sitegen.config import Config
+
+
+@dataclass(frozen=True)
+class Work:
+    """A build to do: its output folder (made ready), the digest of its inputs, and its steps."""
+
+    output: Path
+    inputs: str
+    step: Steps
+
+
+def work_to_do(config: Config, options: BuildOptions, session: Session) -> Work | None:
+    """With the build lock held: the build to do, or None (and say so) when nothing it reads has changed and the
+    output folder is as the last build left it."""
+    step = Steps(options.cancel)
+    output = prepare_output(config, session.removals)
+    inputs = input_digest(config, BUILTIN_TEMPLATES, session.code)
+    last = None if options.force else unchanged(config, inputs)
+    if last:
+        print(f"Up to date: {last['pages']} pages and {last['charts']} charts unchanged in "
+              f"{step.seconds():.1f} s -> {display(config.root / config.output_dir)}/")
+        return None
+    return Work(output, inputs, step)
+
+
+def up_to_date(config: Config, options: BuildOptions, session: Session) -> bool:
+    """Whether the site is up to date (said so), checked under the build lock; a build still takes the lock again."""
+    with build_lock(config.root, options.wait):
+        return work_to_do(config, options, session) is None
