@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict, dataclass, field
 from itertools import groupby
 
@@ -188,3 +189,8 @@ def render_problems(problems: list[Problem]) -> str:
     files = len({p.path for p in problems})
     out.append(f"{plural(len(problems), 'problem')} in {plural(files, 'file')}")
     return "\n".join(out) + "\n"
+
+
+def say(message: str) -> None:
+    """One line of the log: to stderr, for each thing a user should know (stdout carries the result)."""
+    print(f"sitegen: {message}", file=sys.stderr, flush=True)

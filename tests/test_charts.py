@@ -12,8 +12,8 @@ import pytest
 from conftest import MINI, ROOT
 
 from sitegen.build.pipeline import read_project
-from sitegen.build.reuse.cache import Cache
 from sitegen.build.session import Session
+from sitegen.cache import Cache
 from sitegen.config import load_config
 from sitegen.history.releases import load_history
 from sitegen.publish.extras import annotate, plan_publishing

@@ -18,8 +18,8 @@ import pytest
 from conftest import MINI, copy_project
 from paused_build import launch
 
-from sitegen.build.reuse import versions
-from sitegen.build.reuse.cache import Cache, pack, unpack
+from sitegen import cache as versions
+from sitegen.cache import Cache, pack, unpack
 
 OLD_TITLE = 'title = "Who Pays for Care (test fixture)"'
 NEW_TITLE = 'title = "Who Pays for Care (test fixture, rebuilt)"'

@@ -15,7 +15,7 @@ from sitegen.build.guard import check_writable
 from sitegen.build.lock import build_lock
 from sitegen.build.manifest import load_manifest, save_manifest, state_file
 from sitegen.build.options import BuildOptions
-from sitegen.build.reuse.cache import Cache, Made
+from sitegen.build.reuse.cache import Made
 from sitegen.build.reuse.record import (
     RECORD,
     Model,
@@ -28,6 +28,7 @@ from sitegen.build.reuse.record import (
 from sitegen.build.session import Session
 from sitegen.build.staging import Writer
 from sitegen.build.stamp import forget_stamp, save_stamp
+from sitegen.cache import Cache
 from sitegen.config import is_local, is_placeholder
 from sitegen.data.model import Site, build_model
 from sitegen.data.validate import validate_packages
@@ -87,7 +88,7 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     warn_placeholder(config)
     check_writable(output)
     step("Validating the data packages")
-    site, pages, rendered = read_project(config, session)
+    site, pages, rendered = read_project(config, session, force)
     step("Reading the data's history and planning pages")
     history = load_history(config, session.history)
     specs = plan_pages(site, pages, rendered)
@@ -177,9 +178,10 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
         raise
 
 
-def read_project(config: Config, session: Session) -> tuple[Site, dict[str, Page], dict[str, Markup]]:
+def read_project(config: Config, session: Session,
+                 force: bool = False) -> tuple[Site, dict[str, Page], dict[str, Markup]]:
     """The validated model, the Markdown pages and their HTML; every problem of data and content at once."""
-    packages, problems = validated(config, session)
+    packages, problems = validated(config, session, force)
     pages, found = load_content(config)
     if problems:  # the content's own problems too, so one run shows everything to fix
         raise ProblemsFound(problems + found.items, "the data is not valid: nothing was published, build/ is "
@@ -190,14 +192,16 @@ def read_project(config: Config, session: Session) -> tuple[Site, dict[str, Page
     return site, pages, render_content(site, pages)
 
 
-def validated(config: Config, session: Session) -> tuple[Packages, list[Problem]]:
+def validated(config: Config, session: Session, force: bool = False) -> tuple[Packages, list[Problem]]:
     """The data packages and their problems; the same bytes are validated once a session (`sitegen serve`), and
-    what is parsed and checked of unchanged files is kept for the next build."""
+    what is parsed and checked of unchanged files is kept for the next build (frictionless's verdicts on the
+    descriptors in the cache, unless forced)."""
     folder = config.root / config.datapackages_dir
     key = f"{tree_digest(folder, fence=config.root)} {config!r}"
     if key not in session.validated:
         session.validated.clear()
-        session.validated[key] = validate_packages(folder, config, memo=session.data)
+        verdicts = Cache(config.root / config.cache_dir, "verdicts", session.code, read=not force)
+        session.validated[key] = validate_packages(folder, config, memo=session.data, verdicts=verdicts)
     return session.validated[key]
 
 

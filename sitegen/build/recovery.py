@@ -6,8 +6,8 @@ import os
 import shutil
 from typing import TYPE_CHECKING
 
-from sitegen.build.log import say
 from sitegen.build.marker import MARKER, is_ours
+from sitegen.errors import say
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

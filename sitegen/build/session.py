@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sitegen.build.reuse.versions import code_digest
+from sitegen.cache import code_digest
 from sitegen.data.memo import DataMemo
 from sitegen.history.memo import HistoryMemo
 
@@ -33,5 +33,5 @@ class Session:
 
     @cached_property
     def code(self) -> str:
-        """The hash of sitegen's code and the library versions (sitegen.build.reuse.versions.code_digest)."""
+        """The hash of sitegen's code and the library versions (sitegen.cache.code_digest)."""
         return code_digest()

@@ -16,7 +16,7 @@ from sitegen.history.git import commits_key
 
 def input_digest(config: Config, builtin_templates: Path, code: str) -> str:
     """Everything a build reads: data, content, templates, settings, our code and library versions (code:
-    sitegen.build.reuse.versions.code_digest), the date."""
+    sitegen.cache.code_digest), the date."""
     root = config.root
     folders = [root / config.datapackages_dir, root / config.content_dir, root / config.templates_dir]
     parts: list[Any] = [tree_digest(folder, fence=root) for folder in folders]  # nothing outside the project read

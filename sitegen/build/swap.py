@@ -18,8 +18,8 @@ import threading
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from sitegen.build.log import say
 from sitegen.build.marker import MARKER, MARKER_STAGING, is_ours
+from sitegen.errors import say
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

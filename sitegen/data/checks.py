@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -224,16 +225,20 @@ class Table:
     package: Package
     resource: Resource
     cells: Cells
-    readers: Readers
     schema: dict[str, Any]
     memory: Memory = field(default_factory=Memory)
     lookups: dict[int, set[tuple[Any, ...]]] = field(default_factory=dict)
+
+    @cached_property
+    def readers(self) -> Readers:
+        """Frictionless's cell readers, made when the first suspect row is read: valid data never loads frictionless."""
+        return Readers(self.resource)
 
 
 def resource_errors(package: Package, resource: Resource) -> list[Error]:
     """Frictionless's row errors for one resource, in its order, up to its limit."""
     assert isinstance(resource.cells, Cells)
-    table = Table(package, resource, resource.cells, Readers(resource), schema_of(resource))
+    table = Table(package, resource, resource.cells, schema_of(resource))
     fks = table.schema.get("foreignKeys", [])
     frames = {f"fk{i}": lookup_frame(package, resource, fk) for i, fk in enumerate(fks)}
     errors: list[Error] = []

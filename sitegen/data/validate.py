@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import dataclasses
 import hashlib
 import json
 import os
@@ -23,6 +25,7 @@ from sitegen.files import Inputs, display
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from sitegen.cache import Cache
     from sitegen.config import Config
     from sitegen.data.columns import Cells
     from sitegen.data.memo import DataMemo
@@ -32,13 +35,15 @@ PATTERN_SECONDS = 0.5  # for all the cells of one field: a sane pattern needs mi
 
 
 def validate_packages(path: Path, config: Config | None = None, engine: str = "columnar",
-                      keep_bytes: bool = True, memo: DataMemo | None = None) -> tuple[Packages, list[Problem]]:
+                      keep_bytes: bool = True, memo: DataMemo | None = None,
+                      verdicts: Cache | None = None) -> tuple[Packages, list[Problem]]:
     """Typed rows of every package under path, and all problems (never raises for bad input).
 
     engine "columnar" checks tables as polars column expressions (sitegen.data.checks); "frictionless" is the
     reference it must agree with, problem for problem: frictionless reading every row. keep_bytes=False drops
     each CSV's bytes once read (Resource.raw is then empty): `sitegen validate` never needs them. With a memo
     (`sitegen serve`, the project's own data), what was read and checked of unchanged files is not done again.
+    With verdicts (the project's cache), frictionless's verdict on a descriptor it has judged before is read back.
     """
     inputs = Inputs.under(path)
     if config is not None:
@@ -49,15 +54,16 @@ def validate_packages(path: Path, config: Config | None = None, engine: str = "c
     columnar = engine == "columnar"
     packages, problems = read_packages(path, inputs, columnar=columnar, memo=memo)
     for package in packages.packages.values():
-        problems.extend(package_problems(package, engine, memo))
+        problems.extend(package_problems(package, engine, memo, verdicts))
     problems.extend(apply_rules(packages))  # across packages: always checked again
     return packages, at_most(dedupe(problems), MAX_PER_FILE)
 
 
-def package_problems(package: Package, engine: str, memo: DataMemo | None = None) -> list[Problem]:
+def package_problems(package: Package, engine: str, memo: DataMemo | None = None,
+                     verdicts: Cache | None = None) -> list[Problem]:
     """A package's own table and pattern problems (with a memo, the same bytes are checked once)."""
     def check() -> list[Problem]:
-        tables = columnar_problems(package, memo) if engine == "columnar" else frictionless_problems(package)
+        tables = columnar_problems(package, memo, verdicts) if engine == "columnar" else frictionless_problems(package)
         return tables + pattern_problems(package)
 
     key = package_key(package, engine) if memo is not None else ""
@@ -175,11 +181,12 @@ class _Budget:
         return max(self.end - self.clock(), 1e-6)
 
 
-def columnar_problems(package: Package, memo: DataMemo | None = None) -> list[Problem]:
+def columnar_problems(package: Package, memo: DataMemo | None = None,
+                      verdicts: Cache | None = None) -> list[Problem]:
     """frictionless_problems, by column expressions; frictionless itself where the package needs it."""
     from sitegen.data.checks import resource_errors, supported
 
-    if not supported(package) or metadata_problems(package, memo):
+    if not supported(package) or metadata_problems(package, memo, verdicts):
         return frictionless_problems(package)
     found = []
     for resource in package.resources.values():
@@ -202,15 +209,35 @@ class RecordLines(Sequence[int]):
         return self.cells.record_line(index + 1)
 
 
-def metadata_problems(package: Package, memo: DataMemo | None = None) -> list[Problem]:
-    """What frictionless says of the descriptors and headers alone (with a memo, the same ones are checked once)."""
+def metadata_problems(package: Package, memo: DataMemo | None = None, verdicts: Cache | None = None) -> list[Problem]:
+    """What frictionless says of the descriptors and headers alone (with a memo, the same ones are checked once a
+    session; with verdicts, once while the descriptor, sitegen and frictionless are unchanged)."""
     from sitegen.data.checks import header_only
 
     descriptor = header_only(package)
+
+    def check() -> list[Problem]:
+        return check_metadata(package, descriptor) if verdicts is None else judged(package, descriptor, verdicts)
+
     if memo is None:
-        return check_metadata(package, descriptor)
+        return check()
     key = json.dumps([descriptor, str(package.path), os.getcwd()], sort_keys=True, default=repr)
-    return list(memo.metadata.get(package.path, key, lambda: check_metadata(package, descriptor)))
+    return list(memo.metadata.get(package.path, key, check))
+
+
+def judged(package: Package, descriptor: dict[str, Any], verdicts: Cache) -> list[Problem]:
+    """check_metadata's verdict, from the cache when this descriptor was judged before: frictionless's metadata
+    checks cost about a second a package, and most builds and validations change no descriptor."""
+    # the verdict depends only on the descriptor (its data is its header, inline) and on the paths problems name
+    key = json.dumps([descriptor, display(package.path)], sort_keys=True, default=repr)
+    text = verdicts.get(key, ".json")
+    if text is not None:
+        with contextlib.suppress(ValueError, TypeError):  # an entry of another shape is made again
+            return [Problem(**p) for p in json.loads(text)]
+    found = check_metadata(package, descriptor)
+    with contextlib.suppress(OSError):  # the cache only saves time: a read-only one costs the check, no more
+        verdicts.put(key, ".json", json.dumps([dataclasses.asdict(p) for p in found], sort_keys=True))
+    return found
 
 
 def check_metadata(package: Package, descriptor: dict[str, Any]) -> list[Problem]:
@@ -323,7 +350,10 @@ def run_validate(path: Path, fmt: str, config: Config) -> int:
     """Print the report in the chosen format; 0 when valid, 1 when not."""
     if not path.exists():
         raise click.UsageError(f"{path}: no such file or folder")
-    packages, problems = validate_packages(path, config, keep_bytes=False)
+    from sitegen.cache import Cache, code_digest
+
+    verdicts = Cache(config.root / config.cache_dir, "verdicts", code_digest())
+    packages, problems = validate_packages(path, config, keep_bytes=False, verdicts=verdicts)
     sys.stdout.write(render(packages, problems, fmt))
     sys.stdout.write(render_warning_lines(packages, fmt))
     return 1 if problems else 0

@@ -1,5 +1,5 @@
-"""The on-disk cache: verified, never trusted. Each entry is named by a hash of what it is made from and of the
-code and library versions that made it, carries the hash of its own content, and is written whole or not at all."""
+"""Downloads made from known inputs (zips, workbooks), found again in the on-disk cache (sitegen.cache) by a hash of
+those inputs and the code that made them."""
 
 from __future__ import annotations
 
@@ -7,52 +7,13 @@ import base64
 import hashlib
 from typing import TYPE_CHECKING
 
-from sitegen.build.log import say
-from sitegen.files import write_atomic
-
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from sitegen.build.staging import Writer
+    from sitegen.cache import Cache
 
-FORMAT = b"sitegen-cache 1 sha256="
 MAX_KEPT = 4096  # files kept in memory by a session: one site's, in practice
-
-
-class Cache:
-    """Text entries under one folder, each named `<key><suffix>`; every read checks the entry's hash."""
-
-    def __init__(self, folder: Path, kind: str, code: str, read: bool = True) -> None:
-        self.folder = folder / kind
-        self.code = code  # the code and library versions (sitegen.build.reuse.versions.code_digest): a change to
-        # either makes every entry stale
-        self.read = read  # False for `--force`: rebuild every entry, overwriting what is there
-
-    def path(self, key: str, suffix: str) -> Path:
-        """Where an entry lives: its key together with the versions of the code and libraries that make it."""
-        return self.folder / f"{hashlib.sha256(f'{self.code}:{key}'.encode()).hexdigest()}{suffix}"
-
-    def get(self, key: str, suffix: str) -> str | None:
-        """An entry's text, or None when there is none (or it was corrupt, and is now gone)."""
-        if not self.read:
-            return None
-        path = self.path(key, suffix)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        text = unpack(data)
-        if text is None:
-            path.unlink(missing_ok=True)
-            say(f"discarded a corrupt cache entry {path} (its content does not match its hash); rebuilding it")
-        return text
-
-    def put(self, key: str, suffix: str, text: str) -> None:
-        """Store an entry, with the hash of its content, atomically."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        # no fsync: an entry lost or torn by a crash fails its hash on the next read and is made again
-        write_atomic(self.path(key, suffix), pack(text), durable=False)
 
 
 class Made:
@@ -105,20 +66,3 @@ class Made:
             self.kept.clear()
         self.kept[key] = data
         return data
-
-
-def pack(text: str) -> bytes:
-    """An entry's bytes: a header line holding the content's hash, then the content."""
-    body = text.encode("utf-8")
-    return FORMAT + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
-
-
-def unpack(data: bytes) -> str | None:
-    """The content of an entry whose hash matches, else None (truncated, emptied, garbled, or from elsewhere)."""
-    header, _, body = data.partition(b"\n")
-    if not header.startswith(FORMAT) or header.removeprefix(FORMAT) != hashlib.sha256(body).hexdigest().encode():
-        return None
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return None

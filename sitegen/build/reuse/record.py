@@ -329,5 +329,5 @@ def setup_digest(config: Any, builtin_templates: Path, code: str) -> str:
 
 def made_with(config: Any, code: str) -> str:
     """What every file is made with, templates aside (each page records those it loads, and no download is made
-    from one): sitegen's code and the libraries (code: sitegen.build.reuse.versions.code_digest), the settings."""
+    from one): sitegen's code and the libraries (code: sitegen.cache.code_digest), the settings."""
     return digest([code, Canon().value(config)])

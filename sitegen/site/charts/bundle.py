@@ -7,7 +7,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sitegen.build.reuse.cache import Cache
+    from sitegen.cache import Cache
 
 
 def enhance_source() -> str:

@@ -21,7 +21,7 @@ from sitegen.site.charts.specs import spec_json
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from sitegen.build.reuse.cache import Cache
+    from sitegen.cache import Cache
     from sitegen.site.charts.model import Chart
     from sitegen.site.charts.specs import Shape
 
