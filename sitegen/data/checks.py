@@ -144,7 +144,8 @@ def candidate_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.D
             picks.append(nonblank & ~text.is_in([str(v) for v in constraints["enum"] or []]))
         for name, sign in (("minimum", -1), ("maximum", 1)):
             if name in constraints:
-                picks.append(value.is_not_null() & bound(value, constraints[name], sign, cells.types[i]))
+                picks.append(value.is_not_null() & bound(value, constraints[name], sign, cells.types[i])
+                             & ~at_limit(text, constraints[name], spec))
     frame = cells.frame.with_row_index("_i")
     found = set(frame.filter(pl.any_horizontal(picks).fill_null(True))["_i"].to_list())
     return sorted(found | keyed_rows(cells, schema, lookups))
@@ -159,6 +160,16 @@ def bound(value: pl.Expr, limit: Any, sign: int, type_: str) -> pl.Expr:
         return pl.lit(True)
     except (TypeError, ValueError):
         return pl.lit(True)
+
+
+def at_limit(text: pl.Expr, limit: Any, spec: dict[str, Any]) -> pl.Expr:
+    """Cells written as the whole-number limit itself ("1", "1.0000" for a maximum of 1): within it, whatever the
+    reading; most real shares are exactly 1, and every suspect row costs a frictionless read."""
+    plain = not any(key in spec for key in ("decimalChar", "groupChar", "bareNumber"))
+    if plain and isinstance(limit, int | float) and not isinstance(limit, bool) and float(limit).is_integer() \
+            and abs(limit) < 2**53:
+        return text.str.contains(f"^{int(limit)}(\\.0+)?$").fill_null(False)
+    return pl.lit(False)
 
 
 def keyed_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.DataFrame]) -> set[int]:
