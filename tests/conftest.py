@@ -5,6 +5,9 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
+import subprocess
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -51,6 +54,27 @@ def build(project: Path) -> Path:
     """Build a project; its build/ folder."""
     build_site(load_config(project))
     return project / "build"
+
+
+def run_here(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`sitegen *args` run from project inside this process: the exit code, stdout and stderr a user would see
+    (an uncaught exception as the interpreter would print its traceback), without a fresh process's second
+    of imports. Tests about processes (signals, memory limits, kills, the installed wheel) launch one."""
+    from click.testing import CliRunner
+
+    from sitegen.cli import cli
+
+    sigterm, cwd = signal.getsignal(signal.SIGTERM), os.getcwd()  # `build` turns SIGTERM into an exception
+    os.chdir(project)
+    try:
+        result = CliRunner().invoke(cli, list(args), env=env, prog_name="sitegen", catch_exceptions=True)
+    finally:
+        os.chdir(cwd)
+        signal.signal(signal.SIGTERM, sigterm)
+    stderr = result.stderr
+    if result.exc_info is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(*result.exc_info))
+    return subprocess.CompletedProcess(["sitegen", *args], result.exit_code, result.stdout, stderr)
 
 
 # tests that `make check` leaves out (besides the browser's): marked here by file, so the files stay as written

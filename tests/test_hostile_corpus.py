@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINI, build, copy_project
+from conftest import MINI, build, copy_project, run_here
 from hostile import set_value
 
 CORPUS = Path(__file__).parent / "hostile_corpus"
@@ -168,17 +168,17 @@ def limit_memory() -> None:
 
 
 def run_sitegen(project: Path, case: dict[str, Any]) -> subprocess.CompletedProcess[str]:
-    """The real command line, as a user runs it; pathological cases under a time and memory cap."""
-    command = case.get("command", "build")
+    """The real command line, as a user runs it: in this process (a fresh one would spend a second importing),
+    pathological cases in a process of their own under a time and memory cap."""
     # no --force: the cache finds charts and downloads by their content, so whatever an attack changed is made
     # anew, and the copy's output folder is new to the cache, so every page is rendered; only vl-convert's
     # redrawing of the unchanged charts (most of a case's time) is spared
-    args = [sys.executable, "-m", "sitegen", command]
-    env = {**os.environ, "SITEGEN_CANARY": CANARY, "NO_COLOR": "1"}
-    limits = case.get("limits", False)
-    return subprocess.run(args, cwd=project, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                          env=env, timeout=SECONDS if limits else 300, check=False,
-                          preexec_fn=limit_memory if limits else None)  # noqa: PLW1509
+    command, env = case.get("command", "build"), {"SITEGEN_CANARY": CANARY, "NO_COLOR": "1"}
+    if not case.get("limits", False):
+        return run_here(project, command, env=env)
+    return subprocess.run([sys.executable, "-m", "sitegen", command], cwd=project, capture_output=True, text=True,
+                          encoding="utf-8", errors="replace", env={**os.environ, **env}, timeout=SECONDS,
+                          check=False, preexec_fn=limit_memory)  # noqa: PLW1509
 
 
 def prepare(tmp_path: Path, built: Path, name: str, listener: Listener) -> tuple[Path, dict[str, Any]]:
