@@ -73,13 +73,13 @@ def build(project: Path, force: bool, base_url: str | None, repository_url: str 
 
 
 @cli.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--into", metavar="PACKAGE", help="Figures package (a folder of datapackages/) to merge into; "
               "default: the one the file's layout belongs to.")
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Project folder holding sitegen.toml.")
 def import_(file: Path, into: str | None, project: Path) -> None:
-    """Import an official return: figures merged by id into a package, then validated."""
+    """Import an official return, or a folder of them: figures merged by id into a package, then validated."""
     from sitegen.importers.run import run_import
 
     raise SystemExit(run_import(file, into, load_config(project)))

@@ -150,6 +150,7 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
                              "add the council (or former council) to the reference package, or check the file"),
     "no-period": ("No period", "the file must say which year it covers, in its rows or its published name"),
     "missing-row": ("Expected row or item not found", "the layout has changed: update its adapter"),
+    "duplicate-council": ("A council twice in one file", "two rows name the same council: check the file"),
     "bad-value": ("Not a number", "a cell is a number, a blank or ':' (not reported)"),
     "big-change": ("Change of more than 10 times",
                    "check both values against the source: if one is a slip, publish it as published, flagged"),

@@ -329,8 +329,9 @@ def test_coverage_lists_every_warning_and_successors_say_whose_figures(real_site
     assert "North Tyneside: Adult social care income from the Better Care Fund, 2016-17" in section
     assert "(flagged as a suspect value)" in section
     site = build_model(packages, settings(real_site.parent))
-    dorset = next(c for c in site.councils if c.slug == "dorset-council")
-    html = (real_site / "councils/dorset-council/index.html").read_text(encoding="utf-8")
-    assert not dorset.figures and any(p.figures for p in dorset.predecessors)  # the case this checks
+    # Dorset Council has figures of its own since the delayed transfers of May 2019: Cumberland has none yet
+    cumberland = next(c for c in site.councils if c.slug == "cumberland")
+    html = (real_site / "councils/cumberland/index.html").read_text(encoding="utf-8")
+    assert not cumberland.figures and any(p.figures for p in cumberland.predecessors)  # the case this checks
     assert "No figures of its own yet" in html and "No figures yet" not in html
-    assert "Figures for the former Dorset County Council" in html
+    assert "Figures for the former Cumbria County Council" in html

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from sitegen.errors import Problem
 
 Rule = Callable[["Packages"], Iterator["Problem"]]
+# Months (and shorter periods) are not compared: a monthly count of a few days swings tenfold as a matter of
+# course (0 days, then 12); an importer of monthly figures reviews them against the series' median instead.
+MONTH_DAYS = 31
 
 
 def check_jumps(packages: Packages) -> Iterator[Problem]:
@@ -53,7 +56,8 @@ def jump_pairs(cells: Any) -> list[tuple[int, int]]:
     low = pl.min_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
     high = pl.max_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
     gap = (pl.col("start") - pl.col("b_end")).dt.total_days()
-    found = frame.filter(pl.col("b__i").is_not_null() & (gap == 1) & (high >= 10 * low * (1 - 1e-9)))
+    longer = (pl.col("end") - pl.col("start")).dt.total_days() > MONTH_DAYS
+    found = frame.filter(pl.col("b__i").is_not_null() & (gap == 1) & longer & (high >= 10 * low * (1 - 1e-9)))
     return list(zip(found["b__i"].to_list(), found["_i"].to_list(), strict=True))
 
 
@@ -62,7 +66,8 @@ def _jump(table: Resource, a: dict[str, Any], b: dict[str, Any], after: int) -> 
     low, high = sorted((abs(a["value"]), abs(b["value"])))
     # like periods (a leap day or a short month apart) that follow on without a gap
     alike = abs(((a["period_end"] - a["period_start"]) - (b["period_end"] - b["period_start"])).days) <= 3
-    if alike and (b["period_start"] - a["period_end"]).days == 1 and high > 10 * low:
+    longer = (b["period_end"] - b["period_start"]).days > MONTH_DAYS
+    if alike and longer and (b["period_start"] - a["period_end"]).days == 1 and high > 10 * low:
         found = at(table, after, "big-change", f"{b['value']} in {b.get('period_label')} after "
                    f"{a['value']} in {a.get('period_label')}: a change of more than 10 times", "value", b["value"])
         yield replace(found, severity="warning")

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from sitegen.errors import Problem, ProblemsFound, problem
 from sitegen.files import display
+from sitegen.importers.reading import DAYS, THOUSANDS, Cell, Reading
+from sitegen.importers.reading import unknown_area as unknown_area  # adapters take it from here, as ever
 from sitegen.text import slugify
 
 if TYPE_CHECKING:
@@ -20,7 +22,8 @@ if TYPE_CHECKING:
     from sitegen.importers.names import AreaIndex
 
 GAPS = {"", ":", "NA"}  # not reported: no figure is written, never a zero
-THOUSANDS = "GBP thousands"
+# unit as published -> (the figure's unit, the factor to it)
+UNITS = {"GBP": ("GBP", Decimal(1)), THOUSANDS: ("GBP", Decimal(1000)), DAYS: ("count", Decimal(1))}
 
 
 @dataclass
@@ -30,37 +33,12 @@ class RawFile:
     path: Path
     records: list[list[str]]
     lines: list[int]
+    sheet: str = ""  # the worksheet the records are from (workbooks only)
 
     @property
     def shown(self) -> str:
-        """The path as messages show it."""
-        return display(self.path)
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One published value: whose, what, when, the text as published and where it is in the file."""
-
-    area: str
-    measure: str
-    period: str
-    text: str
-    item: str
-    line: int
-    note: str = ""
-
-
-@dataclass
-class Reading:
-    """What an adapter read from a file."""
-
-    source: dict[str, str]
-    unit: str  # the unit values are published in: GBP or GBP thousands
-    cells: list[Cell] = field(default_factory=list)
-    gaps: int = 0
-    skipped: list[str] = field(default_factory=list)  # rows not about an area we publish (regions, totals)
-    status: str = "reported"
-    said_by: str = ""
+        """The path as messages show it (with the sheet, for a workbook: lines are then its row numbers)."""
+        return f"{display(self.path)} [sheet {self.sheet}]" if self.sheet else display(self.path)
 
 
 class Layout(Protocol):
@@ -81,6 +59,8 @@ class Areas:
 
     index: AreaIndex
     slugs: dict[str, str]  # code -> slug, for councils, former councils and England
+    ends: dict[str, date] = field(default_factory=dict)  # former council -> its last day
+    dh_codes: dict[str, str] = field(default_factory=dict)  # DH/CASSR code -> GSS code, built by the import run
 
     def code(self, reported: str, on: date | None = None) -> str | None:
         """The code of an area as a file names it, on a day."""
@@ -176,14 +156,15 @@ def gap(text: str) -> bool:
 
 def figure(cell: Cell, reading: Reading, slug: str, dates: tuple[str, str]) -> dict[str, str]:
     """The figures.csv row of one published cell."""
-    factor = Decimal(1000) if reading.unit == THOUSANDS else Decimal(1)
+    unit, factor = UNITS[reading.unit]
     value = number(cell.text)
     pounds = plain(pounds_of(value, factor))
     flagged = suspect(value, reading.unit)
     note = " ".join(n for n in (cell.note, suspect_note(cell.text, pounds) if flagged else "") if n)
     return {
         "id": f"{slug}-{cell.measure}-{slugify(cell.period)}", "area_code": cell.area,
-        "counterparty_inferred": "false", "measure": cell.measure, "value": pounds, "unit": "GBP",
+        "area_name_reported": cell.name,
+        "counterparty_inferred": "false", "measure": cell.measure, "value": pounds, "unit": unit,
         "period_start": dates[0], "period_end": dates[1], "period_label": cell.period, "qualifier": "exact",
         "status": reading.status, "said_by": reading.said_by, "source_id": reading.source["id"], "note": note,
         "precision": precision_of(cell.text, factor), "published_value": cell.text,
@@ -211,9 +192,3 @@ def year_from_name(raw: RawFile) -> str:
                                      "does not give one as the publisher named it (e.g. …-14-15-…)", raw.shown,
                                      0, "file name", raw.path.name)], "nothing was imported")
     return f"20{match.group(1)}-{match.group(2)}"
-
-
-def unknown_area(raw: RawFile, line: int, field_name: str, value: str, why: str) -> Problem:
-    """A council the reference package does not know: an error, never skipped silently."""
-    return problem("unknown-council-code", f"{why}: not a council or former council in the reference package",
-                   raw.shown, line, field_name, value)
