@@ -228,15 +228,18 @@ def metadata_problems(package: Package, memo: DataMemo | None = None, verdicts: 
 def judged(package: Package, descriptor: dict[str, Any], verdicts: Cache) -> list[Problem]:
     """check_metadata's verdict, from the cache when this descriptor was judged before: frictionless's metadata
     checks cost about a second a package, and most builds and validations change no descriptor."""
-    # the verdict depends only on the descriptor (its data is its header, inline) and on the paths problems name
-    key = json.dumps([descriptor, display(package.path)], sort_keys=True, default=repr)
+    # the verdict depends only on the descriptor (its data is its header, inline); every problem names the
+    # descriptor's file, kept out of the entry so that a copy of the package elsewhere (a git revision) finds it
+    key, shown = json.dumps(descriptor, sort_keys=True, default=repr), display(package.path)
     text = verdicts.get(key, ".json")
     if text is not None:
         with contextlib.suppress(ValueError, TypeError):  # an entry of another shape is made again
-            return [Problem(**p) for p in json.loads(text)]
+            return [Problem(**{**p, "path": shown}) for p in json.loads(text)]
     found = check_metadata(package, descriptor)
-    with contextlib.suppress(OSError):  # the cache only saves time: a read-only one costs the check, no more
-        verdicts.put(key, ".json", json.dumps([dataclasses.asdict(p) for p in found], sort_keys=True))
+    if all(p.path == shown for p in found):
+        with contextlib.suppress(OSError):  # the cache only saves time: a read-only one costs the check, no more
+            verdicts.put(key, ".json", json.dumps([{**dataclasses.asdict(p), "path": ""} for p in found],
+                                                  sort_keys=True))
     return found
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from sitegen.cache import Cache, code_digest
 from sitegen.history import git as gitdata
 from sitegen.history.diff import compare, new_problems, relocate
 from sitegen.history.diff_report import RENDERERS
@@ -40,12 +41,13 @@ def data_folder(folder: Path, config: Config) -> Path:
     return inner if inner.is_dir() else folder
 
 
-def read(folder: Path, label: str, shown: str, validate: bool) -> Version:
-    """Read (and, for `sitegen diff`, validate) the packages under folder."""
+def read(folder: Path, label: str, shown: str, validate: Cache | None) -> Version:
+    """Read the packages under folder, and validate them with frictionless's verdicts cached in validate (`sitegen
+    diff`)."""
     from sitegen.data.read import read_packages
     from sitegen.data.validate import validate_packages
 
-    packages, problems = validate_packages(folder) if validate else read_packages(folder)
+    packages, problems = validate_packages(folder, verdicts=validate) if validate else read_packages(folder)
     return Version(label, packages, relocate(problems, folder, shown))
 
 
@@ -53,19 +55,20 @@ def read(folder: Path, label: str, shown: str, validate: bool) -> Version:
 def open_version(spec: str, config: Config, validate: bool = True) -> Iterator[Version]:
     """The version named by spec: the working tree, a folder, or a git revision exported to a temp folder."""
     root, datadir = config.root, config.datapackages_dir
+    verdicts = Cache(root / config.cache_dir, "verdicts", code_digest()) if validate else None
     if spec == WORKTREE:
-        yield read(root / datadir, WORKTREE, datadir, validate)
+        yield read(root / datadir, WORKTREE, datadir, verdicts)
         return
     folder = Path(spec)
     if folder.is_dir():
-        yield read(data_folder(folder, config), f"folder {spec}", datadir, validate)
+        yield read(data_folder(folder, config), f"folder {spec}", datadir, verdicts)
         return
     sha = gitdata.resolve(root, spec)
     if sha is None:
         raise click.UsageError(f"{spec!r} is neither a folder nor a git revision of {root}")
     with tempfile.TemporaryDirectory(prefix="sitegen-diff-") as tmp:
         exported = gitdata.export(root, sha, root / datadir, Path(tmp))
-        yield read(exported, f"{spec} ({sha[:7]})", datadir, validate)
+        yield read(exported, f"{spec} ({sha[:7]})", datadir, verdicts)
 
 
 
