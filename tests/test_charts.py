@@ -47,12 +47,26 @@ def synthetic_project(folder: Path) -> Path:
 
 @pytest.mark.parametrize("project", [MINI, ROOT], ids=["mini", "real"])
 def test_each_spec_is_its_shape_filled_with_its_data_exactly_as_altair_builds_it(project: Path) -> None:
+    """Every chart of the mini project; of the real one's 300, for each shape the charts with the most and the
+    fewest points and the one whose labels have the most characters JSON escapes or a template could mistake
+    (Altair takes a tenth of a second a chart)."""
     charts = planned_charts(project)
     templates: dict[Shape, str] = {}  # as a session keeps them: Altair once per shape
-    different = [c.id for c in charts if spec_json(c, templates) != canonical(spec(c))]
-    assert charts and different == []
+    checked = charts
     if project == ROOT:  # the templates pay: Altair runs for a few shapes, not for hundreds of charts
-        assert len(charts) > 300 and len({parts(c)[0] for c in charts}) < len(charts) / 10
+        by_shape: dict[Shape, list[Chart]] = {}
+        for chart in charts:
+            by_shape.setdefault(parts(chart)[0], []).append(chart)
+        assert len(charts) > 300 and len(by_shape) < len(charts) / 10
+
+        def odd(chart: Chart) -> int:
+            return sum(not ch.isalnum() and ch != " " for p in chart.points for ch in p.category + p.series)
+
+        checked = [c for group in by_shape.values() for c in {max(group, key=lambda c: len(c.points)),
+                                                                min(group, key=lambda c: len(c.points)),
+                                                                max(group, key=odd)}]
+    different = [c.id for c in checked if spec_json(c, templates) != canonical(spec(c))]
+    assert checked and different == []
 
 
 def test_data_that_looks_like_a_hole_in_a_template_stays_data() -> None:
