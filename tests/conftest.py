@@ -72,7 +72,8 @@ def run_here(project: Path, *args: str, env: dict[str, str] | None = None) -> su
         os.chdir(cwd)
         signal.signal(signal.SIGTERM, sigterm)
     stderr = result.stderr
-    if result.exc_info is not None and not isinstance(result.exception, SystemExit):
+    if result.exception is not None and result.exc_info is not None \
+            and not isinstance(result.exception, SystemExit):
         stderr += "".join(traceback.format_exception(*result.exc_info))
     return subprocess.CompletedProcess(["sitegen", *args], result.exit_code, result.stdout, stderr)
 

@@ -24,7 +24,9 @@ from sitegen.importers.workbook import read_any
 ROOT = Path(__file__).resolve().parent.parent
 DTOC = ROOT.parent / "shared" / "data" / "official" / "dtoc"
 PACKAGE = "delayed-transfers"
-pytestmark = pytest.mark.skipif(not DTOC.is_dir(), reason="needs ../shared/data/official/dtoc")
+# one worker runs them all: the 105 workbooks are imported once a run, not once a worker
+pytestmark = [pytest.mark.skipif(not DTOC.is_dir(), reason="needs ../shared/data/official/dtoc"),
+              pytest.mark.xdist_group("dtoc")]
 APRIL_2019 = datetime(2019, 4, 1)  # Dorset's councils reorganised: DH code 809 is Dorset Council's from May
 COLUMNS = {"NHS": "delayed-days-nhs", "Social Care": "delayed-days-social-care", "Both": "delayed-days-both"}
 
