@@ -17,6 +17,9 @@ _.credit_url  # site.maps.HexMap: templates/partials/hexmap.html
 _.words  # site.views.MeasurePeriod: templates/partials/measure_periods.html
 _.hexmap  # site.views.MeasurePeriod: templates/partials/measure_periods.html
 _.allows_negative  # data.model.Measure: a column of measures.csv, offered to project templates like every other
+_.per_head_years  # site.compare.Period: templates/partials/compare_table.html
+_.neighbours_with_figure  # site.compare.Position: templates/partials/council_compare.html
+_.population  # data.population.PerHead: the divisor, offered to templates beside the value and its year
 
 # Registered by decorator, never called by name
 _.import_  # click command `sitegen import` (cli.py)

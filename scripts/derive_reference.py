@@ -257,8 +257,8 @@ def council_fields() -> list[dict[str, object]]:
         field("type", "string", "Kind of council, from the GSS code prefix", required=True,
               enum=sorted(TYPES.values())),
         field("region", "string", "English region", required=True),
-        field("population", "integer", "Mid-2020 population estimate as published by mySociety",
-              minimum=0),
+        field("population", "integer", "Mid-2020 population estimate as published by mySociety; kept as "
+              "published, not used by the site (per-head figures use populations.csv)", minimum=0),
         field("latitude", "number", "Latitude (WGS84) of a point in the council's area (mySociety)",
               minimum=49, maximum=56),
         field("longitude", "number", "Longitude (WGS84) of a point in the council's area (mySociety)",

@@ -79,6 +79,9 @@ def make_other_project(root: Path) -> Path:
         for table, rows in tables.items():
             write_csv(folder / f"{table}.csv", rows)
         body = descriptor(MINI / "datapackages" / source / "datapackage.json", name, title)
+        resources = body["resources"]
+        assert isinstance(resources, list)
+        body["resources"] = [r for r in resources if r["name"] in tables]  # none it has no table for
         (folder / "datapackage.json").write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
     (root / "sitegen.toml").write_text('[site]\ntitle = "Board payments in Synthland (SYNTHETIC)"\n'
                                        'base_url = "https://example.org/synthland/"\n', encoding="utf-8")

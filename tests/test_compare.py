@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.data.model import Council, Figure, Measure, Source, Topic
+from sitegen.data.population import Populations
 from sitegen.site.compare import (
     MIN_COUNCILS,
     all_periods,
@@ -25,10 +26,11 @@ SOURCE = Source("s", "SYNTHETIC source", "Test", None, "https://example.org/", "
 
 
 def make_councils(n: int) -> list[Council]:
-    """SYNTHETIC councils in two regions and two types, populations 100,000 upwards."""
+    """SYNTHETIC councils in two regions and two types, mid-2023 populations 100,000 upwards (mid-2022: 1,000 fewer)."""
     return [Council(f"E0600{i:04d}", f"Council {i}", f"C{i:02d}", f"c{i}",
                     type="Unitary authority" if i % 2 else "County council",
-                    region="North" if i < n // 2 else "South", population=100_000 + 10_000 * i)
+                    region="North" if i < n // 2 else "South",
+                    populations=Populations({2022: 99_000 + 10_000 * i, 2023: 100_000 + 10_000 * i}))
             for i in range(n)]
 
 
@@ -45,9 +47,9 @@ def add_figures(measure: Measure, councils: list[Council], values: list[float | 
 
 
 def people(council: Council) -> int:
-    """A SYNTHETIC council's population (always set)."""
-    assert council.population
-    return council.population
+    """A SYNTHETIC council's mid-2023 population (always set)."""
+    assert council.populations
+    return council.populations.by_year[2023]
 
 
 def quartiles_by_hand(values: list[float]) -> tuple[float, float, float]:
@@ -85,7 +87,8 @@ def test_rank_median_quartiles_and_per_head_match_a_recount(world: tuple[Measure
     p = position(next(f for f in council.figures), period)
     assert p is not None
     assert p.rank == 1 + sum(v > 2e6 for v in known) and p.lower == sum(v < 2e6 for v in known)
-    assert p.per_head == pytest.approx(2e6 / people(council))
+    assert p.per_head is not None and p.per_head.value == pytest.approx(2e6 / people(council))
+    assert p.per_head.mid_year == 2023 and p.per_head.population == people(council)
     heads = [v / people(c) for c, v in zip(councils, values, strict=True) if v is not None]
     assert p.lower_per_head == sum(h < 2e6 / people(council) for h in heads)
     north = [v for c, v in zip(councils, values, strict=True) if v is not None and c.region == "North"]
@@ -94,7 +97,7 @@ def test_rank_median_quartiles_and_per_head_match_a_recount(world: tuple[Measure
     assert p.same_type is not None and p.same_type.median == pytest.approx(quartiles_by_hand(same)[1])
     words = position_words(p)
     assert f"higher than {p.lower_per_head} of the 12 councils with a figure for 2023-24" in words
-    assert words.startswith(f"£{2e6 / people(council):,.2f} per head")
+    assert words.startswith(f"£{2e6 / people(council):,.2f} per head (mid-2023 population), ")
 
 
 def test_fewer_than_ten_councils_get_words_and_no_ranking() -> None:

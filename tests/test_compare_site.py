@@ -84,7 +84,10 @@ def test_a_council_page_shows_rank_per_head_and_medians_recomputed_from_the_csvs
     if not periods:
         pytest.skip("no period of the data has figures for 10 councils")
     councils = {r["code"]: r for r in read(ROOT / "datapackages/reference/councils.csv")}
-    (measure, _, _, label), rows = sorted(periods.items())[-1]
+    (measure, _, end, label), rows = sorted(periods.items())[-1]
+    people: dict[str, dict[int, int]] = {}  # the population of each mid-year, straight from the reference CSV
+    for r in read(ROOT / "datapackages/reference/populations.csv"):
+        people.setdefault(r["area_code"], {})[int(r["mid_year"])] = int(r["population"])
     values = {r["area_code"]: float(r["value"]) for r in rows}
     for code, value in sorted(values.items())[:3]:
         council = councils[code]
@@ -102,11 +105,15 @@ def test_a_council_page_shows_rank_per_head_and_medians_recomputed_from_the_csvs
         same = [v for c, v in values.items() if councils[c]["type"] == council["type"]]
         assert cells[6] == (f"{money(statistics.median(same))} ({len(same)} councils)" if len(same) >= 3
                             else "too few councils")
-        head = value / int(council["population"])
-        heads = [v / int(councils[c]["population"]) for c, v in values.items()]
-        assert cells[2].startswith(f"£{head:,.2f}")
+        wanted = int(end[:4]) - (end[5:] < "06-30")  # 30 June on or before the period's end
+        year = min(wanted, 2023)  # mid-2023 is the latest estimate
+        head = value / people[code][year]
+        heads = [v / people[c][year] for c, v in values.items() if c in people]
+        assert cells[2].startswith(f"£{head:,.2f} (mid-{year} population")
         lower = sum(h < head for h in heads)
-        words = f"£{head:,.2f} per head, higher than {lower} of the {len(heads)} councils with a figure for {label}"
+        latest = "" if year == wanted else f", the latest estimate: none yet for mid-{wanted}"
+        words = (f"£{head:,.2f} per head (mid-{year} population{latest}), higher than {lower} of the {len(heads)} "
+                 f"councils with a figure for {label}")
         assert words in text(page)
         assert measure in page
 

@@ -56,7 +56,8 @@ def test_every_reported_row_is_published_or_excluded_with_a_reason() -> None:
 def test_scripts_reproduce_the_committed_seed(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(ROOT / "scripts/derive_reference.py"), "--out", str(tmp_path / "ref")],
                    check=True)
-    for script in ("derive_hexmap.py", "derive_districts.py"):  # each adds its resources to the descriptor
+    for script in ("derive_hexmap.py", "derive_districts.py", "derive_population.py", "derive_neighbours.py"):
+        # each adds its resources to the end of the descriptor, in this order
         subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--out", str(tmp_path / "ref")], check=True)
     for produced in sorted((tmp_path / "ref").iterdir()):
         assert produced.read_bytes() == (PACKAGES / "reference" / produced.name).read_bytes(), produced.name

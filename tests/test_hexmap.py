@@ -64,6 +64,9 @@ def test_value_and_icb_maps() -> None:
     hexmap = value_map(period, cells)
     assert hexmap is not None and len(hexmap.cells) == 153
     assert sum(c.band is not None for c in hexmap.cells) == len(period.figures)
-    assert all(re.search(r"per head\)$", c.text) for c in hexmap.cells if c.band is not None)
+    # each hex names the population its per-head value used: 2024-25 is after the latest estimate, and says so
+    assert all(re.search(r", £[\d,.]+ per head \(mid-2023 population, the latest estimate: none yet for mid-2024\)$",
+                         c.text) for c in hexmap.cells if c.band is not None)
+    assert "per head (mid-2023 population)" in hexmap.title
     icbs = icb_map(site.icbs, layout(site.packages, "icb_hexes", "icb_code"))
     assert icbs is not None and {c.path for c in icbs.cells} == {f"icbs/{i.slug}/" for i in site.icbs}

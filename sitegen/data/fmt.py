@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import date
 
+    from sitegen.data.population import PerHead
+
 MINUS = "\u2212"
 
 
@@ -130,3 +132,8 @@ def change(old: float, new: float, unit: str) -> str:
 def per_head_text(value: float) -> str:
     """`£12.34 per head`: pence matter at this scale."""
     return f"{per_head(value)} per head"
+
+
+def per_head_words(head: PerHead) -> str:
+    """`£12.34 per head (mid-2016 population)`: a per-head value always names its population."""
+    return f"{per_head_text(head.value)} ({head.year_text})"

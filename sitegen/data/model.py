@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sitegen.data import fmt
+from sitegen.data.population import Populations, link_populations
 
 if TYPE_CHECKING:
     from sitegen.config import Config
@@ -70,6 +71,7 @@ class Area:
     slug: str
     type: str = "Nation"
     figures: list[Figure] = field(default_factory=list)
+    populations: Populations | None = None  # by mid-year; None: the reference data has none
 
 
 @dataclass(eq=False)
@@ -77,11 +79,11 @@ class Council(Area):
     """A council with adult social care duties."""
 
     region: str = ""
-    population: int | None = None
     latitude: float | None = None
     longitude: float | None = None
     icbs: list[tuple[Icb, float]] = field(default_factory=list)
     predecessors: list[Predecessor] = field(default_factory=list)  # abolished councils whose area it took over
+    neighbours: list[tuple[Council, str]] = field(default_factory=list)  # DfE statistical neighbours, closest first
 
 
 @dataclass(eq=False)
@@ -203,6 +205,8 @@ def build_model(packages: Packages, config: Config, warnings: list[Problem] | No
     england = make_nation(packages)
     link_overlaps(packages, councils, icbs)
     predecessors = link_predecessors(packages, councils)
+    link_populations(packages, councils, predecessors)
+    link_neighbours(packages, councils)
     look = Lookups(dict(councils) | predecessors | {england.code: england}, icbs)
     figures = [f for name in figure_packages(packages) for f in read_figures(packages, name, look)]
     figures.sort(key=lambda f: f.sort_key)
@@ -250,7 +254,7 @@ def make_icb(r: Row) -> Icb:
 def make_council(r: Row) -> Council:
     """A council from its reference row."""
     return Council(r["code"], r["name"], r["short_name"], r["slug"], r["type"], region=r["region"],
-                   population=r.get("population"), latitude=r.get("latitude"), longitude=r.get("longitude"))
+                   latitude=r.get("latitude"), longitude=r.get("longitude"))
 
 
 def link_predecessors(packages: Packages, councils: dict[str, Council]) -> dict[str, Predecessor]:
@@ -267,6 +271,14 @@ def link_predecessors(packages: Packages, councils: dict[str, Council]) -> dict[
     for council in councils.values():
         council.predecessors.sort(key=lambda p: p.name)
     return found
+
+
+def link_neighbours(packages: Packages, councils: dict[str, Council]) -> None:
+    """Each council its statistical neighbours (with DfE's closeness label), closest first."""
+    for r in sorted(packages.rows("reference", "neighbours"), key=lambda r: (r["council_code"], r["rank"])):
+        council, other = councils.get(r["council_code"]), councils.get(r["neighbour_code"])
+        if council and other:
+            council.neighbours.append((other, r["closeness"]))
 
 
 def link_overlaps(packages: Packages, councils: dict[str, Council], icbs: dict[str, Icb]) -> None:
@@ -326,9 +338,3 @@ def updated_date(sources: Any) -> date:
         return datetime.fromtimestamp(int(epoch), UTC).date()
     dates = [s.published for s in sources if s.published]
     return max(dates) if dates else date(1970, 1, 1)
-
-
-def per_head(f: Figure) -> float | None:
-    """Pounds per resident, or None when the unit is not money or the population is unknown."""
-    population = f.area.population if isinstance(f.area, Council) else None
-    return f.value / population if f.unit == "GBP" and population else None

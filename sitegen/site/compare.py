@@ -1,4 +1,4 @@
-"""Comparisons across councils: rank, per head, England, region and same-type medians, and the words for them."""
+"""Comparisons across councils: rank, per head, England, region, same-type and neighbour medians, and their words."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING
 
 from sitegen.data import fmt
 from sitegen.data.fmt import per_head_text
-from sitegen.data.model import Council, Figure, Measure, Predecessor, per_head
+from sitegen.data.model import Council, Figure, Measure, Predecessor
+from sitegen.data.population import PerHead, per_head
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import date
 
 MIN_COUNCILS = 10  # fewer councils with a figure for a period: no ranking, no medians, said in words
-MIN_GROUP = 3  # a region or type median needs at least this many councils with a figure
-POPULATION_NOTE = ("Per head uses each council's mid-2020 population estimate (Office for National Statistics, "
-                   "as published by mySociety in the reference data).")
+MIN_GROUP = 3  # a region, type or neighbours' median needs at least this many councils with a figure
+NEIGHBOURS_LABEL = "statistical neighbours (Department for Education, 2025 model, built for children's services)"
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,18 @@ class Period:
     @cached_property
     def heads(self) -> list[float]:
         """Every council's value per head, lowest first (councils of unknown population left out)."""
-        return sorted(v for v in (per_head(f) for f in self.figures) if v is not None)
+        return sorted(v.value for v in (per_head(f) for f in self.figures) if v is not None)
+
+    @cached_property
+    def per_head_years(self) -> str:
+        """Which population the period's per-head values use, as most of them say it (`mid-2016 population`)."""
+        texts = [h.year_text for h in (per_head(f) for f in self.figures) if h is not None]
+        return max(sorted(set(texts)), key=texts.count) if texts else ""
+
+    @cached_property
+    def by_area(self) -> dict[str, float]:
+        """Each council's value, by code."""
+        return {f.area.code: f.value for f in self.figures}
 
     @cached_property  # read for every council's row on every page that ranks it: worked out once
     def spread(self) -> Spread | None:
@@ -94,11 +105,13 @@ class Position:
     rank: int  # 1 = highest value
     lower: int  # councils with a strictly lower value
     of: int  # councils with a figure
-    per_head: float | None
+    per_head: PerHead | None
     lower_per_head: int | None
     of_per_head: int
     region: Spread | None
     same_type: Spread | None
+    neighbours: Spread | None = None  # median of its statistical neighbours with a figure (from MIN_GROUP of them)
+    neighbours_with_figure: int = 0  # how many of its neighbours have a figure for the period
 
 
 
@@ -150,8 +163,20 @@ def position(figure: Figure, period: Period) -> Position | None:
     return Position(  # rank 1 + how many are higher; lower: how many are strictly lower (ties share a rank)
         figure, period, rank=1 + len(values) - bisect_right(values, figure.value),
         lower=bisect_left(values, figure.value), of=len(values), per_head=mine,
-        lower_per_head=None if mine is None else bisect_left(heads, mine), of_per_head=len(heads),
-        region=group_spread(period, ("region", council.region)), same_type=group_spread(period, ("type", council.type)))
+        lower_per_head=None if mine is None else bisect_left(heads, mine.value), of_per_head=len(heads),
+        region=group_spread(period, ("region", council.region)), same_type=group_spread(period, ("type", council.type)),
+        neighbours=neighbour_spread(period, council), neighbours_with_figure=len(neighbour_values(period, council)))
+
+
+def neighbour_values(period: Period, council: Council) -> list[float]:
+    """The values of a council's statistical neighbours that have a figure for the period."""
+    return [period.by_area[n.code] for n, _ in council.neighbours if n.code in period.by_area]
+
+
+def neighbour_spread(period: Period, council: Council) -> Spread | None:
+    """Median of a council's statistical neighbours, when at least MIN_GROUP of them have a figure."""
+    values = neighbour_values(period, council)
+    return spread(values) if len(values) >= MIN_GROUP else None
 
 
 def group_spread(period: Period, group: tuple[str, str]) -> Spread | None:
@@ -169,10 +194,10 @@ def positions(council: Council, measures: list[Measure], councils: list[Council]
 
 
 def position_words(p: Position) -> str:
-    """`£41.20 per head, higher than 120 of 150 councils with a figure for 2023-24; the England median is £30.10.`"""
+    """`£41.20 per head (mid-2016 population), higher than 120 of the 150 councils with a figure for 2016-17; …`"""
     period = p.figure.period_label
     if p.per_head is not None and p.lower_per_head is not None and (heads := p.period.spread_per_head):
-        return (f"{per_head_text(p.per_head)}, higher than {p.lower_per_head} of the {p.of_per_head} councils "
+        return (f"{fmt.per_head_words(p.per_head)}, higher than {p.lower_per_head} of the {p.of_per_head} councils "
                 f"with a figure for {period}; the England median is {per_head_text(heads.median)}.")
     middle = p.period.spread
     median = f"; the England median is {fmt.derived(middle.median, p.figure.unit)}" if middle else ""

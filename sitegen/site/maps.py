@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sitegen.data import fmt
 from sitegen.data.fmt import per_head_text
-from sitegen.data.model import per_head
+from sitegen.data.population import per_head
 
 if TYPE_CHECKING:
     from sitegen.data.model import Council, Icb, Site, Topic
@@ -129,10 +129,11 @@ def value_map(period: Period, cells: dict[str, tuple[int, int]]) -> HexMap | Non
     show = per_head_text if by_head else (lambda v: fmt.derived(v, period.measure.unit))
     entries = []
     for f in period.figures:
-        v = per_head(f) if by_head else f.value
+        head = per_head(f) if by_head else None
+        v = (head.value if head else None) if by_head else f.value
         if f.area.code in cells:
             band = None if v is None else quartile_band(v, cuts)
-            text = f.value_text + (f" ({show(v)})" if by_head and v is not None else "")
+            text = f.value_text + (f", {fmt.per_head_words(head)}" if head is not None else "")
             entries.append((f.area.code, f.area.short_name, f"councils/{f.area.slug}/", cells[f.area.code], band,
                             text))
     entries += [(c.code, c.short_name, f"councils/{c.slug}/", cells[c.code], None, "no figure")
@@ -142,6 +143,9 @@ def value_map(period: Period, cells: dict[str, tuple[int, int]]) -> HexMap | Non
     bands = (f"below {show(cuts[0])}", f"{show(cuts[0])} to {show(cuts[1])}", f"{show(cuts[1])} to {show(cuts[2])}",
              f"above {show(cuts[2])}")
     what = "per head" if by_head else "value"
+    if by_head:  # the figures of a period share its mid-year (or the latest estimate, which each cell then says)
+        used = sorted({h.mid_year for h in (per_head(f) for f in period.figures) if h is not None})
+        what = f"per head ({' and '.join(f'mid-{y}' for y in used)} population)"
     return draw(f"map-{period.measure.id}", f"{period.measure.label}, {period.label}, {what}",
                 f"One hex per council, coloured by {what} in four bands split at the England quartiles. "
                 f"{len(period.figures)} councils have a figure; {len(period.gaps)} have none (an outline only).",

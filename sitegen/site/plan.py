@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
-from sitegen.site.compare import POPULATION_NOTE, Period, Position, all_periods, all_positions, position_words
+from sitegen.data.population import no_per_head, population_line, population_note, population_source
+from sitegen.site.compare import NEIGHBOURS_LABEL, Period, Position, all_periods, all_positions, position_words
 from sitegen.site.content import CONTENT_PAGES, Page
 from sitegen.site.jsonld import dataset_jsonld
 from sitegen.site.maps import england_map, icb_map, layout, topic_map, topics_map
@@ -31,9 +32,10 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
     specs = [PageSpec("index.html", ["home.html"], site.config.title, {"hexmap": topics_map(site.councils, cells),
                                                                   "map": england_map(site)},
                       description=site.config.description)]
-    specs += [council_page(c, rendered.get(f"councils/{c.slug}"), positions, council_places(site, c))
+    note = population_note(site.packages)
+    specs += [council_page(c, rendered.get(f"councils/{c.slug}"), positions, council_places(site, c), note)
               for c in site.councils]
-    specs += [council_page(p, None, positions, council_places(site, p))
+    specs += [council_page(p, None, positions, council_places(site, p), note)
               for p in site.predecessors]  # abolished councils: a short page each
     specs.append(PageSpec("councils/index.html", ["councils.html"], "All councils"))
     nation = site.england
@@ -53,7 +55,7 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
 
 
 def council_page(c: Council, written: Markup | None, positions: dict[str, Position],
-                 places: dict[str, list[str]]) -> PageSpec:
+                 places: dict[str, list[str]], note: str) -> PageSpec:
     """A council's page: identity, narrative, comparisons, written background, key figures, charts."""
     blocks = council_charts(c)
     compared = [positions[f.id] for f in sorted(c.figures, key=lambda f: (f.measure.topic.order, f.measure.label,
@@ -61,8 +63,9 @@ def council_page(c: Council, written: Markup | None, positions: dict[str, Positi
     return PageSpec(
         f"councils/{c.slug}/index.html", [f"council-{c.slug}.html", "council.html"], c.name,
         {"council": c, "chart_groups": blocks, "narrative": council_narrative(c), "key_figures": key_figures(c),
-         "written": written, "comparisons": compared, "words": position_words, "population_note": POPULATION_NOTE,
-         "places": places},
+         "written": written, "comparisons": compared, "words": position_words, "population_note": note,
+         "places": places, "no_per_head": no_per_head, "neighbours_label": NEIGHBOURS_LABEL,
+         "population_line": population_line, "has_populations": c.populations is not None},
         [chart for _, chart, _ in blocks if chart], f"Care funding figures for {c.name}, each with its source.")
 
 
@@ -70,11 +73,13 @@ def measure_pages(site: Site, periods: dict[str, list[Period]], positions: dict[
                   cells: dict[str, tuple[int, int]]) -> list[PageSpec]:
     """A page per measure: each period ranked (from 10 councils), per head and on the map; then the list."""
     specs = []
+    note, has = population_note(site.packages), bool(site.packages.rows("reference", "populations"))
     for m in site.measures:
-        shown = measure_periods(m, periods[m.id], positions, cells)
+        shown = measure_periods(m, periods[m.id], positions, cells, population_source(site.packages))
         charts = [c for p in shown for c in (p.chart, p.per_head_chart) if c]
         specs.append(PageSpec(f"measures/{m.id}/index.html", ["measure.html"], m.label,
-                              {"measure": m, "periods": shown, "population_note": POPULATION_NOTE}, charts,
+                              {"measure": m, "periods": shown, "population_note": note,
+                               "no_per_head": no_per_head, "has_populations": has}, charts,
                               m.definition))
     return specs + [PageSpec("measures/index.html", ["measures.html"], "Measures")]
 

@@ -8,8 +8,9 @@ from itertools import groupby
 from markupsafe import Markup
 
 from sitegen.data import fmt
-from sitegen.data.model import Area, Council, Figure, Measure, Site, figure_packages, per_head
+from sitegen.data.model import Area, Council, Figure, Measure, Site, figure_packages
 from sitegen.data.periods import years_spanned
+from sitegen.data.population import per_head
 from sitegen.site.charts.model import Chart, Point
 from sitegen.site.compare import Period, Position, period_words
 from sitegen.site.maps import HexMap, value_map
@@ -85,7 +86,7 @@ class MeasurePeriod:
 
 
 def measure_periods(measure: Measure, periods: list[Period], positions: dict[str, Position],
-                    cells: dict[str, tuple[int, int]]) -> list[MeasurePeriod]:
+                    cells: dict[str, tuple[int, int]], populations: str = "") -> list[MeasurePeriod]:
     """Each period of a measure, newest first; only comparable periods are ranked and charted."""
     out = []
     for period in reversed(periods):
@@ -97,16 +98,22 @@ def measure_periods(measure: Measure, periods: list[Period], positions: dict[str
                           tuple(area_point(f, f.value, f.unit) for f in period.figures))
             heads = [(f, v) for f in period.figures if (v := per_head(f)) is not None]
             if period.per_head and len(heads) >= 2:
-                per_head_chart = Chart(f"{base}-per-head", f"{measure.label} per head, {period.label}", "compare",
-                                       tuple(area_point(f, v, fmt.PER_HEAD) for f, v in heads))
+                years = " and ".join(sorted({f"mid-{v.mid_year}" for _, v in heads}))
+                # each bar names the population it used, so the chart's data and table say it row by row
+                per_head_chart = Chart(f"{base}-per-head", f"{measure.label} per head ({years} population), "
+                                       f"{period.label}", "compare",
+                                       tuple(area_point(f, v.value, fmt.PER_HEAD, f"Per head ({v.year_text})")
+                                             for f, v in heads),
+                                       note=f"Each value is the council's figure divided by its {years} population "
+                                            f"({populations}).")
         out.append(MeasurePeriod(period, period_words(period), ranked, chart, per_head_chart,
                                  value_map(period, cells) if period.comparable else None))
     return out
 
 
-def area_point(f: Figure, value: float, unit: str) -> Point:
+def area_point(f: Figure, value: float, unit: str, series: str = "") -> Point:
     """A council's bar on a comparison chart."""
-    return Point(f.area.short_name, f.area.short_name, "", value, unit, f.qualifier, f.status, f.speaker,
+    return Point(f.area.short_name, f.area.short_name, series, value, unit, f.qualifier, f.status, f.speaker,
                  figure_id=f.id)
 
 

@@ -59,6 +59,7 @@ class Chart:
     kind: str  # "time" (by period) or "compare" (across areas)
     points: tuple[Point, ...]
     subject: str = ""  # e.g. "owed to Cambridgeshire", used in the description
+    note: str = ""  # the description's last sentence: where derived values come from (a per-head chart's populations)
 
     @property
     def unit(self) -> str:
@@ -99,7 +100,7 @@ class Chart:
         """What the chart shows, in words generated from its data."""
         from sitegen.site.words import describe  # prose lives apart from the model
 
-        return describe(self)
+        return describe(self) + (f" {self.note}" if self.note else "")
 
     def table(self) -> tuple[list[str], list[list[str]]]:
         """Headers and formatted rows of the chart's data."""
