@@ -1,11 +1,12 @@
 """Curate ../shared/data/reported/figures.csv into the two seed figures packages (rerunnable, merge by id).
 
 The decisions are data, reviewed like any data: `scripts/curation/decisions.csv` (one row per reported
-row, keyed by the figure id it becomes: our measure, period, qualifier, status, who said it, note, or
-why it is left out) and `scripts/curation/area_names.csv` (names matched by hand). The vocabulary is
-each package's `measures.csv`; the table schemas are the descriptors. The script upserts the figures and
-sources it makes, by id, and never deletes or rewrites any other row. Notes are our own words: nothing is
-copied from the `quote` column.
+row, keyed by the figure id it becomes: the NHS body where the source names one that the reported row
+marks as inferred, our measure, period, qualifier, status, who said it, note, or why it is left out) and
+`scripts/curation/area_names.csv` and `body_names.csv` (names of councils and NHS bodies matched by
+hand). The vocabulary is each package's `measures.csv`; the table schemas are the descriptors. The
+script upserts the figures and sources it makes, by id, and never deletes or rewrites any other row.
+Notes are our own words: nothing is copied from the `quote` column.
 
 Usage: python scripts/curate_figures.py [--shared PATH] [--out PATH] [--docs PATH]
 """
@@ -70,6 +71,7 @@ class Reference:
     areas: AreaIndex
     bodies: BodyIndex
     names: dict[str, str]  # GSS code -> official name
+    body_names: dict[str, str]  # NHS body as reported -> ONS code, matched by hand
 
 
 def load_reference(folder: Path, decisions: Path) -> Reference:
@@ -78,7 +80,8 @@ def load_reference(folder: Path, decisions: Path) -> Reference:
     councils = read_csv(folder / "councils.csv")
     areas = area_index(councils, nations=read_csv(folder / "nations.csv"), aliases=aliases)
     bodies = body_index(read_csv(folder / "icbs.csv"), read_csv(folder / "former_ccgs.csv"))
-    return Reference(areas, bodies, {c["code"]: c["name"] for c in councils} | {ENGLAND: "England"})
+    body_names = {r["name_reported"]: r["code"] for r in read_csv(decisions / "body_names.csv")}
+    return Reference(areas, bodies, {c["code"]: c["name"] for c in councils} | {ENGLAND: "England"}, body_names)
 
 
 def load_measures(out: Path) -> dict[str, Measure]:
@@ -154,7 +157,9 @@ def figure_row(row: dict[str, str], decision: dict[str, str], ref: Reference,
     if not code:
         raise SystemExit(f"no GSS code for {row['council']!r}: add it to curation/area_names.csv")
     label, start, end = period_of(row, decision)
-    body, name, inferred = counterparty(row["counterparty"], ref.bodies)
+    # The reported column marks a body as inferred (`NHS (X)`); a decision may correct that where the source names it.
+    body, name, inferred = counterparty(decision.get("counterparty") or row["counterparty"], ref.bodies)
+    body = body or ref.body_names.get(name, "")
     return {
         "id": decision["figure_id"], "area_code": code, "area_name_reported": row["council"],
         "counterparty_code": body, "counterparty_name": name,
@@ -259,7 +264,7 @@ CAVEATS = """## Caveats carried into the data
 
 
 def curation_doc(shared: list[dict[str, str]], decisions: list[dict[str, str]], measures: dict[str, Measure],
-                 aliases: list[dict[str, str]], titles: dict[str, str]) -> str:
+                 aliases: list[dict[str, str]], titles: dict[str, str], bodies: list[dict[str, str]]) -> str:
     """docs/curation.md, generated from the decision tables so it cannot drift from them."""
     rows = decisions_by_row(shared, decisions)
     left_out = [(line, d) for line, d in enumerate(rows, start=2) if d["left_out"]]
@@ -278,6 +283,10 @@ def curation_doc(shared: list[dict[str, str]], decisions: list[dict[str, str]], 
     lines += [f"| {r['name_reported']} | {r['area_code']} |" for r in aliases]
     lines += ["", "Other names match a council's official or short name. No figure names a council "
               "abolished in the 2019-2023 reorganisations, so none is attributed to a successor.", "",
+              "## NHS bodies mapped by hand", "", "| as reported | ONS code | why |", "|---|---|---|"]
+    lines += [f"| {r['name_reported']} | {r['code']} | {r['why']} |" for r in bodies]
+    lines += ["", "Other NHS bodies are matched by name to an ICB or a former CCG of the reference package, "
+              "or left without a code.", "",
               "## Rows left out", "", "| line in figures.csv | council | measure | reason |", "|---|---|---|---|"]
     lines += [f"| {line} | {d['council']} | `{d['measure_reported']}` | {d['left_out']} |" for line, d in left_out]
     publishers = {source_id(r["url"]): r["publisher"] for r in shared}
@@ -301,7 +310,8 @@ def run(shared_path: Path, out: Path, docs: Path, decisions_dir: Path = DECISION
         upsert(out / package, "sources", sources_for(shared, rows, titles))
         report.append(f"{package}: {done.summary('figures')}")
     aliases = read_csv(decisions_dir / "area_names.csv")
-    write_if_changed(docs / "curation.md", curation_doc(shared, decisions, measures, aliases, titles))
+    bodies = read_csv(decisions_dir / "body_names.csv")
+    write_if_changed(docs / "curation.md", curation_doc(shared, decisions, measures, aliases, titles, bodies))
     return "\n".join(report)
 
 

@@ -226,14 +226,27 @@ def derive_predecessors(shared: Path, councils: dict[str, str]) -> tuple[list[di
     day and sometimes the successors' first day).
     """
     predecessors, successions = [], []
+    rows = read_csv(shared / "mysociety/uk_local_authorities_current.csv")
+    by_code = {r["local-authority-code"]: r for r in rows}
     for r, successors in abolished(shared, councils):
+        # a county's districts, abolished with it, say which part of its area each successor took: one may go to
+        # a council its own `replaced-by` does not name (Christchurch, in Dorset County, to BCP)
+        parts: dict[str, list[str]] = {}
+        for d in rows:
+            if d["county-la"] == r["local-authority-code"] and d["end-date"] == r["end-date"]:
+                for code in filter(None, d["replaced-by"].split(",")):
+                    parts.setdefault(by_code[code]["gss-code"], []).append(d["nice-name"])
+        successors = successors + [by_code[c] for c in sorted(by_code) if by_code[c]["gss-code"] in parts
+                                   and by_code[c]["gss-code"] in councils and by_code[c] not in successors]
+        split = len(successors) > 1
         first = min(date.fromisoformat(s["start-date"]) for s in successors)
         predecessors.append({
             "code": r["gss-code"], "name": r["official-name"], "short_name": r["nice-name"],
             "slug": slugify(r["official-name"]), "type": TYPES[r["gss-code"][:3]],
             "region": councils[successors[0]["gss-code"]], "end_date": (first - timedelta(days=1)).isoformat(),
         })
-        successions += [{"predecessor_code": r["gss-code"], "successor_code": s["gss-code"]} for s in successors]
+        successions += [{"predecessor_code": r["gss-code"], "successor_code": s["gss-code"],
+                         "part": "; ".join(sorted(parts.get(s["gss-code"], []))) if split else ""} for s in successors]
     return predecessors, sorted(successions, key=lambda row: (row["predecessor_code"], row["successor_code"]))
 
 
@@ -346,6 +359,8 @@ def succession_fields() -> list[dict[str, object]]:
         field("predecessor_code", "string", "GSS code of the abolished council", required=True),
         field("successor_code", "string", "GSS code of a council that took over all or part of its area",
               required=True),
+        field("part", "string", "Where the area was split between successors: the former districts whose area "
+              "this successor took, separated by '; ' (e.g. Christchurch); blank where it took the whole area"),
     ]
 
 

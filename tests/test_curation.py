@@ -127,7 +127,7 @@ def test_lancashire_target_is_planned_and_the_bcf_figure_names_its_speaker() -> 
 def test_adass_2017_has_its_two_missing_indicators() -> None:
     rows = rows_of("better-care-fund")
     cuts = rows["england-survey-bcf-protection-spent-avoiding-cuts-2017-18"]
-    risk = rows["england-survey-risk-sharing-with-ccgs-2017-18"]
+    risk = rows["england-survey-risk-sharing-with-ccgs-2016-17"]
     assert (cuts["value"], cuts["unit"], cuts["qualifier"]) == ("79", "percent", "exact")
     assert (risk["value"], risk["unit"], risk["qualifier"]) == ("50", "percent", "approximate")
     assert cuts["source_id"] == risk["source_id"] == "src-d072cb1e"

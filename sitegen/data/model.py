@@ -92,6 +92,7 @@ class Predecessor(Council):
 
     end_date: date | None = None
     successors: list[Council] = field(default_factory=list)
+    parts: dict[str, str] = field(default_factory=dict)  # successor code -> the former districts it took, if split
 
 
 @dataclass(eq=False)
@@ -266,6 +267,8 @@ def link_predecessors(packages: Packages, councils: dict[str, Council]) -> dict[
         if predecessor and successor:
             predecessor.successors.append(successor)
             successor.predecessors.append(predecessor)
+            if r.get("part"):
+                predecessor.parts[successor.code] = str(r["part"])
     for predecessor in found.values():
         predecessor.successors.sort(key=lambda c: c.name)
     for council in councils.values():
