@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from sitegen.site.words import tenfold
+
 SCALE = {"bn": Decimal(10) ** 9, "m": Decimal(10) ** 6, "k": Decimal(1000), None: Decimal(1)}
 QUALIFIED = {"exact": "{}", "approximate": "about {}", "at_least": "at least {}",
              "range_lower_bound": "at least {} (lower end of a range)"}
@@ -127,8 +129,10 @@ def check_change(sentence: str, named: list[dict[str, str]]) -> None:
         assert old == new, sentence
         return
     assert (" rose from " in sentence) == (new > old), sentence
-    stated = re.search(r"(?:an increase|a fall) of (?:about )?(\S+?)(?: \(([\d,]+)%\))?\.$", sentence)
+    stated = re.search(r"(?:an increase|a fall) of (?:about )?(\S+?)(?: \(([\d,]+)%\))?(: a change of more than ten "
+                       r"times, as published; worth checking against the source)?\.$", sentence)
     assert stated, sentence
+    assert bool(stated.group(3)) == (min(abs(old), abs(new)) * 10 <= max(abs(old), abs(new))), sentence
     if first["unit"] == "GBP":
         assert amount(stated.group(1)) == abs(new - old), sentence
     if stated.group(2):
@@ -141,3 +145,23 @@ def test_the_check_catches_a_change_from_a_lower_bound(sentence: str) -> None:
     kent = [r for r in raw_figures() if r["area_code"] == "E10000016" and r["measure"] == "client-debt-written-off"]
     with pytest.raises(AssertionError):
         check_change(sentence, mentioned(sentence, kent))
+
+
+def test_no_change_is_computed_from_a_likely_slip(real_site: Path) -> None:
+    """North Tyneside's 2015-16 BCF income (£15,233, flagged as a likely slip) starts no change, anywhere."""
+    page = (real_site / "councils/north-tyneside/index.html").read_text(encoding="utf-8")
+    assert "£15,233" in page and "103,123%" not in page
+    assert "from £15,233" not in page
+
+
+def test_a_tenfold_change_says_so_in_its_sentence(real_site: Path) -> None:
+    """Derby's BCF income falling to a reported zero is stated with its caveat, not as a plain trend."""
+    page = (real_site / "councils/derby/index.html").read_text(encoding="utf-8")
+    sentence = page[page.index("Adult social care income from the Better Care Fund fell from"):][:300]
+    assert "a fall of £11.28m (100%): a change of more than ten times, as published; worth checking against " \
+           "the source." in sentence
+
+
+def test_tenfold() -> None:
+    assert tenfold(1.4e6, 13e6) is False and tenfold(1e6, 10e6) is True and tenfold(11.28e6, 0) is True
+    assert tenfold(-5, 60) is True and tenfold(0, 0) is True

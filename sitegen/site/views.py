@@ -20,7 +20,7 @@ from sitegen.text import slugify
 def time_points(figures: list[Figure]) -> tuple[Point, ...]:
     """Figures as chart points by period."""
     return tuple(Point(f.period_label, f"{f.period_end}|{f.period_start}", series_name(f), f.value, f.unit,
-                       f.qualifier, f.status, f.speaker, (f.period_start, f.period_end), figure_id=f.id)
+                       f.qualifier, f.status, f.speaker, (f.period_start, f.period_end), f.flag, figure_id=f.id)
                  for f in figures)
 
 

@@ -40,7 +40,15 @@ def change_sentence(name: str, first: Said, last: Said, unit: str, qualifier: st
         return f"{name} was {last_text} both {when(first_period)} and {when(last_period)}."
     verb = "rose" if new > old else "fell"
     change = fmt.change(old, new, unit).replace(" of ", f" of {COMPARABLE.get(qualifier, '')}", 1)
+    if tenfold(old, new):  # as the validator warns: more likely a slip or a change of definition than a trend
+        change += ": a change of more than ten times, as published; worth checking against the source"
     return f"{name} {verb} from {first_text} {when(first_period)} to {last_text} {when(last_period)}, {change}."
+
+
+def tenfold(old: float, new: float) -> bool:
+    """A change to or from zero, or by ten times or more either way."""
+    small, large = sorted((abs(old), abs(new)))
+    return small == 0 or large >= 10 * small
 
 
 def sentence(f: Figure) -> str:
@@ -119,8 +127,9 @@ def caveat(points: Sequence[Point]) -> str:
 
 
 def points_compare(first: Point, then: Point) -> bool:
-    """Two reported values of consecutive periods, both exact or both approximate."""
+    """Two reported values of consecutive periods, both exact or both approximate, neither a likely slip."""
     return (first.status == then.status == "reported" and comparable(first.qualifier, then.qualifier)
+            and not first.flag and not then.flag
             and first.period is not None and then.period is not None and consecutive(first.period, then.period))
 
 

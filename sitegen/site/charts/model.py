@@ -29,6 +29,7 @@ class Point:
     status: str = "reported"
     claimant: str = ""
     period: tuple[date, date] | None = None  # start and end, where the category is a period
+    flag: str = ""  # "suspect": a likely slip, shown as published but never the start or end of a change
     figure_id: str = ""  # the figure drawn (for a chart's download and its sources; not part of the spec)
 
     @property
