@@ -165,3 +165,12 @@ def test_a_tenfold_change_says_so_in_its_sentence(real_site: Path) -> None:
 def test_tenfold() -> None:
     assert tenfold(1.4e6, 13e6) is False and tenfold(1e6, 10e6) is True and tenfold(11.28e6, 0) is True
     assert tenfold(-5, 60) is True and tenfold(0, 0) is True
+
+
+def test_whose_figure_reads_as_part_of_a_sentence(real_site: Path) -> None:
+    """`Planned by the Health and Wellbeing Board…`, `said by the chief executive…`: never a capital mid-line."""
+    wrong = {page.parent.name for page in (real_site / "councils").glob("*/index.html")
+             if re.search(r"(?:said|Planned|Claim) by The ", page.read_text(encoding="utf-8"))}
+    assert wrong == set()
+    lancashire = (real_site / "councils/lancashire/index.html").read_text(encoding="utf-8")
+    assert "said by the chief executive of NHS Lancashire" in lancashire

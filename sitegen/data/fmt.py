@@ -104,8 +104,14 @@ def qualified(text: str, qualifier: str) -> str:
     return QUALIFIERS.get(qualifier, "{}").format(text)
 
 
+def in_sentence(speaker: str) -> str:
+    """`The chief executive of …` as it reads inside a sentence: `the chief executive of …`."""
+    return "the " + speaker[4:] if speaker.startswith("The ") else speaker
+
+
 def status_text(status: str, speaker: str) -> str:
     """How a figure stands, saying whose it is: `Claim by X`, `Planned by X`, `Reported, said by X`."""
+    speaker = in_sentence(speaker)
     if status == "claim":
         return f"Claim by {speaker}"
     if status == "planned":

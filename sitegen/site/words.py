@@ -57,16 +57,11 @@ def sentence(f: Figure) -> str:
     if f.status == "claim":
         return f"{text}, according to {f.claimant} (a claim, not an agreed figure)."
     if f.status == "planned":
-        whose = f" ({in_sentence(f.said_by)})" if f.said_by else ""
+        whose = f" ({fmt.in_sentence(f.said_by)})" if f.said_by else ""
         return f"{text}, a plan or target{whose}, not an outcome."
     if f.flag == "suspect":
         text += ", as published, though it looks like a slip (see the note in the table)"
-    return f"{text}, as said by {in_sentence(f.said_by)}." if f.said_by else text + "."
-
-
-def in_sentence(speaker: str) -> str:
-    """`The chief executive of …` as it reads inside a sentence: `the chief executive of …`."""
-    return "the " + speaker[4:] if speaker.startswith("The ") else speaker
+    return f"{text}, as said by {fmt.in_sentence(f.said_by)}." if f.said_by else text + "."
 
 
 def pair_sentence(first: Figure, then: Figure) -> str:
