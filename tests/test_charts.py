@@ -6,10 +6,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import MINI, ROOT
+from conftest import MINI, ROOT, copy_project
 
 from sitegen.build.pipeline import read_project
 from sitegen.build.session import Session
@@ -26,8 +27,9 @@ GOLDEN_CHARTS = Path(__file__).resolve().parent / "golden" / "charts"
 
 
 def planned_charts(project: Path) -> list[Chart]:
-    """Every chart a build of the project draws, as the build plans them (nothing is drawn or written)."""
-    config = load_config(project)
+    """Every chart a build of the project draws, as the build plans them (nothing is drawn, and nothing written
+    into the project: it is planned from a copy, whose validation verdicts go to the run's shared cache)."""
+    config = load_config(copy_project(project, Path(tempfile.mkdtemp(prefix="planned-"))))
     site, pages, rendered = read_project(config, Session())
     history = load_history(config)
     specs = plan_pages(site, pages, rendered)
