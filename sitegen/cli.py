@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sitegen.config import load_config
+
+if TYPE_CHECKING:
+    from sitegen.build.fresh import Work
+    from sitegen.config import Config
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,7 +59,7 @@ def validate(path: Path | None, fmt: str, project: Path) -> None:
 @click.option("--no-wait", is_flag=True, help="Exit with status 3 at once if another build of the project runs.")
 def build(project: Path, force: bool, base_url: str | None, repository_url: str | None, no_wait: bool) -> None:
     """Validate the data, then build the site into the output folder atomically."""
-    from sitegen.build.fresh import up_to_date
+    from sitegen.build.fresh import build_if_needed
     from sitegen.build.lock import stop_on_sigterm
     from sitegen.build.options import BuildOptions
     from sitegen.build.session import Session
@@ -63,11 +68,14 @@ def build(project: Path, force: bool, base_url: str | None, repository_url: str 
     config = load_config(project, {"base_url": base_url, "repository_url": repository_url})
     options, session = BuildOptions(force=force, wait=not no_wait), Session()
     stop_on_sigterm()
-    try:
-        if force or not up_to_date(config, options, session):  # nothing changed: the pipeline is never loaded
-            from sitegen.build.pipeline import build as build_site
 
-            build_site(config, options, session)
+    def make(config: Config, work: Work, options: BuildOptions, session: Session) -> bool:
+        from sitegen.build.pipeline import make_site  # only when there is work: nothing changed loads no stage
+
+        return make_site(config, work, options, session)
+
+    try:
+        build_if_needed(config, options, session, make)
     except OSError as exc:  # disk full, read-only, permission denied: one line, no traceback
         raise filesystem_error(exc) from None
 

@@ -14,11 +14,14 @@ from sitegen.files import display
 from sitegen.site.theme import BUILTIN_TEMPLATES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from sitegen.build.options import BuildOptions
     from sitegen.build.session import Session
     from sitegen.config import Config
+
+    Make = Callable[[Config, "Work", BuildOptions, Session], bool]  # sitegen.build.pipeline.make_site
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,9 @@ def work_to_do(config: Config, options: BuildOptions, session: Session) -> Work 
     return Work(output, inputs, step)
 
 
-def up_to_date(config: Config, options: BuildOptions, session: Session) -> bool:
-    """Whether the site is up to date (said so), checked under the build lock; a build still takes the lock again."""
+def build_if_needed(config: Config, options: BuildOptions, session: Session, make: Make) -> bool:
+    """One build of the project at a time (wait for another, or raise BuildLocked); make (the pipeline) runs only
+    when there is work, so its modules are loaded only then. What make returns, or True when up to date."""
     with build_lock(config.root, options.wait):
-        return work_to_do(config, options, session) is None
+        work = work_to_do(config, options, session)
+        return True if work is None else make(config, work, options, session)

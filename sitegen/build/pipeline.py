@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from sitegen.build.fresh import Work, work_to_do
+from sitegen.build.fresh import Work, build_if_needed
 from sitegen.build.guard import check_writable
-from sitegen.build.lock import build_lock
 from sitegen.build.manifest import load_manifest, save_manifest, state_file
 from sitegen.build.options import BuildOptions
 from sitegen.build.reuse.cache import Made
@@ -62,10 +61,7 @@ def build(config: Config, options: BuildOptions | None = None, session: Session 
     """One build of the project at a time (wait for another, or raise BuildLocked), then build unless nothing
     changed; False when it was a preview (see make_site), whose downloads and search index a follow-up build
     makes. The session is the caller's when it builds again (`sitegen serve`), else this build's own."""
-    options, session = options or BuildOptions(), session or Session()
-    with build_lock(config.root, options.wait):
-        work = work_to_do(config, options, session)
-        return True if work is None else make_site(config, work, options, session)
+    return build_if_needed(config, options or BuildOptions(), session or Session(), make_site)
 
 
 def warn_placeholder(config: Config) -> None:
