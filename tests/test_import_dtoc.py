@@ -39,9 +39,9 @@ def empty_project(where: Path) -> Path:
     return where
 
 
-def run(project: Path, path: Path) -> tuple[int, str]:
-    """`sitegen import PATH` in a project: exit code and everything printed."""
-    result = CliRunner().invoke(cli, ["import", str(path), "--project", str(project)])
+def run(project: Path, path: Path, *options: str) -> tuple[int, str]:
+    """`sitegen import PATH [OPTIONS]` in a project: exit code and everything printed."""
+    result = CliRunner().invoke(cli, ["import", str(path), "--project", str(project), *options])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.output
 
@@ -247,3 +247,17 @@ def test_one_month_twice_in_a_folder_is_refused(tmp_path: Path) -> None:
     code, out = run(project, folder)
     assert code == 1 and "July_15.xls [sheet LA - by responsible org]\n  line 15, field file, value 'July_15.xls'" \
         ": 456 figures of this file (E92000001 delayed-days-nhs July 2015 first) are also in" in out
+
+
+def test_into_a_path_out_of_the_folder_puts_no_package_anywhere(tmp_path: Path) -> None:
+    """Only a package the importer ships, named plainly, is put in place: `--into ../../../tests` (the repository's
+    tests/, seen from the shipped packages) is refused before anything is copied, even for a moment."""
+    from sitegen.importers.run import target
+
+    project = empty_project(tmp_path / "project")
+    created: list[Path] = []
+    with pytest.raises(ProblemsFound, match="nothing was imported"):
+        target(project / "datapackages", "../../../tests", created)
+    assert created == [] and not (tmp_path.parent / "tests").exists()
+    code, out = run(project, DTOC / "July_15.xls", "--into", "../../../tests")
+    assert code == 1 and "no figures package '../../../tests' here" in out

@@ -42,9 +42,11 @@ def target(root: Path, name: str, created: list[Path]) -> Path:
     (sitegen/importers/packages/: descriptor, measures and topics, no figures yet) is put in place when missing,
     whole by one rename, and listed in created, to be taken away again if the import fails."""
     folder = root / name
-    if not os.path.lexists(folder) and (PACKAGES / name).is_dir() and root.is_dir():
+    shipped = PACKAGES / name
+    # only a package the importer ships, by its plain name: `--into ../x` never copies or writes anything
+    if shipped.parent == PACKAGES and shipped.is_dir() and root.is_dir() and not os.path.lexists(folder):
         staging = root / f".{name}-{os.getpid()}"
-        shutil.copytree(PACKAGES / name, staging)
+        shutil.copytree(shipped, staging)
         os.rename(staging, folder)
         created.append(folder)
     try:
