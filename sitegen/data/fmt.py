@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -71,15 +71,76 @@ def number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def value(v: float, unit: str) -> str:
-    """A value in its unit."""
+def value(v: float, unit: str, precision: Decimal | None = None) -> str:
+    """A value in its unit, no more precisely than its precision (None: as the data holds it)."""
     if unit == "GBP":
-        return money(v)
+        return money_at(v, precision)
     if unit == "percent":
-        return f"{number(v)}%"
+        return f"{number_at(v, precision)}%"
     if unit == PER_HEAD:
         return per_head(v)
-    return number(v)
+    return number_at(v, precision)
+
+
+THOUSANDS = "GBP thousands"
+PENNY, POUND, GRAND = Decimal("0.01"), Decimal(1), Decimal(1000)
+
+
+def shown_precision(precision: float | None, published_value: str = "", published_unit: str = "") -> Decimal | None:
+    """How finely a figure is shown: its `precision`, coarsened where the file's digits are not the source's."""
+    step = Decimal(str(precision)) if precision else None
+    if published_unit == THOUSANDS:
+        # a return collected in £ thousands: its decimals (5074.08, 3948.29308) stay in the source line
+        return max(step or GRAND, GRAND)
+    if published_unit == "GBP" and decimals(published_value) > 2:
+        # digits below a penny (9493273.969999999) mean a spreadsheet worked the value out in floating point:
+        # its pence are float noise, not pence the source gave, so it is shown to the pound
+        return max(step or POUND, POUND)
+    return step
+
+
+def decimals(text: str) -> int:
+    """How many decimal places a published number is written with (`5074.08` -> 2)."""
+    return len(text.strip().partition(".")[2])
+
+
+def at(amount: Decimal, step: Decimal) -> Decimal:
+    """An amount rounded to the nearest multiple of step, halves away from zero."""
+    return (amount / step).quantize(POUND, ROUND_HALF_UP) * step
+
+
+def places(step: Decimal) -> int:
+    """Decimal places that write every multiple of step exactly: 0.1 -> 1, 0.25 -> 2, 1000 -> 0."""
+    exponent = step.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+# Money is written by its precision alone, so figures of one precision share a format in any list. From
+# £1,000: £k, £m or £bn, with the decimals the precision gives and trailing zeros kept (to £1,000: £12.900m,
+# £792k; to £0.1m: £13.0m; to £1m: £13m), never more than three (£1,244.340m, not £1.244340bn). Finer than
+# £1,000: the amount in full, to the pound (£3,992,149), with pence only when the source gave pennies.
+def money_at(value: float, precision: Decimal | None) -> str:
+    """Reported money in the one format its precision decides (None: as the data holds it), by the rule above."""
+    if precision is None:
+        return money(value)
+    if precision < POUND:  # pence only for pennies: a tenth of a pound is shown to the pound, never as £x.x0
+        precision = PENNY if precision <= PENNY else POUND
+    amount = at(abs(Decimal(str(value))), precision)
+    text = f"{amount:,.{2 if precision < POUND else 0}f}"
+    if precision >= GRAND:
+        for scale, suffix in ((Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m"), (GRAND, "k")):
+            if amount >= scale and places(precision / scale) <= 3:
+                text = f"{amount / scale:,.{places(precision / scale)}f}{suffix}"
+                break
+    sign = MINUS if value < 0 and amount else ""  # a value that shows as £0 is shown without a sign
+    return f"{sign}£{text}"
+
+
+def number_at(value: float, precision: Decimal | None) -> str:
+    """A count or percentage to its precision: 5, 12.5 (precision None: as the data holds it)."""
+    if precision is None:
+        return number(value)
+    return f"{at(Decimal(str(value)), precision):,.{places(precision)}f}"
 
 
 PER_HEAD = "GBP per head"  # a derived unit: pounds per resident, never in the data
