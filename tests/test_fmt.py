@@ -78,3 +78,37 @@ def test_two_amounts_of_one_precision_share_a_format(a: int, b: int, step: Decim
 ])
 def test_shown_precision(precision: float | None, published: str, unit: str, shown: Decimal | None) -> None:
     assert fmt.shown_precision(precision, published, unit) == shown
+
+
+@pytest.mark.parametrize(("old", "new", "unit", "precision", "text"), [
+    (1.4e6, 13e6, "GBP", ("100000", "1000000"), "an increase of £11.6m (about 830%)"),
+    (1.4e6, 13e6, "GBP", (None, None), "an increase of £11.6m (829%)"),  # precision not recorded: as before
+    (15_457_000, 16_071_000, "GBP", ("1000", "1000"), "an increase of £614k (4%)"),
+    (11_280_000, 0, "GBP", ("1000", "1000"), "a fall of £11.280m (100%)"),
+    (16.6e6, 19.3e6, "GBP", ("100000", "100000"), "an increase of £2.7m (16%)"),
+    (13e6, 13.4e6, "GBP", ("1000000", "100000"), "an increase of £400k"),  # within the coarser precision: no %
+    (2e6, 9e6, "GBP", ("1000000", "1000000"), "an increase of £7m (about 400%)"),  # 350% to one figure
+    (3_948_293.08, 4_211_000, "GBP", ("1000", "1000"), "an increase of £263k (7%)"),  # as shown: £3.948m
+    (82, 40, "percent", ("1", "10"), "a fall of 42 percentage points"),
+    (5, 6, "percent", ("1", "1"), "an increase of 1 percentage point"),
+    (1_000_000.4, 1_000_000.2, "GBP", ("1", "1"), "no change"),  # the same pound as shown
+])
+def test_change_is_no_more_precise_than_its_values(old: float, new: float, unit: str,
+                                                  precision: tuple[str | None, str | None], text: str) -> None:
+    steps = (D(precision[0]) if precision[0] else None, D(precision[1]) if precision[1] else None)
+    assert fmt.change(old, new, unit, steps) == text
+
+
+@given(st.integers(min_value=1, max_value=10**6), st.integers(min_value=0, max_value=10**6),
+       st.sampled_from(STEPS[2:]), st.sampled_from(STEPS[2:]))
+def test_a_percentage_has_no_more_significant_figures_than_its_values(a: int, b: int, p: Decimal, q: Decimal) -> None:
+    old, new = D(a) * p, D(b) * q
+    text = fmt.change(float(old), float(new), "GBP", (p, q))
+    found = re.search(r"\((about )?([\d,]+)%\)$", text)
+    if not found:
+        return
+    digits = found.group(2).replace(",", "").rstrip("0") or "0"
+    figures = [old.adjusted() - p.adjusted() + 1, (new - old).adjusted() - max(p, q).adjusted() + 1]
+    figures += [new.adjusted() - q.adjusted() + 1] if new else []
+    assert len(digits) <= max(1, min(figures)), text
+    assert bool(found.group(1)) == (len(str(round(abs(new - old) / old * 100))) > min(figures)), text

@@ -185,15 +185,45 @@ def long_date(d: date) -> str:
     return f"{d.day} {calendar.month_name[d.month]} {d.year}"  # as periods.MONTHS names them
 
 
-def change(old: float, new: float, unit: str) -> str:
-    """`an increase of £11.6m (829%)` / `a fall of …` / `no change`."""
-    diff = float(Decimal(str(new)) - Decimal(str(old)))  # in decimal: 4211000 - 3948293.08 is 262706.92, exactly
+# A change is the difference of the two values as shown, to the finer of their precisions (£1.4m to £13m:
+# £11.6m). Its percentage is a whole percent at most and, when both precisions are known, has no more
+# significant figures than the least precise of the old value, the new one and their difference (to the
+# coarser precision): £1.4m to £13m (two each) gives "about 830%", never "829%"; a difference smaller than
+# the coarser precision gives none. A change of a percentage is in percentage points, with no percentage.
+def change(old: float, new: float, unit: str, precision: tuple[Decimal | None, Decimal | None] = (None, None)) -> str:
+    """`an increase of £11.6m (about 830%)`, `a fall of 4 percentage points`, `no change`, by the rule above."""
+    p_old, p_new = precision
+    steps = (p_old, p_new) if p_old and p_new else None  # either unknown: as the data holds them, as before
+    a, b = Decimal(str(old)), Decimal(str(new))
+    if steps:
+        a, b = at(a, steps[0]), at(b, steps[1])
+    diff = b - a  # in decimal: 4211000 - 3948293.08 is 262706.92, exactly
     if diff == 0:
         return "no change"
     word = "an increase" if diff > 0 else "a fall"
-    ratio = abs(diff) / abs(old) * 100 if old else math.inf
-    pct = f" ({ratio:,.0f}%)" if math.isfinite(ratio) else ""
-    return f"{word} of {value(abs(diff), unit)}{pct}"
+    finer = min(steps) if steps else None
+    if unit == "percent":  # a percentage of a percentage misleads
+        points = number_at(float(abs(diff)), finer)
+        return f"{word} of {points} percentage point{'' if points == '1' else 's'}"
+    return f"{word} of {value(float(abs(diff)), unit, finer)}{share(a, b, steps)}"
+
+
+def share(old: Decimal, new: Decimal, steps: tuple[Decimal, Decimal] | None) -> str:
+    """` (829%)`, ` (about 830%)` or nothing: the change as a percentage of the old value, by the rule above."""
+    if not old:
+        return ""
+    if steps is None:
+        ratio_f = abs(float(new - old)) / abs(float(old)) * 100
+        return f" ({ratio_f:,.0f}%)" if math.isfinite(ratio_f) else ""
+    ratio = abs(new - old) / abs(old) * 100
+    known = [(old, steps[0]), (new - old, max(steps))] + ([(new, steps[1])] if new else [])  # a zero has no digits
+    figures = min(v.adjusted() - step.adjusted() + 1 for v, step in known)  # £1.4m to £0.1m: 2
+    whole = ratio.quantize(POUND, ROUND_HALF_UP)
+    if figures < 1:
+        return ""
+    if not whole or figures > whole.adjusted():
+        return f" ({whole:,}%)"
+    return f" (about {at(ratio, Decimal(10) ** (whole.adjusted() - figures + 1)):,.0f}%)"
 
 
 def per_head_text(value: float) -> str:
