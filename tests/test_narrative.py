@@ -1,6 +1,7 @@
 """Every number a council page's narrative states is recomputed here from the raw CSVs: each value is one of
-that council's figures for that measure and period, and each change is the difference of two figures of
-consecutive periods with like qualifiers, in the right direction, with the right percentage."""
+that council's figures for that measure and period, as precisely as its source gave it, and each change is the
+difference of two figures of consecutive periods with like qualifiers, in the right direction, with a percentage
+no more precise than the two values."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import csv
 import html
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -78,9 +79,28 @@ def mentioned(sentence: str, rows: list[dict[str, str]]) -> list[dict[str, str]]
     return [row for _, row in sorted(found, key=lambda pair: pair[0])]
 
 
+def step(row: dict[str, str]) -> Decimal | None:
+    """How finely the site may show a row's value: its precision, but £1,000 at finest for a return in £ thousands,
+    and a pound at finest for a value the file writes past the penny (a spreadsheet's float noise)."""
+    given = Decimal(row["precision"]) if row.get("precision") else None
+    if row.get("published_unit") == "GBP thousands":
+        return max(given or Decimal(1000), Decimal(1000))
+    if row.get("published_unit") == "GBP" and len(row.get("published_value", "").partition(".")[2]) > 2:
+        return max(given or Decimal(1), Decimal(1))
+    if row["unit"] == "GBP" and given is not None and Decimal("0.01") < given < 1:
+        return Decimal(1)  # money is shown to the penny or the pound, never to 10p
+    return given
+
+
+def shown_value(row: dict[str, str]) -> Decimal:
+    """The value as the site states it: rounded to its step, halves away from zero."""
+    value, by = Decimal(row["value"]), step(row)
+    return value if by is None else (value / by).quantize(Decimal(1), ROUND_HALF_UP) * by
+
+
 def shown_forms(row: dict[str, str]) -> list[str]:
     """The ways a value may be written: as an amount of money, a percentage or a count (checked by amount())."""
-    value = Decimal(row["value"])
+    value = shown_value(row)
     if row["unit"] == "percent":
         return [f"{value.normalize():f}%"]
     if row["unit"] == "count":
@@ -92,9 +112,9 @@ def money_forms(value: Decimal) -> list[str]:
     """Candidate renderings of an amount; each is checked to mean exactly the value."""
     out = [f"£{value:,.0f}"] if value == value.to_integral_value() else [f"£{value:,.2f}"]
     for suffix in ("bn", "m", "k"):
-        scaled = (value / SCALE[suffix]).normalize()
-        if 1 <= scaled < 1000:
-            out.append(f"£{scaled:f}{suffix}")
+        scaled = value / SCALE[suffix]
+        if 1 <= scaled < 10000:
+            out += [f"£{scaled:,.{places}f}{suffix}" for places in range(4)]
     return [text for text in out if amount(text) == value]
 
 
@@ -124,19 +144,48 @@ def check_change(sentence: str, named: list[dict[str, str]]) -> None:
     same_day = first["period_start"] == first["period_end"] and then["period_start"] == then["period_end"]
     gap = (date.fromisoformat(then["period_end"]) - start).days if same_day else (end - start).days
     assert (0 < gap <= 366) if same_day else gap == 1, f"not consecutive periods: {sentence}"
-    old, new = Decimal(first["value"]), Decimal(then["value"])
+    old, new = shown_value(first), shown_value(then)
     if " both " in sentence:
         assert old == new, sentence
         return
     assert (" rose from " in sentence) == (new > old), sentence
-    stated = re.search(r"(?:an increase|a fall) of (?:about )?(\S+?)(?: \(([\d,]+)%\))?(: a change of more than ten "
-                       r"times, as published; worth checking against the source)?\.$", sentence)
+    stated = re.search(r"(?:an increase|a fall) of (?:about )?(\S+?)(?: \((about )?([\d,]+)%\))?(: a change of more "
+                       r"than ten times, as published; worth checking against the source)?\.$", sentence)
     assert stated, sentence
-    assert bool(stated.group(3)) == (min(abs(old), abs(new)) * 10 <= max(abs(old), abs(new))), sentence
+    raw = [abs(Decimal(first["value"])), abs(Decimal(then["value"]))]
+    assert bool(stated.group(4)) == (min(raw) * 10 <= max(raw)), sentence
     if first["unit"] == "GBP":
         assert amount(stated.group(1)) == abs(new - old), sentence
-    if stated.group(2):
-        assert int(stated.group(2).replace(",", "")) == round(abs(new - old) / abs(old) * 100), sentence
+    if old:
+        check_percentage(sentence, stated.group(3), bool(stated.group(2)), (old, new), (step(first), step(then)))
+    else:
+        assert stated.group(3) is None, sentence  # no percentage of nothing
+
+
+def check_percentage(sentence: str, stated: str | None, about: bool, values: tuple[Decimal, Decimal],
+                     steps: tuple[Decimal | None, Decimal | None]) -> None:
+    """A whole percent at most, and no more significant figures than the old value, the new one and the difference
+    (to the coarser precision) have; `about` when the figures cut it short; none when they allow none."""
+    (old, new), ratio = values, abs(values[1] - values[0]) / abs(values[0]) * 100
+    whole = ratio.quantize(Decimal(1), ROUND_HALF_UP)
+    if None in steps:
+        assert stated is not None and int(stated.replace(",", "")) == round(ratio) and not about, sentence
+        return
+    p, q = steps
+    assert p is not None and q is not None
+    figures = min([old.adjusted() - p.adjusted() + 1, (new - old).adjusted() - max(p, q).adjusted() + 1]
+                  + ([new.adjusted() - q.adjusted() + 1] if new else []))
+    if figures < 1:
+        assert stated is None, sentence
+        return
+    assert stated is not None, sentence
+    digits = len(str(whole)) if whole else 1
+    if figures >= digits:
+        assert (Decimal(stated.replace(",", "")), about) == (whole, False), sentence
+    else:
+        unit = Decimal(10) ** (digits - figures)
+        assert (Decimal(stated.replace(",", "")), about) == (
+            (ratio / unit).quantize(Decimal(1), ROUND_HALF_UP) * unit, True), sentence
 
 
 @pytest.mark.parametrize("sentence", ["Client debt written off fell from about £1.03m in 2022-23 to at least £660k "
@@ -158,8 +207,17 @@ def test_a_tenfold_change_says_so_in_its_sentence(real_site: Path) -> None:
     """Derby's BCF income falling to a reported zero is stated with its caveat, not as a plain trend."""
     page = (real_site / "councils/derby/index.html").read_text(encoding="utf-8")
     sentence = page[page.index("Adult social care income from the Better Care Fund fell from"):][:300]
-    assert "a fall of £11.28m (100%): a change of more than ten times, as published; worth checking against " \
+    assert "a fall of £11.280m (100%): a change of more than ten times, as published; worth checking against " \
            "the source." in sentence
+
+
+def test_a_percentage_is_no_more_precise_than_the_values(real_site: Path) -> None:
+    """Cambridgeshire's NHS debt rose from £1.4m (to £0.1m) to £13m (to £1m): two significant figures each, so the
+    percentage has two, never the 829% that three would claim."""
+    page = real_site / "councils/cambridgeshire/index.html"
+    sentence = next(s for s in narrative(page) if s.startswith("NHS overdue adult social care debt rose"))
+    assert sentence.endswith("an increase of £11.6m (about 830%).")
+    assert not re.search(r"\(\d{3}%\)", sentence)
 
 
 def test_tenfold() -> None:

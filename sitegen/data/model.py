@@ -11,6 +11,8 @@ from sitegen.data import fmt
 from sitegen.data.population import Populations, link_populations
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from sitegen.config import Config
     from sitegen.data.rows import Packages, Row
     from sitegen.errors import Problem
@@ -137,11 +139,17 @@ class Figure:
     published_unit: str = ""
     source_item: str = ""  # where in the official file the value sits
     flag: str = ""  # `suspect`: published as published, the reason in the note
+    precision: float | None = None  # how finely the source gave the value, in its unit; None: not recorded
+
+    @property
+    def shown_precision(self) -> Decimal | None:
+        """How finely the value is shown: its precision, never finer than what the source truly gave."""
+        return fmt.shown_precision(self.precision, self.published_value, self.published_unit)
 
     @property
     def value_text(self) -> str:
-        """The value with its qualifier: `about £13m`."""
-        return fmt.qualified(fmt.value(self.value, self.unit), self.qualifier)
+        """The value with its qualifier, as precisely as its source gave it: `about £13m`."""
+        return fmt.qualified(fmt.value(self.value, self.unit, self.shown_precision), self.qualifier)
 
     @property
     def speaker(self) -> str:
@@ -330,7 +338,7 @@ def make_figure(r: Row, package: str, look: Lookups) -> Figure:
         look.sources[r["source_id"]], r.get("note") or "", r.get("counterparty_name") or "",
         bool(r.get("counterparty_inferred")), look.icbs.get(counterparty), package, counterparty,
         r.get("said_by") or "", str(r.get("published_value") or ""), r.get("published_unit") or "",
-        r.get("source_item") or "", r.get("flag") or "",
+        r.get("source_item") or "", r.get("flag") or "", r.get("precision"),
     )
 
 

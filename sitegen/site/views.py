@@ -20,7 +20,8 @@ from sitegen.text import slugify
 def time_points(figures: list[Figure]) -> tuple[Point, ...]:
     """Figures as chart points by period."""
     return tuple(Point(f.period_label, f"{f.period_end}|{f.period_start}", series_name(f), f.value, f.unit,
-                       f.qualifier, f.status, f.speaker, (f.period_start, f.period_end), f.flag, figure_id=f.id)
+                       f.qualifier, f.status, f.speaker, (f.period_start, f.period_end), f.flag, figure_id=f.id,
+                       precision=f.shown_precision)
                  for f in figures)
 
 
@@ -114,7 +115,7 @@ def measure_periods(measure: Measure, periods: list[Period], positions: dict[str
 def area_point(f: Figure, value: float, unit: str, series: str = "") -> Point:
     """A council's bar on a comparison chart."""
     return Point(f.area.short_name, f.area.short_name, series, value, unit, f.qualifier, f.status, f.speaker,
-                 figure_id=f.id)
+                 figure_id=f.id, precision=f.shown_precision if unit == f.unit else None)  # per head: derived
 
 
 def figure_link(site: Site, figure_id: str, root: str) -> str:

@@ -10,11 +10,12 @@ from sitegen.data.periods import consecutive, months_spanned
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from decimal import Decimal
 
     from sitegen.data.model import Area, Figure
     from sitegen.site.charts.model import Chart, Point
 
-Said = tuple[str, str, float]  # (value as shown, period label, value)
+Said = tuple[str, str, float, "Decimal | None"]  # (value as shown, period label, value, how finely it is shown)
 
 
 def when(category: str) -> str:
@@ -35,11 +36,12 @@ def comparable(first_qualifier: str, then_qualifier: str) -> bool:
 
 def change_sentence(name: str, first: Said, last: Said, unit: str, qualifier: str = "exact") -> str:
     """`X rose from A in P to B in Q, an increase of …`, or `X was A both in P and in Q`."""
-    (first_text, first_period, old), (last_text, last_period, new) = first, last
-    if old == new:
+    (first_text, first_period, old, old_step), (last_text, last_period, new, new_step) = first, last
+    change = fmt.change(old, new, unit, (old_step, new_step))
+    if change == "no change":  # the same value as shown (a difference below both precisions is none)
         return f"{name} was {last_text} both {when(first_period)} and {when(last_period)}."
     verb = "rose" if new > old else "fell"
-    change = fmt.change(old, new, unit).replace(" of ", f" of {COMPARABLE.get(qualifier, '')}", 1)
+    change = change.replace(" of ", f" of {COMPARABLE.get(qualifier, '')}", 1)
     if tenfold(old, new):  # as the validator warns: more likely a slip or a change of definition than a trend
         change += ": a change of more than ten times, as published; worth checking against the source"
     return f"{name} {verb} from {first_text} {when(first_period)} to {last_text} {when(last_period)}, {change}."
@@ -66,8 +68,8 @@ def sentence(f: Figure) -> str:
 
 def pair_sentence(first: Figure, then: Figure) -> str:
     """The change between two figures of consecutive periods, qualifiers kept."""
-    return change_sentence(first.measure.label, (first.value_text, first.period_label, first.value),
-                           (then.value_text, then.period_label, then.value), first.unit, first.qualifier)
+    old, new = ((f.value_text, f.period_label, f.value, f.shown_precision) for f in (first, then))
+    return change_sentence(first.measure.label, old, new, first.unit, first.qualifier)
 
 
 def figures_compare(first: Figure, then: Figure) -> bool:
@@ -128,9 +130,9 @@ def points_compare(first: Point, then: Point) -> bool:
             and first.period is not None and then.period is not None and consecutive(first.period, then.period))
 
 
-def said(p: Point) -> tuple[str, str, float]:
+def said(p: Point) -> Said:
     """A point as the sentence builder takes it."""
-    return p.shown, p.category, p.value
+    return p.shown, p.category, p.value, p.precision
 
 
 def describe_series(name: str, pts: list[Point]) -> str:

@@ -11,6 +11,7 @@ from sitegen.data import fmt
 
 if TYPE_CHECKING:
     from datetime import date
+    from decimal import Decimal
 
 SPEC_VERSION = 4  # bump when the spec builder changes, so cached specs are rebuilt
 QUALIFIER_WORDS = {"approximate": "approximate", "at_least": "at least", "range_lower_bound": "lower bound"}
@@ -31,11 +32,12 @@ class Point:
     period: tuple[date, date] | None = None  # start and end, where the category is a period
     flag: str = ""  # "suspect": a likely slip, shown as published but never the start or end of a change
     figure_id: str = ""  # the figure drawn (for a chart's download and its sources; not part of the spec)
+    precision: Decimal | None = None  # how finely the value is shown (the figure's); None: as the data holds it
 
     @property
     def value_text(self) -> str:
-        """The value with its qualifier: `about £5.0m`."""
-        return fmt.qualified(fmt.value(self.value, self.unit), self.qualifier)
+        """The value with its qualifier, as precisely as its source gave it: `about £5.0m`."""
+        return fmt.qualified(fmt.value(self.value, self.unit, self.precision), self.qualifier)
 
     @property
     def shown(self) -> str:
