@@ -62,7 +62,8 @@ def test_every_money_figure_is_shown_to_its_precision_in_the_format_of_its_preci
 
 def test_no_pennies_from_float_noise_anywhere_on_the_site(real_site: Path) -> None:
     """Wirral's BCF plan, 9493273.969999999 in the extract, is £9,493,274: never £9,493,273.97, on any page or
-    chart. Pennies a source did give (Cheshire West and Chester's £2,793,587.99) are still shown."""
+    chart. Pennies a source did give (Cheshire West and Chester's £2,793,587.99) are still shown. (This copy has no
+    git history, so no data-change log: that log states values exactly as the data file holds them.)"""
     noise = {f"£{Decimal(r['value']):,.2f}" for r in raw_figures()
              if r["unit"] == "GBP" and Decimal(r["value"]) % 1 and (step(r) or 0) >= 1}
     assert "£9,493,273.97" in noise and "£3,948,293.08" in noise  # the BCF extract's and an ASC-FR return's

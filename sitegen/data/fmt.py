@@ -71,7 +71,7 @@ def number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def value(v: float, unit: str, precision: Decimal | None = None) -> str:
+def value(v: float, unit: str, precision: float | None = None) -> str:
     """A value in its unit, no more precisely than its precision (None: as the data holds it)."""
     if unit == "GBP":
         return money_at(v, precision)
@@ -86,17 +86,21 @@ THOUSANDS = "GBP thousands"
 PENNY, POUND, GRAND = Decimal("0.01"), Decimal(1), Decimal(1000)
 
 
-def shown_precision(precision: float | None, published_value: str = "", published_unit: str = "") -> Decimal | None:
+def shown_precision(precision: float | None, published_value: str = "", published_unit: str = "") -> float | None:
     """How finely a figure is shown: its `precision`, coarsened where the file's digits are not the source's."""
-    step = Decimal(str(precision)) if precision else None
     if published_unit == THOUSANDS:
         # a return collected in £ thousands: its decimals (5074.08, 3948.29308) stay in the source line
-        return max(step or GRAND, GRAND)
+        return max(precision or 1000.0, 1000.0)
     if published_unit == "GBP" and decimals(published_value) > 2:
         # digits below a penny (9493273.969999999) mean a spreadsheet worked the value out in floating point:
         # its pence are float noise, not pence the source gave, so it is shown to the pound
-        return max(step or POUND, POUND)
-    return step
+        return max(precision or 1.0, 1.0)
+    return precision or None  # 0 is not a precision: not recorded
+
+
+def exactly(precision: float | None) -> Decimal | None:
+    """A precision as the decimal it was written as (`0.01`, not the float nearest it); None: not recorded."""
+    return Decimal(str(precision)) if precision else None
 
 
 def decimals(text: str) -> int:
@@ -119,8 +123,9 @@ def places(step: Decimal) -> int:
 # £1,000: £k, £m or £bn, with the decimals the precision gives and trailing zeros kept (to £1,000: £12.900m,
 # £792k; to £0.1m: £13.0m; to £1m: £13m), never more than three (£1,244.340m, not £1.244340bn). Finer than
 # £1,000: the amount in full, to the pound (£3,992,149), with pence only when the source gave pennies.
-def money_at(value: float, precision: Decimal | None) -> str:
+def money_at(value: float, given: float | None) -> str:
     """Reported money in the one format its precision decides (None: as the data holds it), by the rule above."""
+    precision = exactly(given)
     if precision is None:
         return money(value)
     if precision < POUND:  # pence only for pennies: a tenth of a pound is shown to the pound, never as £x.x0
@@ -136,8 +141,9 @@ def money_at(value: float, precision: Decimal | None) -> str:
     return f"{sign}£{text}"
 
 
-def number_at(value: float, precision: Decimal | None) -> str:
+def number_at(value: float, given: float | None) -> str:
     """A count or percentage to its precision: 5, 12.5 (precision None: as the data holds it)."""
+    precision = exactly(given)
     if precision is None:
         return number(value)
     return f"{at(Decimal(str(value)), precision):,.{places(precision)}f}"
@@ -190,9 +196,9 @@ def long_date(d: date) -> str:
 # significant figures than the least precise of the old value, the new one and their difference (to the
 # coarser precision): £1.4m to £13m (two each) gives "about 830%", never "829%"; a difference smaller than
 # the coarser precision gives none. A change of a percentage is in percentage points, with no percentage.
-def change(old: float, new: float, unit: str, precision: tuple[Decimal | None, Decimal | None] = (None, None)) -> str:
+def change(old: float, new: float, unit: str, precision: tuple[float | None, float | None] = (None, None)) -> str:
     """`an increase of £11.6m (about 830%)`, `a fall of 4 percentage points`, `no change`, by the rule above."""
-    p_old, p_new = precision
+    p_old, p_new = exactly(precision[0]), exactly(precision[1])
     steps = (p_old, p_new) if p_old and p_new else None  # either unknown: as the data holds them, as before
     a, b = Decimal(str(old)), Decimal(str(new))
     if steps:
@@ -201,7 +207,7 @@ def change(old: float, new: float, unit: str, precision: tuple[Decimal | None, D
     if diff == 0:
         return "no change"
     word = "an increase" if diff > 0 else "a fall"
-    finer = min(steps) if steps else None
+    finer = float(min(steps)) if steps else None
     if unit == "percent":  # a percentage of a percentage misleads
         points = number_at(float(abs(diff)), finer)
         return f"{word} of {points} percentage point{'' if points == '1' else 's'}"

@@ -11,8 +11,6 @@ from sitegen.data import fmt
 from sitegen.data.population import Populations, link_populations
 
 if TYPE_CHECKING:
-    from decimal import Decimal
-
     from sitegen.config import Config
     from sitegen.data.rows import Packages, Row
     from sitegen.errors import Problem
@@ -142,7 +140,7 @@ class Figure:
     precision: float | None = None  # how finely the source gave the value, in its unit; None: not recorded
 
     @property
-    def shown_precision(self) -> Decimal | None:
+    def shown_precision(self) -> float | None:
         """How finely the value is shown: its precision, never finer than what the source truly gave."""
         return fmt.shown_precision(self.precision, self.published_value, self.published_unit)
 

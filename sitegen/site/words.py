@@ -10,12 +10,11 @@ from sitegen.data.periods import consecutive, months_spanned
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from decimal import Decimal
 
     from sitegen.data.model import Area, Figure
     from sitegen.site.charts.model import Chart, Point
 
-Said = tuple[str, str, float, "Decimal | None"]  # (value as shown, period label, value, how finely it is shown)
+Said = tuple[str, str, float, float | None]  # (value as shown, period label, value, how finely it is shown)
 
 
 def when(category: str) -> str:

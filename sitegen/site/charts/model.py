@@ -11,7 +11,6 @@ from sitegen.data import fmt
 
 if TYPE_CHECKING:
     from datetime import date
-    from decimal import Decimal
 
 SPEC_VERSION = 4  # bump when the spec builder changes, so cached specs are rebuilt
 QUALIFIER_WORDS = {"approximate": "approximate", "at_least": "at least", "range_lower_bound": "lower bound"}
@@ -32,7 +31,7 @@ class Point:
     period: tuple[date, date] | None = None  # start and end, where the category is a period
     flag: str = ""  # "suspect": a likely slip, shown as published but never the start or end of a change
     figure_id: str = ""  # the figure drawn (for a chart's download and its sources; not part of the spec)
-    precision: Decimal | None = None  # how finely the value is shown (the figure's); None: as the data holds it
+    precision: float | None = None  # how finely the value is shown (the figure's); None: as the data holds it
 
     @property
     def value_text(self) -> str:
