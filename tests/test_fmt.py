@@ -92,6 +92,7 @@ def test_shown_precision(precision: float | None, published: str, unit: str, sho
     (82, 40, "percent", ("1", "10"), "a fall of 42 percentage points"),
     (5, 6, "percent", ("1", "1"), "an increase of 1 percentage point"),
     (1_000_000.4, 1_000_000.2, "GBP", ("1", "1"), "no change"),  # the same pound as shown
+    (348_653.7, 348_654.2, "GBP", ("0.1", "0.1"), "no change"),  # money to 10p is shown to the pound: £348,654
 ])
 def test_change_is_no_more_precise_than_its_values(old: float, new: float, unit: str,
                                                   precision: tuple[str | None, str | None], text: str) -> None:

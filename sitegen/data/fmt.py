@@ -128,8 +128,7 @@ def money_at(value: float, given: float | None) -> str:
     precision = exactly(given)
     if precision is None:
         return money(value)
-    if precision < POUND:  # pence only for pennies: a tenth of a pound is shown to the pound, never as £x.x0
-        precision = PENNY if precision <= PENNY else POUND
+    precision = money_step(precision)
     amount = at(abs(Decimal(str(value))), precision)
     text = f"{amount:,.{2 if precision < POUND else 0}f}"
     if precision >= GRAND:
@@ -139,6 +138,11 @@ def money_at(value: float, given: float | None) -> str:
                 break
     sign = MINUS if value < 0 and amount else ""  # a value that shows as £0 is shown without a sign
     return f"{sign}£{text}"
+
+
+def money_step(precision: Decimal) -> Decimal:
+    """How finely money of a precision is written: pence only for pennies, a tenth of a pound to the pound."""
+    return precision if precision >= POUND else PENNY if precision <= PENNY else POUND
 
 
 def number_at(value: float, given: float | None) -> str:
@@ -200,6 +204,8 @@ def change(old: float, new: float, unit: str, precision: tuple[float | None, flo
     """`an increase of £11.6m (about 830%)`, `a fall of 4 percentage points`, `no change`, by the rule above."""
     p_old, p_new = exactly(precision[0]), exactly(precision[1])
     steps = (p_old, p_new) if p_old and p_new else None  # either unknown: as the data holds them, as before
+    if steps and unit == "GBP":
+        steps = (money_step(steps[0]), money_step(steps[1]))
     a, b = Decimal(str(old)), Decimal(str(new))
     if steps:
         a, b = at(a, steps[0]), at(b, steps[1])
