@@ -134,12 +134,6 @@ def unranked(measure: Measure, periods: list[Period]) -> list[Figure]:
     return listed([f for f in sorted(measure.figures, key=lambda f: f.sort_key) if f.id not in ranked])
 
 
-def area_point(f: Figure, value: float, unit: str, series: str = "") -> Point:
-    """A council's bar on a comparison chart."""
-    return Point(f.area.short_name, f.area.short_name, series, value, unit, f.qualifier, f.status, f.speaker,
-                 figure_id=f.id)
-
-
 def figure_link(site: Site, figure_id: str, root: str) -> str:
     """HTML for a `{{ figure:ID }}` shortcode: the value, linked to its row on its area's page."""
     figure = next(f for f in site.figures if f.id == figure_id)
