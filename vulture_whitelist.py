@@ -14,8 +14,10 @@ _.same_type  # site.compare.Position: templates/partials/council_compare.html
 _.adapted  # site.maps.HexMap: templates/partials/hexmap.html
 _.credit  # site.maps.HexMap: templates/partials/hexmap.html
 _.credit_url  # site.maps.HexMap: templates/partials/hexmap.html
-_.words  # site.views.MeasurePeriod: templates/partials/measure_periods.html
-_.hexmap  # site.views.MeasurePeriod: templates/partials/measure_periods.html
+_.words  # site.views.MeasurePeriod: templates/measure.html, templates/measure_period.html
+_.hexmap  # site.views.MeasurePeriod: templates/measure.html, templates/measure_period.html
+_.ends  # site.views.MeasurePeriod: templates/measure.html (the ten highest and lowest)
+_.grid  # site.charts.model.Chart: templates/partials/chart.html (a monthly chart's table)
 _.allows_negative  # data.model.Measure: a column of measures.csv, offered to project templates like every other
 _.per_head_years  # site.compare.Period: templates/partials/compare_table.html
 _.neighbours_with_figure  # site.compare.Position: templates/partials/council_compare.html

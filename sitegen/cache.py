@@ -16,7 +16,7 @@ from sitegen.files import write_atomic
 FORMAT = b"sitegen-cache 1 sha256="
 
 # Libraries whose version can change the output bytes
-LIBRARIES = ("altair", "feedgen", "frictionless", "jinja2", "markdown", "nh3", "vl-convert-python", "XlsxWriter")
+LIBRARIES = ("altair", "feedgen", "frictionless", "jinja2", "markdown", "nh3", "vl-convert-python")
 
 
 def library_versions() -> dict[str, str]:

@@ -130,7 +130,7 @@ def csv_cells(text: str) -> list[str]:
 
 
 def xlsx_strings(book: Path) -> list[str]:
-    """Every text cell of a workbook: in the shared strings table, or inline (XlsxWriter's constant_memory mode)."""
+    """Every text cell of a workbook: in the shared strings table (sitegen's writer), or inline in a sheet."""
     with zipfile.ZipFile(book) as z:
         sheets = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
         shared = z.read("xl/sharedStrings.xml").decode("utf-8") if "xl/sharedStrings.xml" in z.namelist() else ""

@@ -158,6 +158,8 @@ PER_HEAD = "GBP per head"  # a derived unit: pounds per resident, never in the d
 
 def derived(v: float, unit: str) -> str:
     """A value worked out by the site (a median, a quartile) in its unit: money rounded for reading."""
+    if unit == "count":  # a median of whole numbers can end in .5, a quartile in .25: counts stay whole
+        return number(float(Decimal(str(v)).quantize(Decimal(1), ROUND_HALF_UP)))
     return rounded_money(v) if unit == "GBP" else value(v, unit)
 
 

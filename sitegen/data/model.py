@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sitegen.data import fmt
+from sitegen.data.periods import is_month
 from sitegen.data.population import Populations, link_populations
 
 if TYPE_CHECKING:
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from sitegen.errors import Problem
 
 ENGLAND = "E92000001"
+MONTHLY_SERIES = 12  # a measure of single months with at least this many is a series, charted rather than listed
 FIGURES = "figures"  # a package with a resource of this name is a figures package
 
 
@@ -59,6 +62,12 @@ class Measure:
     allows_negative: bool
     package: str
     figures: list[Figure] = field(default_factory=list)
+
+    @cached_property  # asked of every figure of every page: worked out once
+    def monthly(self) -> bool:
+        """A monthly series: every figure is for one calendar month, and there are at least MONTHLY_SERIES months."""
+        months = {f.period_start for f in self.figures if is_month(f.period_start, f.period_end)}
+        return len(months) >= MONTHLY_SERIES and all(is_month(f.period_start, f.period_end) for f in self.figures)
 
 
 @dataclass(eq=False)

@@ -73,6 +73,12 @@ def label_from_reported(period: str, kind: str) -> str | None:
     return None
 
 
+def is_month(start: date, end: date) -> bool:
+    """Whether a period is one whole calendar month."""
+    return (start.day == 1 and (end.year, end.month) == (start.year, start.month)
+            and end.day == calendar.monthrange(start.year, start.month)[1])
+
+
 def months_spanned(start: date, end: date) -> int:
     """Whole months a period spans (0 for a day, 12 for a year): the one rule for a period's length."""
     return round((end - start).days / 30.4)

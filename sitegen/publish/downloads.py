@@ -6,16 +6,16 @@ import csv
 import io
 import json
 import zipfile
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sitegen.publish.spreadsheet import DATE_WIDTH, date_format, safe_cell, write_cell
+from sitegen.publish.spreadsheet import DATE_WIDTH, safe_cell
+from sitegen.publish.xlsx import Sheet, workbook, zip_entry
 
 if TYPE_CHECKING:
     from sitegen.data.model import Figure, Site
     from sitegen.data.rows import Package
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 FIGURE_COLUMNS = ["id", "area_code", "area", "measure", "measure_label", "value", "unit", "period_label",
                   "period_start", "period_end", "qualifier", "status", "claimant", "counterparty",
                   "counterparty_inferred", "source_title", "source_publisher", "source_published", "source_url",
@@ -70,32 +70,16 @@ def deterministic_zip(folder: str, files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(files):
-            info = zipfile.ZipInfo(f"{folder}/{name}", ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name])
+            archive.writestr(zip_entry(f"{folder}/{name}"), files[name])
     return buffer.getvalue()
 
 
 def package_xlsx(package: Package, updated: date) -> bytes:
     """One sheet per resource, cells typed as in the all-figures workbook, fixed document dates."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
-    stamp = datetime(updated.year, updated.month, updated.day)
-    book.set_properties({"title": str(package.descriptor.get("title", package.name)), "created": stamp})
-    day = date_format(book)
+    sheets = []
     for resource in package.resources.values():
-        sheet = book.add_worksheet(resource.name[:31])
-        names = [str(f["name"]) for f in resource.fields]
-        for col, f in enumerate(resource.fields):
-            sheet.write_string(0, col, safe_cell(names[col]))  # a column name is text like any other
-            if f.get("type") == "date":
-                sheet.set_column(col, col, DATE_WIDTH)
-        for i, row in enumerate(resource.rows, start=1):
-            for col, name in enumerate(names):
-                write_cell(sheet, i, col, row.get(name), day)
-    book.close()
-    return buffer.getvalue()
+        names = [str(f["name"]) for f in resource.fields]  # a column name is text like any other
+        dates = {col: DATE_WIDTH for col, f in enumerate(resource.fields) if f.get("type") == "date"}
+        rows: list[list[Any]] = [names, *([row.get(name) for name in names] for row in resource.rows)]
+        sheets.append(Sheet(resource.name[:31], rows, widths=dates))
+    return workbook(str(package.descriptor.get("title", package.name)), updated, sheets)

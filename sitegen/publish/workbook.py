@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sitegen.publish.spreadsheet import date_format, safe_cell, write_cell
+from sitegen.publish.xlsx import Sheet, workbook
 
 if TYPE_CHECKING:
     from sitegen.data.model import Figure, Site
@@ -54,34 +52,9 @@ def readme_lines(site: Site) -> list[str]:
 
 def all_figures_xlsx(site: Site) -> bytes:
     """The workbook: a README sheet, then every figure with a frozen, filterable header row."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    # constant_memory: each row goes to a temporary file as it is written (rows are written in order), so memory
-    # stays flat however many figures there are; strings are then stored in their cells, not in a shared table
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "strings_to_numbers": False})
-    stamp = datetime(site.updated.year, site.updated.month, site.updated.day)
-    book.set_properties({"title": f"{site.config.title}: all figures", "created": stamp})
-    readme = book.add_worksheet("README")
-    readme.set_column(0, 0, 120)
-    for i, line in enumerate(readme_lines(site)):
-        readme.write_string(i, 0, safe_cell(line))
-    write_figures(book, site.figures)
-    book.close()
-    return buffer.getvalue()
-
-
-def write_figures(book: Any, figures: list[Figure]) -> None:
-    """The `figures` sheet."""
-    sheet = book.add_worksheet("figures")
-    bold, day = book.add_format({"bold": True}), date_format(book)
-    for col, (name, width) in enumerate(COLUMNS):
-        sheet.write_string(0, col, name, bold)
-        sheet.set_column(col, col, width)
-    for row, f in enumerate(sorted(figures, key=lambda f: (f.package, f.id)), start=1):
-        for col, value in enumerate(figure_cells(f)):
-            write_cell(sheet, row, col, value, day)
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(len(figures), 1), len(COLUMNS) - 1)
-
+    readme = Sheet("README", [[line] for line in readme_lines(site)], widths={0: 120})
+    figures = Sheet("figures", [[name for name, _ in COLUMNS],
+                                *(figure_cells(f) for f in sorted(site.figures, key=lambda f: (f.package, f.id)))],
+                    widths={col: width for col, (_, width) in enumerate(COLUMNS)},
+                    bold_header=True, frozen_header=True, autofilter=True)
+    return workbook(f"{site.config.title}: all figures", site.updated, [readme, figures])

@@ -5,24 +5,31 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
-from sitegen.data.population import no_per_head, population_line, population_note, population_source
+from sitegen.data.population import no_per_head, population_line, population_note
 from sitegen.site.compare import NEIGHBOURS_LABEL, Period, Position, all_periods, all_positions, position_words
 from sitegen.site.content import CONTENT_PAGES, Page
 from sitegen.site.jsonld import dataset_jsonld
 from sitegen.site.maps import england_map, icb_map, layout, topic_map, topics_map
 from sitegen.site.page import PageSpec
-from sitegen.site.views import council_charts, council_places, data_quality, key_figures, measure_periods
+from sitegen.site.views import (
+    compared,
+    council_charts,
+    council_places,
+    data_quality,
+    key_figures,
+    listed,
+    measure_periods,
+    monthly_series,
+    totals_table,
+    trend_chart,
+    unranked,
+)
 from sitegen.site.words import council_narrative
 
 if TYPE_CHECKING:
     from markupsafe import Markup
 
     from sitegen.data.model import Council, Site
-
-
-
-
-
 
 def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) -> list[PageSpec]:
     """Every page of the site, in a stable order."""
@@ -39,8 +46,11 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
               for p in site.predecessors]  # abolished councils: a short page each
     specs.append(PageSpec("councils/index.html", ["councils.html"], "All councils"))
     nation = site.england
+    national = council_charts(nation)
     specs.append(PageSpec(f"councils/{nation.slug}/index.html", ["england.html"], f"{nation.name}: national figures",
-                          {"council": nation}))
+                          {"council": nation, "chart_groups": national, "listed": listed,
+                           "monthly_series": monthly_series, "totals": totals_table(nation.figures)},
+                          [chart for _, chart, _ in national if chart]))
     specs += [PageSpec(f"icbs/{i.slug}/index.html", ["icb.html"], i.name, {"icb": i}) for i in site.icbs]
     specs.append(PageSpec("icbs/index.html", ["icbs.html"], "Integrated Care Boards",
                           {"hexmap": icb_map(site.icbs, layout(site.packages, "icb_hexes", "icb_code"))}))
@@ -58,12 +68,14 @@ def council_page(c: Council, written: Markup | None, positions: dict[str, Positi
                  places: dict[str, list[str]], note: str) -> PageSpec:
     """A council's page: identity, narrative, comparisons, written background, key figures, charts."""
     blocks = council_charts(c)
-    compared = [positions[f.id] for f in sorted(c.figures, key=lambda f: (f.measure.topic.order, f.measure.label,
-                                                                          f.period_end)) if f.id in positions]
+    ranked = [positions[f.id] for f in sorted(compared(c.figures), key=lambda f: (f.measure.topic.order,
+                                                                                f.measure.label, f.period_end))
+              if f.id in positions]
     return PageSpec(
         f"councils/{c.slug}/index.html", [f"council-{c.slug}.html", "council.html"], c.name,
         {"council": c, "chart_groups": blocks, "narrative": council_narrative(c), "key_figures": key_figures(c),
-         "written": written, "comparisons": compared, "words": position_words, "population_note": note,
+         "written": written, "comparisons": ranked, "listed": listed, "monthly_series": monthly_series,
+         "totals": totals_table(c.figures), "words": position_words, "population_note": note,
          "places": places, "no_per_head": no_per_head, "neighbours_label": NEIGHBOURS_LABEL,
          "population_line": population_line, "has_populations": c.populations is not None},
         [chart for _, chart, _ in blocks if chart], f"Care funding figures for {c.name}, each with its source.")
@@ -71,16 +83,20 @@ def council_page(c: Council, written: Markup | None, positions: dict[str, Positi
 
 def measure_pages(site: Site, periods: dict[str, list[Period]], positions: dict[str, Position],
                   cells: dict[str, tuple[int, int]]) -> list[PageSpec]:
-    """A page per measure: each period ranked (from 10 councils), per head and on the map; then the list."""
+    """A page per measure (its latest period, the top and bottom ten, its course over time), and one per period."""
     specs = []
     note, has = population_note(site.packages), bool(site.packages.rows("reference", "populations"))
     for m in site.measures:
-        shown = measure_periods(m, periods[m.id], positions, cells, population_source(site.packages))
-        charts = [c for p in shown for c in (p.chart, p.per_head_chart) if c]
+        shown = measure_periods(m, periods[m.id], positions, cells)
+        trend = trend_chart(m, periods[m.id])
+        common = {"measure": m, "population_note": note, "no_per_head": no_per_head, "has_populations": has}
         specs.append(PageSpec(f"measures/{m.id}/index.html", ["measure.html"], m.label,
-                              {"measure": m, "periods": shown, "population_note": note,
-                               "no_per_head": no_per_head, "has_populations": has}, charts,
-                              m.definition))
+                              common | {"periods": shown, "trend": trend, "unranked": unranked(m, periods[m.id])},
+                              [trend] if trend else [], m.definition))
+        specs += [PageSpec(f"measures/{m.id}/{p.slug}/index.html", ["measure_period.html"],
+                           f"{m.label}, {p.period.label}", common | {"p": p},
+                           description=f"{m.label}, {p.period.label}: every council's figure, ranked.")
+                  for p in shown]
     return specs + [PageSpec("measures/index.html", ["measures.html"], "Measures")]
 
 

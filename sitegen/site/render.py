@@ -16,6 +16,7 @@ from sitegen.errors import Problem, ProblemsFound, problem
 from sitegen.files import Inputs, ReadRefused, display, read_text
 from sitegen.site.page import PageSpec, root_for
 from sitegen.site.theme import BUILTIN_TEMPLATES
+from sitegen.site.views import LISTED_AT_MOST, source_summary
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -54,7 +55,8 @@ def make_env(config: Config, kind: type[Env]) -> Env:
     # on disk again (with auto_reload, every include and extends of every page stats its file: ~4,300 times)
     env = kind(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False,
                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.globals |= {"fmt": fmt, "link": link, "asset": asset}
+    env.globals |= {"fmt": fmt, "link": link, "asset": asset, "source_summary": source_summary,
+                    "listed_at_most": LISTED_AT_MOST}
     return env
 
 

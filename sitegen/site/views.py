@@ -8,9 +8,9 @@ from itertools import groupby
 from markupsafe import Markup
 
 from sitegen.data import fmt
-from sitegen.data.model import Area, Council, Figure, Measure, Site, figure_packages
+from sitegen.data.model import Area, Council, Figure, Measure, Site, Source, figure_packages
 from sitegen.data.periods import years_spanned
-from sitegen.data.population import per_head
+from sitegen.data.yearly import is_monthly, year_totals
 from sitegen.site.charts.model import Chart, Point
 from sitegen.site.compare import Period, Position, period_words
 from sitegen.site.maps import HexMap, value_map
@@ -21,7 +21,7 @@ def time_points(figures: list[Figure]) -> tuple[Point, ...]:
     """Figures as chart points by period."""
     return tuple(Point(f.period_label, f"{f.period_end}|{f.period_start}", series_name(f), f.value, f.unit,
                        f.qualifier, f.status, f.speaker, (f.period_start, f.period_end), f.flag, figure_id=f.id,
-                       precision=f.shown_precision)
+                       precision=f.shown_precision, source=(f.source.publisher, f.source.id))
                  for f in figures)
 
 
@@ -48,20 +48,22 @@ def council_charts(area: Area) -> list[tuple[str, Chart | None, Figure | None]]:
     as a number, never as a one-bar chart.
     """
     out: list[tuple[str, Chart | None, Figure | None]] = []
-    key = lambda f: (f.measure.topic.order, f.measure.topic.id, f.unit, is_total(f), is_balance(f))  # noqa: E731
+    key = lambda f: (f.measure.topic.order, f.measure.topic.id, f.unit, is_total(f), is_balance(f),  # noqa: E731
+                     is_monthly(f))
     groups = [(k, list(g)) for k, g in groupby(sorted(area.figures, key=key), key=key)]
-    for (_, topic_id, unit, totals, balance), figures in groups:
+    for (_, topic_id, unit, totals, balance, monthly), figures in groups:
         topic = figures[0].measure.topic
         if len(figures) == 1:
             out.append((topic.label, None, figures[0]))
             continue
         mixed = any(k[1] == topic_id and k[2] == unit and k[4] != balance for k, _ in groups)
-        qualifiers = ([unit] if unit != "GBP" else []) + (["totals over several years"] if totals else []) + (
-            ["at a date" if balance else "over a period"] if mixed else [])
+        qualifiers = ([unit] if unit != "GBP" and not monthly else []) + (
+            ["totals over several years"] if totals else []) + (
+            ["at a date" if balance else "over a period"] if mixed else []) + (["by month"] if monthly else [])
         title = f"{topic.label}: {area.short_name}" + (f" ({', '.join(qualifiers)})" if qualifiers else "")
         chart_id = (f"council-{area.slug}-{topic.id}-{unit.lower()}" + ("-totals" if totals else "")
-                    + ("-at-date" if balance and mixed else ""))
-        out.append((topic.label, Chart(chart_id, title, "time", time_points(figures)), None))
+                    + ("-at-date" if balance and mixed else "") + ("-by-month" if monthly else ""))
+        out.append((topic.label, Chart(chart_id, title, "monthly" if monthly else "time", time_points(figures)), None))
     return out
 
 
@@ -76,46 +78,60 @@ def key_figures(area: Area) -> list[Figure]:
 
 @dataclass(frozen=True)
 class MeasurePeriod:
-    """What a measure page shows for one period: words always; a ranking, per head and a map from 10 councils."""
+    """What a measure shows for one period: words always; a ranking and a map from 10 councils."""
 
     period: Period
     words: str
     ranked: list[Position]
-    chart: Chart | None
-    per_head_chart: Chart | None
     hexmap: HexMap | None
+
+    @property
+    def slug(self) -> str:
+        """The period's folder under its measure: `2016-17`, `april-2011`."""
+        return slugify(self.period.label)
+
+    def ends(self, n: int = 10) -> tuple[list[Position], list[Position]]:
+        """The n highest and n lowest, per head where the period is compared per head (else by value)."""
+        heads = [p for p in self.ranked if p.per_head is not None]
+        if self.period.per_head and len(heads) >= 2 * n:
+            ordered = sorted(heads, key=lambda p: (-p.per_head.value if p.per_head else 0, p.figure.area.short_name))
+        else:
+            ordered = self.ranked
+        return ordered[:n], ordered[-n:][::-1] if len(ordered) > n else []
 
 
 def measure_periods(measure: Measure, periods: list[Period], positions: dict[str, Position],
-                    cells: dict[str, tuple[int, int]], populations: str = "") -> list[MeasurePeriod]:
-    """Each period of a measure, newest first; only comparable periods are ranked and charted."""
+                    cells: dict[str, tuple[int, int]]) -> list[MeasurePeriod]:
+    """Each period of a measure, newest first; only comparable periods are ranked and mapped."""
     out = []
     for period in reversed(periods):
         ranked = [positions[f.id] for f in period.figures if f.id in positions]
-        chart = per_head_chart = None
-        if period.comparable:
-            base = f"measure-{measure.id}-{slugify(period.label)}"
-            chart = Chart(base, f"{measure.label}, {period.label}: every council with a figure", "compare",
-                          tuple(area_point(f, f.value, f.unit) for f in period.figures))
-            heads = [(f, v) for f in period.figures if (v := per_head(f)) is not None]
-            if period.per_head and len(heads) >= 2:
-                years = " and ".join(sorted({f"mid-{v.mid_year}" for _, v in heads}))
-                # each bar names the population it used, so the chart's data and table say it row by row
-                per_head_chart = Chart(f"{base}-per-head", f"{measure.label} per head ({years} population), "
-                                       f"{period.label}", "compare",
-                                       tuple(area_point(f, v.value, fmt.PER_HEAD, f"Per head ({v.year_text})")
-                                             for f, v in heads),
-                                       note=f"Each value is the council's figure divided by its {years} population "
-                                            f"({populations}).")
-        out.append(MeasurePeriod(period, period_words(period), ranked, chart, per_head_chart,
+        out.append(MeasurePeriod(period, period_words(period), ranked,
                                  value_map(period, cells) if period.comparable else None))
     return out
 
 
-def area_point(f: Figure, value: float, unit: str, series: str = "") -> Point:
-    """A council's bar on a comparison chart."""
-    return Point(f.area.short_name, f.area.short_name, series, value, unit, f.qualifier, f.status, f.speaker,
-                 figure_id=f.id, precision=f.shown_precision if unit == f.unit else None)  # per head: derived
+def trend_chart(measure: Measure, periods: list[Period]) -> Chart | None:
+    """The middle council and the middle half of councils, period by period (from two comparable periods)."""
+    spreads = [(p, s) for p in periods if (s := p.spread) is not None]
+    if len(spreads) < 2:
+        return None
+    monthly = all(is_monthly(p.figures[0]) for p, _ in spreads)
+    points = tuple(Point(p.label, f"{f.period_end}|{f.period_start}", series, value, measure.unit,
+                         period=(f.period_start, f.period_end), derived=True)
+                   for p, s in spreads for f in [p.figures[0]]
+                   for series, value in (("Median council", s.median), ("Lower quartile", s.lower_quartile),
+                                         ("Upper quartile", s.upper_quartile)))
+    return Chart(f"measure-{measure.id}-over-time", f"{measure.label}: the median council and the middle half "
+                 "of councils, by period", "monthly" if monthly else "time", points,
+                 note="Worked out by this site from every council with a figure for the period; half the councils "
+                      "are between the quartiles.")
+
+
+def unranked(measure: Measure, periods: list[Period]) -> list[Figure]:
+    """A measure's figures in no period's ranking (England's own, claims, plans, suspect values), months left out."""
+    ranked = {f.id for p in periods for f in p.figures}
+    return listed([f for f in sorted(measure.figures, key=lambda f: f.sort_key) if f.id not in ranked])
 
 
 def figure_link(site: Site, figure_id: str, root: str) -> str:
@@ -149,3 +165,60 @@ def data_quality(site: Site) -> list[tuple[Figure, Figure | None]]:
             out.append((figure, next((f for f in figure.area.figures if f.measure is figure.measure
                                       and (figure.period_start - f.period_end).days == 1), None)))
     return out
+
+
+def listed(figures: list[Figure]) -> list[Figure]:
+    """Figures a page lists one by one: monthly ones are in their chart's table (each its own cell) instead."""
+    return [f for f in figures if not is_monthly(f)]
+
+
+def compared(figures: list[Figure]) -> list[Figure]:
+    """Figures a council page compares: each one, but of a monthly measure only the latest month."""
+    latest: dict[str, Figure] = {}
+    for f in figures:
+        if is_monthly(f) and (f.measure.id not in latest or f.period_end > latest[f.measure.id].period_end):
+            latest[f.measure.id] = f
+    return [f for f in figures if not is_monthly(f) or latest[f.measure.id] is f]
+
+
+@dataclass(frozen=True)
+class MonthlySeries:
+    """A measure's monthly figures for an area, in a line: how many, from when to when."""
+
+    measure: Measure
+    count: int
+    first: str
+    last: str
+
+
+def monthly_series(figures: list[Figure]) -> list[MonthlySeries]:
+    """Each measure's monthly figures, summed up in a line (for pages that link to them rather than list them)."""
+    out = []
+    for _, group in groupby(sorted((f for f in figures if is_monthly(f)), key=lambda f: (f.measure.label,
+                                                                                     f.period_start)),
+                            key=lambda f: f.measure.label):
+        months = list(group)
+        out.append(MonthlySeries(months[0].measure, len(months), months[0].period_label, months[-1].period_label))
+    return out
+
+
+def totals_table(figures: list[Figure]) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """Financial-year totals of the monthly measures: a row per year, a column per measure; empty when none."""
+    totals = year_totals(figures)
+    measures = sorted({t.measure.label for t in totals})
+    by = {(t.label, t.measure.label): t.value_text for t in totals}
+    years = sorted({t.label for t in totals})
+    rows = [(y, [by.get((y, m), "not all 12 months published") for m in measures]) for y in years]
+    return (["Financial year", *measures], rows) if totals else ([], [])
+
+
+LISTED_AT_MOST = 20  # a source citing more figures than this is summed up, not listed figure by figure
+
+
+def source_summary(source: Source) -> tuple[str, list[Measure]]:
+    """`455 figures for 152 areas, April 2011`, and the measures they are of: a source too large to list."""
+    areas = {f.area.code for f in source.figures}
+    periods = sorted({(f.period_start, f.period_label) for f in source.figures})
+    span = periods[0][1] if len(periods) == 1 else f"{periods[0][1]} to {periods[-1][1]}"
+    measures = sorted({f.measure.id: f.measure for f in source.figures}.values(), key=lambda m: m.label)
+    return f"{len(source.figures):,} figures for {len(areas)} areas, {span}", measures

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.data import fmt
 from sitegen.data.periods import consecutive, months_spanned
+from sitegen.data.yearly import SUM_NOTE, is_monthly, year_totals
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -108,8 +109,24 @@ def measure_sentences(figures: list[Figure]) -> list[str]:
 def council_narrative(area: Area) -> list[str]:
     """Sentences, measure by measure, in topic order (NHS debt first in the real data: the page's main story)."""
     ordered = sorted(area.figures, key=lambda f: (f.measure.topic.order, f.measure.label, f.period_end, f.id))
-    groups = groupby(ordered, key=lambda f: f.measure.id)
-    return [text for _, group in groups for text in measure_sentences(list(group))]
+    out = []
+    for _, group in groupby(ordered, key=lambda f: f.measure.id):
+        figures = list(group)
+        months = [f for f in figures if is_monthly(f)]
+        out += measure_sentences([f for f in figures if not is_monthly(f)])
+        out += [monthly_sentence(months)] if months else []
+    return out
+
+
+def monthly_sentence(months: list[Figure]) -> str:
+    """A monthly series in one sentence: its latest month, and its latest and earliest whole financial years."""
+    latest = max(months, key=lambda f: f.period_end)
+    text = f"{latest.measure.label}: {latest.value_text} in {latest.period_label}, the latest month"
+    if totals := year_totals(months):
+        text += f"; {totals[-1].value_text} in {totals[-1].label} ({SUM_NOTE})"
+        if len(totals) > 1:
+            text += f", against {totals[0].value_text} in {totals[0].label}"
+    return text + "."
 
 
 def caveat(points: Sequence[Point]) -> str:
@@ -166,6 +183,23 @@ def describe_compare(chart: Chart) -> str:
     return text + caveat(pts)
 
 
+def describe_monthly(chart: Chart) -> str:
+    """Per series: its months, gaps, highest month and latest month; no month-on-month change (counts swing)."""
+    months = chart.months()
+    gaps = chart.gaps()
+    text = [f"{len(months)} months, {months[0][0]} to {months[-1][0]}." if months else ""]
+    for series in chart.series_names():
+        pts = sorted((p for p in chart.points if (p.series or chart.title) == series), key=lambda p: p.order)
+        top = max(pts, key=lambda p: (p.value, p.order))
+        missing = sum(1 for name, _, _ in gaps if name == series)
+        text.append(f"{series}: {pts[-1].shown} in {pts[-1].category}, its latest month; highest {top.shown} in "
+                    f"{top.category}" + (f"; {missing} month{'s' if missing != 1 else ''} with no figure (a gap, "
+                                         "not a zero)." if missing else "."))
+    return " ".join(t for t in text if t) + caveat(chart.points)
+
+
 def describe(chart: Chart) -> str:
-    """The description for either kind of chart."""
+    """The description for any kind of chart."""
+    if chart.kind == "monthly":
+        return describe_monthly(chart)
     return describe_compare(chart) if chart.kind == "compare" else describe_time(chart)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 from dataclasses import dataclass
@@ -32,11 +33,15 @@ class Point:
     flag: str = ""  # "suspect": a likely slip, shown as published but never the start or end of a change
     figure_id: str = ""  # the figure drawn (for a chart's download and its sources; not part of the spec)
     precision: float | None = None  # how finely the value is shown (the figure's); None: as the data holds it
+    source: tuple[str, str] = ("", "")  # its source's publisher and id (a monthly chart's table cites each month)
+    derived: bool = False  # worked out by the site (a median): shown rounded for reading, as fmt.derived does
 
     @property
     def value_text(self) -> str:
         """The value with its qualifier, as precisely as its source gave it: `about £5.0m`."""
-        return fmt.qualified(fmt.value(self.value, self.unit, self.precision), self.qualifier)
+        shown = (fmt.derived(self.value, self.unit) if self.derived
+                 else fmt.value(self.value, self.unit, self.precision))
+        return fmt.qualified(shown, self.qualifier)
 
     @property
     def shown(self) -> str:
@@ -52,13 +57,19 @@ class Point:
         return text[:1].lower() + text[1:]
 
 
+def previous_month(day: str) -> str:
+    """`2019-01-01` → `2018-12-01`."""
+    y, m = int(day[:4]), int(day[5:7])
+    return f"{y - 1:04d}-12-01" if m == 1 else f"{y:04d}-{m - 1:02d}-01"
+
+
 @dataclass(frozen=True)
 class Chart:
     """A chart and everything needed to show it without JavaScript."""
 
     id: str
     title: str
-    kind: str  # "time" (by period) or "compare" (across areas)
+    kind: str  # "time" (by period), "monthly" (a line by month) or "compare" (across areas)
     points: tuple[Point, ...]
     subject: str = ""  # e.g. "owed to Cambridgeshire", used in the description
     note: str = ""  # the description's last sentence: where derived values come from (a per-head chart's populations)
@@ -87,10 +98,56 @@ class Chart:
     def rows(self) -> list[dict[str, Any]]:
         """The chart's data as Vega-Lite values, scaled to the axis unit."""
         divisor, _ = self.scale()
-        return [{"category": p.category, "series": p.series or self.title, "amount": round(p.value / divisor, 6),
+        rows: list[dict[str, Any]] = [
+                {"category": p.category, "series": p.series or self.title, "amount": round(p.value / divisor, 6),
                  "shown": p.value_text,
                  "kind": p.status if p.status in ("claim", "planned") else QUALIFIER_WORDS.get(p.qualifier, "reported")}
                 for p in self.ordered()]
+        if self.kind == "monthly":  # a line over time: each month at its first day, a missing month breaks it
+            missing = {(series, day) for series, _, day in self.gaps()}
+            runs: dict[str, int] = {}
+            for row, p in zip(rows, self.ordered(), strict=True):
+                series, month = str(row["series"]), p.period[0].isoformat() if p.period else ""
+                if (series, previous_month(month)) in missing:
+                    runs[series] = runs.get(series, 0) + 1
+                row["month"], row["run"] = month, f"{series} {runs.get(series, 0)}"  # one line per run of months
+        return rows
+
+    def months(self) -> list[tuple[str, str]]:
+        """(label, first day) of every month from the first point to the last, gaps included, oldest first."""
+        starts = sorted({p.period[0] for p in self.points if p.period})
+        if not starts:
+            return []
+        out, (y, m) = [], (starts[0].year, starts[0].month)
+        while (y, m) <= (starts[-1].year, starts[-1].month):
+            out.append((f"{calendar.month_name[m]} {y}", f"{y:04d}-{m:02d}-01"))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
+    def gaps(self) -> list[tuple[str, str, str]]:
+        """(series, month label, first day) for each month within the chart's span that a series has no figure for."""
+        have = {(p.series or self.title, p.period[0].isoformat()) for p in self.points if p.period}
+        return [(series, label, day) for series in self.series_names() for label, day in self.months()
+                if (series, day) not in have]
+
+    def series_names(self) -> list[str]:
+        """Each series once, in name order."""
+        return sorted({p.series or self.title for p in self.points})
+
+    def grid(self) -> tuple[list[str], list[tuple[str, list[tuple[str, str]], list[tuple[str, str]]]]]:
+        """A monthly chart's data as a table: a row per month, a column per series, then the month's sources.
+
+        Each cell is (text, figure id); each source (publisher, source id).
+        """
+        series = self.series_names()
+        cells = {(p.series or self.title, p.period[0].isoformat()): p for p in self.points if p.period}
+        rows = []
+        for label, day in self.months():
+            found = [cells.get((name, day)) for name in series]
+            row = [(p.shown, p.figure_id) if p else ("no figure", "") for p in found]
+            rows.append((label, row, sorted({p.source for p in found if p and p.source[0]})))
+        cited = any(sources for _, _, sources in rows)
+        return ["Month", *series, *(["Source"] if cited else [])], rows
 
     def content_key(self) -> str:
         """A hash of everything the spec is made from, so an unchanged chart skips Altair entirely (the cache

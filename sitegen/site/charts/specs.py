@@ -30,8 +30,10 @@ def parts(chart: Chart) -> tuple[Shape, dict[str, Any]]:
     if chart.kind == "compare":
         order = [r["category"] for r in rows]
         return ("compare", axis_title, 1, True), {"rows": rows, "order": order, "height": 28 * len(order)}
-    order = list(dict.fromkeys(r["category"] for r in rows))
     series = sorted({r["series"] for r in rows})
+    if chart.kind == "monthly":
+        return ("monthly", axis_title, len(series), False), {"rows": rows, "series": series}
+    order = list(dict.fromkeys(r["category"] for r in rows))
     return ("time", axis_title, len(series), len(order) <= 4), {"rows": rows, "order": order, "series": series}
 
 
@@ -52,6 +54,7 @@ def drawn(kind: str, axis_title: str, colours: int, upright: bool, holes: dict[s
     so shrink its text on a phone.
     """
     chart = (ranked(holes, axis_title) if kind == "compare"
+             else by_month(holes, axis_title, colours) if kind == "monthly"
              else over_time(holes, axis_title, colours, upright))
     # labelLimit 0: labels are shown whole (no council name cut short), and vl-convert no longer
     # measures each label to truncate it
@@ -101,6 +104,23 @@ def over_time(holes: dict[str, Any], axis_title: str, colours: int, upright: boo
     if colours > 1:
         chart = chart.encode(xOffset="series:N")
     return chart.properties(width=WIDTH, height=220)
+
+
+def by_month(holes: dict[str, Any], axis_title: str, colours: int) -> Any:
+    """A line per series over the months; a month with no figure breaks its line (a gap is never drawn as 0)."""
+    import altair as alt  # heavy: only on a spec-cache miss
+
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=holes["series"], range=PALETTE[:colours]),
+                       legend=alt.Legend(orient="bottom") if colours > 1 else None)
+    return alt.Chart(alt.Data(values=holes["rows"])).mark_line(strokeWidth=1.5).encode(
+        alt.X("month:T", title=None, axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 2})),
+        alt.Y("amount:Q", title=axis_title, axis=alt.Axis(tickCount=5)),
+        # each line dashed its own way too, so the series differ without colour (one merged legend)
+        colour, alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=holes["series"]),
+                               legend=alt.Legend(orient="bottom") if colours > 1 else None),
+        alt.Detail("run:N"),  # a run of months without a gap is one line: a gap is never bridged
+        tooltip=[alt.Tooltip("category:N", title="Month"), alt.Tooltip("series:N", title="Measure"),
+                 alt.Tooltip("shown:N", title="Value")]).properties(width=WIDTH, height=220)
 
 
 def template(kind: str, axis_title: str, colours: int, upright: bool) -> str:
