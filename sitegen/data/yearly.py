@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from sitegen.data import fmt
-
 if TYPE_CHECKING:
     from datetime import date
 
@@ -45,11 +43,6 @@ class YearTotal:
     def label(self) -> str:
         """`2018-19`."""
         return year_label(self.start_year)
-
-    @property
-    def value_text(self) -> str:
-        """The total in the measure's unit."""
-        return fmt.value(self.value, self.measure.unit)
 
 
 def summable(f: Figure) -> bool:

@@ -206,7 +206,7 @@ def totals_table(figures: list[Figure]) -> tuple[list[str], list[tuple[str, list
     """Financial-year totals of the monthly measures: a row per year, a column per measure; empty when none."""
     totals = year_totals(figures)
     measures = sorted({t.measure.label for t in totals})
-    by = {(t.label, t.measure.label): t.value_text for t in totals}
+    by = {(t.label, t.measure.label): fmt.value(t.value, t.measure.unit) for t in totals}
     years = sorted({t.label for t in totals})
     rows = [(y, [by.get((y, m), "not all 12 months published") for m in measures]) for y in years]
     return (["Financial year", *measures], rows) if totals else ([], [])

@@ -123,9 +123,9 @@ def monthly_sentence(months: list[Figure]) -> str:
     latest = max(months, key=lambda f: f.period_end)
     text = f"{latest.measure.label}: {latest.value_text} in {latest.period_label}, the latest month"
     if totals := year_totals(months):
-        text += f"; {totals[-1].value_text} in {totals[-1].label} ({SUM_NOTE})"
+        text += f"; {fmt.value(totals[-1].value, latest.unit)} in {totals[-1].label} ({SUM_NOTE})"
         if len(totals) > 1:
-            text += f", against {totals[0].value_text} in {totals[0].label}"
+            text += f", against {fmt.value(totals[0].value, latest.unit)} in {totals[0].label}"
     return text + "."
 
 
