@@ -129,8 +129,9 @@ def trend_chart(measure: Measure, periods: list[Period]) -> Chart | None:
 
 
 def unranked(measure: Measure, periods: list[Period]) -> list[Figure]:
-    """A measure's figures in no period's ranking (England's own, claims, plans, suspect values), months left out."""
-    ranked = {f.id for p in periods for f in p.figures}
+    """A measure's figures in no ranking (England's own, claims, plans, suspect values, periods with too few
+    councils), monthly series left out."""
+    ranked = {f.id for p in periods if p.comparable for f in p.figures}
     return listed([f for f in sorted(measure.figures, key=lambda f: f.sort_key) if f.id not in ranked])
 
 
