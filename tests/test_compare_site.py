@@ -19,6 +19,7 @@ from sitegen.config import load_config
 from sitegen.data.model import build_model
 from sitegen.data.validate import validate_packages
 from sitegen.site.plan import plan_pages
+from sitegen.text import slugify
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -126,7 +127,7 @@ def test_a_period_with_few_councils_is_not_ranked(real_site: Path) -> None:
     few = sorted(k for k, v in groups.items() if 1 < len(v) < 10 and k[0] not in ranked)
     assert few
     for measure, label in few:
-        page = text((real_site / "measures" / measure / "index.html").read_text(encoding="utf-8"))
+        page = text((real_site / "measures" / measure / slugify(label) / "index.html").read_text(encoding="utf-8"))
         n = len(groups[(measure, label)])
         assert re.search(rf"Only {n} of \d+ councils have a figure for {re.escape(label)}: too few to rank them", page)
         assert "highest" not in page.lower() and "Rank" not in page
