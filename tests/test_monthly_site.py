@@ -103,9 +103,9 @@ def test_a_year_with_a_missing_month_has_no_total(real_site: Path) -> None:
     for slug, fy, measure in short:
         page = (real_site / "councils" / slug / "index.html").read_text(encoding="utf-8")
         table = page.split('<table class="year-totals">')[1].split("</table>")[0]
-        row = re.search(rf'<th scope="row">{fy}</th>(.*?)</tr>', table)
-        if row:  # the year has other measures' totals: this measure's cell says why it has none
-            cells = re.findall(r'<td class="num">([^<]*)</td>', row.group(1))
+        year_row = re.search(rf'<th scope="row">{fy}</th>(.*?)</tr>', table)
+        if year_row:  # the year has other measures' totals: this measure's cell says why it has none
+            cells = re.findall(r'<td class="num">([^<]*)</td>', year_row.group(1))
             assert cells[MEASURES.index(measure)] == "not all 12 months published", (slug, fy, measure)
 
 

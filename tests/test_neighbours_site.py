@@ -6,6 +6,7 @@ import calendar
 import csv
 import re
 import statistics
+from decimal import ROUND_HALF_UP, Decimal
 from html import unescape
 from pathlib import Path
 
@@ -44,6 +45,8 @@ def shown(v: float, unit: str) -> str:
     """A median as the site writes it in its unit: money rounded for reading, counts and percentages plainly."""
     if unit == "GBP":
         return money(v)
+    if unit == "count":  # a median of counts is shown whole, half rounded up
+        return f"{int(Decimal(str(v)).quantize(Decimal(1), ROUND_HALF_UP)):,}"
     plain = f"{int(v):,}" if float(v).is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
     return plain + ("%" if unit == "percent" else "")
 
