@@ -159,6 +159,7 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
             writer.carry_folder(BUNDLE)  # the last build's index, until the follow-up build makes this one's
         else:
             writer.discard(BUNDLE)
+            writer.drop_stale_pages()
             search = Indexing(writer.staging)  # the pages are written: Pagefind reads them meanwhile
         write_files(writer, out.site, out.drawn, made)
         write_publishing(writer, out.site, out.history, out.specs, out.drawn.svgs, made)

@@ -155,6 +155,12 @@ class Writer:
         if self.reusing:
             shutil.rmtree(self.staging / folder, ignore_errors=True)
 
+    def drop_stale_pages(self) -> None:
+        """Remove the spare's pages this build did not write, before Pagefind reads the staging folder (it would
+        index a page the site no longer has; the rest of the spare is swept when the folder is sealed)."""
+        if self.reusing:
+            spare_site.sweep_pages(self.staging, self.written)
+
     def adopt(self, paths: list[str]) -> None:
         """Count files another tool wrote into the staging folder (the search index) as written by this build."""
         for relpath in paths:
