@@ -60,7 +60,7 @@ def test_real_packages_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     code, out = run()
     assert code == 0, out
-    assert out.startswith("OK: 4 packages, 25 resources")  # populations, predecessor_areas, neighbours: 3 more
+    assert out.startswith("OK: 5 packages, 29 resources")  # delayed-transfers: 4 more
     assert out.splitlines()[0].endswith("no problems")  # warnings may follow; they do not make data invalid
 
 
