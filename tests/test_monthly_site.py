@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "datapackages" / "delayed-transfers"
-CELL = re.compile(r'<td class="num" id="figure-([^"]+)">([^<]*)</td>')
+CELL = re.compile(r'<td class="num" id="figure-([^"]+)">([^<]*)(?:<br><span class="note">([^<]*)</span>)?</td>')
 MONTHS = 105  # April 2011 to December 2019
 MEASURES = ["delayed-days-both", "delayed-days-social-care", "delayed-days-nhs"]  # the totals' columns: label order
 
@@ -33,23 +33,25 @@ def financial_year(period_start: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def cells(real_site: Path) -> dict[str, tuple[str, str]]:
-    """Figure id -> (page it is on, the text of its cell), from every area page of the built site."""
-    found: dict[str, tuple[str, str]] = {}
+def cells(real_site: Path) -> dict[str, tuple[str, str, str]]:
+    """Figure id -> (page it is on, the text of its cell, its note), from every area page of the built site."""
+    found: dict[str, tuple[str, str, str]] = {}
     for page in sorted((real_site / "councils").glob("*/index.html")):
-        for figure_id, text in CELL.findall(page.read_text(encoding="utf-8")):
+        for figure_id, text, note in CELL.findall(page.read_text(encoding="utf-8")):
             assert figure_id not in found, f"{figure_id} is on two pages"
-            found[figure_id] = (page.parent.name, html.unescape(text))
+            found[figure_id] = (page.parent.name, html.unescape(text), html.unescape(note))
     return found
 
 
-def test_every_month_of_every_area_is_on_its_page_as_published(cells: dict[str, tuple[str, str]]) -> None:
+def test_every_month_of_every_area_is_on_its_page_as_published(cells: dict[str, tuple[str, str, str]]) -> None:
     figures = rows()
     assert len(figures) == 47_820
     for row in figures:
-        page, text = cells[row["id"]]
+        page, text, note = cells[row["id"]]
         assert row["id"].startswith(page + "-"), f"{row['id']} is on {page}'s page"
         assert text.replace(",", "") == row["published_value"], row["id"]
+        assert note == row["note"], row["id"]  # April 2019's inferred BCP row says it is an inference
+    assert any("Bournemouth UA" in row["note"] for row in figures if row["area_code"] == "E06000058")
 
 
 def test_each_area_charts_its_three_series_and_shows_its_gaps_as_gaps(real_site: Path) -> None:

@@ -21,7 +21,7 @@ def time_points(figures: list[Figure]) -> tuple[Point, ...]:
     """Figures as chart points by period."""
     return tuple(Point(f.period_label, f"{f.period_end}|{f.period_start}", series_name(f), f.value, f.unit,
                        f.qualifier, f.status, f.speaker, (f.period_start, f.period_end), f.flag, figure_id=f.id,
-                       precision=f.shown_precision, source=(f.source.publisher, f.source.id))
+                       precision=f.shown_precision, source=(f.source.publisher, f.source.id), note=f.note)
                  for f in figures)
 
 

@@ -35,6 +35,7 @@ class Point:
     precision: float | None = None  # how finely the value is shown (the figure's); None: as the data holds it
     source: tuple[str, str] = ("", "")  # its source's publisher and id (a monthly chart's table cites each month)
     derived: bool = False  # worked out by the site (a median): shown rounded for reading, as fmt.derived does
+    note: str = ""  # the figure's note (a monthly chart's table shows it in the value's cell)
 
     @property
     def value_text(self) -> str:
@@ -134,17 +135,18 @@ class Chart:
         """Each series once, in name order."""
         return sorted({p.series or self.title for p in self.points})
 
-    def grid(self) -> tuple[list[str], list[tuple[str, list[tuple[str, str]], list[tuple[str, str]]]]]:
+    def grid(self) -> tuple[list[str], list[tuple[str, list[tuple[str, str, str]], list[tuple[str, str]]]]]:
         """A monthly chart's data as a table: a row per month, a column per series, then the month's sources.
 
-        Each cell is (text, figure id); each source (publisher, source id).
+        Each cell is (text, figure id, note); each source (publisher, source id).
         """
         series = self.series_names()
         cells = {(p.series or self.title, p.period[0].isoformat()): p for p in self.points if p.period}
         rows = []
         for label, day in self.months():
             found = [cells.get((name, day)) for name in series]
-            row = [(p.shown, p.figure_id) if p else ("no figure", "") for p in found]
+            row = [(p.shown + (" (flagged as a likely slip, published as published)" if p.flag else ""),
+                    p.figure_id, p.note) if p else ("no figure", "", "") for p in found]
             rows.append((label, row, sorted({p.source for p in found if p and p.source[0]})))
         cited = any(sources for _, _, sources in rows)
         return ["Month", *series, *(["Source"] if cited else [])], rows
