@@ -22,6 +22,8 @@ PAGES = {
     "icb": "icbs/cambridgeshire-and-peterborough/index.html",
     "measure": "measures/nhs-overdue-asc-debt/index.html",
     "measure ranked": "measures/ibcf-allocation/index.html",
+    "measure monthly": "measures/delayed-days-social-care/index.html",  # an overview: map, ten and ten, over time
+    "measure period": "measures/delayed-days-social-care/december-2019/index.html",  # every council ranked
     "council compared": "councils/birmingham/index.html",
     "icbs": "icbs/index.html",
     "search": "search/index.html?q=Kent",

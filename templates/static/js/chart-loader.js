@@ -20,4 +20,12 @@
     figure.querySelector(".chart-view").after(button);
     buttons.push(button);
   });
+  // A link to one month's figure (#figure-…) lands in a monthly chart's table, folded in a <details>: unfold it
+  function reveal() {
+    var target = location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    var folded = target ? target.closest("details") : null;
+    if (folded && !folded.open) { folded.open = true; target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", reveal);
+  reveal();
 })();
