@@ -132,3 +132,15 @@ def test_a_successor_points_to_its_predecessors_monthly_figures(real_site: Path)
     page = (real_site / "councils" / "bournemouth-christchurch-and-poole" / "index.html").read_text(encoding="utf-8")
     assert re.search(r"Delayed days attributed to the NHS: \d+ monthly figures, April 2011 to March 2019", page)
     assert "councils/bournemouth-borough-council/index.html#figures-by-topic" in page
+    for former in ("bournemouth-borough-council", "borough-of-poole", "dorset-county-council"):
+        assert f'id="chart-council-{former}-delayed-transfers-count-by-month"' in page  # its chart, drawn here too
+
+
+def test_every_council_shows_its_own_or_its_predecessors_delayed_days(real_site: Path) -> None:
+    reference = ROOT / "datapackages" / "reference"
+    with (reference / "councils.csv").open(encoding="utf-8", newline="") as f:
+        councils = list(csv.DictReader(f))
+    assert len(councils) == 153
+    without = [c["slug"] for c in councils if "-by-month\"" not in (real_site / "councils" / c["slug"] / "index.html")
+               .read_text(encoding="utf-8")]
+    assert without == ["isles-of-scilly"]  # in no workbook: its page says it has no figures of its own

@@ -76,6 +76,8 @@ def council_page(c: Council, written: Markup | None, positions: dict[str, Positi
         {"council": c, "chart_groups": blocks, "narrative": council_narrative(c), "key_figures": key_figures(c),
          "written": written, "comparisons": ranked, "listed": listed, "monthly_series": monthly_series,
          "totals": totals_table(c.figures), "words": position_words, "population_note": note,
+         "former_charts": {p.code: [chart for _, chart, _ in council_charts(p) if chart and chart.kind == "monthly"]
+                           for p in c.predecessors},
          "places": places, "no_per_head": no_per_head, "neighbours_label": NEIGHBOURS_LABEL,
          "population_line": population_line, "has_populations": c.populations is not None},
         [chart for _, chart, _ in blocks if chart], f"Care funding figures for {c.name}, each with its source.")
