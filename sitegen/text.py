@@ -1,4 +1,4 @@
-"""The rules for text that every layer shares: control characters, links and slugs."""
+"""The rules for text that every layer shares: control characters, links, slugs and spreadsheet columns."""
 
 from __future__ import annotations
 
@@ -23,3 +23,13 @@ def is_web_url(text: object) -> bool:
 def slugify(text: str) -> str:
     """`2023-24` -> `2023-24`, `Bath & North East Somerset` -> `bath-north-east-somerset`."""
     return str(_slugify(text, lowercase=True))
+
+
+def column_letters(index: int) -> str:
+    """A spreadsheet column's name: 0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -14,6 +14,7 @@ from sitegen.data.periods import MONTHS, period_dates
 from sitegen.errors import Problem, ProblemsFound, plural, problem
 from sitegen.files import display
 from sitegen.importers.reading import DAYS, Cell, Reading, unknown_area
+from sitegen.text import column_letters
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -138,16 +139,6 @@ def month_of(raw: RawFile, block: dict[str, tuple[str, int]]) -> str:
     return text
 
 
-def letter(col: int) -> str:
-    """Excel's name of a column (0 -> A)."""
-    name = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
 def whole(text: str) -> bool:
     """Whether a cell is a whole number of days, not negative."""
     try:
@@ -201,8 +192,8 @@ def read_rows(raw: RawFile, areas: Areas, locate: Callable[[dict[str, str], int]
             if text in GAPS:
                 reading.gaps += 1
                 continue
-            item = f"sheet {raw.sheet or SHEET}, row {line}, {f'{key} ' if key else ''}{name}, column {letter(col)} " \
-                   f"({heading})"
+            item = (f"sheet {raw.sheet or SHEET}, row {line}, {f'{key} ' if key else ''}{name}, "
+                    f"column {column_letters(col)} ({heading})")
             if not whole(text):
                 problems.append(problem("bad-value", f"delayed days are a whole number or '-' ({item})", raw.shown,
                                         line, heading, text))

@@ -13,6 +13,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from sitegen.publish.spreadsheet import DATE_FORMAT, safe_cell
+from sitegen.text import column_letters
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # every zip's one date: no build clock in the bytes
 MAX_TEXT = 32_767  # Excel's longest cell text, in UTF-16 units: a longer one makes Excel "repair" the file
@@ -97,7 +98,8 @@ def package_parts(title: str, created: date, sheets: list[Sheet]) -> dict[str, s
     stamp = f"{created.isoformat()}T00:00:00Z"
     kind = "application/vnd.openxmlformats-officedocument.spreadsheetml"
     filters = "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-                      f"{escape(quoted(s.name))}!$A$1:${column(width(s) - 1)}${max(len(s.rows), 2)}</definedName>"
+                      f"{escape(quoted(s.name))}!$A$1:${column_letters(width(s) - 1)}${max(len(s.rows), 2)}"
+                      "</definedName>"
                       for i, s in enumerate(sheets) if s.autofilter)
     return {
         "[Content_Types].xml": (
@@ -144,7 +146,7 @@ def relationships(targets: list[tuple[str, str]]) -> str:
 
 def write_sheet(out: IO[bytes], sheet: Sheet, first: bool, strings: dict[str, int]) -> None:
     """One worksheet's XML, written in chunks of rows; its text goes into `strings` (text -> index)."""
-    letters = [column(c) for c in range(width(sheet))]
+    letters = [column_letters(c) for c in range(width(sheet))]
     last = f"{letters[-1]}{len(sheet.rows)}" if sheet.rows else "A1"
     view = ' tabSelected="1"' if first else ""
     pane = ('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
@@ -227,16 +229,6 @@ def shared_item(text: str) -> str:
     """One shared string; leading or trailing space kept, which Excel would otherwise trim."""
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     return f"<si><t{space}>{text_xml(text)}</t></si>"
-
-
-def column(index: int) -> str:
-    """A column's letters: 0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def quoted(name: str) -> str:
