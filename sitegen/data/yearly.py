@@ -37,7 +37,6 @@ class YearTotal:
     measure: Measure
     start_year: int
     value: float
-    months: tuple[Figure, ...]
 
     @property
     def label(self) -> str:
@@ -59,5 +58,5 @@ def year_totals(figures: list[Figure]) -> list[YearTotal]:
         months = tuple(group)
         starts = {f.period_start for f in months}
         if len(starts) == len(months) == MONTHS_IN_YEAR and all(summable(f) for f in months):
-            out.append(YearTotal(months[0].measure, year, sum(f.value for f in months), months))
+            out.append(YearTotal(months[0].measure, year, sum(f.value for f in months)))
     return out
