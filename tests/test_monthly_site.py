@@ -102,6 +102,8 @@ def test_a_year_with_a_missing_month_has_no_total(real_site: Path) -> None:
     short = sorted((slug, fy, m) for (slug, fy, m), n in by_year.items() if n < 12 and fy != "2019-20"
                    and by_year.get((slug, str(int(fy[:4]) - 1) + "-" + fy[2:4], m)) == 12)
     assert short, "the data has a gap within a whole year"
+    with (PACKAGE / "measures.csv").open(encoding="utf-8", newline="") as f:
+        labels = {m["id"]: html.escape(m["label"]) for m in csv.DictReader(f)}
     for slug, fy, measure in short:
         page = (real_site / "councils" / slug / "index.html").read_text(encoding="utf-8")
         table = page.split('<table class="year-totals">')[1].split("</table>")[0]
@@ -109,6 +111,8 @@ def test_a_year_with_a_missing_month_has_no_total(real_site: Path) -> None:
         if year_row:  # the year has other measures' totals: this measure's cell says why it has none
             cells = re.findall(r'<td class="num">([^<]*)</td>', year_row.group(1))
             assert cells[MEASURES.index(measure)] == "not all 12 months published", (slug, fy, measure)
+        sentence = re.search(rf"<li>{re.escape(labels[measure])}: [^<]*</li>", page)
+        assert sentence and f"in {fy} (the sum" not in sentence.group(0), (slug, fy, measure)  # nor in words
 
 
 def test_a_measure_page_is_an_overview_with_a_page_per_month(real_site: Path) -> None:
