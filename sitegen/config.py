@@ -32,6 +32,7 @@ class Config:
         "each data package states its own licences and attributions."
     )
     repository_url: str = ""  # none: the contribute links are left out
+    headline_measure: str = ""  # none: the home page has no headline map
     datapackages_dir: str = "datapackages"
     content_dir: str = "content"
     templates_dir: str = "templates"
@@ -55,6 +56,7 @@ SETTINGS_DOC: dict[str, str] = {
     "language": "BCP 47 language tag for every page's `lang` attribute.",
     "licence": "Licence and attribution text shown in every page footer.",
     "repository_url": "Where contributors send new figures (linked from every page); empty: no such link.",
+    "headline_measure": "Id of the measure the home page maps, each council's latest full year per resident.",
     "datapackages_dir": "Folder holding one Frictionless data package per sub-folder.",
     "content_dir": "Folder of Markdown pages (about.md, methodology.md, councils/<slug>.md).",
     "templates_dir": "Folder of Jinja2 templates overriding the built-in ones.",

@@ -29,10 +29,13 @@ def test_each_topic_lists_exactly_the_councils_with_a_figure(mini_site: Path) ->
     total = len(list(csv.DictReader((MINI / "datapackages/reference/councils.csv").open(encoding="utf-8"))))
     sections = dict(re.findall(r'<section aria-labelledby="topic-([a-z0-9-]+)">(.*?)</section>', page, re.S))
     assert set(sections) >= set(expected) and expected
-    for topic, body in sections.items():
-        listed = re.search(r"<p>(\d+) councils with a figure(.*?)</p>", body, re.S)
+    for topic, section in sections.items():
+        assert f'href="../coverage/{topic}/index.html"' in section, topic  # its councils and map: a page of its own
+        body = (mini_site / "coverage" / topic / "index.html").read_text(encoding="utf-8")
+        listed = re.search(r"<p>(\d+) of \d+ councils have a figure on (.*?)</p>", body, re.S)
         assert listed, topic
         named = set(re.findall(r'href="[^"]*councils/([^/"]+)/index.html"', listed.group(2)))
         assert named == expected.get(topic, set()), topic
         assert int(listed.group(1)) == len(named)
-        assert f"The other {total - len(named)} have none yet." in body  # gaps counted, never shown as zero
+        assert f"{len(named)} of {total} councils have a figure;" in section
+        assert f"The other {total - len(named)} have none yet: a gap, not a zero." in body  # gaps counted, never zeros

@@ -44,6 +44,7 @@ from sitegen.publish.workbook import all_figures_xlsx
 from sitegen.site.charts.bundle import script_assets
 from sitegen.site.charts.draw import chart_svgs, themed
 from sitegen.site.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
+from sitegen.site.headline import headline_problems
 from sitegen.site.page import PageSpec, root_for
 from sitegen.site.plan import plan_pages
 from sitegen.site.render import env_for, render_page, template_text
@@ -184,7 +185,7 @@ def read_project(config: Config, session: Session,
         raise ProblemsFound(problems + found.items, "the data is not valid: nothing was published, build/ is "
                             "unchanged")
     site = build_model(packages, config, apply_warnings(packages))
-    found.extend(content_problems(site, pages))
+    found.extend(content_problems(site, pages) + headline_problems(site))
     found.raise_if_any("content has problems: nothing was published")
     return site, pages, render_content(site, pages)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sitegen.data.population import no_per_head, population_line, population_note
 from sitegen.site.compare import NEIGHBOURS_LABEL, Period, Position, all_periods, all_positions, position_words
 from sitegen.site.content import CONTENT_PAGES, Page
+from sitegen.site.headline import headline, headline_map, headline_words
 from sitegen.site.jsonld import dataset_jsonld
 from sitegen.site.maps import england_map, icb_map, layout, topic_map, topics_map
 from sitegen.site.page import PageSpec
@@ -36,9 +37,7 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
     cells = layout(site.packages, "council_hexes", "council_code")
     periods = all_periods(site.measures, [*site.councils, *site.predecessors])  # abolished ones ranked in their time
     positions = all_positions(periods)
-    specs = [PageSpec("index.html", ["home.html"], site.config.title, {"hexmap": topics_map(site.councils, cells),
-                                                                  "map": england_map(site)},
-                      description=site.config.description)]
+    specs = [home_page(site, cells)]
     note = population_note(site.packages)
     specs += [council_page(c, rendered.get(f"councils/{c.slug}"), positions, council_places(site, c), note)
               for c in site.councils]
@@ -57,7 +56,7 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
     specs += measure_pages(site, periods, positions, cells)
     specs += dataset_pages(site)
     specs.append(PageSpec("sources/index.html", ["sources.html"], "Sources"))
-    specs.append(coverage_page(site, cells))
+    specs += coverage_pages(site, cells)
     specs.append(PageSpec("search/index.html", ["search.html"], "Search", {"search": True}))
     specs += content_pages(pages, rendered)
     specs.append(PageSpec("404.html", ["404.html"], "Page not found"))
@@ -102,15 +101,31 @@ def measure_pages(site: Site, periods: dict[str, list[Period]], positions: dict[
     return specs + [PageSpec("measures/index.html", ["measures.html"], "Measures")]
 
 
-def coverage_page(site: Site, cells: dict[str, tuple[int, int]]) -> PageSpec:
-    """What is known for each council: a hex map of topics covered, then per topic its councils (and map)."""
+def home_page(site: Site, cells: dict[str, tuple[int, int]]) -> PageSpec:
+    """The home page: the headline measure's map (from the settings), national figures, what is new."""
+    found = headline(site)
+    drawn = headline_map(found, cells) if found else None
+    return PageSpec("index.html", ["home.html"], site.config.title,
+                    {"headline": found if drawn else None, "hexmap": drawn,
+                     "headline_words": headline_words(found) if found and drawn else ""},
+                    description=site.config.description)
+
+
+def coverage_pages(site: Site, cells: dict[str, tuple[int, int]]) -> list[PageSpec]:
+    """What is known for each council: a map of topics covered and a section per topic; a page per topic's map."""
     topics = sorted({m.topic for m in site.measures if any(f.area is not site.england for f in m.figures)},
                     key=lambda t: (t.order, t.id))
-    sections = [(t, topic_map(site.councils, cells, t), [m for m in site.measures if m.topic is t],
+    sections = [(t, [m for m in site.measures if m.topic is t],
                  [c for c in site.councils if any(f.measure.topic is t for f in c.figures)]) for t in topics]
-    return PageSpec("coverage/index.html", ["coverage.html"], "Coverage: what is known and what is missing",
-                    {"coverage_map": topics_map(site.councils, cells), "topics": sections,
-                     "quality": data_quality(site)})
+    specs = [PageSpec("coverage/index.html", ["coverage.html"], "Coverage: what is known and what is missing",
+                      {"coverage_map": topics_map(site.councils, cells), "map": england_map(site),
+                       "topics": sections, "quality": data_quality(site)})]
+    specs += [PageSpec(f"coverage/{t.id}/index.html", ["coverage_topic.html"], f"Coverage: {t.label}",
+                       {"topic": t, "measures": measures, "with_figure": councils,
+                        "hexmap": topic_map(site.councils, cells, t)},
+                       description=f"Which councils have a figure on {t.label.lower()}, and which have none yet.")
+              for t, measures, councils in sections]
+    return specs
 
 
 def content_pages(pages: dict[str, Page], rendered: dict[str, Markup]) -> list[PageSpec]:

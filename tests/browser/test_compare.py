@@ -29,6 +29,7 @@ PAGE_TYPES = {
     "resource": "data/nhs-debts/figures/index.html",
     "sources": "sources/index.html",
     "coverage": "coverage/index.html",
+    "coverage of a topic": "coverage/delayed-transfers/index.html",
     "search": "search/index.html?q=Kent",
     "about": "about/index.html",
     "methodology": "methodology/index.html",

@@ -31,6 +31,7 @@ PAGES = {
     "resource": "data/nhs-debts/figures/index.html",
     "sources": "sources/index.html",
     "coverage": "coverage/index.html",
+    "coverage of a topic": "coverage/delayed-transfers/index.html",
     "about": "about/index.html",
     "methodology": "methodology/index.html",
     "404": "no/such/page/",
