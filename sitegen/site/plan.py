@@ -12,6 +12,7 @@ from sitegen.site.headline import headline, headline_map, headline_words
 from sitegen.site.jsonld import dataset_jsonld
 from sitegen.site.maps import england_map, icb_map, layout, topic_map, topics_map
 from sitegen.site.page import PageSpec
+from sitegen.site.sources import series
 from sitegen.site.views import (
     compared,
     council_charts,
@@ -55,7 +56,7 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
                           {"hexmap": icb_map(site.icbs, layout(site.packages, "icb_hexes", "icb_code"))}))
     specs += measure_pages(site, periods, positions, cells)
     specs += dataset_pages(site)
-    specs.append(PageSpec("sources/index.html", ["sources.html"], "Sources"))
+    specs.append(PageSpec("sources/index.html", ["sources.html"], "Sources", {"series": series(site.sources)}))
     specs += coverage_pages(site, cells)
     specs.append(PageSpec("search/index.html", ["search.html"], "Search", {"search": True}))
     specs += content_pages(pages, rendered)
