@@ -13,10 +13,12 @@ import pytest
 from conftest import MINI, ROOT, build, copy_project
 
 from sitegen.config import load_config
-from sitegen.data.model import build_model
+from sitegen.data.model import Site, build_model
 from sitegen.data.validate import validate_packages
 from sitegen.site.disputes import dispute_view, whose
+from sitegen.site.page import PageSpec
 from sitegen.site.plan import plan_pages
+from sitegen.site.views import time_points
 
 DISPUTE = "disputes/cambridgeshire-overdue-nhs-debt/index.html"
 
@@ -119,7 +121,7 @@ def test_a_measure_ranked_elsewhere_has_no_too_few_section(mini_site: Path) -> N
 
 
 @pytest.fixture(scope="module")
-def real_plan() -> tuple[object, dict[str, object]]:
+def real_plan() -> tuple[Site, dict[str, PageSpec]]:
     """The real site's model and its planned pages by path."""
     packages, problems = validate_packages(ROOT / "datapackages")
     assert not problems
@@ -127,13 +129,13 @@ def real_plan() -> tuple[object, dict[str, object]]:
     return site, {spec.path: spec for spec in plan_pages(site, {}, {})}
 
 
-def test_every_seeded_dispute_has_its_page_with_its_figures(real_plan: tuple[object, dict[str, object]]) -> None:
+def test_every_seeded_dispute_has_its_page_with_its_figures(real_plan: tuple[Site, dict[str, PageSpec]]) -> None:
     _, specs = real_plan
     seeded = rows(ROOT / "datapackages/nhs-debts/disputes.csv")
     assert {d["id"] for d in seeded} >= {"cambridgeshire-overdue-nhs-debt", "lancashire-cost-sharing",
                                          "norfolk-withheld-bcf-payment", "birmingham-delayed-discharge-fines",
                                          "torbay-care-funding-gap", "brent-continuing-care-bills"}
-    named = {}
+    named: dict[str, set[str]] = {}
     for package in ("nhs-debts", "better-care-fund"):
         for r in rows(ROOT / "datapackages" / package / "figures.csv"):
             if r["dispute"]:
@@ -141,29 +143,29 @@ def test_every_seeded_dispute_has_its_page_with_its_figures(real_plan: tuple[obj
     assert "disputes/index.html" in specs
     for d in seeded:
         spec = specs[f"disputes/{d['id']}/index.html"]
-        view = spec.context["view"]  # type: ignore[attr-defined]
+        view = spec.context["view"]
         assert {f.id for f in view.timeline} == named[d["id"]], d["id"]  # every seeded dispute has figures
 
 
-def test_whose_figure_says_claimant_planner_and_speaker(real_plan: tuple[object, dict[str, object]]) -> None:
+def test_whose_figure_says_claimant_planner_and_speaker(real_plan: tuple[Site, dict[str, PageSpec]]) -> None:
     site, _ = real_plan
-    lancashire = dispute_view(next(d for d in site.disputes if d.id == "lancashire-cost-sharing"))  # type: ignore[attr-defined]
+    lancashire = dispute_view(next(d for d in site.disputes if d.id == "lancashire-cost-sharing"), time_points)
     said = {f.measure.id: whose(f) for f in lancashire.timeline}
     assert said["cost-sharing-savings-target"] == "planned by Lancashire County Council, in its budget"
     assert said["bcf-total"] == "said by the chief executive of NHS Lancashire and South Cumbria ICB"
     assert [s.name for s in lancashire.sides if s.figures] == ["Lancashire County Council",
                                                                "NHS Lancashire and South Cumbria ICB"]
-    torbay = dispute_view(next(d for d in site.disputes if d.id == "torbay-care-funding-gap"))  # type: ignore[attr-defined]
+    torbay = dispute_view(next(d for d in site.disputes if d.id == "torbay-care-funding-gap"), time_points)
     assert "claimed by Torbay and South Devon NHS Foundation Trust" in [whose(f) for f in torbay.timeline]
-    claim = next(f for f in site.figures if f.id == "cambridgeshire-disputed-amount-march-2025")  # type: ignore[attr-defined]
+    claim = next(f for f in site.figures if f.id == "cambridgeshire-disputed-amount-march-2025")
     assert whose(replace(claim, said_by="The leader of the council")) == (
         "claimed by Cambridgeshire County Council, said by the leader of the council")
 
 
-def test_the_real_nhs_debt_page_names_every_council_with_a_figure(real_plan: tuple[object, dict[str, object]]) -> None:
+def test_the_real_nhs_debt_page_names_every_council_with_a_figure(real_plan: tuple[Site, dict[str, PageSpec]]) -> None:
     _, specs = real_plan
     spec = specs["measures/nhs-overdue-asc-debt/index.html"]
     codes = {r["area_code"] for r in rows(ROOT / "datapackages/nhs-debts/figures.csv")
              if r["measure"] == "nhs-overdue-asc-debt"}
-    published = spec.context["published"]  # type: ignore[attr-defined]
+    published = spec.context["published"]
     assert {area.code for area, _ in published} == codes and len(codes) < 10

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sitegen.data import fmt
-from sitegen.site.charts.model import Chart
+from sitegen.data.periods import years_spanned
+from sitegen.site.charts.model import Chart, Point
 from sitegen.site.page import PageSpec
-from sitegen.site.views import is_balance, is_total, time_points
 
 if TYPE_CHECKING:
     from sitegen.data.disputes import Dispute
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
 STATUS_WORDS = {"open": "Open: the latest report we cite describes it as unresolved",
                 "settled": "Settled, as reported", "unknown": "Not known: no source we cite says how it ended"}
 UNATTRIBUTED = "Reported by the sources, not said by either side"
+# figures as chart points (sitegen.site.views.time_points), handed in by the planner: importing views here would
+# make the import chain deeper than docs/architecture.md allows
+Points = Callable[[list["Figure"]], tuple[Point, ...]]
 
 
 @dataclass(frozen=True)
@@ -75,12 +79,13 @@ KINDS = {(False, True): "amounts at a date", (False, False): "amounts over a per
          (True, False): "totals over several years", (True, True): "totals over several years"}
 
 
-def charts(dispute: Dispute) -> list[Chart]:
+def charts(dispute: Dispute, time_points: Points) -> list[Chart]:
     """A chart per unit and kind of period of the dispute's figures, each of two figures or more."""
     # a balance at a date is never drawn beside a flow over a period, nor a total of years beside one year
     groups: dict[tuple[str, bool, bool], list[Figure]] = {}
     for f in sorted(dispute.figures, key=lambda f: f.sort_key):
-        groups.setdefault((f.unit, is_total(f), is_balance(f)), []).append(f)
+        groups.setdefault((f.unit, years_spanned(f.period_start, f.period_end) > 1, f.period_start == f.period_end),
+                          []).append(f)
     out = []
     for (unit, total, balance), figures in sorted(groups.items()):
         if len(figures) < 2:
@@ -94,7 +99,7 @@ def charts(dispute: Dispute) -> list[Chart]:
     return out
 
 
-def dispute_view(dispute: Dispute) -> DisputeView:
+def dispute_view(dispute: Dispute, time_points: Points) -> DisputeView:
     """A dispute's page: its timeline, its sides, its sources and the pages of what it involves."""
     figures = dispute.figures
     sources = sorted({f.source.id: f.source for f in figures}.values(), key=lambda s: (s.publisher, s.title, s.id))
@@ -103,14 +108,15 @@ def dispute_view(dispute: Dispute) -> DisputeView:
                   key=lambda i: i.short_name)
     measures = sorted({f.measure.id: f.measure for f in figures}.values(), key=lambda m: m.label)
     timeline = sorted(figures, key=lambda f: (f.period_end, f.period_start, f.measure.label, f.id))
-    return DisputeView(dispute, charts(dispute), timeline, sides(dispute), sources, councils, icbs, measures)
+    return DisputeView(dispute, charts(dispute, time_points), timeline, sides(dispute), sources, councils, icbs,
+                       measures)
 
 
-def dispute_pages(site: Site) -> list[PageSpec]:
+def dispute_pages(site: Site, time_points: Points) -> list[PageSpec]:
     """A page per dispute, and the index of them all (only when the data has disputes)."""
     if not site.disputes:
         return []
-    views = [dispute_view(d) for d in site.disputes]
+    views = [dispute_view(d, time_points) for d in site.disputes]
     specs = [PageSpec(f"disputes/{v.dispute.id}/index.html", ["dispute.html"], v.dispute.title,
                       {"view": v, "whose": whose}, v.charts,
                       f"{v.dispute.title}: each side's figures, with their sources.") for v in views]

@@ -22,6 +22,7 @@ from sitegen.site.views import (
     listed,
     measure_periods,
     monthly_series,
+    time_points,
     totals_table,
     trend_chart,
     unranked,
@@ -57,7 +58,7 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
     specs.append(PageSpec("icbs/index.html", ["icbs.html"], "Integrated Care Boards",
                           {"hexmap": icb_map(site.icbs, layout(site.packages, "icb_hexes", "icb_code"))}))
     specs += measure_pages(site, periods, positions, cells)
-    specs += dispute_pages(site)
+    specs += dispute_pages(site, time_points)
     specs += dataset_pages(site)
     specs.append(PageSpec("sources/index.html", ["sources.html"], "Sources"))
     specs.append(coverage_page(site, cells))
