@@ -145,6 +145,8 @@ def test_every_seeded_dispute_has_its_page_with_its_figures(real_plan: tuple[Sit
         spec = specs[f"disputes/{d['id']}/index.html"]
         view = spec.context["view"]
         assert {f.id for f in view.timeline} == named[d["id"]], d["id"]  # every seeded dispute has figures
+    norfolk = specs["disputes/norfolk-withheld-bcf-payment/index.html"].context["view"]
+    assert [i.slug for i in norfolk.icbs] == ["norfolk-and-waveney"]  # through the CCGs it took over
 
 
 def test_whose_figure_says_claimant_planner_and_speaker(real_plan: tuple[Site, dict[str, PageSpec]]) -> None:

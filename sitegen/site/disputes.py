@@ -99,24 +99,25 @@ def charts(dispute: Dispute, time_points: Points) -> list[Chart]:
     return out
 
 
-def dispute_view(dispute: Dispute, time_points: Points) -> DisputeView:
+def dispute_view(dispute: Dispute, time_points: Points, icbs: list[Icb] | None = None) -> DisputeView:
     """A dispute's page: its timeline, its sides, its sources and the pages of what it involves."""
     figures = dispute.figures
     sources = sorted({f.source.id: f.source for f in figures}.values(), key=lambda s: (s.publisher, s.title, s.id))
     councils = sorted({f.area.code: f.area for f in figures}.values(), key=lambda a: a.short_name)
-    icbs = sorted({f.counterparty.code: f.counterparty for f in figures if f.counterparty}.values(),
-                  key=lambda i: i.short_name)
+    named = {f.counterparty.code: f.counterparty for f in figures if f.counterparty}  # and ICBs by their former CCGs
+    named |= {i.code: i for i in icbs or [] if any(f.dispute is dispute for f in i.ccg_figures)}
+    involved = sorted(named.values(), key=lambda i: i.short_name)
     measures = sorted({f.measure.id: f.measure for f in figures}.values(), key=lambda m: m.label)
     timeline = sorted(figures, key=lambda f: (f.period_end, f.period_start, f.measure.label, f.id))
-    return DisputeView(dispute, charts(dispute, time_points), timeline, sides(dispute), sources, councils, icbs,
-                       measures)
+    return DisputeView(dispute, charts(dispute, time_points), timeline, sides(dispute), sources, councils,
+                       involved, measures)
 
 
 def dispute_pages(site: Site, time_points: Points) -> list[PageSpec]:
     """A page per dispute, and the index of them all (only when the data has disputes)."""
     if not site.disputes:
         return []
-    views = [dispute_view(d, time_points) for d in site.disputes]
+    views = [dispute_view(d, time_points, site.icbs) for d in site.disputes]
     specs = [PageSpec(f"disputes/{v.dispute.id}/index.html", ["dispute.html"], v.dispute.title,
                       {"view": v, "whose": whose}, v.charts,
                       f"{v.dispute.title}: each side's figures, with their sources.") for v in views]
