@@ -22,6 +22,9 @@ _.allows_negative  # data.model.Measure: a column of measures.csv, offered to pr
 _.per_head_years  # site.compare.Period: templates/partials/compare_table.html
 _.neighbours_with_figure  # site.compare.Position: templates/partials/council_compare.html
 _.population  # data.population.PerHead: the divisor, offered to templates beside the value and its year
+_.first_reported  # data.disputes.Dispute: templates/dispute.html, templates/disputes.html
+_.how_to_find  # data.model.Measure: templates/partials/too_few.html (a measure's guidance, from measures.csv)
+_.status_words  # site.disputes.DisputeView: templates/dispute.html
 
 # Registered by decorator, never called by name
 _.import_  # click command `sitegen import` (cli.py)

@@ -169,6 +169,7 @@ def figure_row(row: dict[str, str], decision: dict[str, str], ref: Reference,
         "status": decision["status"], "claimant": decision["claimant"], "source_id": source_id(row["url"]),
         "note": decision["note"], "said_by": decision["said_by"],
         "precision": decision["precision"] or precision(row["value"]),
+        "dispute": decision.get("dispute", ""),
     }
 
 

@@ -108,6 +108,8 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "percent-range": ("Percentage out of range", "percentages lie between 0 and 100"),
     "unit-mismatch": ("Unit does not match the measure", "use the measure's unit (see measures.csv)"),
     "missing-claimant": ("Claim without a claimant", "say whose claim it is in `claimant`"),
+    "unknown-dispute": ("Unknown dispute",
+                        "use an id from a package's disputes.csv, or add the dispute there first"),
     "source-conflict": ("Same source id, different details",
                         "a source shared by packages must be identical in each sources.csv"),
     "bad-slug": ("Unsafe slug", "use lowercase letters, digits and single hyphens only"),

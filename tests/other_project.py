@@ -81,7 +81,10 @@ def make_other_project(root: Path) -> Path:
         body = descriptor(MINI / "datapackages" / source / "datapackage.json", name, title)
         resources = body["resources"]
         assert isinstance(resources, list)
-        body["resources"] = [r for r in resources if r["name"] in tables]  # none it has no table for
+        kept = [r for r in resources if r["name"] in tables]  # none it has no table for
+        for r in kept:  # nor optional fields it has no column for (a figure's dispute)
+            r["schema"]["fields"] = [f for f in r["schema"]["fields"] if f["name"] in tables[r["name"]][0]]
+        body["resources"] = kept
         (folder / "datapackage.json").write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
     (root / "sitegen.toml").write_text('[site]\ntitle = "Board payments in Synthland (SYNTHETIC)"\n'
                                        'base_url = "https://example.org/synthland/"\n', encoding="utf-8")

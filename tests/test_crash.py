@@ -206,7 +206,7 @@ def with_more_charts(project: Path) -> Path:
     codes = [line.split(",")[0] for line in councils]
     rows = [f"synthetic-{measure}-{code.lower()}-{year},{code},,,,false,{measure},{10 + year % 7},{unit},"
             f"{year}-04-01,{year + 1}-03-31,{year}-{(year + 1) % 100:02d},exact,reported,,src-e7afdf3f,"
-            "SYNTHETIC test series never published"
+            "SYNTHETIC test series never published,"  # and no dispute
             for measure, unit in (("bcf-total", "GBP"), ("survey-directors-pessimistic", "percent"))
             for code in codes for year in (2020, 2021)]
     figures.write_text(figures.read_text(encoding="utf-8") + "\n".join(rows) + "\n", encoding="utf-8")

@@ -51,7 +51,7 @@ def append_row(path: Path, row: list[str]) -> None:
 
 FIGURE = ["cambridgeshire-carers-breaks-2023-24", "E10000003", "Cambridgeshire County Council", "", "", "false",
           "carers-breaks", "1200", "count", "2023-04-01", "2024-03-31", "2023-24", "exact", "reported", "",
-          "src-c363f583", ""]
+          "src-c363f583", "", ""]  # no note, no dispute
 
 
 def test_a_new_topic_and_measure_are_data_changes_only(tmp_path: Path) -> None:
@@ -59,7 +59,7 @@ def test_a_new_topic_and_measure_are_data_changes_only(tmp_path: Path) -> None:
     package = project / "datapackages/nhs-debts"
     append_row(package / "topics.csv", ["carers", "Support for carers", "0"])
     append_row(package / "measures.csv", ["carers-breaks", "Carers' breaks funded", "count",
-                                          "Breaks for unpaid carers the council paid for.", "carers", "false"])
+                                          "Breaks for unpaid carers the council paid for.", "carers", "false", ""])
     append_row(package / "figures.csv", FIGURE)
     page = (build(project) / "councils/cambridgeshire/index.html").read_text(encoding="utf-8")
     assert "Support for carers" in page and "1,200" in page
@@ -75,7 +75,7 @@ def test_a_third_figures_package_reaches_council_pages(tmp_path: Path) -> None:
     (third / "datapackage.json").write_text(json.dumps(descriptor | {"name": "carers"}), encoding="utf-8")
     for table, row in (("topics", ["carers", "Support for carers", "10"]),
                        ("measures", ["carers-breaks", "Carers' breaks funded", "count", "Breaks for unpaid carers.",
-                                     "carers", "false"]),
+                                     "carers", "false", ""]),
                        ("figures", FIGURE)):  # sources.csv stays as copied: the figure cites one of them
         header = next(csv.reader((third / f"{table}.csv").open(encoding="utf-8")))
         (third / f"{table}.csv").write_text(",".join(header) + "\n", encoding="utf-8")

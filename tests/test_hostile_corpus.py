@@ -191,7 +191,7 @@ def prepare(tmp_path: Path, built: Path, name: str, listener: Listener) -> tuple
     shutil.copy(project / "datapackages/nhs-debts/figures.csv", outside / "figures.csv")
     with (outside / "figures.csv").open("a", encoding="utf-8") as extra:
         extra.write(f"{CANARY.lower()},E10000003,,,,false,client-debt-overdue,1,GBP,2024-03-31,2024-03-31,"
-                    "31 March 2024,exact,reported,,src-c363f583,\n")
+                    "31 March 2024,exact,reported,,src-c363f583,,\n")
     for step in case["steps"]:
         apply(text_of(step, outside, listener), project)
     return project, case

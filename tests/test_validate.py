@@ -60,7 +60,7 @@ def test_real_packages_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     code, out = run()
     assert code == 0, out
-    assert out.startswith("OK: 5 packages, 29 resources")  # delayed-transfers: 4 more
+    assert out.startswith("OK: 5 packages, 30 resources")  # delayed-transfers: 4 more; nhs-debts: disputes
     assert out.splitlines()[0].endswith("no problems")  # warnings may follow; they do not make data invalid
 
 
@@ -105,6 +105,26 @@ def test_claim_needs_a_claimant(data: Path) -> None:
     set_cell(data / FIGURES, 2, "status", "claim")
     hit = only(problems(data), "missing-claimant")
     assert (hit["path"], hit["line"], hit["field"], hit["value"]) == (f"datapackages/{FIGURES}", 2, "claimant", "")
+
+
+def test_a_dispute_that_points_nowhere_is_named_with_its_file_line_and_value(data: Path) -> None:
+    set_cell(data / "better-care-fund/figures.csv", 3, "dispute", "no-such-dispute")
+    hit = only(problems(data), "unknown-dispute")
+    assert (hit["path"], hit["line"], hit["field"], hit["value"]) == (
+        "datapackages/better-care-fund/figures.csv", 3, "dispute", "no-such-dispute")
+    assert "disputes.csv" in str(hit["message"])
+
+
+def test_a_dispute_of_another_package_is_known(data: Path) -> None:
+    set_cell(data / "better-care-fund/figures.csv", 3, "dispute", "cambridgeshire-overdue-nhs-debt")
+    assert [p for p in problems(data) if p["code"] == "unknown-dispute"] == []
+
+
+def test_a_dispute_needs_a_known_status(data: Path) -> None:
+    set_cell(data / "nhs-debts/disputes.csv", 2, "status", "resolved")
+    hit = only(problems(data), "constraint-error")
+    assert (hit["path"], hit["line"], hit["field"], hit["value"]) == (
+        "datapackages/nhs-debts/disputes.csv", 2, "status", "resolved")
 
 
 def test_period_end_before_start(data: Path) -> None:

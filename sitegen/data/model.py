@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sitegen.data import fmt
+from sitegen.data.disputes import Dispute, disputes_of, make_dispute
 from sitegen.data.periods import is_month
 from sitegen.data.population import Populations, link_populations
 
@@ -62,12 +63,18 @@ class Measure:
     allows_negative: bool
     package: str
     figures: list[Figure] = field(default_factory=list)
+    how_to_find: str = ""  # where a reader finds their own council's figure (data, not code); blank: not written
 
     @cached_property  # asked of every figure of every page: worked out once
     def monthly(self) -> bool:
         """A monthly series: every figure is for one calendar month, and there are at least MONTHLY_SERIES months."""
         months = {f.period_start for f in self.figures if is_month(f.period_start, f.period_end)}
         return len(months) >= MONTHLY_SERIES and all(is_month(f.period_start, f.period_end) for f in self.figures)
+
+    @property
+    def disputes(self) -> list[Dispute]:
+        """The disputes its figures belong to."""
+        return disputes_of(self.figures)
 
 
 @dataclass(eq=False)
@@ -81,6 +88,11 @@ class Area:
     type: str = "Nation"
     figures: list[Figure] = field(default_factory=list)
     populations: Populations | None = None  # by mid-year; None: the reference data has none
+
+    @property
+    def disputes(self) -> list[Dispute]:
+        """The disputes its figures belong to."""
+        return disputes_of(self.figures)
 
 
 @dataclass(eq=False)
@@ -118,6 +130,11 @@ class Icb:
     former_ccgs: list[tuple[str, bool]] = field(default_factory=list)  # CCGs it took over: (name, whole area?)
     ccg_figures: list[Figure] = field(default_factory=list)  # figures naming one of those CCGs
 
+    @property
+    def disputes(self) -> list[Dispute]:
+        """The disputes its figures, or its former CCGs', belong to."""
+        return disputes_of(self.figures + self.ccg_figures)
+
 
 @dataclass(eq=False)
 class Figure:
@@ -147,6 +164,7 @@ class Figure:
     source_item: str = ""  # where in the official file the value sits
     flag: str = ""  # `suspect`: published as published, the reason in the note
     precision: float | None = None  # how finely the source gave the value, in its unit; None: not recorded
+    dispute: Dispute | None = None  # the dispute it is one side's figure in, or part of the story of
 
     @property
     def shown_precision(self) -> float | None:
@@ -196,6 +214,7 @@ class Site:
     updated: date
     predecessors: list[Predecessor] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # what validation found worth a second look
+    disputes: list[Dispute] = field(default_factory=list)  # by title
 
 
 @dataclass
@@ -207,6 +226,7 @@ class Lookups:
     topics: dict[str, Topic] = field(default_factory=dict)
     measures: dict[str, Measure] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    disputes: dict[str, Dispute] = field(default_factory=dict)
 
 
 def figure_packages(packages: Packages) -> list[str]:
@@ -224,6 +244,8 @@ def build_model(packages: Packages, config: Config, warnings: list[Problem] | No
     link_populations(packages, councils, predecessors)
     link_neighbours(packages, councils)
     look = Lookups(dict(councils) | predecessors | {england.code: england}, icbs)
+    look.disputes = {r["id"]: make_dispute(r) for name in sorted(packages.packages)
+                     for r in packages.rows(name, "disputes")}
     figures = [f for name in figure_packages(packages) for f in read_figures(packages, name, look)]
     figures.sort(key=lambda f: f.sort_key)
     link_figures(figures)
@@ -234,7 +256,7 @@ def build_model(packages: Packages, config: Config, warnings: list[Problem] | No
                 sorted(look.measures.values(), key=lambda m: m.label),
                 sorted(look.sources.values(), key=lambda s: (s.publisher, s.title, s.id)), figures,
                 updated_date(look.sources.values()), sorted(predecessors.values(), key=lambda p: p.name),
-                list(warnings or []))
+                list(warnings or []), sorted(look.disputes.values(), key=lambda d: (d.title, d.id)))
 
 
 def read_figures(packages: Packages, package: str, look: Lookups) -> list[Figure]:
@@ -254,6 +276,8 @@ def link_figures(figures: list[Figure]) -> None:
         f.source.figures.append(f)
         if f.counterparty:
             f.counterparty.figures.append(f)
+        if f.dispute:
+            f.dispute.figures.append(f)
 
 
 def make_nation(packages: Packages) -> Area:
@@ -328,7 +352,7 @@ def link_former_ccgs(packages: Packages, icbs: dict[str, Icb], figures: list[Fig
 def make_measure(r: Row, package: str, topics: dict[str, Topic]) -> Measure:
     """A measure from its row, linked to its topic."""
     return Measure(r["id"], r["label"], r["unit"], r["definition"], topics[r["topic"]], bool(r["allows_negative"]),
-                   package)
+                   package, how_to_find=r.get("how_to_find") or "")
 
 
 def make_source(r: Row) -> Source:
@@ -345,7 +369,7 @@ def make_figure(r: Row, package: str, look: Lookups) -> Figure:
         look.sources[r["source_id"]], r.get("note") or "", r.get("counterparty_name") or "",
         bool(r.get("counterparty_inferred")), look.icbs.get(counterparty), package, counterparty,
         r.get("said_by") or "", str(r.get("published_value") or ""), r.get("published_unit") or "",
-        r.get("source_item") or "", r.get("flag") or "", r.get("precision"),
+        r.get("source_item") or "", r.get("flag") or "", r.get("precision"), look.disputes.get(r.get("dispute") or ""),
     )
 
 

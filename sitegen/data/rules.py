@@ -215,6 +215,19 @@ def check_claims(packages: Packages) -> Iterator[Problem]:
                 yield at(table, i, "missing-claimant", "status is claim but claimant is blank", "claimant", "")
 
 
+def check_disputes(packages: Packages) -> Iterator[Problem]:
+    """A figure's `dispute` names a row of some package's `disputes` (any package: a dispute spans packages)."""
+    known = {str(row["id"]) for _, package in sorted(packages.packages.items())
+             for row in (package.resources["disputes"].rows if "disputes" in package.resources else [])}
+    def picker(cells: Any) -> list[int]:
+        return list(cells.pick(outside(cells.expr("dispute"), known))) if "dispute" in cells.names else []
+    for _, table in figure_tables(packages):
+        for i, row in rows_where(table, picker):
+            if row.get("dispute") and row["dispute"] not in known:
+                yield at(table, i, "unknown-dispute", "dispute is not the id of any row of a disputes.csv",
+                         "dispute", row["dispute"])
+
+
 def check_shared_sources(packages: Packages) -> Iterator[Problem]:
     """A source id used by several packages has the same details in each."""
     first: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -234,7 +247,7 @@ def check_slugs(packages: Packages) -> Iterator[Problem]:
     for _, package in sorted(packages.packages.items()):
         for table in package.resources.values():
             names = [f["name"] for f in table.fields if f["name"] == "slug"]
-            names += ["id"] if table.name in ("figures", "measures", "sources") else []
+            names += ["id"] if table.name in ("figures", "measures", "sources", "disputes") else []
             for i, row in rows_where(table, slug_rows(names)):
                 for name in names:
                     yield from _slug_problems(table, i, name, row.get(name))
@@ -321,12 +334,14 @@ CONTRACT: dict[str, dict[str, tuple[str, ...]]] = {
           "figures": ("id", "area_code", "measure", "value", "unit", "period_start", "period_end", "period_label",
                       "qualifier", "status", "source_id")},
 }
+OPTIONAL: dict[str, tuple[str, ...]] = {"disputes": ("id", "title", "parties", "first_reported", "status", "note")}
 
 
 def check_contract(packages: Packages) -> Iterator[Problem]:
     """The resources and fields the site is built from exist, so valid data can never crash a build."""
     for name, package in sorted(packages.packages.items()):
         wanted = CONTRACT.get(name) or (CONTRACT["*"] if FIGURE_PACKAGES_RESOURCE in package.resources else {})
+        wanted = wanted | {r: fields for r, fields in OPTIONAL.items() if r in package.resources}
         shown = display(package.path)
         for resource, fields in wanted.items():
             table = package.resources.get(resource)
@@ -354,7 +369,7 @@ def check_topics(packages: Packages) -> Iterator[Problem]:
 
 RULES: tuple[Rule, ...] = (
     check_contract, check_references, check_periods, check_sources, check_formulas, check_duplicates,
-    check_values, check_claims, check_shared_sources, check_topics, check_slugs, check_unique_ids,
+    check_values, check_claims, check_disputes, check_shared_sources, check_topics, check_slugs, check_unique_ids,
     check_shared_measures,
 )
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sitegen.data.population import no_per_head, population_line, population_note
 from sitegen.site.compare import NEIGHBOURS_LABEL, Period, Position, all_periods, all_positions, position_words
 from sitegen.site.content import CONTENT_PAGES, Page
+from sitegen.site.disputes import dispute_pages
 from sitegen.site.headline import headline, headline_map, headline_words
 from sitegen.site.jsonld import dataset_jsonld
 from sitegen.site.maps import england_map, icb_map, layout, topic_map, topics_map
@@ -17,11 +18,13 @@ from sitegen.site.views import (
     compared,
     council_charts,
     council_places,
+    councils_with,
     data_quality,
     key_figures,
     listed,
     measure_periods,
     monthly_series,
+    time_points,
     totals_table,
     trend_chart,
     unranked,
@@ -55,6 +58,7 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
     specs.append(PageSpec("icbs/index.html", ["icbs.html"], "Integrated Care Boards",
                           {"hexmap": icb_map(site.icbs, layout(site.packages, "icb_hexes", "icb_code"))}))
     specs += measure_pages(site, periods, positions, cells)
+    specs += dispute_pages(site, time_points)
     specs += dataset_pages(site)
     specs.append(PageSpec("sources/index.html", ["sources.html"], "Sources", {"series": series(site.sources)}))
     specs += coverage_pages(site, cells)
@@ -93,7 +97,8 @@ def measure_pages(site: Site, periods: dict[str, list[Period]], positions: dict[
         trend = trend_chart(m, periods[m.id])
         common = {"measure": m, "population_note": note, "no_per_head": no_per_head, "has_populations": has}
         specs.append(PageSpec(f"measures/{m.id}/index.html", ["measure.html"], m.label,
-                              common | {"periods": shown, "trend": trend, "unranked": unranked(m, periods[m.id])},
+                              common | {"periods": shown, "trend": trend, "unranked": unranked(m, periods[m.id]),
+                                        "published": councils_with(m)},
                               [trend] if trend else [], m.definition))
         specs += [PageSpec(f"measures/{m.id}/{p.slug}/index.html", ["measure_period.html"],
                            f"{m.label}, {p.period.label}", common | {"p": p},

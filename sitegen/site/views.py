@@ -135,6 +135,16 @@ def unranked(measure: Measure, periods: list[Period]) -> list[Figure]:
     return listed([f for f in sorted(measure.figures, key=lambda f: f.sort_key) if f.id not in ranked])
 
 
+def councils_with(measure: Measure) -> list[tuple[Area, list[str]]]:
+    """Each council (or former council) with a figure of the measure, by name, and the periods it has one for."""
+    periods: dict[str, tuple[Area, list[str]]] = {}
+    for f in sorted(measure.figures, key=lambda f: (f.period_end, f.period_start)):
+        if isinstance(f.area, Council):
+            labels = periods.setdefault(f.area.code, (f.area, []))[1]
+            labels += [] if f.period_label in labels else [f.period_label]
+    return sorted(periods.values(), key=lambda pair: (pair[0].short_name, pair[0].code))
+
+
 def figure_link(site: Site, figure_id: str, root: str) -> str:
     """HTML for a `{{ figure:ID }}` shortcode: the value, linked to its row on its area's page."""
     figure = next(f for f in site.figures if f.id == figure_id)

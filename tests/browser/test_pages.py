@@ -26,6 +26,9 @@ PAGES = {
     "measure period": "measures/delayed-days-social-care/december-2019/index.html",  # every council ranked
     "council compared": "councils/birmingham/index.html",
     "icbs": "icbs/index.html",
+    "dispute": "disputes/lancashire-cost-sharing/index.html",  # two sides, a plan and a speaker, two charts' worth
+    "dispute with a chart": "disputes/cambridgeshire-overdue-nhs-debt/index.html",
+    "disputes": "disputes/index.html",
     "search": "search/index.html?q=Kent",
     "dataset": "data/nhs-debts/index.html",
     "resource": "data/nhs-debts/figures/index.html",
