@@ -11,7 +11,7 @@ from sitegen.data.fmt import per_head_text
 from sitegen.data.population import per_head
 
 if TYPE_CHECKING:
-    from sitegen.data.model import Council, Icb, Site, Topic
+    from sitegen.data.model import Council, Icb, Measure, Site, Topic
     from sitegen.data.rows import Packages
     from sitegen.site.compare import Period
 
@@ -200,3 +200,22 @@ def england_map(site: Site) -> dict[str, Any]:
             "has": bool(c.figures), "name": c.short_name} for (c, _, _), x, y in zip(located, xs, ys, strict=True)]
     return {"points": out, "width": 420, "height": round((max(ys) - min(ys)) * scale + 20),
             "with": sum(p["has"] for p in out), "without": sum(not p["has"] for p in out)}
+
+
+def published_map(measure: Measure, councils: list[Council], cells: dict[str, tuple[int, int]]) -> HexMap | None:
+    """Where a measure too few councils have a figure for to rank has one: each such council's latest, not banded."""
+    if not cells:
+        return None
+    entries = []
+    for c in (c for c in councils if c.code in cells):
+        mine = sorted((f for f in c.figures if f.measure is measure), key=lambda f: (f.period_end, f.period_start))
+        text = (f"{mine[-1].value_text}, {mine[-1].period_label}" + (f" (and {len(mine) - 1} more)" if len(mine) > 1
+                                                                      else "")) if mine else "no figure"
+        entries.append((c.code, c.short_name, f"councils/{c.slug}/", cells[c.code], 0 if mine else None, text))
+    known = sum(e[4] is not None for e in entries)
+    if not known:
+        return None
+    return draw(f"map-{measure.id}", f"{measure.label}: councils with a figure",
+                f"{known} of {len(entries)} councils have a figure, each linked with its latest; the other "
+                f"{len(entries) - known} have none (an outline only). Too few to compare, so not coloured by value.",
+                entries, ("a figure",), "no figure")

@@ -11,12 +11,13 @@ from sitegen.site.content import CONTENT_PAGES, Page
 from sitegen.site.disputes import dispute_pages
 from sitegen.site.headline import headline, headline_map, headline_words
 from sitegen.site.jsonld import dataset_jsonld
-from sitegen.site.maps import england_map, icb_map, layout, topic_map, topics_map
+from sitegen.site.maps import england_map, icb_map, layout, published_map, topic_map, topics_map
 from sitegen.site.page import PageSpec
 from sitegen.site.sources import series
 from sitegen.site.views import (
     compared,
     council_charts,
+    council_lines,
     council_places,
     councils_with,
     data_quality,
@@ -94,11 +95,13 @@ def measure_pages(site: Site, periods: dict[str, list[Period]], positions: dict[
     note, has = population_note(site.packages), bool(site.packages.rows("reference", "populations"))
     for m in site.measures:
         shown = measure_periods(m, periods[m.id], positions, cells)
-        trend = trend_chart(m, periods[m.id])
+        trend = trend_chart(m, periods[m.id]) or council_lines(m, periods[m.id])
         common = {"measure": m, "population_note": note, "no_per_head": no_per_head, "has_populations": has}
+        ranked = any(p.comparable for p in periods[m.id])
         specs.append(PageSpec(f"measures/{m.id}/index.html", ["measure.html"], m.label,
                               common | {"periods": shown, "trend": trend, "unranked": unranked(m, periods[m.id]),
-                                        "published": councils_with(m)},
+                                        "published": councils_with(m),
+                                        "where": None if ranked else published_map(m, site.councils, cells)},
                               [trend] if trend else [], m.definition))
         specs += [PageSpec(f"measures/{m.id}/{p.slug}/index.html", ["measure_period.html"],
                            f"{m.label}, {p.period.label}", common | {"p": p},

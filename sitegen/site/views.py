@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from markupsafe import Markup
@@ -12,6 +12,7 @@ from sitegen.data.model import Area, Council, Figure, Measure, Site, Source, fig
 from sitegen.data.periods import years_spanned
 from sitegen.data.yearly import is_monthly, year_totals
 from sitegen.site.charts.model import Chart, Point
+from sitegen.site.charts.specs import PALETTE
 from sitegen.site.compare import Period, Position, period_words
 from sitegen.site.maps import HexMap, value_map
 from sitegen.text import slugify
@@ -126,6 +127,20 @@ def trend_chart(measure: Measure, periods: list[Period]) -> Chart | None:
                  "of councils, by period", "monthly" if monthly else "time", points,
                  note="Worked out by this site from every council with a figure for the period; half the councils "
                       "are between the quartiles.")
+
+
+def council_lines(measure: Measure, periods: list[Period]) -> Chart | None:
+    """A measure no period of which is ranked: each council's figures over time, one line each (2 to 6 councils)."""
+    if any(p.comparable for p in periods):
+        return None
+    figures = [f for f in measure.figures if isinstance(f.area, Council) and not is_monthly(f)]
+    kinds = {(f.unit, is_total(f), is_balance(f)) for f in figures}
+    areas = {f.area.code for f in figures}
+    if len(kinds) != 1 or not 2 <= len(areas) <= len(PALETTE) or len({f.period_label for f in figures}) < 2:
+        return None  # one axis only: a balance is never drawn beside a flow, nor a total beside a year
+    points = tuple(replace(p, series=f.area.short_name) for p, f in zip(time_points(figures), figures, strict=True))
+    return Chart(f"measure-{measure.id}-by-council", f"{measure.label}: each council's figures, by period", "time",
+                 points, note="Too few councils have a figure to compare them: each council's own figures only.")
 
 
 def unranked(measure: Measure, periods: list[Period]) -> list[Figure]:
