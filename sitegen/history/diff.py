@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,19 @@ class FigureChange:
     unit: str
     changes: tuple[FieldChange, ...] = ()
     old_id: str = ""
+    # what the words about a change need: its source, its period's bounds and how finely the value was given
+    source_id: str = ""
+    source_title: str = ""
+    period_start: str = ""
+    period_end: str = ""
+    qualifier: str = ""
+    precision: str = ""
+    published_value: str = ""
+    published_unit: str = ""
+
+    def before(self, name: str) -> str:
+        """A field as it was before this change (as it is now, when the change left it alone)."""
+        return next((c.old for c in self.changes if c.field == name), getattr(self, name))
 
 
 @dataclass(frozen=True)
@@ -119,18 +133,29 @@ def content_key(package: str, row: Row) -> tuple[str, ...]:
     return (package, *(f"{k}={cell(v)}" for k, v in sorted(row.items()) if k != "id"))
 
 
+def source_titles(*versions: Packages) -> dict[str, str]:
+    """Source id -> title, from either version (newer wins)."""
+    return {k: cell(row.get("title")) for packages in versions for k, row in source_rows(packages).items()}
+
+
 def make_change(kind: str, package: str, row: Row, names: dict[str, str],
-                changes: tuple[FieldChange, ...] = (), old_id: str = "") -> FigureChange:
+                changes: tuple[FieldChange, ...] = (), old_id: str = "",
+                titles: dict[str, str] | None = None) -> FigureChange:
     """A FigureChange describing row (the newer row where there is one)."""
     code = cell(row.get("area_code"))
     name = names.get(code) or cell(row.get("area_name_reported")) or code
+    source = cell(row.get("source_id"))
     return FigureChange(kind, package, code, name, cell(row.get("id")), cell(row.get("measure")),
-                        cell(row.get("period_label")), cell(row.get("value")), cell(row.get("unit")), changes, old_id)
+                        cell(row.get("period_label")), cell(row.get("value")), cell(row.get("unit")), changes, old_id,
+                        source, (titles or {}).get(source, source), cell(row.get("period_start")),
+                        cell(row.get("period_end")), cell(row.get("qualifier")), cell(row.get("precision")),
+                        cell(row.get("published_value")), cell(row.get("published_unit")))
 
 
 def compare_figures(old: Packages, new: Packages) -> list[FigureChange]:
     """Figures matched by id; unmatched ones with identical content under another id are renames."""
     before, after, names = figure_rows(old), figure_rows(new), area_names(old, new)
+    change = partial(make_change, names=names, titles=source_titles(old, new))
     removed = {k: v for k, v in before.items() if k not in after}
     added = {k: v for k, v in after.items() if k not in before}
     gone = {content_key(*v): k for k, v in sorted(removed.items())}
@@ -139,14 +164,14 @@ def compare_figures(old: Packages, new: Packages) -> list[FigureChange]:
         old_id = gone.pop(content_key(package, row), None)
         if old_id is not None:
             del removed[old_id]
-        out.append(make_change("renamed" if old_id else "added", package, row, names, old_id=old_id or ""))
-    out += [make_change("removed", p, r, names) for _, (p, r) in sorted(removed.items())]
+        out.append(change("renamed" if old_id else "added", package, row, old_id=old_id or ""))
+    out += [change("removed", p, r) for _, (p, r) in sorted(removed.items())]
     for key in sorted(before.keys() & after.keys()):
         (old_package, old_row), (new_package, new_row) = before[key], after[key]
         moved = (FieldChange("package", old_package, new_package),) if old_package != new_package else ()
         changes = moved + field_changes(old_row, new_row)
         if changes:
-            out.append(make_change("changed", new_package, new_row, names, changes))
+            out.append(change("changed", new_package, new_row, changes=changes))
     return sorted(out, key=lambda c: (c.package, c.area_name, c.area_code, c.id))
 
 
