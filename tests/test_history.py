@@ -17,7 +17,7 @@ from sitegen.config import load_config
 from sitegen.data.model import Site, build_model
 from sitegen.data.validate import validate_packages
 from sitegen.history.changelog import Names, by_package, headline, release_lines
-from sitegen.history.diff import DataDiff, FieldChange, FigureChange
+from sitegen.history.diff import DataDiff, FieldChange, FigureChange, TableChange
 from sitegen.history.git import NO_REPOSITORY, SHALLOW
 from sitegen.history.memo import HistoryMemo
 from sitegen.history.releases import History, Release, load_history
@@ -212,3 +212,13 @@ def test_a_changed_value_leads_and_detail_is_counted_last() -> None:
                          "Details recorded or corrected, no value changed by them: how finely the source gave the "
                          "value (3 figures)."]
     assert not [line for line in lines if "(blank)" in line or "→" in line]
+
+
+def test_a_release_of_reference_data_says_which_tables_changed() -> None:
+    tables = [TableChange("reference", "populations", "Population by mid-year", 1989, 0, 0),
+              TableChange("reference", "neighbours", "Statistical neighbours", 0, 1, 0)]
+    release = Release("0" * 40, datetime(2026, 1, 2, tzinfo=UTC), DataDiff(tables=tables))
+    names = Names({}, {"reference": "Reference"})
+    assert headline(release) == "No figure changed: 2 tables revised"
+    assert [line.text for line in release_lines(release, names)] == [
+        "Reference: Population by mid-year: 1,989 rows added; Statistical neighbours: 1 row changed."]

@@ -13,7 +13,7 @@ from sitegen.data.model import ENGLAND
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from sitegen.history.diff import FigureChange, SourceChange
+    from sitegen.history.diff import FigureChange, SourceChange, TableChange
     from sitegen.history.releases import Release
 
 LISTED = 25  # figure changes told one by one in a release; beyond that they are counted, never cut off
@@ -75,6 +75,8 @@ def field_words(f: FigureChange, name: str) -> str:
     label = "said by" if name == "said_by" else name.replace("_", " ")
     if name == "note":
         return "note revised" if c.old and c.new else "note added" if c.new else "note removed"
+    if name == "said_by":
+        return f"said by {fmt.in_sentence(c.new)}" + (f" (was {fmt.in_sentence(c.old)})" if c.old else "")
     if not c.old:
         return f"{label} {c.new} recorded"
     return f"{label} now {c.new or 'not recorded'} (was {c.old})"
@@ -219,20 +221,30 @@ def many(n: int, word: str) -> str:
     return f"{fmt.number(n)} {word}{'' if n == 1 else 's'}"
 
 
-def counts(figures: list[FigureChange], sources: int = 0) -> str:
-    """`3 figures added, 2 changed, 1 removed`, leaving out what did not happen; `18 sources revised` alone."""
-    n = Counter(f.kind for f in figures)
+def tally(n: Counter[str], noun: str) -> str:
+    """`3 figures added, 2 changed, 1 removed`, leaving out what did not happen ("" when nothing did)."""
     kinds = [kind for kind in ("added", "changed", "removed") if n[kind]]
-    if kinds:
-        first, *others = kinds
-        return ", ".join([f"{many(n[first], 'figure')} {first}", *(f"{fmt.number(n[k])} {k}" for k in others)])
-    return f"{many(sources, 'source')} added or revised" if sources else "No figure changed"
+    if not kinds:
+        return ""
+    first, *others = kinds
+    return ", ".join([f"{many(n[first], noun)} {first}", *(f"{fmt.number(n[k])} {k}" for k in others)])
+
+
+def counts(figures: list[FigureChange], sources: int = 0) -> str:
+    """`3 figures added, 2 changed, 1 removed`; `18 sources added or revised` when no figure changed."""
+    return (tally(Counter(f.kind for f in figures), "figure")
+            or (f"{many(sources, 'source')} added or revised" if sources else "No figure changed"))
 
 
 def headline(release: Release, area_code: str = "", measure: str = "") -> str:
     """A release in a few words: `47,820 figures added`, `1 figure changed`; for one council or measure when given."""
-    sources = 0 if area_code or measure else len(release.diff.sources)
-    return counts(release.figures_for(area_code, measure), sources)
+    if area_code or measure:
+        return counts(release.figures_for(area_code, measure))
+    text = counts(release.figures_for(), len(release.diff.sources))
+    tables = sorted({t.title for t in release.diff.tables})
+    if text == "No figure changed" and tables:
+        return f"{text}: {tables[0] if len(tables) == 1 else many(len(tables), 'table')} revised"
+    return text
 
 
 def areas_words(figures: list[FigureChange]) -> str:
@@ -255,12 +267,21 @@ def by_package(release: Release, names: Names, area_code: str = "", measure: str
     return "; ".join(parts) + "." if parts else ""
 
 
+def table_lines(tables: Iterable[TableChange], names: Names) -> list[Told]:
+    """Other tables' rows counted, per package: `Reference: Populations: 4,530 rows added; Neighbours: 1 changed.`"""
+    out = []
+    for package, group in groupby(tables, key=lambda t: t.package):
+        parts = [f"{t.title}: {tally(Counter(added=t.added, changed=t.changed, removed=t.removed), 'row')}"
+                 for t in group]
+        out.append(Told(f"{names.package(package)}: " + "; ".join(parts) + "."))
+    return out
+
+
 def release_lines(release: Release, names: Names, area_code: str = "", measure: str = "") -> list[Told]:
     """Everything a release did (to one council's or measure's figures when given), in words."""
     lines = figure_lines(release.figures_for(area_code, measure), names, scoped=bool(area_code))
     if not (area_code or measure):
-        lines += source_lines(release.diff.sources)
+        lines += source_lines(release.diff.sources) + table_lines(release.diff.tables, names)
         if not lines:
-            lines.append(Told("No figure or source changed: the reference data or the packages' descriptions "
-                              "only."))
+            lines.append(Told("No figure, source or table row changed: the packages' descriptions only."))
     return lines

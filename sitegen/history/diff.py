@@ -64,12 +64,25 @@ class SourceChange:
     changes: tuple[FieldChange, ...] = ()
 
 
+@dataclass(frozen=True)
+class TableChange:
+    """Rows of another resource (reference data, measures, topics) added, changed and removed, counted."""
+
+    package: str
+    resource: str
+    title: str
+    added: int
+    changed: int
+    removed: int
+
+
 @dataclass
 class DataDiff:
     """Every change between two versions, in a stable order."""
 
     figures: list[FigureChange] = field(default_factory=list)
     sources: list[SourceChange] = field(default_factory=list)
+    tables: list[TableChange] = field(default_factory=list)  # the other resources, counted (the changelog's)
 
     def count(self, kind: str) -> int:
         """How many figures changed in this way."""
@@ -187,9 +200,42 @@ def compare_sources(old: Packages, new: Packages) -> list[SourceChange]:
     return sorted(out, key=lambda s: (s.id, s.kind))
 
 
-def compare(old: Packages, new: Packages) -> DataDiff:
-    """Everything that changed from old to new; reordered rows and renamed ids are not changes."""
-    return DataDiff(compare_figures(old, new), compare_sources(old, new))
+def keyed(packages: Packages, package: str, resource: str) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """A resource's rows by their primary key (the whole row when it has none), as the CSV holds them."""
+    found = packages.packages.get(package)
+    if found is None or resource not in found.resources:
+        return {}
+    table = found.resources[resource]
+    key = table.descriptor.get("schema", {}).get("primaryKey") or []
+    key = [key] if isinstance(key, str) else key
+    out = {}
+    for row in table.rows:
+        cells = tuple(f"{k}={cell(v)}" for k, v in row.items())
+        out[tuple(cell(row.get(k)) for k in key) if key else cells] = cells
+    return out
+
+
+def compare_tables(old: Packages, new: Packages) -> list[TableChange]:
+    """Every resource but figures and sources: how many rows were added, changed and removed."""
+    names = {(p, r) for packages in (old, new) for p, package in packages.packages.items() for r in package.resources
+             if r not in ("figures", "sources")}
+    out = []
+    for package, resource in sorted(names):
+        before, after = keyed(old, package, resource), keyed(new, package, resource)
+        changed = sum(1 for k in before.keys() & after.keys() if before[k] != after[k])
+        added, removed = len(after.keys() - before.keys()), len(before.keys() - after.keys())
+        if added or changed or removed:
+            holder = new.packages.get(package) or old.packages[package]
+            table = holder.resources.get(resource) or old.packages[package].resources[resource]
+            out.append(TableChange(package, resource, str(table.descriptor.get("title") or resource), added,
+                                   changed, removed))
+    return out
+
+
+def compare(old: Packages, new: Packages, tables: bool = False) -> DataDiff:
+    """Everything that changed from old to new (the other resources counted too, when asked); reordered rows and
+    renamed ids are not changes."""
+    return DataDiff(compare_figures(old, new), compare_sources(old, new), compare_tables(old, new) if tables else [])
 
 
 def relocate(problems: list[Problem], data_root: Path, shown_root: str) -> list[Problem]:

@@ -101,7 +101,7 @@ def read_releases(config: Config, commits: list[gitdata.Commit], memo: HistoryMe
         name = (repr(config), commit.sha)
         known = memo.revisions.get(name)
         after = revisions[name] = known if known is not None else read_revision(config, commit.sha)
-        diff = compare(before, after)
+        diff = compare(before, after, tables=True)
         releases.append(Release(commit.sha, datetime.fromtimestamp(commit.time, UTC), diff))
         before = after
     memo.revisions = revisions  # only this history's revisions are kept
