@@ -32,9 +32,9 @@ def chart_readme(chart: Chart, site: Site, order: Order, changed: date, home: st
     return (f"# {chart.title}\n\n{chart.description()}\n\nPublished at {url} (the chart alone, to embed: "
             f"{site.config.base_url}embed/{chart.id}/).\n\n## Files\n\n- data.csv: the figures drawn, one row "
             "each, with every attribute the data gives them: the value at the precision its source gave "
-            "(`precision`, in the row's unit; blank when not recorded), `qualifier` (exact, about, at least, more "
-            "than...), `status` (reported, claim, planned...), `claimant` and `said_by` (whose claim or words it "
-            "is), `flag` and `note`, the value as the official file gives it, and its source's title and URL\n"
+            "(`precision`, in the row's unit; blank when not recorded), `qualifier` (exact, approximate, at_least, "
+            "range_lower_bound), `status` (reported, claim, planned), `claimant` and `said_by` (whose claim or words "
+            "it is), `flag` and `note`, the value as the official file gives it, and its source's title and URL\n"
             f"- chart.svg: the chart as published\n\n## Sources\n\n{sources}\n\n## Licence\n\n"
             f"{site.config.licence}\n\n## How to cite\n\n{citation(site, chart.title, url, changed)}\n")
 
