@@ -26,7 +26,7 @@ def test_every_figure_is_a_typed_row_with_its_source() -> None:
     readme = "\n".join(str(c.value) for c in book["README"]["A"] if c.value)
     assert "CC-BY-4.0" in readme and "How to cite" in readme and "Open Government Licence" in readme
     sheet = book["figures"]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:U{len(site.figures) + 1}"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:AA{len(site.figures) + 1}"
     header = [c.value for c in sheet[1]]
     assert header == [name for name, _ in COLUMNS]
     rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)]
@@ -41,6 +41,7 @@ def test_every_figure_is_a_typed_row_with_its_source() -> None:
         assert isinstance(row["counterparty_inferred"], bool)
         assert row["source_url"] == f.source.url and row["source_url"].startswith(("https://", "http://"))
         assert row["measure_label"] == f.measure.label and row["source_title"] == f.source.title
+        assert (row["said_by"] or "", row["flag"] or "", row["precision"]) == (f.said_by, f.flag, f.precision)
         published = row["source_published"]
         assert published is None if f.source.published is None else published.date() == f.source.published
     packages_seen = {r["package"] for r in rows}

@@ -35,8 +35,9 @@ from sitegen.data.warnings import apply_warnings
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
 from sitegen.files import Inputs, display, tree_digest
 from sitegen.history.releases import History, load_history
+from sitegen.publish.chartzip import write_chart_zips
 from sitegen.publish.downloads import figures_csv, package_xlsx, package_zip
-from sitegen.publish.extras import annotate, plan_publishing, write_publishing
+from sitegen.publish.extras import annotate, last_changed, plan_publishing, write_publishing
 from sitegen.publish.search import BUNDLE, Indexing
 from sitegen.publish.sitemap import write_sitemap
 from sitegen.publish.workbook import PATH as WORKBOOK
@@ -88,6 +89,7 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     site, pages, rendered = read_project(config, session, force)
     step("Reading the data's history and planning pages")
     history = load_history(config, session.history)
+    site.updated = last_changed(site, history)  # the one "data last changed" date every page and file prints
     specs = plan_pages(site, pages, rendered)
     specs += plan_publishing(site, history, specs)
     annotate(specs, site, history)
@@ -164,6 +166,7 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
             search = Indexing(writer.staging)  # the pages are written: Pagefind reads them meanwhile
         write_files(writer, out.site, out.drawn, made)
         write_publishing(writer, out.site, out.history, out.specs, out.drawn.svgs, made)
+        write_chart_zips(writer, out.site, out.specs, out.drawn.svgs, made)
         write_sitemap(writer, out.site, out.specs)
         if search is not None:
             step("Indexing every page for search (Pagefind)")

@@ -211,7 +211,7 @@ class Site:
     measures: list[Measure]
     sources: list[Source]
     figures: list[Figure]
-    updated: date
+    updated: date  # when the data last changed (the build sets it from the history where there is one)
     predecessors: list[Predecessor] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # what validation found worth a second look
     disputes: list[Dispute] = field(default_factory=list)  # by title

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,19 @@ class FigureChange:
     unit: str
     changes: tuple[FieldChange, ...] = ()
     old_id: str = ""
+    # what the words about a change need: its source, its period's bounds and how finely the value was given
+    source_id: str = ""
+    source_title: str = ""
+    period_start: str = ""
+    period_end: str = ""
+    qualifier: str = ""
+    precision: str = ""
+    published_value: str = ""
+    published_unit: str = ""
+
+    def before(self, name: str) -> str:
+        """A field as it was before this change (as it is now, when the change left it alone)."""
+        return next((c.old for c in self.changes if c.field == name), getattr(self, name))
 
 
 @dataclass(frozen=True)
@@ -50,12 +64,25 @@ class SourceChange:
     changes: tuple[FieldChange, ...] = ()
 
 
+@dataclass(frozen=True)
+class TableChange:
+    """Rows of another resource (reference data, measures, topics) added, changed and removed, counted."""
+
+    package: str
+    resource: str
+    title: str
+    added: int
+    changed: int
+    removed: int
+
+
 @dataclass
 class DataDiff:
     """Every change between two versions, in a stable order."""
 
     figures: list[FigureChange] = field(default_factory=list)
     sources: list[SourceChange] = field(default_factory=list)
+    tables: list[TableChange] = field(default_factory=list)  # the other resources, counted (the changelog's)
 
     def count(self, kind: str) -> int:
         """How many figures changed in this way."""
@@ -119,18 +146,29 @@ def content_key(package: str, row: Row) -> tuple[str, ...]:
     return (package, *(f"{k}={cell(v)}" for k, v in sorted(row.items()) if k != "id"))
 
 
+def source_titles(*versions: Packages) -> dict[str, str]:
+    """Source id -> title, from either version (newer wins)."""
+    return {k: cell(row.get("title")) for packages in versions for k, row in source_rows(packages).items()}
+
+
 def make_change(kind: str, package: str, row: Row, names: dict[str, str],
-                changes: tuple[FieldChange, ...] = (), old_id: str = "") -> FigureChange:
+                changes: tuple[FieldChange, ...] = (), old_id: str = "",
+                titles: dict[str, str] | None = None) -> FigureChange:
     """A FigureChange describing row (the newer row where there is one)."""
     code = cell(row.get("area_code"))
     name = names.get(code) or cell(row.get("area_name_reported")) or code
+    source = cell(row.get("source_id"))
     return FigureChange(kind, package, code, name, cell(row.get("id")), cell(row.get("measure")),
-                        cell(row.get("period_label")), cell(row.get("value")), cell(row.get("unit")), changes, old_id)
+                        cell(row.get("period_label")), cell(row.get("value")), cell(row.get("unit")), changes, old_id,
+                        source, (titles or {}).get(source, source), cell(row.get("period_start")),
+                        cell(row.get("period_end")), cell(row.get("qualifier")), cell(row.get("precision")),
+                        cell(row.get("published_value")), cell(row.get("published_unit")))
 
 
 def compare_figures(old: Packages, new: Packages) -> list[FigureChange]:
     """Figures matched by id; unmatched ones with identical content under another id are renames."""
     before, after, names = figure_rows(old), figure_rows(new), area_names(old, new)
+    change = partial(make_change, names=names, titles=source_titles(old, new))
     removed = {k: v for k, v in before.items() if k not in after}
     added = {k: v for k, v in after.items() if k not in before}
     gone = {content_key(*v): k for k, v in sorted(removed.items())}
@@ -139,14 +177,14 @@ def compare_figures(old: Packages, new: Packages) -> list[FigureChange]:
         old_id = gone.pop(content_key(package, row), None)
         if old_id is not None:
             del removed[old_id]
-        out.append(make_change("renamed" if old_id else "added", package, row, names, old_id=old_id or ""))
-    out += [make_change("removed", p, r, names) for _, (p, r) in sorted(removed.items())]
+        out.append(change("renamed" if old_id else "added", package, row, old_id=old_id or ""))
+    out += [change("removed", p, r) for _, (p, r) in sorted(removed.items())]
     for key in sorted(before.keys() & after.keys()):
         (old_package, old_row), (new_package, new_row) = before[key], after[key]
         moved = (FieldChange("package", old_package, new_package),) if old_package != new_package else ()
         changes = moved + field_changes(old_row, new_row)
         if changes:
-            out.append(make_change("changed", new_package, new_row, names, changes))
+            out.append(change("changed", new_package, new_row, changes=changes))
     return sorted(out, key=lambda c: (c.package, c.area_name, c.area_code, c.id))
 
 
@@ -162,9 +200,42 @@ def compare_sources(old: Packages, new: Packages) -> list[SourceChange]:
     return sorted(out, key=lambda s: (s.id, s.kind))
 
 
-def compare(old: Packages, new: Packages) -> DataDiff:
-    """Everything that changed from old to new; reordered rows and renamed ids are not changes."""
-    return DataDiff(compare_figures(old, new), compare_sources(old, new))
+def keyed(packages: Packages, package: str, resource: str) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """A resource's rows by their primary key (the whole row when it has none), as the CSV holds them."""
+    found = packages.packages.get(package)
+    if found is None or resource not in found.resources:
+        return {}
+    table = found.resources[resource]
+    key = table.descriptor.get("schema", {}).get("primaryKey") or []
+    key = [key] if isinstance(key, str) else key
+    out = {}
+    for row in table.rows:
+        cells = tuple(f"{k}={cell(v)}" for k, v in row.items())
+        out[tuple(cell(row.get(k)) for k in key) if key else cells] = cells
+    return out
+
+
+def compare_tables(old: Packages, new: Packages) -> list[TableChange]:
+    """Every resource but figures and sources: how many rows were added, changed and removed."""
+    names = {(p, r) for packages in (old, new) for p, package in packages.packages.items() for r in package.resources
+             if r not in ("figures", "sources")}
+    out = []
+    for package, resource in sorted(names):
+        before, after = keyed(old, package, resource), keyed(new, package, resource)
+        changed = sum(1 for k in before.keys() & after.keys() if before[k] != after[k])
+        added, removed = len(after.keys() - before.keys()), len(before.keys() - after.keys())
+        if added or changed or removed:
+            holder = new.packages.get(package) or old.packages[package]
+            table = holder.resources.get(resource) or old.packages[package].resources[resource]
+            out.append(TableChange(package, resource, str(table.descriptor.get("title") or resource), added,
+                                   changed, removed))
+    return out
+
+
+def compare(old: Packages, new: Packages, tables: bool = False) -> DataDiff:
+    """Everything that changed from old to new (the other resources counted too, when asked); reordered rows and
+    renamed ids are not changes."""
+    return DataDiff(compare_figures(old, new), compare_sources(old, new), compare_tables(old, new) if tables else [])
 
 
 def relocate(problems: list[Problem], data_root: Path, shown_root: str) -> list[Problem]:

@@ -23,12 +23,11 @@ NO_COMMITS = "No commit has changed the data yet."
 
 @dataclass(frozen=True)
 class Release:
-    """One commit that changed the data."""
+    """One commit that changed the data: when, and what it did to the data (its message is for developers, and
+    is not kept: the site tells a release by its diff alone)."""
 
     sha: str
     when: datetime  # the commit's committer time, in UTC: never the clock
-    subject: str
-    body: str
     diff: DataDiff
 
     @property
@@ -102,9 +101,8 @@ def read_releases(config: Config, commits: list[gitdata.Commit], memo: HistoryMe
         name = (repr(config), commit.sha)
         known = memo.revisions.get(name)
         after = revisions[name] = known if known is not None else read_revision(config, commit.sha)
-        diff = compare(before, after)
-        releases.append(Release(commit.sha, datetime.fromtimestamp(commit.time, UTC), commit.subject,
-                                commit.body, diff))
+        diff = compare(before, after, tables=True)
+        releases.append(Release(commit.sha, datetime.fromtimestamp(commit.time, UTC), diff))
         before = after
     memo.revisions = revisions  # only this history's revisions are kept
     return History(list(reversed(releases)), "" if releases else NO_COMMITS)

@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sitegen.publish.spreadsheet import DATE_WIDTH, safe_cell
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 FIGURE_COLUMNS = ["id", "area_code", "area", "measure", "measure_label", "value", "unit", "period_label",
                   "period_start", "period_end", "qualifier", "status", "claimant", "counterparty",
                   "counterparty_inferred", "source_title", "source_publisher", "source_published", "source_url",
-                  "note"]
+                  "note", "said_by", "precision", "flag", "counterparty_code", "published_value", "published_unit",
+                  "source_item", "source_id", "package"]
 
 
 def to_csv(header: list[str], rows: list[list[Any]]) -> str:
@@ -32,11 +34,17 @@ def to_csv(header: list[str], rows: list[list[Any]]) -> str:
 
 
 def figure_row(f: Figure) -> list[Any]:
-    """One figure, flattened with its source, for a CSV download."""
+    """One figure with every attribute it has, flattened with its source, for a CSV download."""
     return [f.id, f.area.code, f.area.name, f.measure.id, f.measure.label, f.value, f.unit, f.period_label,
             f.period_start, f.period_end, f.qualifier, f.status, f.claimant, f.counterparty_name,
             "true" if f.counterparty_inferred else "false", f.source.title, f.source.publisher,
-            f.source.published or "", f.source.url, f.note]
+            f.source.published or "", f.source.url, f.note, f.said_by, precision_text(f.precision), f.flag,
+            f.counterparty_code, f.published_value, f.published_unit, f.source_item, f.source.id, f.package]
+
+
+def precision_text(precision: float | None) -> str:
+    """A precision as the data package writes it (`1000`, `0.01`), blank when not recorded."""
+    return f"{Decimal(str(precision)).normalize():f}" if precision else ""
 
 
 def figures_csv(figures: list[Figure]) -> str:

@@ -8,48 +8,44 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sitegen.data import fmt
-from sitegen.history.changelog import figure_words, release_summary
-from sitegen.publish.downloads import deterministic_zip, figure_row, figures_csv
-from sitegen.publish.feeds import areas, plan_feeds, render_feed
+from sitegen.history.changelog import Names, Told, by_package, headline, release_lines
+from sitegen.publish.charted import Order, chart_pages, chart_sources
+from sitegen.publish.feeds import areas, names_of, plan_feeds, render_feed
 from sitegen.site.page import PageSpec
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from datetime import date
 
     from sitegen.build.reuse.cache import Made
     from sitegen.build.staging import Writer
-    from sitegen.data.model import Figure, Site, Source
-    from sitegen.history.diff import FigureChange
+    from sitegen.data.model import Site
     from sitegen.history.releases import History, Release
-    from sitegen.site.charts.model import Chart
 
 RECENT = 5  # releases shown on a council page
-MAX_ITEMS = 25  # figure changes listed per release before "and N more"
 
 
 @dataclass(frozen=True)
 class ChangeItem:
-    """One figure's change, with what to link: its council's page and its measure's page (when they exist)."""
+    """One line of a release: a figure's change, with what to link (its council's and measure's pages where they
+    exist), or a count of many (text alone)."""
 
-    area_name: str
-    area_slug: str
-    measure_id: str
-    measure_label: str
-    rest: str  # the words after the measure's label: ", 31 March 2024: changed, value £1 → £2."
+    text: str
+    area_name: str = ""
+    area_slug: str = ""
+    measure_id: str = ""
+    measure_label: str = ""
+    rest: str = ""  # the words after the measure's label: ", 31 March 2024: changed from £1m to £2m."
 
 
 @dataclass(frozen=True)
 class ReleaseView:
-    """A data release as a page shows it."""
+    """A data release as a page shows it: what it did to the figures, never the commit's own words."""
 
     anchor: str
     day: date
-    subject: str
-    body: str
-    summary: str
+    headline: str  # `3 figures added, 1 changed`
+    summary: str  # by package, with how many councils
     items: tuple[ChangeItem, ...]
-    more: int
 
     @property
     def date_text(self) -> str:
@@ -67,25 +63,26 @@ class Publishing:
     history_missing: str = ""
 
 
-def change_item(f: FigureChange, site: Site, labels: dict[str, str]) -> ChangeItem:
-    """A figure change, linked to its council and measure where the site has them."""
-    slugs = {a.code: a.slug for a in areas(site)}
-    label = labels.get(f.measure, f.measure)
-    return ChangeItem(f.area_name, slugs.get(f.area_code, ""), f.measure if f.measure in labels else "", label,
-                      figure_words(f, labels).removeprefix(label))
+def change_item(line: Told, slugs: dict[str, str], names: Names) -> ChangeItem:
+    """A line of a release, linked to its figure's council and measure where the site has them."""
+    f = line.figure
+    if f is None:
+        return ChangeItem(line.text)
+    return ChangeItem(line.text, f.area_name, slugs.get(f.area_code, ""),
+                      f.measure if f.measure in names.measures else "", names.measure(f.measure), line.rest)
 
 
 def release_view(release: Release, site: Site, area_code: str = "") -> ReleaseView:
     """A release for the Changes page (every council) or for one council's page."""
-    labels = {m.id: m.label for m in site.measures}
-    figures = release.figures_for(area_code)
-    items = tuple(change_item(f, site, labels) for f in figures[:MAX_ITEMS])
-    return ReleaseView(f"release-{release.short}", release.day, release.subject, release.body,
-                       release_summary(release, area_code), items, max(0, len(figures) - MAX_ITEMS))
+    names, slugs = names_of(site), {a.code: a.slug for a in areas(site)}
+    items = tuple(change_item(line, slugs, names) for line in release_lines(release, names, area_code))
+    return ReleaseView(f"release-{release.short}", release.day, headline(release, area_code),
+                       by_package(release, names, area_code), items)
 
 
 def last_changed(site: Site, history: History) -> date:
-    """When the data last changed: the newest data commit, else the site's own date (never the clock)."""
+    """When the data last changed: the newest commit that touched the data, else the site's own date (never the
+    clock). Worked out once a build, into `site.updated`, which every page, download and feed prints."""
     return history.last_changed or site.updated
 
 
@@ -99,52 +96,12 @@ def page_feeds(site: Site) -> dict[str, tuple[tuple[str, str], ...]]:
 
 def annotate(specs: list[PageSpec], site: Site, history: History) -> None:
     """Give every page its `publishing` context: feeds, last change, and a council's recent changes."""
-    changed, feeds = last_changed(site, history), page_feeds(site)
+    changed, feeds = site.updated, page_feeds(site)
     pages = {f"councils/{a.slug}/index.html": a.code for a in areas(site)}
     for spec in specs:
         code = pages.get(spec.path, "")
         recent = tuple(release_view(r, site, code) for r in history.for_area(code)[:RECENT]) if code else ()
         spec.context["publishing"] = Publishing(feeds.get(spec.path, feeds[""]), changed, recent, history.missing)
-
-
-def chart_pages(specs: list[PageSpec]) -> dict[str, str]:
-    """Chart id -> the path of the page it first appears on."""
-    found: dict[str, str] = {}
-    for spec in specs:
-        for chart in spec.charts:
-            found.setdefault(chart.id, spec.path)
-    return found
-
-
-@dataclass(frozen=True)
-class Order:
-    """Where each figure and source is in the site's order, by id: worked out once, for every chart."""
-
-    figures: dict[str, int]
-    sources: dict[str, int]
-
-    @classmethod
-    def of(cls, site: Site) -> Order:
-        """The site's order."""
-        return cls(positions(site.figures), positions(site.sources))
-
-
-def positions(items: Sequence[Figure | Source]) -> dict[str, int]:
-    """Where each figure or source is in a list, by id."""
-    return {item.id: i for i, item in enumerate(items)}
-
-
-def chart_figures(chart: Chart, site: Site, order: Order) -> list[Figure]:
-    """The figures a chart draws, in the site's order."""
-    index = order.figures
-    found = sorted(index[p.figure_id] for p in {p.figure_id: p for p in chart.points}.values() if p.figure_id in index)
-    return [site.figures[i] for i in found]
-
-
-def chart_sources(chart: Chart, site: Site, order: Order) -> list[Source]:
-    """The sources of a chart's figures, each once, in the site's order."""
-    index = order.sources
-    return [site.sources[i] for i in sorted({index[f.source.id] for f in chart_figures(chart, site, order)})]
 
 
 def plan_publishing(site: Site, history: History, specs: list[PageSpec]) -> list[PageSpec]:
@@ -159,39 +116,6 @@ def plan_publishing(site: Site, history: History, specs: list[PageSpec]) -> list
                             {"chart": chart, "home": home.removesuffix("index.html"),
                              "sources": chart_sources(chart, site, order)}, description=chart.description()))
     return out
-
-
-def citation(site: Site, title: str, url: str, changed: date) -> str:
-    """How to cite a page or chart, with the date its data last changed."""
-    return f"{site.config.title}, \"{title}\", {url} (data last changed {fmt.long_date(changed)})."
-
-
-def chart_readme(chart: Chart, site: Site, order: Order, changed: date) -> str:
-    """README of a chart's zip: what it shows, its sources, licence and a citation."""
-    sources = "\n".join(f"- {s.publisher}: {s.title} ({s.date_text}). {s.url}"
-                        for s in chart_sources(chart, site, order))
-    url = f"{site.config.base_url}embed/{chart.id}/"
-    return (f"# {chart.title}\n\n{chart.description()}\n\n## Files\n\n- data.csv: the figures drawn, at the "
-            f"precision their sources gave, each with its source\n- chart.svg: the chart as published\n\n"
-            f"## Sources\n\n{sources}\n\n## Licence\n\n{site.config.licence}\n\n"
-            f"## How to cite\n\n{citation(site, chart.title, url, changed)}\n")
-
-
-def write_chart_zip(writer: Writer, chart: Chart, svg: str, site: Site, order: Order, changed: date,
-                    made: Made) -> None:
-    """A chart's data as CSV, its SVG and a README, with fixed timestamps (same input, same bytes)."""
-    # what the zip is made of (the settings aside, which the cache keys carry): known without making it
-    sources = [(s.publisher, s.title, s.date_text, s.url) for s in chart_sources(chart, site, order)]
-    inputs = [b"chart-zip", repr(chart).encode(), svg.encode(), changed.isoformat().encode(),
-              repr([figure_row(f) for f in chart_figures(chart, site, order)]).encode(), repr(sources).encode()]
-    made.write(writer, f"charts/{chart.id}.zip", inputs, partial(make_chart_zip, chart, svg, site, order, changed))
-
-
-def make_chart_zip(chart: Chart, svg: str, site: Site, order: Order, changed: date) -> bytes:
-    """The zip of write_chart_zip."""
-    files = {"data.csv": figures_csv(chart_figures(chart, site, order)), "chart.svg": svg,
-             "README.md": chart_readme(chart, site, order, changed)}
-    return deterministic_zip(chart.id, {name: text.encode("utf-8") for name, text in files.items()})
 
 
 def frame_headers(site: Site, specs: list[PageSpec]) -> str:
@@ -210,16 +134,12 @@ def frame_headers(site: Site, specs: list[PageSpec]) -> str:
 
 def write_publishing(writer: Writer, site: Site, history: History, specs: list[PageSpec],
                      svgs: dict[str, str], made: Made) -> None:
-    """Feeds, chart zips and the framing rules (unchanged ones from the cache)."""
-    # a feed is made of the history, the measures' labels and the date of the data (the rest is settings)
+    """Feeds (unchanged ones from the cache) and the framing rules; the chart zips are `publish.chartzip`'s."""
+    # a feed is made of the history, the measures' and packages' names and the date of the data (the rest is
+    # settings)
     shared = [b"feed", site.updated.isoformat().encode(), *(r.sha.encode() for r in history.releases),
-              history.missing.encode(), *(f"{m.id}\0{m.label}".encode() for m in site.measures)]
+              history.missing.encode(), *(f"{m.id}\0{m.label}".encode() for m in site.measures),
+              *(f"{name}\0{title}".encode() for name, title in sorted(names_of(site).packages.items()))]
     for feed in plan_feeds(site):
         made.write(writer, feed.path, [*shared, repr(feed).encode()], partial(render_feed, site, history, feed))
-    changed, order = last_changed(site, history), Order.of(site)
-    charts = {c.id: c for spec in specs for c in spec.charts}
-    for chart_id in sorted(charts):
-        if made.carried(writer, f"charts/{chart_id}.zip"):
-            continue  # what it is made of is not even worked out: the follow-up build does that
-        write_chart_zip(writer, charts[chart_id], svgs[chart_id], site, order, changed, made)
     writer.write("_headers", frame_headers(site, specs))

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from feedgen.feed import FeedGenerator
 
-from sitegen.history.changelog import release_lines, release_summary
+from sitegen.data import fmt
+from sitegen.history.changelog import Names, by_package, headline, release_lines
 
 if TYPE_CHECKING:
     from sitegen.data.model import Area, Site
@@ -55,19 +56,28 @@ def releases_for(history: History, spec: FeedSpec) -> list[Release]:
     return history.releases
 
 
-def entry_text(release: Release, spec: FeedSpec, labels: dict[str, str]) -> str:
-    """The entry's content: the counts, then each figure change in words."""
-    lines = [release_summary(release, spec.area_code, spec.measure) + ".",
-             *release_lines(release, labels, spec.area_code, spec.measure)]
-    if release.body:
-        lines += ["", release.body]
-    return "\n".join(lines)
+def names_of(site: Site) -> Names:
+    """What the changelog names measures and packages by."""
+    packages = {name: str(p.descriptor.get("title") or name) for name, p in site.packages.packages.items()}
+    return Names({m.id: m.label for m in site.measures}, packages)
+
+
+def entry_title(release: Release, spec: FeedSpec) -> str:
+    """`3 January 2026: 1 figure added` (what it did, never the commit's subject)."""
+    return f"{fmt.long_date(release.day)}: {headline(release, spec.area_code, spec.measure)}"
+
+
+def entry_text(release: Release, spec: FeedSpec, names: Names) -> str:
+    """The entry's content: where the figures changed, then each change (or count of many) in words."""
+    where = by_package(release, names, spec.area_code, spec.measure)
+    lines = release_lines(release, names, spec.area_code, spec.measure)
+    return "\n".join([*([where] if where else []), *(line.text for line in lines)])
 
 
 def render_feed(site: Site, history: History, spec: FeedSpec) -> bytes:
     """One Atom feed, byte-identical for the same history."""
     base = site.config.base_url
-    labels = {m.id: m.label for m in site.measures}
+    names = names_of(site)
     releases = releases_for(history, spec)
     fg = FeedGenerator()
     fg.id(base + spec.path)
@@ -81,9 +91,9 @@ def render_feed(site: Site, history: History, spec: FeedSpec) -> bytes:
     for release in releases:
         entry = fg.add_entry(order="append")
         entry.id(f"{base}changes/#release-{release.sha}")
-        entry.title(release.subject)
+        entry.title(entry_title(release, spec))
         entry.updated(release.when)
         entry.published(release.when)
         entry.link(href=f"{base}changes/#release-{release.short}", rel="alternate", type="text/html")
-        entry.content(entry_text(release, spec, labels), type="text")
+        entry.content(entry_text(release, spec, names), type="text")
     return bytes(fg.atom_str(pretty=True))

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from sitegen.site.plan import PageSpec
 
 
+EMBEDS = "embed/"  # a chart alone, for other sites to frame: its page with the figures is the one to find
+
+
 def sitemap_xml(base_url: str, paths: list[str], updated: date) -> str:
     """The sitemap of these page paths (`councils/x/index.html` is listed as `councils/x/`)."""
     urls = [escape(base_url + path.removesuffix("index.html")) for path in paths]
@@ -27,7 +30,7 @@ def robots_txt(base_url: str) -> str:
 
 
 def write_sitemap(writer: Writer, site: Site, specs: list[PageSpec]) -> None:
-    """sitemap.xml (every page but the 404 page) and robots.txt."""
-    paths = [spec.path for spec in specs if spec.path != "404.html"]
+    """sitemap.xml (every page but the 404 page and the embed pages, which are `noindex`) and robots.txt."""
+    paths = [spec.path for spec in specs if spec.path != "404.html" and not spec.path.startswith(EMBEDS)]
     writer.write("sitemap.xml", sitemap_xml(site.config.base_url, paths, site.updated))
     writer.write("robots.txt", robots_txt(site.config.base_url))

@@ -15,6 +15,8 @@ COLUMNS: list[tuple[str, int]] = [  # (header, width in characters)
     ("unit", 8), ("period_label", 16), ("period_start", 12), ("period_end", 12), ("qualifier", 12),
     ("status", 9), ("claimant", 20), ("counterparty", 30), ("counterparty_inferred", 10), ("source_title", 40),
     ("source_publisher", 24), ("source_published", 12), ("source_url", 40), ("package", 16), ("note", 40),
+    ("said_by", 30), ("precision", 10), ("flag", 8), ("published_value", 14), ("published_unit", 10),
+    ("source_item", 30),
 ]
 
 
@@ -23,7 +25,8 @@ def figure_cells(f: Figure) -> list[Any]:
     return [f.id, f.area.code, f.area.name, f.measure.id, f.measure.label, f.value, f.unit, f.period_label,
             f.period_start, f.period_end, f.qualifier, f.status, f.claimant or None, f.counterparty_name or None,
             f.counterparty_inferred, f.source.title, f.source.publisher, f.source.published, f.source.url,
-            f.package, f.note or None]
+            f.package, f.note or None, f.said_by or None, f.precision, f.flag or None, f.published_value or None,
+            f.published_unit or None, f.source_item or None]
 
 
 def readme_lines(site: Site) -> list[str]:
