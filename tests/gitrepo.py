@@ -12,7 +12,7 @@ from conftest import MINI, copy_project
 FIGURES = "datapackages/nhs-debts/figures.csv"
 ADDED_ROW = ("norfolk-nhs-overdue-asc-debt-31-march-2024,E10000020,Norfolk County Council,E54000022,"
              "Norfolk and Waveney Integrated Care Board,false,nhs-overdue-asc-debt,3100000,GBP,2024-03-31,"
-             "2024-03-31,31 March 2024,exact,reported,,src-3fd6f94c,")
+             "2024-03-31,31 March 2024,exact,reported,,src-3fd6f94c,,")  # note and dispute blank
 
 
 def git(repo: Path, *args: str, when: int = 1767225600) -> str:

@@ -222,3 +222,19 @@ def test_a_release_of_reference_data_says_which_tables_changed() -> None:
     assert headline(release) == "No figure changed: 2 tables revised"
     assert [line.text for line in release_lines(release, names)] == [
         "Reference: Population by mid-year: 1,989 rows added; Statistical neighbours: 1 row changed."]
+
+
+def test_the_home_page_tells_the_latest_changes_in_the_data_words(project: Path, tmp_path: Path) -> None:
+    """The home page's latest changes are the newest releases, as the Changes page tells them; no commit subject."""
+    import shutil
+
+    from conftest import build
+
+    copy = tmp_path / "repo"
+    shutil.copytree(project, copy)
+    home = (build(copy) / "index.html").read_text(encoding="utf-8")
+    latest = home[home.index("<h2>Latest changes to the data</h2>"):home.index("<h2>Councils A to Z</h2>")]
+    headings = re.findall(r"<h3 [^>]*><time [^>]*>([^<]+)</time>: ([^<]+)</h3>", latest)
+    assert headings[:2] == [("3 January 2026", "1 figure added"), ("2 January 2026", "1 figure changed")]
+    assert "NHS overdue adult social care debt</a>, 31 March 2024: changed from £13m to £13.5m." in latest
+    assert "xyzzy" not in latest and "Merge" not in latest and "Norfolk: overdue NHS debt" not in latest

@@ -95,12 +95,14 @@ def page_feeds(site: Site) -> dict[str, tuple[tuple[str, str], ...]]:
 
 
 def annotate(specs: list[PageSpec], site: Site, history: History) -> None:
-    """Give every page its `publishing` context: feeds, last change, and a council's recent changes."""
+    """Give every page its `publishing` context: feeds, last change, and recent changes (a council's; the home page's
+    "latest additions", the whole site's)."""
     changed, feeds = site.updated, page_feeds(site)
     pages = {f"councils/{a.slug}/index.html": a.code for a in areas(site)}
     for spec in specs:
         code = pages.get(spec.path, "")
-        recent = tuple(release_view(r, site, code) for r in history.for_area(code)[:RECENT]) if code else ()
+        recent = (tuple(release_view(r, site, code) for r in history.for_area(code)[:RECENT]) if code else
+                  tuple(release_view(r, site) for r in history.releases[:RECENT]) if spec.path == "index.html" else ())
         spec.context["publishing"] = Publishing(feeds.get(spec.path, feeds[""]), changed, recent, history.missing)
 
 
