@@ -212,3 +212,23 @@ def test_search_results_of_hostile_data_are_text_and_run_nothing(browser, tmp_pa
         assert page.locator("#search-results img, #search-results script, [onerror]").count() == 0
         assert SCRIPT in page.locator("#search-results").inner_text()
         context.close()
+
+
+@pytest.mark.parametrize("slug", ["cambridgeshire", "cumberland"])
+def test_the_comparison_is_cards_at_390_and_a_table_at_1280(browser, base_url: str, slug: str) -> None:
+    for width, display in ((390, "block"), (1280, "table-row")):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        page.goto(base_url + f"councils/{slug}/index.html", wait_until="networkidle")
+        rows = page.locator("table.council-compare tbody tr")
+        assert rows.count() >= 3
+        assert rows.first.evaluate("r => getComputedStyle(r).display") == display
+        assert page.locator("section.comparisons .table-scroll").count() == 0  # no sideways-scrolling box
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        cells = page.locator("table.council-compare tbody td")
+        right = cells.evaluate_all("cs => Math.max(...cs.map(c => c.getBoundingClientRect().right))")
+        assert right <= width
+        if width == 390:  # each value under its heading: the rank says what it ranks on
+            label = cells.nth(2).evaluate("c => getComputedStyle(c, '::before').content")
+            assert label.startswith('"Rank per ')
+        context.close()
