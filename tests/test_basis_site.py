@@ -81,18 +81,27 @@ def test_no_page_says_authoritys_and_type_plurals_keep_their_capitals(real_site:
 
 def test_a_nil_median_is_said_in_words(real_site: Path) -> None:
     people = populations()
-    nil = sorted((k, v) for k, v in periods().items()
-                 if statistics.median(on_basis({c: x for c, (_, x, _) in v.items()}, next(iter(v.values()))[2], k[2],
-                                               people).values()) == 0)
+    nil = []
+    for (_, _, end, _), values in sorted(periods().items()):
+        based = on_basis({c: x for c, (_, x, _) in values.items()}, next(iter(values.values()))[2], end, people)
+        if len(based) >= 10 and statistics.median(based.values()) == 0:  # ranked on its basis, with a nil median
+            nil.append((end, values))
     assert nil, "the real data has a period where at least half the councils reported none"
-    (measure, _, _, label), values = nil[0]
     slug = {r["code"]: r["slug"] for r in read(REFERENCE / "councils.csv")}
-    code = next(c for c, (_, v, _) in sorted(values.items()) if v and c in slug)
-    page = (real_site / "councils" / slug[code] / "index.html").read_text(encoding="utf-8")
-    row = cells(page, f"compare-{values[code][0]}")
-    assert row[4] == "at least half reported none"
-    assert "at least half the councils reported none" in text(page)
-    assert "England median £0.00" not in text(page) and "median is £0.00" not in text(page)
+    checked = 0
+    for _, values in nil:
+        for code, (figure_id, value, _) in sorted(values.items()):
+            if not value or code not in slug:
+                continue
+            page = (real_site / "councils" / slug[code] / "index.html").read_text(encoding="utf-8")
+            if f'id="compare-{figure_id}"' not in page:
+                continue  # a monthly measure is compared by its latest month only
+            assert cells(page, f"compare-{figure_id}")[4] == "at least half reported none"
+            assert "at least half the councils reported none" in text(page)
+            assert "England median £0.00" not in text(page) and "median is £0.00" not in text(page)
+            checked += 1
+            break
+    assert checked
 
 
 def test_cumberland_shows_the_former_cumbrias_comparisons_labelled_as_its(real_site: Path) -> None:
