@@ -171,7 +171,7 @@ def test_the_404_page_works_at_the_root_and_under_a_path(browser, tmp_path: Path
         context.close()
 
 
-def test_the_ranked_table_is_sorted_by_value_and_sorts_by_any_column(browser, base_url: str) -> None:
+def test_the_ranked_table_is_sorted_per_head_and_sorts_by_any_column(browser, base_url: str) -> None:
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url + PAGE_TYPES["measure ranked"], wait_until="networkidle")
@@ -179,8 +179,11 @@ def test_the_ranked_table_is_sorted_by_value_and_sorts_by_any_column(browser, ba
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text().startswith(page.title().split(" · ")[0].split(",")[0])
     table = page.locator("table.compare").first
-    values = table.locator("tbody td:nth-child(3)").evaluate_all("tds => tds.map(td => Number(td.dataset.value))")
-    assert len(values) >= 10 and values == sorted(values, reverse=True)  # by value, before any script ran
+    # ranked per head (money), as on every council page, before any script ran; councils with no population last
+    heads = table.locator("tbody td:nth-child(4)").evaluate_all("tds => tds.map(td => td.dataset.value)")
+    values = [float(v) for v in heads if v]
+    assert len(values) >= 10 and values == sorted(values, reverse=True)
+    assert all(heads[:len(values)])
     table.get_by_role("button", name="Council").click()
     names = table.locator("tbody th").all_inner_texts()
     assert names == sorted(names, key=str.lower) and names != table.locator("tbody th").all_inner_texts()[::-1]
