@@ -14,6 +14,7 @@ from sitegen.site.compare import (
     MIN_COUNCILS,
     all_periods,
     all_positions,
+    period_words,
     periods,
     position,
     position_words,
@@ -125,6 +126,9 @@ def test_a_nil_median_is_said_in_words() -> None:
     assert "; at least half the councils reported none." in position_words(some)
     assert "£0.00" not in position_words(some)
     assert period.median_text(period.spread) == "at least half reported none"
+    assert period_words(period) == ("12 of 12 councils have a figure for 2023-24. Compared per head (mid-2023 "
+                                    "population), 12 of them ranked. At least half the councils reported none; about "
+                                    f"a quarter have more than £{period.spread.upper_quartile:,.2f} per head.")
 
 
 def test_fewer_than_ten_councils_get_words_and_no_ranking() -> None:

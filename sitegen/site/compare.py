@@ -241,11 +241,14 @@ def period_words(period: Period) -> str:
     assert middle is not None
     unit = period.measure.unit
     show = (lambda v: fmt.rate_text(v, unit, period.basis)) if period.basis else (lambda v: fmt.derived(v, unit))  # noqa: E731
-    how = (f" Compared {period.basis} ({period.per_head_years}), {len(period.values)} of them ranked:"
+    how = (f" Compared {period.basis} ({period.per_head_years}), {len(period.values)} of them ranked."
            if period.basis else "")
-    return (f"{n} of {total} councils have a figure for {period.label}.{how} {median_words(middle, period)[:1].upper()}"
-            f"{median_words(middle, period)[1:]}; half the councils are between {show(middle.lower_quartile)} and "
-            f"{show(middle.upper_quartile)}.")
+    said = median_words(middle, period)
+    if middle.median == 0:  # a nil median: what the top quarter reported says more than a quartile of nil
+        rest = f"; about a quarter have more than {show(middle.upper_quartile)}" if middle.upper_quartile else ""
+    else:
+        rest = f"; half the councils are between {show(middle.lower_quartile)} and {show(middle.upper_quartile)}"
+    return f"{n} of {total} councils have a figure for {period.label}.{how} {said[:1].upper()}{said[1:]}{rest}."
 
 
 def basis_unit(period: Period) -> str:
