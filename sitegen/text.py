@@ -1,4 +1,4 @@
-"""The rules for text that every layer shares: control characters, links, slugs and spreadsheet columns."""
+"""The rules for text that every layer shares: control characters, links, slugs, spreadsheet columns, plurals."""
 
 from __future__ import annotations
 
@@ -33,3 +33,24 @@ def column_letters(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+PROPER_WORDS = frozenset({"London", "England", "English"})  # kept capitalised inside a sentence
+
+
+def plural(label: str) -> str:
+    """A label's plural as it reads in a sentence: `Unitary authority` -> `unitary authorities`, `London borough` ->
+    `London boroughs`."""
+    words = label.split()
+    if not words:
+        return label
+    if words[0] not in PROPER_WORDS and not words[0].isupper():
+        words[0] = words[0][:1].lower() + words[0][1:]
+    last = words[-1]
+    if last.endswith("y") and last[-2:-1] not in ("a", "e", "i", "o", "u"):
+        last = last[:-1] + "ies"
+    elif last.endswith(("s", "x", "ch", "sh")):
+        last += "es"
+    else:
+        last += "s"
+    return " ".join([*words[:-1], last])

@@ -14,6 +14,7 @@ from sitegen.site.compare import (
     MIN_COUNCILS,
     all_periods,
     all_positions,
+    period_words,
     periods,
     position,
     position_words,
@@ -76,28 +77,58 @@ def world() -> tuple[Measure, list[Council], list[float | None]]:
 def test_rank_median_quartiles_and_per_head_match_a_recount(world: tuple[Measure, list[Council], list]) -> None:
     measure, councils, values = world
     [period] = periods(measure, councils)
-    known = [v for v in values if v is not None]
-    assert period.comparable and len(period.figures) == 12
+    heads = {c.code: v / people(c) for c, v in zip(councils, values, strict=True) if v is not None}
+    assert period.comparable and len(period.figures) == 12 and period.basis == "per head"
     assert [c.short_name for c in period.gaps] == ["C02", "C08"]
-    lq, med, uq = quartiles_by_hand(known)
+    lq, med, uq = quartiles_by_hand(list(heads.values()))  # money: every median per head, as the rank
     assert period.spread is not None
     assert (period.spread.lower_quartile, period.spread.median, period.spread.upper_quartile) == pytest.approx(
         (lq, med, uq))
-    council = councils[4]  # 2e6, tied with councils[5]
+    council = councils[4]
+    mine = 2e6 / people(council)
     p = position(next(f for f in council.figures), period)
     assert p is not None
-    assert p.rank == 1 + sum(v > 2e6 for v in known) and p.lower == sum(v < 2e6 for v in known)
-    assert p.per_head is not None and p.per_head.value == pytest.approx(2e6 / people(council))
+    assert p.rank == 1 + sum(h > mine for h in heads.values()) and p.lower == sum(h < mine for h in heads.values())
+    assert p.per_head is not None and p.per_head.value == pytest.approx(mine)
     assert p.per_head.mid_year == 2023 and p.per_head.population == people(council)
-    heads = [v / people(c) for c, v in zip(councils, values, strict=True) if v is not None]
-    assert p.lower_per_head == sum(h < 2e6 / people(council) for h in heads)
-    north = [v for c, v in zip(councils, values, strict=True) if v is not None and c.region == "North"]
+    north = [h for c in councils if c.region == "North" and (h := heads.get(c.code)) is not None]
     assert p.region is not None and p.region.median == pytest.approx(quartiles_by_hand(north)[1])
-    same = [v for c, v in zip(councils, values, strict=True) if v is not None and c.type == council.type]
+    same = [h for c in councils if c.type == council.type and (h := heads.get(c.code)) is not None]
     assert p.same_type is not None and p.same_type.median == pytest.approx(quartiles_by_hand(same)[1])
     words = position_words(p)
-    assert f"higher than {p.lower_per_head} of the 12 councils with a figure for 2023-24" in words
-    assert words.startswith(f"£{2e6 / people(council):,.2f} per head (mid-2023 population), ")
+    assert f"higher than {p.lower} of the 12 councils with a figure for 2023-24, compared per head" in words
+    assert words.startswith(f"£2m, or £{mine:,.2f} per head (mid-2023 population): ")
+    assert f"the England median is £{med:,.2f} per head" in words
+
+
+def test_counts_are_compared_per_100000_residents(world: tuple[Measure, list[Council], list]) -> None:
+    _, councils, values = world
+    days = Measure("d", "SYNTHETIC delayed days", "count", "", TOPIC, False, "p")
+    add_figures(days, councils, [None if v is None else v / 1000 for v in values])
+    [period] = periods(days, councils)
+    rates = {c.code: v / 1000 / people(c) * 100_000 for c, v in zip(councils, values, strict=True) if v is not None}
+    assert period.basis == "per 100,000 residents"
+    assert period.spread is not None and period.spread.median == pytest.approx(quartiles_by_hand([*rates.values()])[1])
+    p = position(councils[0].figures[-1], period)
+    assert p is not None and p.rank == 1 + sum(r > rates[councils[0].code] for r in rates.values())
+    assert f"{rates[councils[0].code]:,.1f} per 100,000 residents (mid-2023 population)" in position_words(p)
+
+
+def test_a_nil_median_is_said_in_words() -> None:
+    councils = make_councils(12)
+    measure = Measure("m", "SYNTHETIC measure", "GBP", "", TOPIC, False, "p")
+    add_figures(measure, councils, [0.0] * 8 + [1e6] * 4)
+    [period] = periods(measure, councils)
+    none, some = position(councils[0].figures[0], period), position(councils[-1].figures[0], period)
+    assert none is not None and some is not None
+    assert position_words(none) == ("£0: one of the 8 of the 12 councils with a figure for 2023-24 that reported "
+                                    "none; at least half the councils reported none.")
+    assert "; at least half the councils reported none." in position_words(some)
+    assert "£0.00" not in position_words(some)
+    assert period.median_text(period.spread) == "at least half reported none"
+    assert period_words(period) == ("12 of 12 councils have a figure for 2023-24. Compared per head (mid-2023 "
+                                    "population), 12 of them ranked. At least half the councils reported none; about "
+                                    f"a quarter have more than £{period.spread.upper_quartile:,.2f} per head.")
 
 
 def test_fewer_than_ten_councils_get_words_and_no_ranking() -> None:
@@ -138,14 +169,13 @@ def test_ranks_match_a_count_for_any_values(values: list[float | None]) -> None:
     if len(known) < MIN_COUNCILS:
         assert found == {}
         return
+    heads = [v / people(c) for c, v in zip(councils, values, strict=True) if v is not None]
     for council, value in zip(councils, values, strict=True):
         if value is None:
             continue
         p = found[council.figures[0].id]
-        assert p.rank == 1 + sum(v > value for v in known) and p.lower == sum(v < value for v in known)
-        heads = [v / people(c) for c, v in zip(councils, values, strict=True) if v is not None]
-        mine = value / people(council)
-        assert p.lower_per_head == sum(h < mine for h in heads)
+        mine = value / people(council)  # money: ranked per head
+        assert p.rank == 1 + sum(h > mine for h in heads) and p.lower == sum(h < mine for h in heads)
 
 
 def positions_of(measure: Measure, councils: list[Council]) -> dict:

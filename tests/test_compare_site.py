@@ -6,13 +6,11 @@ import csv
 import io
 import json
 import re
-import statistics
 from datetime import date
 from html import unescape
 from pathlib import Path
 
 import openpyxl
-import pytest
 from conftest import ROOT
 
 from sitegen.config import load_config
@@ -78,45 +76,6 @@ def test_no_chart_puts_a_balance_at_a_date_beside_a_flow_over_a_period() -> None
         kinds = {end == start for end, start in (p.order.split("|") for p in chart.points)}
         assert len(kinds) == 1, chart.id
         assert len(chart.points) >= 2, chart.id
-
-
-def test_a_council_page_shows_rank_per_head_and_medians_recomputed_from_the_csvs(real_site: Path) -> None:
-    periods = comparable_periods()
-    if not periods:
-        pytest.skip("no period of the data has figures for 10 councils")
-    councils = {r["code"]: r for r in read(ROOT / "datapackages/reference/councils.csv")}
-    (measure, _, end, label), rows = sorted(periods.items())[-1]
-    people: dict[str, dict[int, int]] = {}  # the population of each mid-year, straight from the reference CSV
-    for r in read(ROOT / "datapackages/reference/populations.csv"):
-        people.setdefault(r["area_code"], {})[int(r["mid_year"])] = int(r["population"])
-    values = {r["area_code"]: float(r["value"]) for r in rows}
-    for code, value in sorted(values.items())[:3]:
-        council = councils[code]
-        page = (real_site / "councils" / council["slug"] / "index.html").read_text(encoding="utf-8")
-        figure_id = next(r["id"] for r in rows if r["area_code"] == code)
-        row = re.search(rf'<tr id="compare-{re.escape(figure_id)}">(.*?)</tr>', page, re.S)
-        assert row, f"{council['short_name']}: no comparison row for {figure_id}"
-        cells = [text(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row.group(1), re.S)]
-        rank = 1 + sum(v > value for v in values.values())
-        assert cells[3] == f"{rank} of {len(values)}"
-        assert cells[4] == money(statistics.median(values.values()))
-        region = [v for c, v in values.items() if councils[c]["region"] == council["region"]]
-        assert cells[5] == (f"{money(statistics.median(region))} ({len(region)} councils)" if len(region) >= 3
-                            else "too few councils")
-        same = [v for c, v in values.items() if councils[c]["type"] == council["type"]]
-        assert cells[6] == (f"{money(statistics.median(same))} ({len(same)} councils)" if len(same) >= 3
-                            else "too few councils")
-        wanted = int(end[:4]) - (end[5:] < "06-30")  # 30 June on or before the period's end
-        year = min(wanted, 2023)  # mid-2023 is the latest estimate
-        head = value / people[code][year]
-        heads = [v / people[c][year] for c, v in values.items() if c in people]
-        assert cells[2].startswith(f"£{head:,.2f} (mid-{year} population")
-        lower = sum(h < head for h in heads)
-        latest = "" if year == wanted else f", the latest estimate: none yet for mid-{wanted}"
-        words = (f"£{head:,.2f} per head (mid-{year} population{latest}), higher than {lower} of the {len(heads)} "
-                 f"councils with a figure for {label}")
-        assert words in text(page)
-        assert measure in page
 
 
 def test_a_period_with_few_councils_is_not_ranked(real_site: Path) -> None:

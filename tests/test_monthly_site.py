@@ -119,7 +119,9 @@ def test_a_measure_page_is_an_overview_with_a_page_per_month(real_site: Path) ->
     folder = real_site / "measures" / "delayed-days-social-care"
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert "Latest: December 2019" in page
-    assert "The 10 highest by value" in page and "The 10 lowest by value, lowest first" in page
+    # counts of bed-days are ranked per 100,000 residents, as the rank on every council page
+    assert "The 10 highest per 100,000 residents" in page
+    assert "The 10 lowest per 100,000 residents, lowest first" in page
     assert 'id="chart-measure-delayed-days-social-care-over-time"' in page
     assert page.count('<li><a href="') >= MONTHS
     assert len(page.encode()) < 300_000

@@ -11,6 +11,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from basis import PER, on_basis, populations, rate_text
 from conftest import ROOT
 
 REFERENCE = ROOT / "datapackages/reference"
@@ -103,7 +104,7 @@ def test_the_neighbour_median_of_every_comparison_is_recomputed_from_the_neighbo
             key = (r["area_code"], r["measure"])
             latest[key] = max(latest.get(key, ""), r["period_start"])
     rows = [r for r in rows if latest.get((r["area_code"], r["measure"]), r["period_start"]) == r["period_start"]]
-    found, checked, both = neighbours(), 0, set()
+    found, checked, both, people = neighbours(), 0, set(), populations()
     pages: dict[str, str] = {}
     for r in rows:
         values = periods[(r["measure"], r["period_start"], r["period_end"], r["period_label"])]
@@ -116,9 +117,12 @@ def test_the_neighbour_median_of_every_comparison_is_recomputed_from_the_neighbo
         row = re.search(rf'<tr id="compare-{re.escape(r["id"])}">(.*?)</tr>', page, re.S)
         assert row, r["id"]
         cell = text(re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row.group(1), re.S)[7])
-        mine = [values[c] for c in found[r["area_code"]] if c in values]
+        based = on_basis(values, r["unit"], r["period_end"], people)  # the period's basis, as its rank
+        mine = [based[c] for c in found[r["area_code"]] if c in based]
         if len(mine) >= 3:
-            median = shown(statistics.median(mine), r["unit"])
+            middle = statistics.median(mine)
+            median = ("at least half reported none" if middle == 0 else
+                      rate_text(middle, r["unit"]) if r["unit"] in PER else shown(middle, r["unit"]))
             assert cell == f"{median} ({len(mine)} of 10 neighbours)", (r["id"], cell)
             both.add("median")
         else:

@@ -79,19 +79,22 @@ def test_every_per_head_value_on_a_council_page_is_its_figure_over_the_populatio
         page = (real_site / "councils" / area["slug"] / "index.html").read_text(encoding="utf-8")
         cell = comparison_cells(page, figure_id)[2]
         year = the_mid_year(r["period_end"])
+        if float(r["value"]) == 0:  # nothing reported: said so, never "£0.00 per head"
+            assert cell == "none reported", (figure_id, cell)
+            continue
         if r["area_code"] not in people:
-            assert cell == "no population for its area (its page says why)", (figure_id, cell)
+            assert cell == "not ranked: no population for its area (its page says why)", (figure_id, cell)
             continue
         latest = max(people[r["area_code"]])
         used = min(year, latest)
         head = float(r["value"]) / people[r["area_code"]][used]
-        assert cell.startswith(f"£{head:,.2f} (mid-{used} population"), (figure_id, cell)
+        assert cell.startswith(f"£{head:,.2f} per head (mid-{used} population"), (figure_id, cell)
         if used < year:
             assert f"the latest estimate: none yet for mid-{year}" in cell
         item = re.search(rf'<li><a href="[^"]*measures/{re.escape(r["measure"])}/[^"]*">[^<]*</a>, '
                          rf'{re.escape(r["period_label"])}: (.*?)</li>', page)
         assert item, figure_id
-        assert text(item.group(1)).startswith(f"£{head:,.2f} per head (mid-{used} population"), figure_id
+        assert f", or £{head:,.2f} per head (mid-{used} population" in text(item.group(1)), figure_id
         checked += 1
     assert checked > 100
 
@@ -112,7 +115,9 @@ def test_an_abolished_council_with_its_successors_area_is_divided_by_their_popul
         assert total == people["E10000021"][year]
         cell = comparison_cells(page, figure_id)[2]
         names = " and ".join(known[c]["name"] for c in same["E10000021"])
-        assert cell.startswith(f"£{float(r['value']) / total:,.2f} (mid-{year} population of its area, now {names})")
+        if float(r["value"]):
+            assert cell.startswith(f"£{float(r['value']) / total:,.2f} per head (mid-{year} population of its area, "
+                                   f"now {names})")
 
 
 def test_an_abolished_council_whose_area_is_split_has_no_per_head_and_its_page_says_why(real_site: Path) -> None:
@@ -125,9 +130,11 @@ def test_an_abolished_council_whose_area_is_split_has_no_per_head_and_its_page_s
     rows = [i for i, r in compared().items() if r["area_code"] == "E10000009"]
     assert rows
     for figure_id in rows:
-        assert comparison_cells(page, figure_id)[2] == "no population for its area (its page says why)"
+        assert comparison_cells(page, figure_id)[2] in ("not ranked: no population for its area (its page says why)",
+                                                        "none reported")
+        assert comparison_cells(page, figure_id)[3] == "not ranked"  # the period is ranked per head: it has none
     sentences = re.search(r'<ul class="narrative">(.*?)</ul>', page.split('id="compare-heading"')[1], re.S)
-    assert sentences and "per head" not in text(sentences.group(1))
+    assert sentences and not re.search(r"per head \(", text(sentences.group(1)))  # no per-head value of its own
 
 
 def test_a_measure_period_page_names_the_population_year_of_its_per_head_values(real_site: Path) -> None:

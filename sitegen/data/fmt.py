@@ -79,6 +79,8 @@ def value(v: float, unit: str, precision: float | None = None) -> str:
         return f"{number_at(v, precision)}%"
     if unit == PER_HEAD:
         return per_head(v)
+    if unit == PER_100K:
+        return on_basis(v, unit)
     return number_at(v, precision)
 
 
@@ -248,3 +250,33 @@ def per_head_text(value: float) -> str:
 def per_head_words(head: PerHead) -> str:
     """`£12.34 per head (mid-2016 population)`: a per-head value always names its population."""
     return f"{per_head_text(head.value)} ({head.year_text})"
+
+
+PER_100K = "count per 100,000 residents"  # a derived unit: a count for every 100,000 residents, never in the data
+
+
+def on_basis(v: float, unit: str) -> str:
+    """A value on its unit's basis, without the label: £12.34 (money per head), 123.4 (a count per 100,000)."""
+    if unit == "count" or unit == PER_100K:
+        return f"{MINUS if v < 0 else ''}{abs(v):,.1f}"
+    return per_head(v) if unit in ("GBP", PER_HEAD) else derived(v, unit)
+
+
+def rate_text(v: float, unit: str, label: str) -> str:
+    """`£12.34 per head`, `123.4 per 100,000 residents`: a value on its basis (population.basis), labelled."""
+    return f"{on_basis(v, unit)} {label}" if label else derived(v, unit)
+
+
+def rate_words(r: PerHead) -> str:
+    """`£12.34 per head (mid-2016 population)`: a value on a basis always names its population."""
+    return f"{rate_text(r.value, r.unit, r.label)} ({r.year_text})"
+
+
+NONE_REPORTED = "at least half reported none"  # a median of nil: said, never "£0.00 per head"
+
+
+def median_text(v: float, unit: str, label: str) -> str:
+    """A median as a table cell: on its basis (labelled) where the comparison has one, in words where it is nil."""
+    if v == 0:
+        return NONE_REPORTED
+    return rate_text(v, unit, label) if label else derived(v, unit)

@@ -34,15 +34,32 @@ class Populations:
         return min(self.by_year) if self.by_year else None
 
 
+# The one basis of every comparison across councils, by the figure's unit: money per head, counts (of people,
+# of bed-days) per 100,000 residents, each of the figure's own mid-year. Percentages and ratios are compared as
+# they are: they are already rates.
+BASES: Mapping[str, tuple[int, str]] = {"GBP": (1, "per head"), "count": (100_000, "per 100,000 residents")}
+
+
+def basis(unit: str) -> str:
+    """What a unit is compared on: `per head`, `per 100,000 residents`, or "" (as it is)."""
+    return BASES[unit][1] if unit in BASES else ""
+
+
 @dataclass(frozen=True)
 class PerHead:
-    """A money figure divided by the population of its own mid-year (the latest, for a figure after it)."""
+    """A figure divided by the population of its own mid-year (the latest, for a figure after it), on its basis."""
 
     value: float
     population: int
     mid_year: int
     wanted: int  # the mid-year of the figure's own period; later than mid_year when no estimate is that new
     made_of: tuple[str, ...] = ()
+    unit: str = "GBP"  # the figure's unit: money per head, a count per 100,000 residents
+
+    @property
+    def label(self) -> str:
+        """`per head`, `per 100,000 residents`."""
+        return basis(self.unit)
 
     @property
     def year_text(self) -> str:
@@ -62,21 +79,31 @@ def mid_year(period_end: date) -> int:
 
 def per_head(f: Figure) -> PerHead | None:
     """A money figure per resident of its area in its own year; None when not money or there is no population."""
-    found = f.area.populations
-    if f.unit != "GBP" or found is None or not found.by_year:
+    return rate(f) if f.unit == "GBP" else None
+
+
+def rate(f: Figure) -> PerHead | None:
+    """A figure on its unit's basis (BASES) in its own year; None for a percentage, or when there is no population."""
+    return rate_of(f.area, f.value, f.unit, f.period_end)
+
+
+def rate_of(area: Area, value: float, unit: str, period_end: date) -> PerHead | None:
+    """A value of an area's (a figure, or a year's total worked out by the site) on its unit's basis."""
+    found = area.populations
+    if unit not in BASES or found is None or not found.by_year:
         return None
-    wanted, latest, first = mid_year(f.period_end), found.latest, found.first
+    wanted, latest, first = mid_year(period_end), found.latest, found.first
     assert latest is not None and first is not None
     year = min(wanted, latest)
     if year < first or year not in found.by_year:
         return None
-    people = found.by_year[year]
-    return PerHead(f.value / people, people, year, wanted, found.made_of)
+    people, per = found.by_year[year], BASES[unit][0]
+    return PerHead(value / people * per, people, year, wanted, found.made_of, unit)
 
 
 def no_per_head(f: Figure) -> str:
-    """Why a money figure has no per-head value, in a few words ("" when it has one, or is not money)."""
-    if f.unit != "GBP" or per_head(f) is not None:
+    """Why a figure has no value on its basis, in a few words ("" when it has one, or has no basis)."""
+    if f.unit not in BASES or rate(f) is not None:
         return ""
     found = f.area.populations
     if found is None or not found.by_year:
@@ -116,7 +143,8 @@ def population_note(packages: Packages) -> str:
     title = population_source(packages)
     if not title:
         return "This site's reference data has no population by year, so no figure is given per head."
-    return ("Per head divides each figure by its council's population in the figure's own year: the estimate at "
+    return ("Money is compared per head, counts (of bed-days) per 100,000 residents, percentages as they are. "
+            "Per head divides each figure by its council's population in the figure's own year: the estimate at "
             "30 June on or before the period's last day (2016-17 uses mid-2016; 31 March 2024 uses mid-2023), or "
             "the latest estimate for a later figure, which then says so. An abolished council has a population "
             "only where its area is exactly that of one council of 2023 or several together. "

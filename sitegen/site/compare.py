@@ -10,9 +10,8 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from sitegen.data import fmt
-from sitegen.data.fmt import per_head_text
 from sitegen.data.model import Council, Figure, Measure, Predecessor
-from sitegen.data.population import PerHead, per_head
+from sitegen.data.population import PerHead, basis, no_per_head, rate
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -35,7 +34,7 @@ class Spread:
 
 @dataclass(frozen=True)
 class Period:
-    """Every council's figure for one measure and period, and what can be said about them."""
+    """Every council's figure for one measure and period, and what can be said about them, on one basis."""
 
     measure: Measure
     label: str
@@ -48,72 +47,83 @@ class Period:
         """Enough councils for a ranking and medians to mean something."""
         return len(self.figures) >= MIN_COUNCILS
 
+    @cached_property
+    def rates(self) -> dict[str, PerHead]:
+        """Each council's figure on its unit's basis (per head, per 100,000 residents), where it has one."""
+        return {f.id: r for f in self.figures if (r := rate(f)) is not None}
+
+    @cached_property
+    def basis(self) -> str:
+        """What the period is ranked on: `per head`, `per 100,000 residents`, or "" (the values as they are)."""
+        return basis(self.measure.unit) if len(self.rates) >= MIN_COUNCILS else ""
+
     @property
     def per_head(self) -> bool:
-        """Money is compared per head too; percentages and counts are not."""
-        return self.measure.unit == "GBP"
+        """Whether the period is compared on a basis (money per head, counts per 100,000), not as it is."""
+        return bool(self.basis)
+
+    def key(self, f: Figure) -> float | None:
+        """A figure's value on the period's basis (None: it has no population, so no place in the ranking)."""
+        if not self.basis:
+            return f.value
+        found = self.rates.get(f.id)
+        return None if found is None else found.value
 
     @cached_property
     def values(self) -> list[float]:
-        """Every council's value, lowest first."""
-        return sorted(f.value for f in self.figures)
-
-    @cached_property
-    def heads(self) -> list[float]:
-        """Every council's value per head, lowest first (councils of unknown population left out)."""
-        return sorted(v.value for v in (per_head(f) for f in self.figures) if v is not None)
+        """Every ranked council's value on the basis, lowest first."""
+        return sorted(v for f in self.figures if (v := self.key(f)) is not None)
 
     @cached_property
     def per_head_years(self) -> str:
-        """Which population the period's per-head values use, as most of them say it (`mid-2016 population`)."""
-        texts = [h.year_text for h in (per_head(f) for f in self.figures) if h is not None]
+        """Which population the period's rates use, as most of them say it (`mid-2016 population`)."""
+        texts = [r.year_text for r in self.rates.values()]
         return max(sorted(set(texts)), key=texts.count) if texts else ""
 
     @cached_property
     def by_area(self) -> dict[str, float]:
-        """Each council's value, by code."""
-        return {f.area.code: f.value for f in self.figures}
+        """Each ranked council's value on the basis, by code."""
+        return {f.area.code: v for f in self.figures if (v := self.key(f)) is not None}
 
     @cached_property  # read for every council's row on every page that ranks it: worked out once
     def spread(self) -> Spread | None:
-        """England median and quartiles of the values, when comparable."""
-        return spread([f.value for f in self.figures]) if self.comparable else None
+        """England median and quartiles on the basis, when comparable."""
+        return spread(self.values) if self.comparable else None
 
     @cached_property  # one pass over the period, not one per council ranked in it
     def groups(self) -> dict[tuple[str, str], list[float]]:
-        """The values of each region's and each type's councils: ("region", name) and ("type", name)."""
+        """The values on the basis of each region's and each type's councils: ("region", name) and ("type", name)."""
         found: dict[tuple[str, str], list[float]] = {}
         for f in self.figures:
-            if isinstance(f.area, Council):
-                found.setdefault(("region", f.area.region), []).append(f.value)
-                found.setdefault(("type", f.area.type), []).append(f.value)
+            if isinstance(f.area, Council) and (v := self.key(f)) is not None:
+                found.setdefault(("region", f.area.region), []).append(v)
+                found.setdefault(("type", f.area.type), []).append(v)
         return found
 
-    @cached_property
+    @property
     def spread_per_head(self) -> Spread | None:
-        """England median and quartiles per head, when comparable and money."""
-        values = self.heads
-        return spread(values) if self.comparable and self.per_head and len(values) >= MIN_COUNCILS else None
+        """The England spread where the period is compared on a basis (kept for the map's older callers)."""
+        return self.spread if self.basis else None
+
+    def median_text(self, s: Spread | None) -> str:
+        """A median as a cell says it, on the period's basis: `£30.00 per head`, `at least half reported none`."""
+        return fmt.median_text(s.median, self.measure.unit, self.basis) if s else ""
 
 
 @dataclass(frozen=True)
 class Position:
-    """One council's figure among the others of its period."""
+    """One council's figure among the others of its period, on the period's basis."""
 
     figure: Figure
     period: Period
-    rank: int  # 1 = highest value
-    lower: int  # councils with a strictly lower value
-    of: int  # councils with a figure
-    per_head: PerHead | None
-    lower_per_head: int | None
-    of_per_head: int
+    rank: int | None  # 1 = highest on the basis; None: no population in a period compared per head
+    lower: int | None  # councils with a strictly lower value on the basis
+    of: int  # councils ranked (with a figure, and a population where the period has a basis)
+    per_head: PerHead | None  # the figure on its unit's basis (per head, per 100,000 residents)
     region: Spread | None
     same_type: Spread | None
     neighbours: Spread | None = None  # median of its statistical neighbours with a figure (from MIN_GROUP of them)
     neighbours_with_figure: int = 0  # how many of its neighbours have a figure for the period
-
-
 
 
 def spread(values: Iterable[float]) -> Spread | None:
@@ -157,15 +167,16 @@ def position(figure: Figure, period: Period) -> Position | None:
     """Where a council's figure stands in its period; None when the period is not comparable."""
     if not period.comparable:
         return None
-    values, heads, mine = period.values, period.heads, per_head(figure)
+    values, mine = period.values, period.key(figure)
     council = figure.area
     assert isinstance(council, Council), "periods hold council figures only"
-    return Position(  # rank 1 + how many are higher; lower: how many are strictly lower (ties share a rank)
-        figure, period, rank=1 + len(values) - bisect_right(values, figure.value),
-        lower=bisect_left(values, figure.value), of=len(values), per_head=mine,
-        lower_per_head=None if mine is None else bisect_left(heads, mine.value), of_per_head=len(heads),
-        region=group_spread(period, ("region", council.region)), same_type=group_spread(period, ("type", council.type)),
-        neighbours=neighbour_spread(period, council), neighbours_with_figure=len(neighbour_values(period, council)))
+    # rank 1 + how many are higher; lower: how many are strictly lower (ties share a rank)
+    rank = None if mine is None else 1 + len(values) - bisect_right(values, mine)
+    return Position(
+        figure, period, rank=rank, lower=None if mine is None else bisect_left(values, mine), of=len(values),
+        per_head=period.rates.get(figure.id), region=group_spread(period, ("region", council.region)),
+        same_type=group_spread(period, ("type", council.type)), neighbours=neighbour_spread(period, council),
+        neighbours_with_figure=len(neighbour_values(period, council)))
 
 
 def neighbour_values(period: Period, council: Council) -> list[float]:
@@ -193,16 +204,30 @@ def positions(council: Council, measures: list[Measure], councils: list[Council]
 
 
 
+def median_words(s: Spread, period: Period, whose: str = "England") -> str:
+    """`the England median is £30.00 per head`; a nil median in words: `at least half the councils reported none`."""
+    if s.median == 0:
+        return f"at least half the councils{'' if whose == 'England' else ' of ' + whose} reported none"
+    unit = period.measure.unit
+    shown = fmt.rate_text(s.median, unit, period.basis) if period.basis else fmt.derived(s.median, unit)
+    return f"the {whose} median is {shown}"
+
+
 def position_words(p: Position) -> str:
-    """`£41.20 per head (mid-2016 population), higher than 120 of the 150 councils with a figure for 2016-17; …`"""
-    period = p.figure.period_label
-    if p.per_head is not None and p.lower_per_head is not None and (heads := p.period.spread_per_head):
-        return (f"{fmt.per_head_words(p.per_head)}, higher than {p.lower_per_head} of the {p.of_per_head} councils "
-                f"with a figure for {period}; the England median is {per_head_text(heads.median)}.")
-    middle = p.period.spread
-    median = f"; the England median is {fmt.derived(middle.median, p.figure.unit)}" if middle else ""
-    return (f"{p.figure.value_text}, higher than {p.lower} of the {p.of} councils with a figure for "
-            f"{period}{median}.")
+    """`£5.2m, or £41.20 per head (mid-2016 population): higher than 120 of the 150 councils …; the England …`"""
+    period, middle, basis_label = p.figure.period_label, p.period.spread, p.period.basis
+    median = f"; {median_words(middle, p.period)}" if middle else ""
+    if p.figure.value == 0 and p.rank is not None:  # nothing reported: said so, never "£0.00 per head"
+        nil = sum(v == 0 for v in p.period.values)
+        return (f"{p.figure.value_text}: one of the {nil} of the {p.of} councils with a figure for {period} that "
+                f"reported none{median}.")
+    if basis_label and p.per_head is None:
+        return (f"{p.figure.value_text}: not ranked, as it has {no_per_head(p.figure)}; the {p.of} councils with "
+                f"a figure for {period} are compared {basis_label}{median}.")
+    if basis_label and p.per_head is not None:
+        return (f"{p.figure.value_text}, or {fmt.rate_words(p.per_head)}: higher than {p.lower} of the {p.of} "
+                f"councils with a figure for {period}, compared {basis_label}{median}.")
+    return f"{p.figure.value_text}, higher than {p.lower} of the {p.of} councils with a figure for {period}{median}."
 
 
 def period_words(period: Period) -> str:
@@ -215,9 +240,22 @@ def period_words(period: Period) -> str:
     middle = period.spread
     assert middle is not None
     unit = period.measure.unit
-    return (f"{n} of {total} councils have a figure for {period.label}. The England median is "
-            f"{fmt.derived(middle.median, unit)}; half the councils are between "
-            f"{fmt.derived(middle.lower_quartile, unit)} and {fmt.derived(middle.upper_quartile, unit)}.")
+    show = (lambda v: fmt.rate_text(v, unit, period.basis)) if period.basis else (lambda v: fmt.derived(v, unit))  # noqa: E731
+    how = (f" Compared {period.basis} ({period.per_head_years}), {len(period.values)} of them ranked."
+           if period.basis else "")
+    said = median_words(middle, period)
+    if middle.median == 0:  # a nil median: what the top quarter reported says more than a quartile of nil
+        rest = f"; about a quarter have more than {show(middle.upper_quartile)}" if middle.upper_quartile else ""
+    else:
+        rest = f"; half the councils are between {show(middle.lower_quartile)} and {show(middle.upper_quartile)}"
+    return f"{n} of {total} councils have a figure for {period.label}.{how} {said[:1].upper()}{said[1:]}{rest}."
+
+
+def basis_unit(period: Period) -> str:
+    """The unit of a period's compared values: `GBP per head`, `count per 100,000 residents`, or the measure's."""
+    if not period.basis:
+        return period.measure.unit
+    return fmt.PER_HEAD if period.measure.unit == "GBP" else fmt.PER_100K
 
 
 def all_periods(measures: list[Measure], councils: list[Council]) -> dict[str, list[Period]]:

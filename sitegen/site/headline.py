@@ -9,16 +9,14 @@ from typing import TYPE_CHECKING
 
 from sitegen.config import CONFIG_NAME, key_lines, read_settings_text
 from sitegen.data import fmt
-from sitegen.data.population import mid_year
+from sitegen.data.population import basis, rate_of
 from sitegen.data.yearly import SUM_NOTE, year_label, year_totals
 from sitegen.errors import Problem, problem
 from sitegen.site.compare import MIN_COUNCILS, Spread, existed, periods, spread
 from sitegen.site.maps import HexMap, draw, quartile_band
 
 if TYPE_CHECKING:
-    from sitegen.data.model import Area, Council, Measure, Site
-
-PER_RESIDENTS = 100_000  # counts of people or days are compared per 100,000 residents, money per head
+    from sitegen.data.model import Council, Measure, Site
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ class Headline:
     @property
     def basis(self) -> str:
         """`per 100,000 residents`, `per head`, or "" for a percentage or ratio, compared as it is."""
-        return {"GBP": "per head", "count": f"per {PER_RESIDENTS:,} residents"}.get(self.measure.unit, "")
+        return basis(self.measure.unit)
 
     @cached_property
     def spread(self) -> Spread | None:
@@ -120,25 +118,13 @@ def period_headline(site: Site, measure: Measure) -> Headline | None:
 def made(site: Site, measure: Measure, label: str, summed: bool, values: list[tuple[Council, float]],
          start: date, end: date) -> Headline:
     """The headline from each council's value for one period."""
-    entries = [Entry(c, v, *rate(c, v, measure.unit, end)) for c, v in values]
+    rates = [(c, v, rate_of(c, v, measure.unit, end)) for c, v in values]
+    entries = [Entry(c, v, r.value if r else None, r.mid_year if r else None) for c, v, r in rates]
     entries.sort(key=lambda e: (-(e.rate if e.rate is not None else float("-inf")), e.council.short_name))
     having = {e.council.code for e in entries}
     missing = [c for c in site.councils if c.code not in having]
     return Headline(measure, label, summed, tuple(entries), tuple(c for c in missing if existed(c, start)),
                     tuple(c for c in missing if not existed(c, start)))
-
-
-def rate(area: Area, value: float, unit: str, end: date) -> tuple[float | None, int | None]:
-    """A value per head (money) or per 100,000 residents (counts) of its own mid-year, and that year."""
-    found = area.populations
-    if unit not in ("GBP", "count"):
-        return value, None
-    if found is None or not found.by_year:
-        return None, None
-    year = mid_year(end)
-    if year not in found.by_year:
-        return None, None
-    return value / found.by_year[year] * (1 if unit == "GBP" else PER_RESIDENTS), year
 
 
 def headline_map(found: Headline, cells: dict[str, tuple[int, int]]) -> HexMap | None:

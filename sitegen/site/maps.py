@@ -7,8 +7,6 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sitegen.data import fmt
-from sitegen.data.fmt import per_head_text
-from sitegen.data.population import per_head
 
 if TYPE_CHECKING:
     from sitegen.data.model import Council, Icb, Measure, Site, Topic
@@ -120,20 +118,19 @@ def quartile_band(value: float, cuts: tuple[float, float, float]) -> int:
 
 
 def value_map(period: Period, cells: dict[str, tuple[int, int]]) -> HexMap | None:
-    """A comparable period's values (per head for money) by quartile; councils without a figure as gaps."""
-    by_head = period.per_head and period.spread_per_head is not None
-    middle = period.spread_per_head if by_head else period.spread
+    """A comparable period's values on its basis (per head, per 100,000) by quartile; councils without one as gaps."""
+    by_head, middle = bool(period.basis), period.spread
     if not cells or middle is None:
         return None
     cuts = (middle.lower_quartile, middle.median, middle.upper_quartile)
-    show = per_head_text if by_head else (lambda v: fmt.derived(v, period.measure.unit))
+    unit = period.measure.unit
+    show = (lambda v: fmt.rate_text(v, unit, period.basis)) if by_head else (lambda v: fmt.derived(v, unit))  # noqa: E731
     entries = []
     for f in period.figures:
-        head = per_head(f) if by_head else None
-        v = (head.value if head else None) if by_head else f.value
+        head, v = period.rates.get(f.id) if by_head else None, period.key(f)
         if f.area.code in cells:
             band = None if v is None else quartile_band(v, cuts)
-            text = f.value_text + (f", {fmt.per_head_words(head)}" if head is not None else "")
+            text = f.value_text + (f", {fmt.rate_words(head)}" if head is not None else "")
             entries.append((f.area.code, f.area.short_name, f"councils/{f.area.slug}/", cells[f.area.code], band,
                             text))
     entries += [(c.code, c.short_name, f"councils/{c.slug}/", cells[c.code], None, "no figure")
@@ -142,10 +139,10 @@ def value_map(period: Period, cells: dict[str, tuple[int, int]]) -> HexMap | Non
                  "not yet a council then: its predecessors are in the table") for c in period.absent if c.code in cells]
     bands = (f"below {show(cuts[0])}", f"{show(cuts[0])} to {show(cuts[1])}", f"{show(cuts[1])} to {show(cuts[2])}",
              f"above {show(cuts[2])}")
-    what = "per head" if by_head else "value"
+    what = period.basis or "value"
     if by_head:  # the figures of a period share its mid-year (or the latest estimate, which each cell then says)
-        used = sorted({h.mid_year for h in (per_head(f) for f in period.figures) if h is not None})
-        what = f"per head ({' and '.join(f'mid-{y}' for y in used)} population)"
+        used = sorted({h.mid_year for h in period.rates.values()})
+        what = f"{period.basis} ({' and '.join(f'mid-{y}' for y in used)} population)"
     return draw(f"map-{period.measure.id}", f"{period.measure.label}, {period.label}, {what}",
                 f"One hex per council, coloured by {what} in four bands split at the England quartiles. "
                 f"{len(period.figures)} councils have a figure; {len(period.gaps)} have none (an outline only).",

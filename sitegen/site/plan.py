@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sitegen.data.population import no_per_head, population_line, population_note
 from sitegen.site.compare import NEIGHBOURS_LABEL, Period, Position, all_periods, all_positions, position_words
 from sitegen.site.content import CONTENT_PAGES, Page
+from sitegen.site.course import course_charts
 from sitegen.site.disputes import dispute_pages
 from sitegen.site.headline import headline, headline_map, headline_words
 from sitegen.site.jsonld import dataset_jsonld
@@ -73,19 +74,27 @@ def council_page(c: Council, written: Markup | None, positions: dict[str, Positi
                  places: dict[str, list[str]], note: str) -> PageSpec:
     """A council's page: identity, narrative, comparisons, written background, key figures, charts."""
     blocks = council_charts(c)
-    ranked = [positions[f.id] for f in sorted(compared(c.figures), key=lambda f: (f.measure.topic.order,
-                                                                                f.measure.label, f.period_end))
-              if f.id in positions]
+    ranked = compared_positions(c, positions)
+    course = course_charts(c.short_name, c.slug, ranked)
     return PageSpec(
         f"councils/{c.slug}/index.html", [f"council-{c.slug}.html", "council.html"], c.name,
         {"council": c, "chart_groups": blocks, "narrative": council_narrative(c), "key_figures": key_figures(c),
          "written": written, "comparisons": ranked, "listed": listed, "monthly_series": monthly_series,
          "totals": totals_table(c.figures), "words": position_words, "population_note": note,
+         "course": course, "former_compare": {p.code: compared_positions(p, positions) for p in c.predecessors},
          "former_charts": {p.code: [chart for _, chart, _ in council_charts(p) if chart and chart.kind == "monthly"]
                            for p in c.predecessors},
          "places": places, "no_per_head": no_per_head, "neighbours_label": NEIGHBOURS_LABEL,
          "population_line": population_line, "has_populations": c.populations is not None},
-        [chart for _, chart, _ in blocks if chart], f"Care funding figures for {c.name}, each with its source.")
+        [chart for _, chart, _ in blocks if chart] + [chart for chart, _ in course],
+        f"Care funding figures for {c.name}, each with its source.")
+
+
+def compared_positions(c: Council, positions: dict[str, Position]) -> list[Position]:
+    """A council's figures in a comparable period, each with its place among the councils of that period."""
+    return [positions[f.id] for f in sorted(compared(c.figures), key=lambda f: (f.measure.topic.order,
+                                                                              f.measure.label, f.period_end))
+            if f.id in positions]
 
 
 def measure_pages(site: Site, periods: dict[str, list[Period]], positions: dict[str, Position],

@@ -17,6 +17,7 @@ from sitegen.files import Inputs, ReadRefused, display, read_text
 from sitegen.site.page import PageSpec, root_for
 from sitegen.site.theme import BUILTIN_TEMPLATES
 from sitegen.site.views import LISTED_AT_MOST, source_summary
+from sitegen.text import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -57,6 +58,7 @@ def make_env(config: Config, kind: type[Env]) -> Env:
                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals |= {"fmt": fmt, "link": link, "asset": asset, "source_summary": source_summary,
                     "listed_at_most": LISTED_AT_MOST}
+    env.filters["plural"] = plural
     return env
 
 

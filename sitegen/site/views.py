@@ -13,7 +13,7 @@ from sitegen.data.periods import years_spanned
 from sitegen.data.yearly import is_monthly, year_totals
 from sitegen.site.charts.model import Chart, Point
 from sitegen.site.charts.specs import PALETTE
-from sitegen.site.compare import Period, Position, period_words
+from sitegen.site.compare import Period, Position, basis_unit, period_words
 from sitegen.site.maps import HexMap, value_map
 from sitegen.text import slugify
 
@@ -92,41 +92,42 @@ class MeasurePeriod:
         return slugify(self.period.label)
 
     def ends(self, n: int = 10) -> tuple[list[Position], list[Position]]:
-        """The n highest and n lowest, per head where the period is compared per head (else by value)."""
-        heads = [p for p in self.ranked if p.per_head is not None]
-        if self.period.per_head and len(heads) >= 2 * n:
-            ordered = sorted(heads, key=lambda p: (-p.per_head.value if p.per_head else 0, p.figure.area.short_name))
-        else:
-            ordered = self.ranked
+        """The n highest and n lowest on the period's basis (per head, per 100,000, or the values as they are)."""
+        ordered = [p for p in self.ranked if p.rank is not None]
         return ordered[:n], ordered[-n:][::-1] if len(ordered) > n else []
 
 
 def measure_periods(measure: Measure, periods: list[Period], positions: dict[str, Position],
                     cells: dict[str, tuple[int, int]]) -> list[MeasurePeriod]:
-    """Each period of a measure, newest first; only comparable periods are ranked and mapped."""
+    """Each period of a measure, newest first, ranked on its basis; only comparable periods are ranked and mapped."""
     out = []
     for period in reversed(periods):
-        ranked = [positions[f.id] for f in period.figures if f.id in positions]
+        found = [positions[f.id] for f in period.figures if f.id in positions]
+        # the ranked first, by rank; those with no place on the basis (no population) after, by value
+        ranked = sorted(found, key=lambda p: (p.rank is None, p.rank or 0))
         out.append(MeasurePeriod(period, period_words(period), ranked,
                                  value_map(period, cells) if period.comparable else None))
     return out
 
 
 def trend_chart(measure: Measure, periods: list[Period]) -> Chart | None:
-    """The middle council and the middle half of councils, period by period (from two comparable periods)."""
+    """The middle council and the middle half of councils, period by period, on one basis (from two periods)."""
     spreads = [(p, s) for p in periods if (s := p.spread) is not None]
+    spreads = [(p, s) for p, s in spreads if p.basis == spreads[-1][0].basis] if spreads else []
     if len(spreads) < 2:
         return None
-    monthly = all(is_monthly(p.figures[0]) for p, _ in spreads)
-    points = tuple(Point(p.label, f"{f.period_end}|{f.period_start}", series, value, measure.unit,
+    monthly, unit = all(is_monthly(p.figures[0]) for p, _ in spreads), basis_unit(spreads[-1][0])
+    points = tuple(Point(p.label, f"{f.period_end}|{f.period_start}", series, value, unit,
                          period=(f.period_start, f.period_end), derived=True)
                    for p, s in spreads for f in [p.figures[0]]
                    for series, value in (("Median council", s.median), ("Lower quartile", s.lower_quartile),
                                          ("Upper quartile", s.upper_quartile)))
-    return Chart(f"measure-{measure.id}-over-time", f"{measure.label}: the median council and the middle half "
-                 "of councils, by period", "monthly" if monthly else "time", points,
-                 note="Worked out by this site from every council with a figure for the period; half the councils "
-                      "are between the quartiles.")
+    basis = spreads[-1][0].basis
+    return Chart(f"measure-{measure.id}-over-time", f"{measure.label}{', ' + basis if basis else ''}: the median "
+                 "council and the middle half of councils, by period", "monthly" if monthly else "time", points,
+                 note="Worked out by this site from every council with a figure for the period"
+                      f"{' and a population for its year' if basis else ''}; half the councils are between the "
+                      "quartiles.")
 
 
 def council_lines(measure: Measure, periods: list[Period]) -> Chart | None:

@@ -172,7 +172,7 @@ def test_the_404_page_works_at_the_root_and_under_a_path(browser, tmp_path: Path
         context.close()
 
 
-def test_the_ranked_table_is_sorted_by_value_and_sorts_by_any_column(browser, base_url: str) -> None:
+def test_the_ranked_table_is_sorted_per_head_and_sorts_by_any_column(browser, base_url: str) -> None:
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url + PAGE_TYPES["measure ranked"], wait_until="networkidle")
@@ -180,8 +180,11 @@ def test_the_ranked_table_is_sorted_by_value_and_sorts_by_any_column(browser, ba
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text().startswith(page.title().split(" · ")[0].split(",")[0])
     table = page.locator("table.compare").first
-    values = table.locator("tbody td:nth-child(3)").evaluate_all("tds => tds.map(td => Number(td.dataset.value))")
-    assert len(values) >= 10 and values == sorted(values, reverse=True)  # by value, before any script ran
+    # ranked per head (money), as on every council page, before any script ran; councils with no population last
+    heads = table.locator("tbody td:nth-child(4)").evaluate_all("tds => tds.map(td => td.dataset.value)")
+    values = [float(v) for v in heads if v]
+    assert len(values) >= 10 and values == sorted(values, reverse=True)
+    assert all(heads[:len(values)])
     table.get_by_role("button", name="Council").click()
     names = table.locator("tbody th").all_inner_texts()
     assert names == sorted(names, key=str.lower) and names != table.locator("tbody th").all_inner_texts()[::-1]
@@ -212,4 +215,24 @@ def test_search_results_of_hostile_data_are_text_and_run_nothing(browser, tmp_pa
         assert visit.dialogs == [] and visit.console_errors == [] and visit.foreign == []
         assert page.locator("#search-results img, #search-results script, [onerror]").count() == 0
         assert SCRIPT in page.locator("#search-results").inner_text()
+        context.close()
+
+
+@pytest.mark.parametrize("slug", ["cambridgeshire", "cumberland"])
+def test_the_comparison_is_cards_at_390_and_a_table_at_1280(browser, base_url: str, slug: str) -> None:
+    for width, display in ((390, "block"), (1280, "table-row")):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        page.goto(base_url + f"councils/{slug}/index.html", wait_until="networkidle")
+        rows = page.locator("table.council-compare tbody tr")
+        assert rows.count() >= 3
+        assert rows.first.evaluate("r => getComputedStyle(r).display") == display
+        assert page.locator("section.comparisons .table-scroll").count() == 0  # no sideways-scrolling box
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        cells = page.locator("table.council-compare tbody td")
+        right = cells.evaluate_all("cs => Math.max(...cs.map(c => c.getBoundingClientRect().right))")
+        assert right <= width
+        if width == 390:  # each value under its heading: the rank says what it ranks on
+            label = cells.nth(2).evaluate("c => getComputedStyle(c, '::before').content")
+            assert label.startswith('"Rank per ')
         context.close()

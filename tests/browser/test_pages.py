@@ -115,8 +115,11 @@ def test_a_successor_shows_its_predecessors_figures_labelled_as_theirs(browser, 
         section = page.locator("section.former", has=heading)
         assert section.is_visible()
         assert f"These figures are {short}'s" in section.inner_text()
-        items = section.get_by_role("listitem").all_inner_texts()
+        items = section.locator(":scope > ul").first.get_by_role("listitem").all_inner_texts()
         assert items and all(text.endswith(f"({short})") for text in items)
+        compared = section.locator("section.comparisons")  # its comparisons, in its own time, said to be its own
+        assert compared.get_by_role("heading", name=f"How the former {former} compared, in its own time").is_visible()
+        assert "they are the former council's, not Bournemouth, Christchurch and Poole's" in compared.inner_text()
     poole = page.locator("section.former", has=page.get_by_role("heading", name="Figures for the former Borough of "
                                                                            "Poole"))
     poole.get_by_role("link", name=re.compile(r"^Adult social care income from the NHS, 2014-15: £")).click()

@@ -54,6 +54,8 @@ class Point:
     @property
     def status_text(self) -> str:
         """`reported`, or whose claim, plan or statement it is (`claimant` holds whoever that is)."""
+        if self.derived and not self.figure_id:  # a median: no one reported it, this site worked it out
+            return "worked out by this site"
         text = fmt.status_text(self.status, self.claimant)
         return text[:1].lower() + text[1:]
 
@@ -89,7 +91,8 @@ class Chart:
     def scale(self) -> tuple[float, str]:
         """Divisor and axis title so money reads in £bn, £m or £k."""
         if self.unit != "GBP":
-            return 1.0, {"percent": "Per cent", fmt.PER_HEAD: "£ per head"}.get(self.unit, "Count")
+            return 1.0, {"percent": "Per cent", fmt.PER_HEAD: "£ per head",
+                         fmt.PER_100K: "Per 100,000 residents"}.get(self.unit, "Count")
         top = max(abs(p.value) for p in self.points)
         for divisor, title in ((1e9, "£ billion"), (1e6, "£ million"), (1e3, "£ thousand")):
             if top >= divisor:
