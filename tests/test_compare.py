@@ -148,7 +148,7 @@ def test_periods_are_kept_apart_and_percentages_have_no_per_head(world: tuple[Me
     share = Measure("s", "SYNTHETIC share", "percent", "", TOPIC, False, "p")
     add_figures(share, councils, [float(i) for i in range(14)])
     [period] = periods(share, councils)
-    assert not period.per_head and period.spread_per_head is None
+    assert not period.per_head and not period.basis
     p = position(period.figures[0], period)
     assert p is not None and p.per_head is None and "per head" not in position_words(p)
 

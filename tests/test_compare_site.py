@@ -35,14 +35,6 @@ def council_figures() -> list[dict[str, str]]:
             if r["area_code"] in councils and r["status"] == "reported" and r.get("flag", "") != "suspect"]
 
 
-def comparable_periods() -> dict[tuple[str, str, str, str], list[dict[str, str]]]:
-    """(measure, start, end, label) -> figures, for periods with figures for at least 10 councils."""
-    groups: dict[tuple[str, str, str, str], list[dict[str, str]]] = {}
-    for r in council_figures():
-        groups.setdefault((r["measure"], r["period_start"], r["period_end"], r["period_label"]), []).append(r)
-    return {k: v for k, v in groups.items() if len({r["area_code"] for r in v}) >= 10}
-
-
 def text(html: str) -> str:
     """Visible text of some HTML, whitespace collapsed."""
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from sitegen.data.fmt import per_head_words
 from sitegen.data.model import Council, Figure, Measure, Predecessor, Source, Topic
 from sitegen.data.population import (
     Populations,
@@ -54,7 +53,7 @@ def test_a_financial_year_is_divided_by_the_population_of_its_own_mid_year() -> 
     assert found is not None
     assert (found.mid_year, found.population) == (2016, PEOPLE[2016])
     assert found.value == pytest.approx(1_000_000 / PEOPLE[2016])
-    assert per_head_words(found) == f"£{1_000_000 / PEOPLE[2016]:,.2f} per head (mid-2016 population)"
+    assert found.year_text == "mid-2016 population" and found.label == "per head"
 
 
 def test_a_figure_after_the_latest_estimate_uses_it_and_says_so() -> None:

@@ -242,16 +242,6 @@ def share(old: Decimal, new: Decimal, steps: tuple[Decimal, Decimal] | None) -> 
     return f" (about {at(ratio, Decimal(10) ** (whole.adjusted() - figures + 1)):,.0f}%)"
 
 
-def per_head_text(value: float) -> str:
-    """`£12.34 per head`: pence matter at this scale."""
-    return f"{per_head(value)} per head"
-
-
-def per_head_words(head: PerHead) -> str:
-    """`£12.34 per head (mid-2016 population)`: a per-head value always names its population."""
-    return f"{per_head_text(head.value)} ({head.year_text})"
-
-
 PER_100K = "count per 100,000 residents"  # a derived unit: a count for every 100,000 residents, never in the data
 
 

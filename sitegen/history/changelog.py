@@ -26,8 +26,6 @@ DETAIL_WORDS = {"precision": "how finely the source gave the value", "published_
                 "counterparty_code": "the NHS body", "counterparty_name": "the NHS body",
                 "counterparty_inferred": "the NHS body", "source_id": "the source", "package": "the data package",
                 "area_name_reported": "the council's name as reported"}
-PACKAGE_MOVE = "package"
-
 
 @dataclass(frozen=True)
 class Told:

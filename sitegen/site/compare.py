@@ -100,11 +100,6 @@ class Period:
                 found.setdefault(("type", f.area.type), []).append(v)
         return found
 
-    @property
-    def spread_per_head(self) -> Spread | None:
-        """The England spread where the period is compared on a basis (kept for the map's older callers)."""
-        return self.spread if self.basis else None
-
     def median_text(self, s: Spread | None) -> str:
         """A median as a cell says it, on the period's basis: `£30.00 per head`, `at least half reported none`."""
         return fmt.median_text(s.median, self.measure.unit, self.basis) if s else ""

@@ -46,6 +46,7 @@ def course_charts(name: str, slug: str, ranked: list[Position]) -> list[tuple[Ch
         note = ("Medians worked out by this site from every council with a figure for the period"
                 + (f", {basis} of the figure's own year" if basis else "") + "; the neighbours' median from 3 of "
                 "them with a figure (no bar where fewer have one).")
-        out.append((Chart(f"council-{slug}-{measure.id}-compared", title, "time", tuple(points), note=note),
+        out.append((Chart(f"council-{slug}-{measure.id}-compared", title, "time", tuple(points), note=note,
+                          series_title="Council or median"),
                     f"Latest, {latest.figure.period_label}: {position_words(latest)}"))
     return out

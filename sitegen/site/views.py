@@ -127,7 +127,7 @@ def trend_chart(measure: Measure, periods: list[Period]) -> Chart | None:
                  "council and the middle half of councils, by period", "monthly" if monthly else "time", points,
                  note="Worked out by this site from every council with a figure for the period"
                       f"{' and a population for its year' if basis else ''}; half the councils are between the "
-                      "quartiles.")
+                      "quartiles.", series_title="Median or quartile")
 
 
 def council_lines(measure: Measure, periods: list[Period]) -> Chart | None:
@@ -141,7 +141,8 @@ def council_lines(measure: Measure, periods: list[Period]) -> Chart | None:
         return None  # one axis only: a balance is never drawn beside a flow, nor a total beside a year
     points = tuple(replace(p, series=f.area.short_name) for p, f in zip(time_points(figures), figures, strict=True))
     return Chart(f"measure-{measure.id}-by-council", f"{measure.label}: each council's figures, by period", "time",
-                 points, note="Too few councils have a figure to compare them: each council's own figures only.")
+                 points, note="Too few councils have a figure to compare them: each council's own figures only.",
+                 series_title="Council")
 
 
 def unranked(measure: Measure, periods: list[Period]) -> list[Figure]:

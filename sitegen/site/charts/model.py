@@ -76,6 +76,7 @@ class Chart:
     points: tuple[Point, ...]
     subject: str = ""  # e.g. "owed to Cambridgeshire", used in the description
     note: str = ""  # the description's last sentence: where derived values come from (a per-head chart's populations)
+    series_title: str = "Measure"  # what the series are, heading their column: measures, or councils and medians
 
     @property
     def unit(self) -> str:
@@ -172,4 +173,4 @@ class Chart:
         if not any(p.series for p in self.points):  # one measure, named by the caption: no column repeating it
             return [first, "Value", "Status"], [[p.category, p.value_text, p.status_text] for p in self.ordered()]
         rows = [[p.category, p.series or self.title, p.value_text, p.status_text] for p in self.ordered()]
-        return [first, "Measure", "Value", "Status"], rows
+        return [first, self.series_title, "Value", "Status"], rows
