@@ -67,7 +67,10 @@ def results(browser, base_url: str, query: str) -> list[str]:  # type: ignore[no
                                               ("Cambridgeshire", "cambridgeshire")])
 def test_search_finds_a_council_by_its_name_and_its_districts(browser, base_url: str, query: str,
                                                                slug: str) -> None:
-    assert first_result(browser, base_url, query).endswith(f"councils/{slug}/index.html")
+    # the council's page first, or second after a page about it alone (Cambridgeshire's dispute over its NHS debt)
+    found = results(browser, base_url, query)[:2]
+    assert found[0].endswith(f"councils/{slug}/index.html") or (
+        found[1].endswith(f"councils/{slug}/index.html") and "/disputes/" in found[0])
 
 
 def test_search_finds_a_council_by_a_council_it_replaced(browser, base_url: str) -> None:

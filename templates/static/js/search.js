@@ -38,7 +38,11 @@
 
   import(new URL("pagefind/pagefind.js", root).href)
     .then(function (pagefind) {
-      return pagefind.options({ baseUrl: root.pathname }).then(function () { return pagefind.search(query); });
+      // exact words over stems ("Poole" before "pooled"), and a short page's few mentions not over a council's name
+      var ranking = { termSimilarity: 4.0, pageLength: 0.25 };
+      return pagefind.options({ baseUrl: root.pathname, ranking: ranking }).then(function () {
+        return pagefind.search(query);
+      });
     })
     .then(function (search) {
       return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }));
