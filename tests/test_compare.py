@@ -117,7 +117,8 @@ def test_counts_are_compared_per_100000_residents(world: tuple[Measure, list[Cou
 def test_a_nil_median_is_said_in_words() -> None:
     councils = make_councils(12)
     measure = Measure("m", "SYNTHETIC measure", "GBP", "", TOPIC, False, "p")
-    add_figures(measure, councils, [0.0] * 8 + [1e6] * 4)
+    values: list[float | None] = [*[0.0] * 8, *[1e6] * 4]
+    add_figures(measure, councils, values)
     [period] = periods(measure, councils)
     none, some = position(councils[0].figures[0], period), position(councils[-1].figures[0], period)
     assert none is not None and some is not None
@@ -126,6 +127,7 @@ def test_a_nil_median_is_said_in_words() -> None:
     assert "; at least half the councils reported none." in position_words(some)
     assert "£0.00" not in position_words(some)
     assert period.median_text(period.spread) == "at least half reported none"
+    assert period.spread is not None
     assert period_words(period) == ("12 of 12 councils have a figure for 2023-24. Compared per head (mid-2023 "
                                     "population), 12 of them ranked. At least half the councils reported none; about "
                                     f"a quarter have more than £{period.spread.upper_quartile:,.2f} per head.")
