@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = ["councils/cambridgeshire/index.html", "about/index.html", "sources/index.html",
          "measures/client-debt-overdue/index.html", "data/nhs-debts/sources/index.html", "data/nhs-debts/index.html",
-         "icbs/cambridgeshire-and-peterborough/index.html", "coverage/index.html", "index.html"]
+         "icbs/cambridgeshire-and-peterborough/index.html", "coverage/nhs-debt/index.html", "index.html"]
 INJECTED = "img[src='x'], iframe, [onerror], [onclick], a[href^='javascript']"
 
 
