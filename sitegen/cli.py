@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="sitegen")
+@click.version_option(package_name="civic-sitegen")
 def cli() -> None:
     """Validate and publish council-NHS care finance data."""
 
