@@ -488,8 +488,9 @@ def make_server(host: str, port: int, builder: Builder, state: State) -> Server:
     server.url = handler.url = f"http://{name}:{server.server_port}/"
     handler.hosts = Hosts(host.removeprefix("[").removesuffix("]"), server.server_port, bound.is_unspecified)
     if not bound.is_loopback:
-        say(f"warning: serving on {host}: the preview, unpublished edits included, is reachable by other computers "
-            f"that can reach this one on port {server.server_port}; --host 127.0.0.1 (the default) keeps it yours")
+        say(f"warning: serving on {bracketed(host)}: the preview, unpublished edits included, is reachable by other "
+            f"computers that can reach this one on port {server.server_port}; --host 127.0.0.1 (the default) keeps it "
+            "yours")
     return server
 
 
