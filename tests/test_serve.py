@@ -8,6 +8,7 @@ import concurrent.futures
 import contextlib
 import io
 import json
+import os
 import shutil
 import socket
 import struct
@@ -383,3 +384,52 @@ def test_ctrl_c_during_the_first_build_stops_cleanly(project: Path) -> None:
     assert code in (0, 130) and "Stopped." in said, said
     assert "Traceback" not in said and "Fatal Python error" not in said, said
     assert not [p.name for p in project.iterdir() if p.name.startswith(".build-")]  # no staging left behind
+
+
+@pytest.mark.parametrize(("listening", "every", "header", "answered"), [
+    ("127.0.0.1", False, "127.0.0.1:8000", True),
+    ("127.0.0.1", False, "LOCALHOST:8000", True),
+    ("127.0.0.1", False, "[::1]:8000", True),
+    ("127.0.0.1", False, "127.0.0.1:8001", False),  # another port: another server's name
+    ("127.0.0.1", False, "127.0.0.1", False),  # port 80 implied
+    ("127.0.0.1", False, "localhost.:8000", False),
+    ("127.0.0.1", False, "127.0.0.1:8000:8000", False),
+    ("127.0.0.1", False, "127.0.0.1:+8000", False),
+    ("127.0.0.1", False, "[::1]evil:8000", False),
+    ("127.0.0.1", False, "192.0.2.7:8000", False),  # an address it does not listen on
+    ("127.0.0.1", False, "", False),
+    ("preview.test", False, "preview.test:8000", True),  # --host NAME: that name too
+    ("::1", False, "[::1]:8000", True),
+    ("0.0.0.0", True, "192.0.2.7:8000", True),  # every address: other machines ask by this one's address
+    ("0.0.0.0", True, "[2001:db8::1]:8000", True),
+    ("0.0.0.0", True, "evil.example:8000", False),  # a name never: that is what a rebinding page sends
+])
+def test_hosts_answered(listening: str, every: bool, header: str, answered: bool) -> None:
+    from sitegen.serve.guard import Hosts
+
+    assert Hosts(listening, 8000, every).allow(header) is answered
+
+
+def test_only_regular_files_inside_the_site_are_found(tmp_path: Path) -> None:
+    from sitegen.serve.guard import site_file
+
+    site, outside = tmp_path / "build", tmp_path / "outside"
+    (site / "page").mkdir(parents=True)
+    (site / "linked").mkdir()
+    (site / "bare").mkdir()
+    outside.mkdir()
+    (site / "index.html").write_text("home", encoding="utf-8")
+    (site / "page/index.html").write_text("page", encoding="utf-8")
+    (outside / "index.html").write_text("secret", encoding="utf-8")
+    (site / "linked/index.html").symlink_to(outside / "index.html")  # an index that is a link out
+    (site / "out").symlink_to(outside, target_is_directory=True)
+    (site / "marker").symlink_to(site / "bare")
+    (site / ".sitegen-output").write_text("bookkeeping", encoding="utf-8")
+    (site / "manifest").symlink_to(site / ".sitegen-output")  # a link to a dotfile
+    os.mkfifo(site / "pipe")
+    assert site_file(site, [], True) == (site / "index.html").resolve()
+    assert site_file(site, ["page"], True) == (site / "page/index.html").resolve()
+    assert site_file(site, ["page"], False) == "redirect"
+    for parts in (["linked"], ["out"], ["out", "index.html"], ["bare"], ["marker"], ["manifest"], ["pipe"],
+                  ["missing"], ["page", "index.html", "x"]):
+        assert site_file(site, parts, True) is None, parts
