@@ -349,7 +349,6 @@ class Server(http.server.ThreadingHTTPServer):
     """A thread per connection; clients that hang up are no error; Ctrl-C closes every connection and waits for
     the requests in progress, so no thread is still writing when Python exits."""
 
-    daemon_threads = True
     url = ""  # where this machine's browser finds it
     request_queue_size = 512  # a burst of connections waits to be accepted rather than being refused
 
@@ -370,12 +369,14 @@ class Server(http.server.ThreadingHTTPServer):
         self.server_port = int(self.server_address[1])
 
     def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        """Answer a connection in a thread of its own, kept until it ends (daemon: a stuck one never holds exit)."""
         thread = threading.Thread(target=self.process_request_thread, args=(request, client_address), daemon=True)
         with self.lock:
             self.connections[request] = thread
         thread.start()
 
     def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
+        """A connection ended: forget it."""
         with self.lock:
             self.connections.pop(request, None)
         super().shutdown_request(request)
