@@ -41,8 +41,12 @@ _.exit_code  # click.ClickException subclasses: the process's exit status
 _.severity  # errors.Problem field: set by dataclasses.replace(severity=...), read through asdict
 _.compress_type  # zipfile.ZipInfo, read by ZipFile.writestr (publish/downloads.py)
 _.external_attr  # zipfile.ZipInfo, read by ZipFile.writestr (publish/downloads.py)
-_.daemon_threads  # socketserver.ThreadingMixIn (serve/server.py)
 _.log_message  # http.server.BaseHTTPRequestHandler hook (serve/server.py, bench, browser tests)
+_.do_GET  # http.server.BaseHTTPRequestHandler: called for a GET (serve/server.py)
+_.do_HEAD  # http.server.BaseHTTPRequestHandler: called for a HEAD (serve/server.py)
+_.request_queue_size  # socketserver.TCPServer: the listen backlog (serve/server.py)
+_.process_request  # socketserver.TCPServer hook: a thread per connection, tracked (serve/server.py)
+_.handle_error  # socketserver.TCPServer hook: a request that raised (serve/server.py)
 _.handle_starttag  # html.parser.HTMLParser hook (tests)
 _.request  # requests.Session.request, overridden so frictionless never fetches (data/validate.py)
 

@@ -109,15 +109,21 @@ def diff(old: str, new: str, fmt: str, project: Path) -> None:
 
 @cli.command()
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port on 127.0.0.1 (0 picks a free one).")
+              help="Port to listen on (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Any but 127.0.0.1, localhost or ::1 (e.g. 0.0.0.0) lets other computers "
+              "see the preview, unpublished edits included: a warning says so.")
+@click.option("--open", "browse", is_flag=True,
+              help="Open the site in the browser once the first build is done (BROWSER names another browser).")
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Project folder holding sitegen.toml.")
-def serve(port: int, project: Path) -> None:
-    """Build, serve the site on 127.0.0.1, rebuild on every edit and reload open pages (Ctrl-C stops)."""
+def serve(port: int, host: str, browse: bool, project: Path) -> None:
+    """Build, serve the site on 127.0.0.1 (or --host), rebuild on every edit and reload open pages (Ctrl-C stops)."""
     from sitegen.build.pipeline import build as build_site
     from sitegen.serve.server import run_serve
 
-    run_serve(project, port, build_site)  # serve is handed the build: it knows how to watch, not how to build
+    # serve is handed the build: it knows how to watch, not how to build
+    run_serve(project, port, build_site, host=host, browse=browse)
 
 
 def main() -> None:
