@@ -75,6 +75,8 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "missing-file": ("File not found", "add the file, or fix `path` in datapackage.json"),
     "unsafe-path": ("Unsafe path", "resource paths must be relative and stay inside the package folder"),
     "invalid-json": ("Invalid JSON", "fix the JSON syntax at the line and column given"),
+    "missing-schema": ("Resource without a schema",
+                       "add a `schema` with one field per column, in the CSV's order (`sitegen new` writes examples)"),
     "invalid-descriptor": ("Invalid descriptor", "see docs/data-model.md for what a descriptor holds"),
     "encoding": ("Not UTF-8", "save the file as UTF-8 (without a byte order mark)"),
     "bom": ("Byte order mark", "save the file as UTF-8 without a BOM (Excel: 'CSV UTF-8' adds one)"),
