@@ -112,3 +112,11 @@ def test_an_interrupted_new_leaves_nothing(tmp_path: Path, monkeypatch: pytest.M
     assert (result.returncode, result.stderr) == (1, "Error: cannot write my-site: the disk is full; nothing was "
                                                       "written\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_wording_check_finds_this_sites_words_in_text_and_attributes_not_in_addresses(tmp_path: Path) -> None:
+    (tmp_path / "icbs").mkdir()
+    (tmp_path / "icbs/index.html").write_text('<a href="../icbs/index.html" title="NHS bodies">ICBs</a>'
+                                              '<p>Money in England.</p>', encoding="utf-8")
+    assert this_sites_wording(tmp_path) == ["icbs/index.html: England", "icbs/index.html: ICB",
+                                            "icbs/index.html: NHS"]
