@@ -92,11 +92,13 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "unique-error": ("Duplicate value", "this field's values must be unique"),
     "foreign-key": ("Unknown reference", "use a value that exists in the referenced resource"),
     "missing-reference": ("No reference package",
-                          "keep datapackages/reference/ (councils, ICBs, England) beside the figures packages"),
+                          "keep datapackages/reference/ (councils.csv, icbs.csv, nations.csv) beside the figures "
+                          "packages"),
     "unknown-area": ("Unknown area",
-                     "use a GSS code from reference councils.csv or predecessors.csv, or E92000001 for England"),
-    "unknown-counterparty": ("Unknown NHS body",
-                             "use an ICB code (E54…) or former CCG code (E38…) from the reference package"),
+                     "use a code from the reference package: councils.csv, predecessors.csv, or nations.csv for "
+                     "national figures"),
+    "unknown-counterparty": ("Unknown counterparty",
+                             "use a code from the reference package's icbs.csv or former_ccgs.csv"),
     "period-order": ("Period ends before it starts", "period_start must be on or before period_end"),
     "period-label": ("Period label disagrees with dates",
                      "use a label that matches period_start and period_end (see docs/data-model.md)"),
