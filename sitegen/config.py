@@ -24,10 +24,7 @@ class Config:
     description: str = "Figures for every council, each with its source."
     base_url: str = "http://localhost:8000/"  # where `sitegen serve` shows a local build; publishing passes --base-url
     language: str = "en-GB"
-    licence: str = (
-        "Figures compiled by the project are published under CC-BY-4.0; "
-        "each data package states its own licences and attributions."
-    )
+    licence: str = "Each data package states its licences and attributions."  # the project states its own
     attribution: str = ""  # none: the reference data's own credit is the project's to give
     repository_url: str = ""  # none: the contribute links are left out
     headline_measure: str = ""  # none: the home page has no headline map
