@@ -65,12 +65,14 @@ def test_each_written_page_is_linked_once_it_is_there(tmp_path: Path) -> None:
     project = make_other_project(tmp_path / "p")
     (project / "content").mkdir()
     (project / "content/methodology.md").write_text("How figures are chosen.\n", encoding="utf-8")
-    (project / "content/home.md").write_text("Money between *boards* and councils.\n", encoding="utf-8")
+    (project / "content/home.md").write_text("Money between *boards* and councils.\n\nNorthvale pooled "
+                                             "{{ figure:northvale-pooled-budget-2023-24 }}.\n", encoding="utf-8")
     (project / "sitegen.toml").write_text((project / "sitegen.toml").read_text() + 'icb_label = "health board"\n'
                                           'icb_short = "board"\ncounterparty_label = "health board"\n')
     site = build(project)
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert '<p class="lede">Money between <em>boards</em> and councils.</p>' in home
+    assert '<p class="lede">Money between <em>boards</em> and councils.</p>\n<p>Northvale pooled <a class="figref" ' \
+        'href="councils/northvale/index.html#figure-northvale-pooled-budget-2023-24">£5m</a>.</p>' in home
     assert 'href="methodology/index.html">Methodology</a>' in home and "about/index.html" not in home
     assert ">Boards</a>" in home and broken_links(site) == []
     board = (site / "icbs/northvale-and-fells/index.html").read_text(encoding="utf-8")
