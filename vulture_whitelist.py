@@ -5,6 +5,12 @@
 # Read by the built-in Jinja templates (vulture does not read templates)
 _.confidence  # data.model.Source: templates/sources.html
 _.ods_code  # data.model.Icb: templates/icb.html
+_.councils_phrase  # config.Config: templates/councils.html
+_.icb_short  # config.Config: templates/base.html, councils.html, icb.html, search.html, partials/search.html
+_.icbs_phrase  # config.Config: templates/icbs.html
+_.counterparty_label  # config.Config: templates/partials/figures_table.html, icb.html, disputes.html
+_.code_label  # config.Config: templates/icb.html
+_.icb_code_label  # config.Config: templates/icb.html
 _.area_slug  # publish.extras.ChangeItem: templates/partials/release.html
 _.editions  # site.sources.Series: templates/sources.html
 _.edition  # site.sources.Series: templates/sources.html
@@ -48,6 +54,7 @@ _.request_queue_size  # socketserver.TCPServer: the listen backlog (serve/server
 _.process_request  # socketserver.TCPServer hook: a thread per connection, tracked (serve/server.py)
 _.handle_error  # socketserver.TCPServer hook: a request that raised (serve/server.py)
 _.handle_starttag  # html.parser.HTMLParser hook (tests)
+_.handle_data  # html.parser.HTMLParser hook (tests/theme_words.py)
 _.request  # requests.Session.request, overridden so frictionless never fetches (data/validate.py)
 
 # Parameters a caller's signature requires

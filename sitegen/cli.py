@@ -1,4 +1,4 @@
-"""Command line: `sitegen validate`, `build`, `import`, `diff` and `serve`."""
+"""Command line: `sitegen new`, `validate`, `build`, `import`, `diff` and `serve`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,15 @@ if TYPE_CHECKING:
 @click.version_option(package_name="civic-sitegen")
 def cli() -> None:
     """Validate and publish council-NHS care finance data."""
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+def new(folder: Path) -> None:
+    """Start a project in FOLDER (new or empty): settings, data packages of SYNTHETIC figures, pages, a README."""
+    from sitegen.scaffold.new import run_new
+
+    raise SystemExit(run_new(folder))
 
 
 @cli.command()

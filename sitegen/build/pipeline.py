@@ -44,7 +44,7 @@ from sitegen.publish.workbook import PATH as WORKBOOK
 from sitegen.publish.workbook import all_figures_xlsx
 from sitegen.site.charts.bundle import script_assets
 from sitegen.site.charts.draw import chart_svgs, themed
-from sitegen.site.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
+from sitegen.site.content import CONTENT_PAGES, HOME_INTRO, Page, load_page, render, unknown_shortcodes
 from sitegen.site.headline import headline_problems
 from sitegen.site.page import PageSpec, root_for
 from sitegen.site.plan import plan_pages
@@ -190,6 +190,7 @@ def read_project(config: Config, session: Session,
     site = build_model(packages, config, apply_warnings(packages))
     found.extend(content_problems(site, pages) + headline_problems(site))
     found.raise_if_any("content has problems: nothing was published")
+    site.content_pages = tuple(name for name in CONTENT_PAGES if name in pages)
     return site, pages, render_content(site, pages)
 
 
@@ -228,10 +229,10 @@ def content_problems(site: Site, pages: dict[str, Page]) -> list[Problem]:
         folder, _, name = key.rpartition("/")
         if folder == "councils" and name not in slugs:
             problems.append(problem("unknown-council", "no council has this slug", page.shown, 1, "file name", name))
-        elif folder != "councils" and key not in CONTENT_PAGES:
+        elif folder != "councils" and key not in (*CONTENT_PAGES, HOME_INTRO):
             # a page nobody would see is more likely a mistake than a draft: say so rather than skip it
-            problems.append(problem("unknown-page", f"only {', '.join(sorted(CONTENT_PAGES))} and councils/<slug> "
-                                    "are published", page.shown, 1, "file name", key))
+            problems.append(problem("unknown-page", f"only {', '.join(sorted((*CONTENT_PAGES, HOME_INTRO)))} and "
+                                    "councils/<slug> are published", page.shown, 1, "file name", key))
     return problems
 
 
@@ -239,7 +240,8 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
     """Sanitised HTML for every page, shortcodes linked to their figures."""
     out = {}
     for key, page in pages.items():
-        root = root_for(("councils/x/" if key.startswith("councils/") else "x/") + "index.html")
+        where = "" if key == HOME_INTRO else "councils/x/" if key.startswith("councils/") else "x/"
+        root = root_for(where + "index.html")
         out[key] = Markup(render(page, partial(figure_link, site, root=root)))
     return out
 
