@@ -343,3 +343,18 @@ def test_scripts_on_any_site_may_fetch_the_api_and_the_catalogue(mini_site: Path
     for path in ("/test/api/*", "/test/catalog.jsonld"):
         assert f"{path}\n  Access-Control-Allow-Origin: *\n" in rules
     assert rules.count("Access-Control-Allow-Origin") == 2
+
+
+@pytest.mark.xdist_group("real")
+def test_the_real_sites_catalogue_holds_and_its_biggest_api_files_stay_compact(real_site: Path) -> None:
+    """The real data: the catalogue passes the DCAT check, the API holds every figure, and each delayed-days
+    measure (~16,000 figures) is one compact file under 6 MB."""
+    real = Path(__file__).resolve().parent.parent / "datapackages"
+    catalog = read_json(real_site / "catalog.jsonld")
+    assert dcat_problems(catalog) == []
+    assert len(catalog["dcat:dataset"]) == len([p for p in real.iterdir() if (p / "datapackage.json").is_file()])
+    index = read_json(real_site / "api/index.json")
+    assert sum(m["figures"] for m in index["measures"]) == sum(len(rows(p)) for p in real.glob("*/figures.csv"))
+    for measure in ("delayed-days-both", "delayed-days-nhs", "delayed-days-social-care"):
+        path = real_site / f"api/measures/{measure}.json"
+        assert len(read_json(path)["figures"]) > 15_000 and path.stat().st_size < 6_000_000, measure
