@@ -35,9 +35,14 @@ from sitegen.data.warnings import apply_warnings
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
 from sitegen.files import Inputs, display, tree_digest
 from sitegen.history.releases import History, load_history
+from sitegen.publish.api import write_api
+from sitegen.publish.catalog import PATH as CATALOG
+from sitegen.publish.catalog import catalog_jsonld
 from sitegen.publish.chartzip import write_chart_zips
+from sitegen.publish.datasets import About, about_packages, published_descriptor
 from sitegen.publish.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.publish.extras import annotate, last_changed, plan_publishing, write_publishing
+from sitegen.publish.jsonld import describe_pages
 from sitegen.publish.search import BUNDLE, Indexing
 from sitegen.publish.sitemap import write_sitemap
 from sitegen.publish.workbook import PATH as WORKBOOK
@@ -93,6 +98,8 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     specs = plan_pages(site, pages, rendered)
     specs += plan_publishing(site, history, specs)
     annotate(specs, site, history)
+    abouts = about_packages(site, history)
+    describe_pages(specs, abouts, site)
     charts = [chart for spec in specs for chart in spec.charts]
     step(f"Rendering {len(charts)} charts (unchanged ones come from the cache)")
     drawn = draw_charts(config, charts, force, session)
@@ -106,7 +113,7 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     record = page_record(config, site, env, force, session.code)
     downloads = Cache(config.root / config.cache_dir, "downloads", session.code, read=not force)
     made = Made(downloads, record.setup, session.files, preview)
-    write_output(writer, made, Published(site, history, specs, drawn, record, env), step)
+    write_output(writer, made, Published(site, history, specs, drawn, record, env, abouts), step)
     if options.swapped is not None:
         options.swapped(frozenset(writer.carried))
     files = writer.manifest()
@@ -141,6 +148,7 @@ class Published:
     drawn: Drawn
     record: Record
     env: TracingEnvironment
+    abouts: dict[str, About]  # each package's metadata (publish.datasets)
 
 
 def draw_charts(config: Config, charts: list[Chart], force: bool, session: Session) -> Drawn:
@@ -165,6 +173,9 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
             writer.drop_stale_pages()
             search = Indexing(writer.staging)  # the pages are written: Pagefind reads them meanwhile
         write_files(writer, out.site, out.drawn, made)
+        write_data(writer, out.site, out.abouts, made)
+        writer.write(CATALOG, catalog_jsonld(out.abouts, out.site))
+        write_api(writer, made, out.site)
         write_publishing(writer, out.site, out.history, out.specs, out.drawn.svgs, made)
         write_chart_zips(writer, out.site, out.specs, out.drawn.svgs, made)
         write_sitemap(writer, out.site, out.specs)
@@ -253,7 +264,7 @@ def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool
 
 
 def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
-    """Every file of the site but its pages into the staging folder."""
+    """The charts, scripts, static assets and councils' CSVs into the staging folder."""
     for chart_id, chart_spec in drawn.specs.items():
         writer.write(f"charts/{chart_id}.svg", drawn.svgs[chart_id])
         writer.write(f"charts/{chart_id}.vl.json", chart_spec)
@@ -265,7 +276,6 @@ def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
         path = f"councils/{area.slug}/figures.csv"
         if area.figures and not made.carried(writer, path):
             writer.write(path, figures_csv(area.figures))
-    write_data(writer, site, made)
 
 
 def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Record, env: TracingEnvironment) -> None:
@@ -289,18 +299,20 @@ def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Recor
         raise ProblemsFound(problems, "templates failed: nothing was published")
 
 
-def write_data(writer: Writer, site: Site, made: Made) -> None:
-    """Each package: its CSVs and descriptor as published, a zip and an XLSX (unchanged ones from the cache)."""
+def write_data(writer: Writer, site: Site, abouts: dict[str, About], made: Made) -> None:
+    """Each package: its CSVs and descriptor as published (with id, version and created), a zip and an XLSX
+    (unchanged ones from the cache)."""
     every: list[bytes] = []
     for name, package in sorted(site.packages.packages.items()):
-        raw = [package.raw, *(r.raw for r in package.resources.values())]
+        descriptor = published_descriptor(package, abouts[name])
+        raw = [descriptor, *(r.raw for r in package.resources.values())]
         every += [name.encode(), *raw]
-        writer.write(f"data/{name}/datapackage.json", package.raw)
+        writer.write(f"data/{name}/datapackage.json", descriptor)
         for resource in package.resources.values():
             writer.write(f"data/{name}/{resource.path.name}", resource.raw)
         when = site.updated.isoformat().encode()
         made.write(writer, f"data/{name}/{name}.zip", [b"zip", name.encode(), when, *raw],
-                   partial(package_zip, package, site))
+                   partial(package_zip, package, site, descriptor))
         made.write(writer, f"data/{name}/{name}.xlsx", [b"xlsx", name.encode(), when, *raw],
                    partial(package_xlsx, package, site.updated))
     made.write(writer, WORKBOOK, [b"workbook", site.updated.isoformat().encode(), *every],

@@ -13,7 +13,6 @@ from sitegen.site.content import CONTENT_PAGES, HOME_INTRO, Page
 from sitegen.site.course import course_charts
 from sitegen.site.disputes import dispute_pages
 from sitegen.site.headline import headline, headline_map, headline_words
-from sitegen.site.jsonld import dataset_jsonld
 from sitegen.site.maps import england_map, icb_map, layout, published_map, topic_map, topics_map
 from sitegen.site.page import PageSpec
 from sitegen.site.sources import series
@@ -161,12 +160,13 @@ def content_pages(pages: dict[str, Page], rendered: dict[str, Markup]) -> list[P
 
 
 def dataset_pages(site: Site) -> list[PageSpec]:
-    """A page per package and per resource."""
+    """A page per package and per resource (a package page's JSON-LD is `publish.jsonld`'s, which knows the
+    history)."""
     specs = [PageSpec("data/index.html", ["datasets.html"], "Data")]
     for name, package in sorted(site.packages.packages.items()):
         title = str(package.descriptor.get("title", name))
         specs.append(PageSpec(f"data/{name}/index.html", ["dataset.html"], title,
-                              {"package": package, "jsonld": dataset_jsonld(package, site)},
+                              {"package": package},
                               description=str(package.descriptor.get("description", ""))[:300]))
         for rname, resource in sorted(package.resources.items()):
             specs.append(PageSpec(f"data/{name}/{rname}/index.html", ["resource.html"],
