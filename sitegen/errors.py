@@ -128,6 +128,7 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "outside-project": ("File outside the project",
                         "only files inside the project are read: copy the file in instead of linking to it"),
     "special-file": ("Not a regular file", "devices, pipes and sockets are never read: use an ordinary file"),
+    "folder-not-file": ("A folder, not a file", "put the file here in place of the folder, or fix the path"),
     "too-large": ("File too large",
                   "split the file, or raise `max_file_bytes` (`max_page_bytes` for Markdown) in sitegen.toml"),
     "remote-reference": ("Reference to another place",

@@ -72,10 +72,13 @@ def read_bytes(path: Path, inputs: Inputs, shown: str) -> bytes:
         fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block us before the check
     except OSError as exc:
         raise ReadRefused(problem("missing-file", f"cannot read the file: {exc.strerror}", shown)) from None
+    status = os.fstat(fd)  # before fdopen, which refuses a folder with an error naming only the descriptor
+    if not stat.S_ISREG(status.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(status.st_mode):
+            raise ReadRefused(problem("folder-not-file", "this is a folder where a file belongs", shown))
+        raise ReadRefused(problem("special-file", "not a regular file (a device, pipe or socket)", shown))
     with os.fdopen(fd, "rb") as file:
-        status = os.fstat(fd)
-        if not stat.S_ISREG(status.st_mode):
-            raise ReadRefused(problem("special-file", "not a regular file (a device, pipe or socket)", shown))
         data = file.read(inputs.max_bytes + 1)
     if len(data) > inputs.max_bytes:
         size = max(status.st_size, len(data))
