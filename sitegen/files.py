@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 25_000_000  # the largest real data file (official-returns figures.csv) is ~233 kB: 100 times over
 MAX_PAGE_BYTES = 256_000  # the longest real Markdown page is ~2.5 kB: 100 times over
 MAX_BYTES_LIMIT = 1_000_000_000  # the highest max_file_bytes or max_page_bytes: no file larger is ever read
+# links and tags (`[` and `<`) per Markdown page: Python-Markdown's matching of unclosed `[` is quadratic in them
+# (2,000 render in 2 s at worst, 10,000 in 40 s); real pages hold a few dozen
+MAX_PAGE_MARKUP = 2_000
+MAX_MARKUP_LIMIT = 100_000  # the highest max_page_markup: an hour at worst, never unbounded
 
 
 @dataclass(frozen=True)
