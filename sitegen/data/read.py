@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sitegen.data.cells import ASCII_SPACE, cell_code, read_cell
 from sitegen.data.descriptors import descriptor_problems
+from sitegen.data.positions import locate
 from sitegen.data.rows import Package, Packages, Resource
 from sitegen.errors import Problem, problem
 from sitegen.files import Inputs, ReadRefused, decode, display, read_bytes
@@ -260,7 +261,7 @@ def read_package(descriptor_path: Path, inputs: Inputs | None = None, columnar: 
     if descriptor is None:
         return None, problems
     shown, folder = display(descriptor_path), descriptor_path.parent
-    problems = descriptor_problems(descriptor, shown, folder.name)
+    problems = locate(descriptor_problems(descriptor, shown, folder.name), raw.decode("utf-8"), shown)
     if any(not p.field.startswith("resources[") for p in problems):
         return None, problems  # a package-wide problem (name, profile, link): frictionless never sees it
     package = Package(str(descriptor.get("name") or folder.name), descriptor_path, descriptor, raw=raw)
@@ -290,9 +291,9 @@ def read_packages(path: Path, inputs: Inputs | None = None, columnar: bool = Tru
         if package is None:
             continue
         if package.name in packages.packages:
-            first = display(packages.packages[package.name].path)
-            problems.append(problem("duplicate-package", f"package {first} has this name too",
-                                    display(descriptor_path), 0, "name", package.name))
+            first, shown = display(packages.packages[package.name].path), display(descriptor_path)
+            problems += locate([problem("duplicate-package", f"package {first} has this name too", shown, 0, "name",
+                                        package.name)], package.raw.decode("utf-8"), shown)
             continue
         packages.packages[package.name] = package
     return packages, problems
