@@ -35,3 +35,8 @@ def test_one_line_json_is_line_1_and_other_files_problems_are_left_alone() -> No
     other = problem("unsupported-option", "not supported", "other.json", 0, "resources[0].schema", "x")
     unknown = problem("unsupported-option", "not supported", "dp.json", 0, "no.such.path", "x")
     assert [p.line for p in locate([mine, other, unknown], text, "dp.json")] == [1, 0, 0]
+
+
+def test_a_missing_property_is_placed_at_the_object_that_lacks_it() -> None:
+    missing = problem("invalid-descriptor", "has no path", "dp.json", 0, "resources[0].schema.fields[1].path")
+    assert locate([missing], AWKWARD, "dp.json")[0].line == 3

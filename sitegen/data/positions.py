@@ -56,8 +56,15 @@ def property_lines(text: str) -> dict[str, int]:
 
 def locate(problems: list[Problem], text: str, shown: str) -> list[Problem]:
     """Problems about the JSON file shown, given the line where the property they name is written (where they
-    say none)."""
+    say none); a property that is missing, the line of the object that lacks it."""
     if not any(p.path == shown and p.line == 0 and p.field for p in problems):
         return problems
     lines = property_lines(text)
-    return [replace(p, line=lines.get(p.field, 0)) if p.path == shown and p.line == 0 else p for p in problems]
+    return [replace(p, line=line_of(p.field, lines)) if p.path == shown and p.line == 0 else p for p in problems]
+
+
+def line_of(path: str, lines: dict[str, int]) -> int:
+    """The line of a property, or of the nearest object or list holding where it would be; 0 if none."""
+    while path and path not in lines:
+        path = path[:max(path.rfind("."), path.rfind("["), 0)]
+    return lines.get(path, 0)

@@ -94,13 +94,15 @@ def depth(value: Any) -> int:
 
 
 
-def resource_path(folder: Path, descriptor: dict[str, Any], shown: str) -> tuple[Path | None, list[Problem]]:
-    """The CSV a resource points to, refusing absolute paths, URLs and `..`."""
+def resource_path(folder: Path, descriptor: dict[str, Any], shown: str,
+                  where: str = "path") -> tuple[Path | None, list[Problem]]:
+    """The CSV a resource points to, refusing absolute paths, URLs and `..` (where: the property's JSON path)."""
     raw = descriptor.get("path")
     if not isinstance(raw, str) or not raw:
-        return None, [problem("invalid-descriptor", f"resource {descriptor.get('name')!r} has no path", shown)]
+        return None, [problem("invalid-descriptor", f"resource {descriptor.get('name')!r} has no path (one file, "
+                              "named by a string)", shown, 0, where, None if raw is None else json.dumps(raw))]
     if raw.startswith("/") or "://" in raw or ".." in Path(raw).parts or CONTROL.search(raw):
-        return None, [problem("unsafe-path", "resource path leaves the package folder", shown, 0, "path", raw)]
+        return None, [problem("unsafe-path", "resource path leaves the package folder", shown, 0, where, raw)]
     return folder / raw, []
 
 
@@ -190,9 +192,10 @@ def typed_rows(records: list[list[str]], lines: list[int], fields: list[dict[str
 
 
 def read_resource(folder: Path, descriptor: dict[str, Any], shown: str, inputs: Inputs,
-                  columnar: bool = True, memo: DataMemo | None = None) -> tuple[Resource | None, list[Problem]]:
+                  columnar: bool = True, memo: DataMemo | None = None,
+                  where: str = "path") -> tuple[Resource | None, list[Problem]]:
     """One tabular resource: checked bytes and header, then its records as columns (or typed rows)."""
-    path, problems = resource_path(folder, descriptor, shown)
+    path, problems = resource_path(folder, descriptor, shown, where)
     if path is None:
         return None, problems
     if columnar:
@@ -269,8 +272,8 @@ def read_package(descriptor_path: Path, inputs: Inputs | None = None, columnar: 
     for index, item in enumerate(descriptor["resources"]):
         if f"resources[{index}]" in broken or item.get("profile", "tabular-data-resource") != "tabular-data-resource":
             continue
-        resource, found = read_resource(folder, item, shown, inputs, columnar, memo)
-        problems.extend(found)
+        resource, found = read_resource(folder, item, shown, inputs, columnar, memo, f"resources[{index}].path")
+        problems.extend(locate(found, raw.decode("utf-8"), shown))
         if resource is not None:
             package.resources[resource.name] = resource
     return package, problems
