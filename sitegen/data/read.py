@@ -284,6 +284,9 @@ def read_packages(path: Path, inputs: Inputs | None = None, columnar: bool = Tru
     """Every package under path, and every problem met reading them (the project's data kept in memo, if given)."""
     inputs = inputs or Inputs.under(path)
     packages, problems = Packages(path), []
+    if path.is_file() and path.suffix != ".json":  # not JSON at all: say what was wanted, not a syntax error
+        return packages, [problem("invalid-descriptor", "this is a file where a data folder (or a package's "
+                                  "datapackage.json) belongs", display(path))]
     descriptors = find_descriptors(path)
     if not descriptors:
         problems.append(problem("no-packages", "no datapackage.json found here", display(path)))
