@@ -147,7 +147,9 @@ def settings_table(path: Path, text: str) -> dict[str, object]:
                             "the settings file was not read") from None
     site = data.get("site", {})
     if not isinstance(site, dict):
-        raise ProblemsFound([problem("setting", "`site` should be a table ([site])", str(path), 0, "site")],
+        line = next((n for n, x in enumerate(text.splitlines(), start=1) if re.match(r"\s*site\s*=", x)), 0)
+        raise ProblemsFound([problem("setting", "`site` should be a table ([site])", str(path), line, "site",
+                                     shown(site))],
                             "the settings file was not read")
     return dict(site)
 
