@@ -10,7 +10,16 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from sitegen.errors import Problem, ProblemsFound, problem
-from sitegen.files import MAX_BYTES_LIMIT, MAX_FILE_BYTES, MAX_PAGE_BYTES, Inputs, ReadRefused, read_text
+from sitegen.files import (
+    MAX_BYTES_LIMIT,
+    MAX_FILE_BYTES,
+    MAX_MARKUP_LIMIT,
+    MAX_PAGE_BYTES,
+    MAX_PAGE_MARKUP,
+    Inputs,
+    ReadRefused,
+    read_text,
+)
 from sitegen.text import CONTROL, is_web_url
 
 CONFIG_NAME = "sitegen.toml"
@@ -44,6 +53,7 @@ class Config:
     chart_workers: int = 2
     max_file_bytes: int = MAX_FILE_BYTES
     max_page_bytes: int = MAX_PAGE_BYTES
+    max_page_markup: int = MAX_PAGE_MARKUP
 
     @property
     def root(self) -> Path:
@@ -76,6 +86,7 @@ SETTINGS_DOC: dict[str, str] = {
     "chart_workers": "Processes used to render charts to SVG (vl-convert holds the GIL).",
     "max_file_bytes": "Largest data file, descriptor, settings file or template read; a larger one is refused.",
     "max_page_bytes": "Largest Markdown page read (Markdown rendering is slow); a larger one is refused.",
+    "max_page_markup": "Most links and tags ([ and <) in one Markdown page; rendering time grows with their square.",
 }
 # BCP 47 (RFC 5646) language tags, as far as a page's `lang` needs: language, script, region, variants
 BCP47 = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-(?:[a-zA-Z]{2}|[0-9]{3}))?"
@@ -149,7 +160,9 @@ def settings_table(path: Path, text: str) -> dict[str, object]:
                             "the settings file was not read") from None
     site = data.get("site", {})
     if not isinstance(site, dict):
-        raise ProblemsFound([problem("setting", "`site` should be a table ([site])", str(path), 0, "site")],
+        line = next((n for n, x in enumerate(text.splitlines(), start=1) if re.match(r"\s*site\s*=", x)), 0)
+        raise ProblemsFound([problem("setting", "`site` should be a table ([site])", str(path), line, "site",
+                                     shown(site))],
                             "the settings file was not read")
     return dict(site)
 
@@ -184,6 +197,8 @@ def setting_problem(name: str, value: object) -> str:
         return "must be between 1 and 32"
     if name in ("max_file_bytes", "max_page_bytes") and not 1_000 <= int(str(value)) <= MAX_BYTES_LIMIT:
         return f"must be between 1,000 and {MAX_BYTES_LIMIT:,}"
+    if name == "max_page_markup" and not 100 <= int(str(value)) <= MAX_MARKUP_LIMIT:
+        return f"must be between 100 and {MAX_MARKUP_LIMIT:,}"
     return ""
 
 

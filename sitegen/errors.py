@@ -132,6 +132,7 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "outside-project": ("File outside the project",
                         "only files inside the project are read: copy the file in instead of linking to it"),
     "special-file": ("Not a regular file", "devices, pipes and sockets are never read: use an ordinary file"),
+    "folder-not-file": ("A folder, not a file", "put the file here in place of the folder, or fix the path"),
     "too-large": ("File too large",
                   "split the file, or raise `max_file_bytes` (`max_page_bytes` for Markdown) in sitegen.toml"),
     "remote-reference": ("Reference to another place",
@@ -139,7 +140,8 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "unsupported-option": ("Schema option not supported",
                            "remove the option: sitegen reads values only in the Table Schema defaults"),
     "too-deep": ("Nested too deeply", "flatten the structure"),
-    "too-complex": ("Too much markup", "split the page, or write fewer links and HTML tags"),
+    "too-complex": ("Too much markup", "split the page, or raise `max_page_markup` in sitegen.toml (rendering "
+                    "time grows with its square)"),
     "slow-pattern": ("Pattern too slow", "simplify the pattern: nested repeats such as (a+)+ take exponential time"),
     "bad-number": ("Not a plain number", "write digits 0-9 with an optional minus sign, decimal point and exponent"),
     "control-character": ("Control character in text", "remove the invisible character (only tab and newline)"),

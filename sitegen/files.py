@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 25_000_000  # the largest real data file (official-returns figures.csv) is ~233 kB: 100 times over
 MAX_PAGE_BYTES = 256_000  # the longest real Markdown page is ~2.5 kB: 100 times over
 MAX_BYTES_LIMIT = 1_000_000_000  # the highest max_file_bytes or max_page_bytes: no file larger is ever read
+# links and tags (`[` and `<`) per Markdown page: Python-Markdown's matching of unclosed `[` is quadratic in them
+# (2,000 render in 2 s at worst, 10,000 in 40 s); real pages hold a few dozen
+MAX_PAGE_MARKUP = 2_000
+MAX_MARKUP_LIMIT = 100_000  # the highest max_page_markup: an hour at worst, never unbounded
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,13 @@ def read_bytes(path: Path, inputs: Inputs, shown: str) -> bytes:
         fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block us before the check
     except OSError as exc:
         raise ReadRefused(problem("missing-file", f"cannot read the file: {exc.strerror}", shown)) from None
+    status = os.fstat(fd)  # before fdopen, which refuses a folder with an error naming only the descriptor
+    if not stat.S_ISREG(status.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(status.st_mode):
+            raise ReadRefused(problem("folder-not-file", "this is a folder where a file belongs", shown))
+        raise ReadRefused(problem("special-file", "not a regular file (a device, pipe or socket)", shown))
     with os.fdopen(fd, "rb") as file:
-        status = os.fstat(fd)
-        if not stat.S_ISREG(status.st_mode):
-            raise ReadRefused(problem("special-file", "not a regular file (a device, pipe or socket)", shown))
         data = file.read(inputs.max_bytes + 1)
     if len(data) > inputs.max_bytes:
         size = max(status.st_size, len(data))

@@ -79,7 +79,8 @@ def run_here(project: Path, *args: str, env: dict[str, str] | None = None) -> su
 
 
 # tests that `make check` leaves out (besides the browser's): marked here by file, so the files stay as written
-SLOW_FILES = {"test_crash.py": "kill", "test_serve.py": "serve", "browser/test_serve.py": "serve"}
+SLOW_FILES = {"test_crash.py": "kill", "test_hostile_kill.py": "kill", "test_serve.py": "serve",
+              "browser/test_serve.py": "serve"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -129,6 +129,9 @@ def apply(step: list[Any], project: Path) -> None:
     elif op == "sparse":  # a file of args[1] bytes that takes no disk space
         with path.open("wb") as file:
             file.truncate(int(args[1]))
+    elif op == "folder":  # a folder where a file belongs
+        path.unlink(missing_ok=True)
+        path.mkdir()
     elif op == "fifo":
         path.unlink(missing_ok=True)
         os.mkfifo(path)

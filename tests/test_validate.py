@@ -219,7 +219,7 @@ def test_missing_descriptor_and_unsafe_resource_path(data: Path) -> None:
     (data / "better-care-fund/datapackage.json").write_text(json.dumps(descriptor))
     found = problems(data)
     hit = only(found, "unsafe-path")
-    assert (hit["field"], hit["value"]) == ("path", "../../x.csv")
+    assert (hit["field"], hit["value"], hit["line"]) == ("resources[0].path", "../../x.csv", 1)  # one-line JSON
     empty = data.parent / "empty"
     empty.mkdir()
     assert only(problems(empty), "no-packages")["path"] == "empty"

@@ -225,7 +225,8 @@ def load_content(config: Config) -> tuple[dict[str, Page], ProblemList]:
     pages = {}
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
         key = path.relative_to(folder).with_suffix("").as_posix()
-        pages[key] = load_page(path, display(path), Inputs(config.root, config.max_page_bytes))
+        pages[key] = load_page(path, display(path), Inputs(config.root, config.max_page_bytes),
+                               config.max_page_markup)
         found.extend(pages[key].problems)
     return pages, found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -127,7 +128,7 @@ def dialect(value: Any, where: str, shown: str) -> Found:
     for key, option in value.items():
         if DIALECT_DEFAULTS.get(key, option) != option or key not in DIALECT_DEFAULTS:
             yield problem("unsupported-option", "sitegen reads CSV with the default dialect only", shown, 0,
-                          f"{where}.{key}", option)
+                          f"{where}.{key}", written(option))
 
 
 def schema(value: Any, where: str, shown: str) -> Found:
@@ -138,7 +139,7 @@ def schema(value: Any, where: str, shown: str) -> Found:
         return
     if value.get("missingValues", [""]) != [""]:
         yield problem("unsupported-option", "only a blank cell means missing", shown, 0, f"{where}.missingValues",
-                      value["missingValues"])
+                      written(value["missingValues"]))
     fields = value.get("fields", [])
     if not isinstance(fields, list):
         yield problem("invalid-descriptor", "fields is a list", shown, 0, f"{where}.fields", fields)
@@ -160,11 +161,16 @@ def field_problems(field: Any, where: str, shown: str) -> Found:
     for key, default in FIELD_DEFAULTS.items():
         if key in field and field[key] != default and not (key == "format" and type_ in ("string", "any")):
             yield problem("unsupported-option", f"`{key}` is not supported: values are read in the defaults "
-                          "(e.g. 1234.5, true, 2024-03-31)", shown, 0, f"{where}.{key}", field[key])
+                          "(e.g. 1234.5, true, 2024-03-31)", shown, 0, f"{where}.{key}", written(field[key]))
     pattern = field.get("constraints", {}).get("pattern") if isinstance(field.get("constraints"), dict) else None
     if pattern is not None and not isinstance(pattern, str):
         yield problem("invalid-descriptor", "a pattern is a string", shown, 0, f"{where}.constraints.pattern",
                       pattern)
+
+
+def written(value: Any) -> str:
+    """A descriptor's value as its JSON says it (false, ["yes"]); text as itself."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def foreign_keys(keys: Any, where: str, shown: str) -> Found:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sitegen.data.cells import ASCII_SPACE, cell_code, read_cell
 from sitegen.data.descriptors import descriptor_problems
+from sitegen.data.positions import locate
 from sitegen.data.rows import Package, Packages, Resource
 from sitegen.errors import Problem, problem
 from sitegen.files import Inputs, ReadRefused, decode, display, read_bytes
@@ -93,13 +94,15 @@ def depth(value: Any) -> int:
 
 
 
-def resource_path(folder: Path, descriptor: dict[str, Any], shown: str) -> tuple[Path | None, list[Problem]]:
-    """The CSV a resource points to, refusing absolute paths, URLs and `..`."""
+def resource_path(folder: Path, descriptor: dict[str, Any], shown: str,
+                  where: str = "path") -> tuple[Path | None, list[Problem]]:
+    """The CSV a resource points to, refusing absolute paths, URLs and `..` (where: the property's JSON path)."""
     raw = descriptor.get("path")
     if not isinstance(raw, str) or not raw:
-        return None, [problem("invalid-descriptor", f"resource {descriptor.get('name')!r} has no path", shown)]
+        return None, [problem("invalid-descriptor", f"resource {descriptor.get('name')!r} has no path (one file, "
+                              "named by a string)", shown, 0, where, None if raw is None else json.dumps(raw))]
     if raw.startswith("/") or "://" in raw or ".." in Path(raw).parts or CONTROL.search(raw):
-        return None, [problem("unsafe-path", "resource path leaves the package folder", shown, 0, "path", raw)]
+        return None, [problem("unsafe-path", "resource path leaves the package folder", shown, 0, where, raw)]
     return folder / raw, []
 
 
@@ -189,9 +192,10 @@ def typed_rows(records: list[list[str]], lines: list[int], fields: list[dict[str
 
 
 def read_resource(folder: Path, descriptor: dict[str, Any], shown: str, inputs: Inputs,
-                  columnar: bool = True, memo: DataMemo | None = None) -> tuple[Resource | None, list[Problem]]:
+                  columnar: bool = True, memo: DataMemo | None = None,
+                  where: str = "path") -> tuple[Resource | None, list[Problem]]:
     """One tabular resource: checked bytes and header, then its records as columns (or typed rows)."""
-    path, problems = resource_path(folder, descriptor, shown)
+    path, problems = resource_path(folder, descriptor, shown, where)
     if path is None:
         return None, problems
     if columnar:
@@ -260,7 +264,7 @@ def read_package(descriptor_path: Path, inputs: Inputs | None = None, columnar: 
     if descriptor is None:
         return None, problems
     shown, folder = display(descriptor_path), descriptor_path.parent
-    problems = descriptor_problems(descriptor, shown, folder.name)
+    problems = locate(descriptor_problems(descriptor, shown, folder.name), raw.decode("utf-8"), shown)
     if any(not p.field.startswith("resources[") for p in problems):
         return None, problems  # a package-wide problem (name, profile, link): frictionless never sees it
     package = Package(str(descriptor.get("name") or folder.name), descriptor_path, descriptor, raw=raw)
@@ -268,8 +272,8 @@ def read_package(descriptor_path: Path, inputs: Inputs | None = None, columnar: 
     for index, item in enumerate(descriptor["resources"]):
         if f"resources[{index}]" in broken or item.get("profile", "tabular-data-resource") != "tabular-data-resource":
             continue
-        resource, found = read_resource(folder, item, shown, inputs, columnar, memo)
-        problems.extend(found)
+        resource, found = read_resource(folder, item, shown, inputs, columnar, memo, f"resources[{index}].path")
+        problems.extend(locate(found, raw.decode("utf-8"), shown))
         if resource is not None:
             package.resources[resource.name] = resource
     return package, problems
@@ -280,6 +284,9 @@ def read_packages(path: Path, inputs: Inputs | None = None, columnar: bool = Tru
     """Every package under path, and every problem met reading them (the project's data kept in memo, if given)."""
     inputs = inputs or Inputs.under(path)
     packages, problems = Packages(path), []
+    if path.is_file() and path.suffix != ".json":  # not JSON at all: say what was wanted, not a syntax error
+        return packages, [problem("invalid-descriptor", "this is a file where a data folder (or a package's "
+                                  "datapackage.json) belongs", display(path))]
     descriptors = find_descriptors(path)
     if not descriptors:
         problems.append(problem("no-packages", "no datapackage.json found here", display(path)))
@@ -290,9 +297,9 @@ def read_packages(path: Path, inputs: Inputs | None = None, columnar: bool = Tru
         if package is None:
             continue
         if package.name in packages.packages:
-            first = display(packages.packages[package.name].path)
-            problems.append(problem("duplicate-package", f"package {first} has this name too",
-                                    display(descriptor_path), 0, "name", package.name))
+            first, shown = display(packages.packages[package.name].path), display(descriptor_path)
+            problems += locate([problem("duplicate-package", f"package {first} has this name too", shown, 0, "name",
+                                        package.name)], package.raw.decode("utf-8"), shown)
             continue
         packages.packages[package.name] = package
     return packages, problems

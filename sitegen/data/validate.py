@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 import regex
 
+from sitegen.data.positions import locate
 from sitegen.data.read import read_packages
 from sitegen.data.report import render
 from sitegen.data.rules import apply_rules
@@ -118,22 +119,25 @@ def no_network() -> Any:
 def pattern_problems(package: Package) -> list[Problem]:
     """`pattern` constraints, matched as frictionless does but with a time limit (no ReDoS)."""
     found = []
+    indexes = {id(item): index for index, item in enumerate(package.descriptor.get("resources", []))}
     for resource in package.resources.values():
-        for field in resource.fields:
+        for number, field in enumerate(resource.fields):
             pattern = (field.get("constraints") or {}).get("pattern")
             if isinstance(pattern, str):
-                found.extend(field_pattern_problems(resource, str(field["name"]), pattern))
-    return found
+                at = f"resources[{indexes.get(id(resource.descriptor), 0)}].schema.fields[{number}]"
+                found.extend(field_pattern_problems(resource, str(field["name"]), pattern, at))
+    return locate(found, package.raw.decode("utf-8"), display(package.path)) if package.raw else found
 
 
-def field_pattern_problems(resource: Resource, name: str, pattern: str) -> list[Problem]:
-    """Cells of one field that do not match; a pattern too slow or broken is one located problem."""
+def field_pattern_problems(resource: Resource, name: str, pattern: str, at: str) -> list[Problem]:
+    """Cells of one field that do not match; a pattern too slow or broken is one located problem (at: the
+    field's JSON path in datapackage.json)."""
     shown, where = resource.shown, display(resource.path.parent / "datapackage.json")
     try:
         compiled = regex.compile(f"^{pattern}$", regex.VERSION0)
     except (regex.error, RecursionError, OverflowError) as exc:
         return [problem("invalid-descriptor", f"the pattern of field {name} is not a regular expression: {exc}",
-                        where, 0, f"{name}.constraints.pattern", pattern)]
+                        where, 0, f"{at}.constraints.pattern", pattern)]
     found: list[Problem] = []
     indexes = unmatched(resource, name, pattern)
     budget = _Budget(PATTERN_SECONDS + PATTERN_CELL_SECONDS * len(indexes))

@@ -91,8 +91,16 @@ def export(root: Path, sha: str, folder: Path, dest: Path) -> Path:
     out = git(root, "archive", "--format=tar", sha, "--", inside)
     if out:
         with tarfile.open(fileobj=io.BytesIO(out)) as archive:
-            archive.extractall(dest, filter="data")  # the data filter refuses links and paths leaving dest
+            archive.extractall(dest, filter=within)
     return target
+
+
+def within(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """tarfile's data filter, but a link or path leaving dest is left out (and so read as missing), not an error."""
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError:
+        return None
 
 
 NO_REPOSITORY = "This copy of the project is not a git repository (a download or tarball), so its history is unknown."

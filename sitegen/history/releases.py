@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.data.read import read_packages
 from sitegen.data.rows import Packages
 from sitegen.history import git as gitdata
 from sitegen.history.diff import DataDiff, FigureChange, compare
+from sitegen.history.exports import exported
 from sitegen.history.git import why_no_history
 from sitegen.history.memo import HistoryMemo
 
@@ -110,6 +109,5 @@ def read_releases(config: Config, commits: list[gitdata.Commit], memo: HistoryMe
 
 def read_revision(config: Config, sha: str) -> Packages:
     """Typed rows of the data at a commit (unvalidated: the changelog describes, it does not judge)."""
-    with tempfile.TemporaryDirectory(prefix="sitegen-diff-") as tmp:
-        exported = gitdata.export(config.root, sha, config.root / config.datapackages_dir, Path(tmp))
-        return read_packages(exported)[0]
+    with exported(config, sha) as folder:
+        return read_packages(folder)[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from sitegen.cache import Cache, code_digest
 from sitegen.history import git as gitdata
 from sitegen.history.diff import compare, new_problems, relocate
 from sitegen.history.diff_report import RENDERERS
+from sitegen.history.exports import exported
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -66,9 +66,8 @@ def open_version(spec: str, config: Config, validate: bool = True) -> Iterator[V
     sha = gitdata.resolve(root, spec)
     if sha is None:
         raise click.UsageError(f"{spec!r} is neither a folder nor a git revision of {root}")
-    with tempfile.TemporaryDirectory(prefix="sitegen-diff-") as tmp:
-        exported = gitdata.export(root, sha, root / datadir, Path(tmp))
-        yield read(exported, f"{spec} ({sha[:7]})", datadir, verdicts)
+    with exported(config, sha) as folder:
+        yield read(folder, f"{spec} ({sha[:7]})", datadir, verdicts)
 
 
 

@@ -12,7 +12,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from sitegen.errors import Problem, problem
-from sitegen.files import MAX_PAGE_BYTES, Inputs, ReadRefused, read_text
+from sitegen.files import MAX_PAGE_BYTES, MAX_PAGE_MARKUP, Inputs, ReadRefused, read_text
 from sitegen.text import CONTROL
 
 if TYPE_CHECKING:
@@ -30,7 +30,6 @@ TOKEN = re.compile(f"{TOKEN_OPEN}([0-9]+){TOKEN_CLOSE}")
 RESERVED = re.compile(f"[{TOKEN_OPEN}{TOKEN_CLOSE}]")
 MAX_FRONT_MATTER = 20_000  # characters: a few lines of settings, not a document
 MAX_NESTING = 32  # lists and quotes inside one another; Python-Markdown recurses once per level
-MAX_MARKUP = 2_000  # `[` and `<` per page: Python-Markdown's link and HTML matching is quadratic in them
 CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|[0-9]{1,9}[.)](?=[ \t]))")
 
 
@@ -104,19 +103,19 @@ def split_front_matter(text: str, shown: str) -> tuple[dict[str, Any], str, int,
     return meta, body, body_line, []
 
 
-def load_page(path: Path, shown: str, inputs: Inputs | None = None) -> Page:
-    """Read a Markdown page (inside the project, a regular file, within the limit); problems collected."""
+def load_page(path: Path, shown: str, inputs: Inputs | None = None, max_markup: int = MAX_PAGE_MARKUP) -> Page:
+    """Read a Markdown page (inside the project, a regular file, within the limits); problems collected."""
     try:
         text = read_text(path, inputs or Inputs.under(path, MAX_PAGE_BYTES), shown)
     except ReadRefused as exc:
         return Page(path, shown, {}, "", 1, [exc.problem])
     text = text.replace("\r\n", "\n")
     meta, body, line, problems = split_front_matter(text, shown)
-    problems += body_problems(body, line, shown)
+    problems += body_problems(body, line, shown, max_markup)
     return Page(path, shown, meta, body, line, problems)
 
 
-def body_problems(body: str, first_line: int, shown: str) -> list[Problem]:
+def body_problems(body: str, first_line: int, shown: str, max_markup: int = MAX_PAGE_MARKUP) -> list[Problem]:
     """Control or reserved characters, and nesting deeper than Markdown can render in bounded time."""
     found = []
     for number, line in enumerate(body.split("\n"), start=first_line):
@@ -131,9 +130,10 @@ def body_problems(body: str, first_line: int, shown: str) -> list[Problem]:
         if len(found) >= 10:
             break  # enough to show what is wrong
     markup = body.count("[") + body.count("<")
-    if markup > MAX_MARKUP:
-        found.append(problem("too-complex", f"{markup:,} [ and < characters (at most {MAX_MARKUP:,}): Markdown would "
-                             "take too long to render", shown, first_line, "text", markup))
+    if markup > max_markup:
+        found.append(problem("too-complex", f"{markup:,} links and tags ([ and < characters), over max_page_markup "
+                             f"({max_markup:,}): Markdown would take too long to render", shown, first_line,
+                             "text", markup))
     return found
 
 

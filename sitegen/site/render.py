@@ -12,7 +12,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 
 from sitegen.data import fmt
-from sitegen.errors import Problem, ProblemsFound, problem
+from sitegen.errors import Problem, ProblemsFound, SitegenError, problem
 from sitegen.files import Inputs, ReadRefused, display, read_text
 from sitegen.site.page import PageSpec, root_for
 from sitegen.site.theme import BUILTIN_TEMPLATES
@@ -106,6 +106,8 @@ def render_page(env: jinja2.Environment, spec: PageSpec, site: Site) -> str:
     except ReadRefused as exc:  # a project template that is not read: a link out of the project, a pipe, too large
         raise ProblemsFound([exc.problem], f"a template could not be read while rendering {spec.path}: nothing was "
                             "published") from None
+    except SitegenError:  # the build stopped (SIGTERM) or superseded while a template ran: not the template's fault
+        raise
     except Exception as exc:  # noqa: BLE001 - any error in a template is the template's, reported as one
         raise ProblemsFound([template_problem(exc, spec.templates)],
                             f"a template failed while rendering {spec.path}: nothing was published") from None

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from sitegen.data.model import Area, Council, Figure, Icb, Measure, Predecessor, Site, Source, Topic
+from sitegen.errors import SitegenError
 from sitegen.files import tree_digest, write_atomic
 
 if TYPE_CHECKING:
@@ -225,6 +226,8 @@ class Model:
         the page is rendered again, and reports why) where it cannot be read."""
         try:
             text = self.template_text(name)
+        except SitegenError:  # the build stopped (SIGTERM) meanwhile: stop, never carry on as if unread
+            raise
         except Exception:  # noqa: BLE001 - a link out of the project, a pipe: rendering the page reports it
             return None
         return "none" if text is None else digest(text)
