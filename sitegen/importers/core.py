@@ -73,6 +73,7 @@ class Areas:
 
 
 BINARY = re.compile("[\x00-\x08\x0e-\x1f]")  # C0 controls no text file of a return holds (tab, CR, LF do)
+MAX_RECORDS = 200_000  # lines of a CSV return (the largest known has 5,153): a million are refused at once
 ZIP = b"PK\x03\x04"  # the first bytes of an .xlsx workbook (a zip file), whatever its name says
 
 
@@ -122,11 +123,15 @@ def read_raw(path: Path, inputs: Inputs | None = None, data: bytes | None = None
     records, lines, start = [], [], 1
     try:
         for record in reader:
+            if len(records) == MAX_RECORDS:
+                raise refused("too-large", f"the file has more than {MAX_RECORDS:,} lines (an official return has "
+                              "a few thousand)", shown, start)
             records.append(record)
             lines.append(start)
             start = reader.line_num + 1
-    except csv.Error as exc:  # a cell over the CSV reader's limit of 131,072 characters
-        raise refused("too-large", f"cannot be read as CSV ({exc})", shown, start) from None
+    except csv.Error as exc:  # a cell over the CSV reader's limit (131,072 characters unless raised)
+        raise refused("unreadable-file", f"a cell is longer than the CSV reader takes ({exc})", shown,
+                      start) from None
     return RawFile(path, records, lines)
 
 
@@ -249,9 +254,9 @@ def bad_numbers(raw: RawFile, reading: Reading) -> list[Problem]:
             why = "too many digits: in pounds it is not a number `validate` reads exactly"
         if why:
             found.append(problem("bad-value", f"{why} ({cell.item})", raw.shown, cell.line, "value", cell.text))
-        if cell.name.startswith(FORMULA):
-            found.append(problem("formula", f"the area's name would be run as a formula by a spreadsheet "
-                                 f"({cell.item})", raw.shown, cell.line, "name", cell.name))
+        if cell.name.startswith(FORMULA):  # one problem a row, however many figures it gives
+            found.append(problem("formula", "the area's name would be run as a formula by a spreadsheet",
+                                 raw.shown, cell.line, "name", cell.name))
     found += [problem("formula", f"the source's {key} would be run as a formula by a spreadsheet", raw.shown, 0,
                       key, text) for key, text in reading.source.items() if text.startswith(FORMULA)]
     return found
