@@ -120,7 +120,9 @@ def read_raw(path: Path, inputs: Inputs | None = None, data: bytes | None = None
     shown = display(path)
     text = decode(source_bytes(path, inputs) if data is None else data, shown)
     reader = csv.reader(io.StringIO(text, newline=""))
-    records, lines, start = [], [], 1
+    records: list[list[str]] = []
+    lines: list[int] = []
+    start = 1
     try:
         for record in reader:
             if len(records) == MAX_RECORDS:
