@@ -233,3 +233,71 @@ def test_a_build_started_during_an_import_waits_for_it(base: Path, tmp_path: Pat
     os.killpg(build.pid, signal.SIGKILL)
     build.wait(timeout=60)
     assert importing.resume() == 0
+
+
+# --- full, read-only and unwritable disks: one line, nothing changed -----------------------------------------
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A 16 MB tmpfs of our own (as root); skipped where the test may not mount one."""
+    point = tmp_path / "mnt"
+    point.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(point)], capture_output=True,
+                          text=True, check=False) if os.geteuid() == 0 else None
+    if made is None or made.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN): "
+                    f"{made.stderr.strip() if made else 'not root'}")
+    try:
+        yield point
+    finally:
+        subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+def one_line_refusal(result: subprocess.CompletedProcess[str], says: str) -> None:
+    """Exit 1, one `Error:` line saying what happened and that nothing was imported, no traceback."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(lines) == 1 and says in lines[0] and "Nothing was imported" in lines[0], result.stderr
+
+
+def small_project(where: Path, base: Path) -> Path:
+    """The base project without its delayed transfers (to fit a small disk), and the CSV return beside it."""
+    shutil.copytree(base / "p", where / "p", ignore=lambda folder, _: ["delayed-transfers"]
+                    if Path(folder) == base / "p" / "datapackages" else [])
+    shutil.copy(base / "src" / "BCF.csv", where / "BCF.csv")
+    return where / "p"
+
+
+def test_a_full_disk_is_one_line_and_changes_nothing(base: Path, tmpfs: Path) -> None:
+    project = small_project(tmpfs, base)
+    old = package(project, "official-returns")
+    free = os.statvfs(tmpfs).f_bavail * os.statvfs(tmpfs).f_frsize
+    (tmpfs / "filler").write_bytes(b"\0" * (free - 32 * 1024))  # 32 KB left: not enough for figures.csv
+    result = sitegen(project, "import", str(tmpfs / "BCF.csv"))
+    one_line_refusal(result, "the disk is full")
+    assert package(project, "official-returns") == old and leftovers(project) == []
+
+
+def test_a_read_only_file_system_is_one_line_and_changes_nothing(base: Path, tmpfs: Path) -> None:
+    project = small_project(tmpfs, base)
+    old = package(project, "official-returns")
+    assert subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=False).returncode == 0
+    one_line_refusal(sitegen(project, "import", str(tmpfs / "BCF.csv")), "the file system is read-only")
+    assert package(project, "official-returns") == old
+
+
+def test_an_unwritable_package_folder_is_one_line_and_changes_nothing(base: Path, tmp_path: Path) -> None:
+    project = small_project(tmp_path, base)
+    old = package(project, "official-returns")
+    (project / "datapackages" / "official-returns").chmod(0o555)
+    # root writes anywhere: drop the capabilities that let it, so it meets the modes as any user would
+    drop = ["setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search",
+            "--"] if os.geteuid() == 0 else []
+    if drop and not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv (util-linux): cannot make a folder unwritable to root")
+    result = subprocess.run([*drop, sys.executable, "-m", "sitegen", "import", str(tmp_path / "BCF.csv")],
+                            cwd=project, capture_output=True, text=True, timeout=300, check=False)
+    (project / "datapackages" / "official-returns").chmod(0o755)
+    one_line_refusal(result, "cannot write datapackages/official-returns/: permission denied")
+    assert package(project, "official-returns") == old and leftovers(project) == []

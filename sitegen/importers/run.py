@@ -20,7 +20,7 @@ from sitegen.files import FILESYSTEM_ADVICE, Inputs, ReadRefused, display
 from sitegen.importers import LAYOUTS
 from sitegen.importers.core import Areas, Cell, Layout, RawFile, Reading, bad_numbers, detect, figure
 from sitegen.importers.names import area_index
-from sitegen.importers.stage import clear_leftovers, make_stage, put_in_place
+from sitegen.importers.stage import clear_leftovers, make_stage, put_in_place, remove
 from sitegen.importers.store import Merge, read_rows, schema_fields, upsert
 from sitegen.importers.workbook import read_any
 
@@ -241,11 +241,14 @@ def relocated(problems: list[Problem], places: Places) -> list[Problem]:
             for p in problems]
 
 
-def filesystem_refusal(exc: OSError) -> SitegenError:
-    """One line for a failed write (disk full, read-only, no permission): the path, what happened, what to do."""
+def filesystem_refusal(exc: OSError, places: Places | None = None) -> SitegenError:
+    """One line for a failed write (disk full, read-only, no permission): the path (a staged file by the live
+    folder it stands for), what happened, what to do."""
     what, advice = FILESYSTEM_ADVICE.get(exc.errno or 0, (exc.strerror or str(exc), "check the path and retry"))
-    return SitegenError(f"cannot write {exc.filename or 'the project folder'}: {what}; {advice}. Nothing was "
-                        "imported: every package is as it was")
+    where = str(exc.filename or "the project folder")
+    if places is not None and Path(where).is_relative_to(places.staged):
+        where = display(places.root / Path(where).relative_to(places.staged).parent) + "/"
+    return SitegenError(f"cannot write {where}: {what}; {advice}. Nothing was imported: every package is as it was")
 
 
 def run_import(path: Path, into: str | None, config: Config) -> int:
@@ -275,9 +278,9 @@ def run_import(path: Path, into: str | None, config: Config) -> int:
             if any(merge.written for merge in done[folder]) or not os.path.lexists(root / folder.name):
                 put_in_place(stage, root, folder.name)
     except OSError as exc:
-        raise filesystem_refusal(exc) from None
+        raise filesystem_refusal(exc, places) from None
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        remove(stage)
     for folder, read in packages.items():
         if path.is_dir():
             sys.stdout.write(batch_summary(path, folder.name, done[folder], read))

@@ -7,11 +7,13 @@ folder and the new one renamed in; an import killed between the two is put right
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
 import secrets
 import shutil
+import stat
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -35,9 +37,17 @@ def clear_leftovers(project: Path, root: Path) -> list[str]:
                 os.rename(old, root / old.name)
                 said.append(f"sitegen: put back {old.name} in {root.name}/, which an interrupted import had moved "
                             "aside")
-        shutil.rmtree(stage)
+        remove(stage)
         said.append(f"sitegen: removed {stage.name}, left by an interrupted import")
     return said
+
+
+def remove(stage: Path) -> None:
+    """Remove a staging folder, even where a copied package folder kept a read-only mode."""
+    for folder in [stage, *(p for p in stage.rglob("*") if p.is_dir() and not p.is_symlink())]:
+        with contextlib.suppress(OSError):
+            folder.chmod(folder.stat().st_mode | stat.S_IRWXU)
+    shutil.rmtree(stage, ignore_errors=True)
 
 
 def link_or_copy(src: str, dst: str) -> None:
