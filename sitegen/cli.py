@@ -97,9 +97,13 @@ def build(project: Path, force: bool, base_url: str | None, repository_url: str 
               show_default=True, help="Project folder holding sitegen.toml.")
 def import_(file: Path, into: str | None, project: Path) -> None:
     """Import an official return, or a folder of them: figures merged by id into a package, then validated."""
+    from sitegen.build.lock import build_lock
     from sitegen.importers.run import run_import
 
-    raise SystemExit(run_import(file, into, load_config(project)))
+    config = load_config(project)
+    with build_lock(config.root):  # one import or build of a project at a time: the other waits
+        status = run_import(file, into, config)
+    raise SystemExit(status)
 
 
 @cli.command()

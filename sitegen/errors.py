@@ -154,6 +154,8 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "setting": ("Bad setting", "see README 'Settings' for what each setting accepts"),
     "frictionless": ("Data package error", "see the frictionless documentation for this error"),
     "unknown-layout": ("Unknown file layout", "add an adapter module to sitegen/importers/ for this layout"),
+    "unreadable-file": ("File not read",
+                        "give the return as published: a CSV file or an Excel 97-2003 (.xls) workbook, within limits"),
     "unknown-council-code": ("Unknown council in an official file",
                              "add the council (or former council) to the reference package, or check the file"),
     "no-period": ("No period", "the file must say which year it covers, in its rows or its published name"),

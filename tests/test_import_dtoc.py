@@ -256,14 +256,9 @@ def test_one_month_twice_in_a_folder_is_refused(tmp_path: Path) -> None:
 
 
 def test_into_a_path_out_of_the_folder_puts_no_package_anywhere(tmp_path: Path) -> None:
-    """Only a package the importer ships, named plainly, is put in place: `--into ../../../tests` (the repository's
+    """Only a package named plainly is written, and only in staging: `--into ../../../tests` (the repository's
     tests/, seen from the shipped packages) is refused before anything is copied, even for a moment."""
-    from sitegen.importers.run import target
-
     project = empty_project(tmp_path / "project")
-    created: list[Path] = []
-    with pytest.raises(ProblemsFound, match="nothing was imported"):
-        target(project / "datapackages", "../../../tests", created)
-    assert created == [] and not (tmp_path.parent / "tests").exists()
     code, out = run(project, DTOC / "July_15.xls", "--into", "../../../tests")
-    assert code == 1 and "no figures package '../../../tests' here" in out
+    assert code == 1 and "--into names a package folder of datapackages/ by its plain name" in out
+    assert not (tmp_path.parent / "tests").exists() and list(project.glob(".sitegen-import-*")) == []

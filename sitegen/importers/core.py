@@ -6,11 +6,12 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Protocol
 
+from sitegen.data.cells import read_number
 from sitegen.errors import Problem, ProblemsFound, problem
-from sitegen.files import display
+from sitegen.files import Inputs, ReadRefused, display, read_bytes
 from sitegen.importers.reading import DAYS, THOUSANDS, Cell, Reading
 from sitegen.importers.reading import unknown_area as unknown_area  # adapters take it from here, as ever
 from sitegen.text import slugify
@@ -71,27 +72,68 @@ class Areas:
         return code in self.slugs
 
 
-def decode(raw: bytes) -> str:
-    """Text of a raw file: UTF-8 (a BOM dropped), else Windows-1252, as older official files are."""
+BINARY = re.compile("[\x00-\x08\x0e-\x1f]")  # C0 controls no text file of a return holds (tab, CR, LF do)
+MAX_RECORDS = 200_000  # lines of a CSV return (the largest known has 5,153): a million are refused at once
+ZIP = b"PK\x03\x04"  # the first bytes of an .xlsx workbook (a zip file), whatever its name says
+
+
+def refused(code: str, message: str, shown: str, line: int = 0, field_name: str = "", value: object = None) -> \
+        ProblemsFound:
+    """One problem that stops the import."""
+    return ProblemsFound([problem(code, message, shown, line, field_name, value)], "nothing was imported")
+
+
+def decode(raw: bytes, shown: str = "") -> str:
+    """Text of a raw file: UTF-8 (a BOM dropped), else Windows-1252, as older official files are; a binary file
+    (a workbook given as CSV, say) is refused naming the line and byte, never a UnicodeDecodeError."""
+    if raw.startswith(ZIP):
+        raise refused("unreadable-file", "an Excel 2007 or later (.xlsx) workbook or other zip file: importers read "
+                      "CSV files and Excel 97-2003 (.xls) workbooks", shown, 0, "file", "zip")
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("cp1252")
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise refused("encoding", f"not a text file: byte 0x{raw[exc.start]:02x} at offset {exc.start} is "
+                          "neither UTF-8 nor Windows-1252", shown, line, "byte", f"0x{raw[exc.start]:02x}") from None
+    found = BINARY.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise refused("encoding", f"not a text file: it holds the control character U+{ord(found.group()):04X}",
+                      shown, line, "character", f"U+{ord(found.group()):04X}")
+    return text
 
 
-def read_raw(path: Path) -> RawFile:
-    """CSV records of a raw file, with their lines; a file that cannot be read is a problem, not a traceback."""
+def source_bytes(path: Path, inputs: Inputs | None = None) -> bytes:
+    """A raw file's bytes through the build's fence: a regular file, inside the fence, within the size limit."""
+    inputs = inputs or Inputs.under(path)
     try:
-        text = decode(path.read_bytes())
-    except OSError as exc:
-        raise ProblemsFound([problem("missing-path", f"cannot read the file: {exc.strerror}", display(path))],
-                            "nothing was imported") from None
+        return read_bytes(path, inputs, display(path))
+    except ReadRefused as exc:
+        raise ProblemsFound([exc.problem], "nothing was imported") from None
+
+
+def read_raw(path: Path, inputs: Inputs | None = None, data: bytes | None = None) -> RawFile:
+    """CSV records of a raw file, with their lines; a file that cannot be read is a problem, not a traceback."""
+    shown = display(path)
+    text = decode(source_bytes(path, inputs) if data is None else data, shown)
     reader = csv.reader(io.StringIO(text, newline=""))
-    records, lines, start = [], [], 1
-    for record in reader:
-        records.append(record)
-        lines.append(start)
-        start = reader.line_num + 1
+    records: list[list[str]] = []
+    lines: list[int] = []
+    start = 1
+    try:
+        for record in reader:
+            if len(records) == MAX_RECORDS:
+                raise refused("too-large", f"the file has more than {MAX_RECORDS:,} lines (an official return has "
+                              "a few thousand)", shown, start)
+            records.append(record)
+            lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:  # a cell over the CSV reader's limit (131,072 characters unless raised)
+        raise refused("unreadable-file", f"a cell is longer than the CSV reader takes ({exc})", shown,
+                      start) from None
     return RawFile(path, records, lines)
 
 
@@ -109,9 +151,25 @@ def detect(raw: RawFile, layouts: tuple[Layout, ...]) -> Layout:
                         "nothing was imported")
 
 
+GROUPED = re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")  # 1,234,567.5: thousands as official files group them
+
+
+def read_published(text: str) -> tuple[Decimal | None, str]:
+    """A published number exactly (never through float), read as `validate` reads a number (thousands commas
+    allowed); else None and why not: NaN, infinities, 1_000, other digits than 0-9 and 1e5000 are not numbers."""
+    plain_text = text.strip()
+    if GROUPED.fullmatch(plain_text):
+        plain_text = plain_text.replace(",", "")
+    why = read_number(plain_text)[1]
+    return (None, why) if why else (Decimal(plain_text), "")
+
+
 def number(text: str) -> Decimal:
-    """A published number exactly (never through float)."""
-    return Decimal(text.replace(",", "").strip())
+    """A published number exactly; ValueError (saying why) when it is not one."""
+    value, why = read_published(text)
+    if value is None:
+        raise ValueError(why)
+    return value
 
 
 def plain(value: Decimal) -> str:
@@ -172,15 +230,37 @@ def figure(cell: Cell, reading: Reading, slug: str, dates: tuple[str, str]) -> d
     }
 
 
+def in_pounds(value: Decimal, factor: Decimal) -> str:
+    """The value in pounds as figures.csv holds it, if `validate` reads it back exactly; else ''."""
+    if len(value.as_tuple().digits) > DIGITS:
+        return ""
+    try:
+        text = plain(pounds_of(value, factor))
+    except ArithmeticError:  # decimal's InvalidOperation or Overflow
+        return ""
+    return "" if read_number(text)[1] else text
+
+
+DIGITS = 24  # significant digits a published value may have (decimal's 28, less the factor's 3, and one spare)
+FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet takes for a formula (validate refuses them too)
+
+
 def bad_numbers(raw: RawFile, reading: Reading) -> list[Problem]:
-    """Cells that are neither a gap nor a number."""
+    """Cells that are neither a gap nor a number `validate` reads (in the file and once in pounds), and text
+    that a spreadsheet would run as a formula: never written."""
     found = []
+    factor = UNITS[reading.unit][1]
     for cell in reading.cells:
-        try:
-            number(cell.text)
-        except InvalidOperation:
-            found.append(problem("bad-value", f"not a number, a blank or ':' ({cell.item})", raw.shown, cell.line,
-                                 "value", cell.text))
+        value, why = read_published(cell.text)
+        if value is not None and not in_pounds(value, factor):
+            why = "too many digits: in pounds it is not a number `validate` reads exactly"
+        if why:
+            found.append(problem("bad-value", f"{why} ({cell.item})", raw.shown, cell.line, "value", cell.text))
+        if cell.name.startswith(FORMULA):  # one problem a row, however many figures it gives
+            found.append(problem("formula", "the area's name would be run as a formula by a spreadsheet",
+                                 raw.shown, cell.line, "name", cell.name))
+    found += [problem("formula", f"the source's {key} would be run as a formula by a spreadsheet", raw.shown, 0,
+                      key, text) for key, text in reading.source.items() if text.startswith(FORMULA)]
     return found
 
 

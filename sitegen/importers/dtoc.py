@@ -6,9 +6,10 @@ import re
 import statistics
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from sitegen.data.cells import read_number
 from sitegen.data.model import ENGLAND
 from sitegen.data.periods import MONTHS, period_dates
 from sitegen.errors import Problem, ProblemsFound, plural, problem
@@ -141,10 +142,9 @@ def month_of(raw: RawFile, block: dict[str, tuple[str, int]]) -> str:
 
 def whole(text: str) -> bool:
     """Whether a cell is a whole number of days, not negative."""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
+    if read_number(text)[1]:  # read as `validate` reads a number: no NaN, Infinity, 1_000 or other digits
         return False
+    value = Decimal(text)
     return value == value.to_integral_value() and value >= 0
 
 

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
 import sys
 from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitegen.data.model import ENGLAND
 from sitegen.data.periods import period_dates
-from sitegen.errors import Problem, ProblemsFound, plural, problem
-from sitegen.files import display
+from sitegen.errors import Problem, ProblemsFound, SitegenError, plural, problem
+from sitegen.files import FILESYSTEM_ADVICE, Inputs, ReadRefused, display
 from sitegen.importers import LAYOUTS
 from sitegen.importers.core import Areas, Cell, Layout, RawFile, Reading, bad_numbers, detect, figure
 from sitegen.importers.names import area_index
+from sitegen.importers.stage import clear_leftovers, make_stage, put_in_place, remove
 from sitegen.importers.store import Merge, read_rows, schema_fields, upsert
 from sitegen.importers.workbook import read_any
 
@@ -28,40 +32,64 @@ if TYPE_CHECKING:
     from sitegen.config import Config
 
 
-def load_areas(reference: Path) -> Areas:
+@dataclass(frozen=True)
+class Places:
+    """Where an import reads and writes: the live packages, their staged copy, and the fences of its reads."""
+
+    root: Path  # the project's datapackages folder: never written but by put_in_place
+    staged: Path  # the staging copy of root, where every write goes
+    inputs: Inputs  # the project: packages are read inside it
+    sources: Inputs  # where the returns named on the command line may be read
+
+
+def load_areas(reference: Path, inputs: Inputs | None = None) -> Areas:
     """Names, codes and slugs of councils, former councils and England, and when former councils ended."""
-    councils, predecessors = read_rows(reference / "councils.csv"), read_rows(reference / "predecessors.csv")
-    nations = read_rows(reference / "nations.csv")
-    index = area_index(councils, predecessors, read_rows(reference / "successions.csv"), nations)
+    def rows(name: str) -> list[dict[str, str]]:
+        return read_rows(reference / name, inputs)
+    councils, predecessors, nations = rows("councils.csv"), rows("predecessors.csv"), rows("nations.csv")
+    index = area_index(councils, predecessors, rows("successions.csv"), nations)
     return Areas(index, {r["code"]: r["slug"] for r in councils + predecessors + nations},
                  {r["code"]: date.fromisoformat(r["end_date"]) for r in predecessors})
 
 
-def target(root: Path, name: str, created: list[Path]) -> Path:
-    """The package folder figures go into; it must exist with a figures resource. A package an importer ships
-    (sitegen/importers/packages/: descriptor, measures and topics, no figures yet) is put in place when missing,
-    whole by one rename, and listed in created, to be taken away again if the import fails."""
-    folder = root / name
-    shipped = PACKAGES / name
-    # only a package the importer ships, by its plain name: `--into ../x` never copies or writes anything
-    if shipped.parent == PACKAGES and shipped.is_dir() and root.is_dir() and not os.path.lexists(folder):
-        staging = root / f".{name}-{os.getpid()}"
-        shutil.copytree(shipped, staging)
-        os.rename(staging, folder)
-        created.append(folder)
+PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # a package folder's plain name: no path, no link out
+
+
+def target(places: Places, name: str) -> Path:
+    """The package folder figures go into (its staged copy); it must exist with figures and sources resources, read
+    inside the project. A package an importer ships (sitegen/importers/packages/: descriptor, measures and topics,
+    no figures yet) is staged when missing, to be put in place whole if the import succeeds."""
+    live, staged, shipped = places.root / name, places.staged / name, PACKAGES / name
+    where = display(live)
+    if not PLAIN.fullmatch(name) or (os.path.lexists(live) and (live.is_symlink() or not live.is_dir())):
+        raise ProblemsFound([problem("unsafe-path", "--into names a package folder of datapackages/ by its plain "
+                                     "name (not a path, nor a link)", where, 0, "--into", name)],
+                            "nothing was imported")
+    if not os.path.lexists(staged) and shipped.is_dir():
+        shutil.copytree(shipped, staged)
     try:
-        schema_fields(folder, "figures")
-        schema_fields(folder, "sources")
+        if not home(places, name).is_dir():
+            raise KeyError(name)
+        for resource in ("figures", "sources"):
+            read_rows(schema_fields(home(places, name), resource, places.inputs)[1], places.inputs)
+    except ReadRefused as exc:
+        raise ProblemsFound([exc.problem], "nothing was imported") from None
     except (OSError, KeyError, ValueError):
         raise ProblemsFound([problem("missing-path", f"no figures package {name!r} here: --into names a folder "
                                      "of datapackages/ whose datapackage.json has figures and sources resources",
-                                     display(folder))], "nothing was imported") from None
-    return folder
+                                     where)], "nothing was imported") from None
+    return staged
 
 
-def unknown_measures(reading: Reading, folder: Path, shown: str) -> list[Problem]:
+def home(places: Places, name: str) -> Path:
+    """Where a package's files are read: the live folder (fenced as the build fences it), or a shipped one staged."""
+    live = places.root / name
+    return live if os.path.lexists(live) else places.staged / name
+
+
+def unknown_measures(reading: Reading, folder: Path, shown: str, inputs: Inputs) -> list[Problem]:
     """Measures the adapter writes that the package's vocabulary does not define."""
-    known = {row["id"] for row in read_rows(folder / "measures.csv")}
+    known = {row.get("id") for row in read_rows(folder / "measures.csv", inputs)}
     missing = sorted({cell.measure for cell in reading.cells} - known)
     return [problem("foreign-key", f"measure {m!r} is not in {display(folder / 'measures.csv')}: add it, with its "
                     "definition in our words", shown, 0, "measure", m) for m in missing]
@@ -75,11 +103,6 @@ def rows_of(reading: Reading, areas: Areas) -> list[dict[str, str]]:
         assert dates is not None  # adapters write financial-year or month labels
         rows.append(figure(cell, reading, areas.slugs[cell.area], (dates[0].isoformat(), dates[1].isoformat())))
     return rows
-
-
-def snapshot(folder: Path) -> dict[Path, bytes]:
-    """The bytes of every file of a package, to put back if validation fails."""
-    return {p: p.read_bytes() for p in folder.iterdir() if p.is_file()}
 
 
 def summary(file: Path, layout: str, package: str, done: Merge, reading: Reading) -> str:
@@ -113,11 +136,21 @@ def inputs(path: Path) -> list[Path]:
     """The file, or a folder's files of the kinds importers read, sorted by name."""
     if not path.is_dir():
         return [path]
-    found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+    found = sorted(p for p in path.iterdir() if not p.is_dir() and p.suffix.lower() in SUFFIXES)
     if not found:
         raise ProblemsFound([problem("missing-path", f"the folder has no {' or '.join(SUFFIXES)} file to import",
                                      display(path))], "nothing was imported")
     return found
+
+
+def source_fence(path: Path, project: Path, max_bytes: int) -> Inputs:
+    """Where the returns named may be read: the project when they lie in it, else the folder named (a file's own
+    folder) and its parent, where the ASC-FR file the delayed-transfer import reads lies: no link out of it."""
+    named = Path(os.path.abspath(path))
+    if named.is_relative_to(project) or named.resolve().is_relative_to(project):
+        return Inputs(project, max_bytes)
+    folder = named if path.is_dir() else named.parent
+    return Inputs(folder.resolve().parent, max_bytes)
 
 
 def hooks(layouts: Iterable[Layout], name: str) -> list[Callable[..., Any]]:
@@ -142,64 +175,112 @@ def twice(reading: Reading, raw: RawFile, seen: dict[tuple[str, str, str], str])
                     raw.shown, cells[0].line, "file", raw.path.name) for other, cells in sorted(clashes.items())]
 
 
-def read_all(files: list[Path], into: str | None, root: Path, created: list[Path]) -> tuple[
+def read_all(files: list[Path], into: str | None, places: Places) -> tuple[
         dict[Path, list[tuple[Layout, Reading]]], list[str], Areas]:
-    """Every file read by its layout, grouped by target package; every problem in every file, then one abort."""
+    """Every file read by its layout, grouped by target package (staged); every problem in every file, then one
+    abort."""
     problems: list[Problem] = []
     found: list[tuple[RawFile, Layout]] = []
+    read = functools.partial(read_any, inputs=places.sources)
     for file in files:
         try:
-            raw = read_any(file)
+            raw = read(file)
             found.append((raw, detect(raw, LAYOUTS)))
         except ProblemsFound as exc:
             problems += exc.problems
-    areas = load_areas(root / "reference")
+    try:
+        areas = load_areas(places.root / "reference", places.inputs)
+    except ReadRefused as exc:
+        raise ProblemsFound([exc.problem], "nothing was imported") from None
     notes: list[str] = []
     for prepare in hooks({layout for _, layout in found}, "prepare"):
-        said, wrong = prepare([raw for raw, _ in found], areas, read_any)
+        said, wrong = prepare([raw for raw, _ in found], areas, read)
         notes += said
         problems += wrong
     packages: dict[Path, list[tuple[Layout, Reading]]] = {}
     seen: dict[Path, dict[tuple[str, str, str], str]] = {}
     for raw, layout in found:
         try:
-            folder = target(root, into or layout.PACKAGE, created)
+            folder = target(places, into or layout.PACKAGE)
             reading = layout.read(raw, areas)
+            problems += unknown_measures(reading, home(places, folder.name), raw.shown, places.inputs)
         except ProblemsFound as exc:
             problems += exc.problems
             continue
-        problems += bad_numbers(raw, reading) + unknown_measures(reading, folder, raw.shown)
-        problems += twice(reading, raw, seen.setdefault(folder, {}))
+        except ReadRefused as exc:
+            problems.append(exc.problem)
+            continue
+        problems += bad_numbers(raw, reading) + twice(reading, raw, seen.setdefault(folder, {}))
         packages.setdefault(folder, []).append((layout, reading))
     if problems:
-        raise ProblemsFound(sorted(set(problems)), "nothing was imported")
+        from sitegen.data.validate import MAX_PER_FILE, at_most  # a million bad rows: a thousand said, then a count
+
+        raise ProblemsFound(at_most(sorted(set(problems)), MAX_PER_FILE), "nothing was imported")
     return packages, notes, areas
 
 
+def write_staged(places: Places, packages: dict[Path, list[tuple[Layout, Reading]]], areas: Areas) -> dict[
+        Path, tuple[Merge, Merge]]:
+    """Figures and sources merged into each staged package."""
+    done = {}
+    for folder, read in packages.items():
+        source = home(places, folder.name)
+        try:
+            done[folder] = (upsert(source, "figures", [row for _, r in read for row in rows_of(r, areas)],
+                                   places.inputs, folder),
+                            upsert(source, "sources", [r.source for _, r in read], places.inputs, folder))
+        except ReadRefused as exc:
+            raise ProblemsFound([exc.problem], "nothing was imported") from None
+    return done
+
+
+def relocated(problems: list[Problem], places: Places) -> list[Problem]:
+    """Problems found in the staged copy, naming the live files they are about."""
+    staged, live = display(places.staged), display(places.root)
+    return [replace(p, path=p.path.replace(staged, live, 1), message=p.message.replace(staged, live))
+            for p in problems]
+
+
+def filesystem_refusal(exc: OSError, places: Places | None = None) -> SitegenError:
+    """One line for a failed write (disk full, read-only, no permission): the path (a staged file by the live
+    folder it stands for), what happened, what to do."""
+    what, advice = FILESYSTEM_ADVICE.get(exc.errno or 0, (exc.strerror or str(exc), "check the path and retry"))
+    where = str(exc.filename or "the project folder")
+    if places is not None and Path(where).is_relative_to(places.staged):
+        where = display(places.root / Path(where).relative_to(places.staged).parent) + "/"
+    return SitegenError(f"cannot write {where}: {what}; {advice}. Nothing was imported: every package is as it was")
+
+
 def run_import(path: Path, into: str | None, config: Config) -> int:
-    """Import a raw file or a folder of them, validate every package, and report; 1 (nothing changed) when invalid."""
+    """Import a raw file or a folder of them into staged packages, validate them there, and put each changed one in
+    place whole; 1 (nothing changed) when invalid. Call it holding the project's build lock."""
     from sitegen.data.report import render_warnings
     from sitegen.data.validate import validate_packages
     from sitegen.data.warnings import apply_warnings
 
     root = config.root / config.datapackages_dir
-    created: list[Path] = []
+    project = Inputs(config.root, config.max_file_bytes)
     try:
-        packages, notes, areas = read_all(inputs(path), into, root, created)
-        before = {p: data for folder in packages for p, data in snapshot(folder).items()}
-        done = {}
-        for folder, read in packages.items():
-            done[folder] = (upsert(folder, "figures", [row for _, r in read for row in rows_of(r, areas)]),
-                            upsert(folder, "sources", [r.source for _, r in read]))
-        checked, problems = validate_packages(root)
+        sys.stderr.write("".join(f"{line}\n" for line in clear_leftovers(config.root, root)))
+        files = inputs(path)
+        stage = make_stage(config.root, root)
+    except OSError as exc:
+        raise filesystem_refusal(exc) from None
+    places = Places(root, stage / "datapackages", project, source_fence(path, config.root, config.max_file_bytes))
+    try:
+        packages, notes, areas = read_all(files, into, places)
+        done = write_staged(places, packages, areas)
+        checked, problems = validate_packages(places.staged, config)
         if problems:
-            for file, data in before.items():
-                file.write_bytes(data)
-            raise ProblemsFound(problems, "the imported figures do not validate: nothing was imported")
-    except BaseException:
-        for folder in created:  # a package put in place for this import goes with it
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
+            raise ProblemsFound(relocated(problems, places), "the imported figures do not validate: nothing was "
+                                "imported")
+        for folder in packages:
+            if any(merge.written for merge in done[folder]) or not os.path.lexists(root / folder.name):
+                put_in_place(stage, root, folder.name)
+    except OSError as exc:
+        raise filesystem_refusal(exc, places) from None
+    finally:
+        remove(stage)
     for folder, read in packages.items():
         if path.is_dir():
             sys.stdout.write(batch_summary(path, folder.name, done[folder], read))
@@ -210,5 +291,6 @@ def run_import(path: Path, into: str | None, config: Config) -> int:
     lines = notes + [line for review in hooks(layouts, "review")
                      for line in review([r for read in packages.values() for _, r in read])]
     sys.stdout.write("".join(f"{line}\n" for line in lines))
-    sys.stdout.write(render_warnings(apply_warnings(checked)))
+    staged, live = display(places.staged), display(places.root)
+    sys.stdout.write(render_warnings(apply_warnings(checked)).replace(staged, live))
     return 0
