@@ -30,7 +30,7 @@ def resource(name: str) -> Condition:
 
 def hook(name: str) -> Condition:
     """The moment the layouts' hooks of that name have been looked up."""
-    return lambda _, layouts, hook_name, *__: hook_name == name
+    return lambda _, __, hook_name, *___: hook_name == name
 
 
 # Each moment of an import the kill tests stop at: the function it follows (owner, name, on which call).
