@@ -133,7 +133,7 @@ def diff(old: str, new: str, fmt: str, project: Path) -> None:
 def serve(port: int, host: str, browse: bool, project: Path) -> None:
     """Build, serve the site on 127.0.0.1 (or --host), rebuild on every edit and reload open pages (Ctrl-C stops)."""
     from sitegen.build.pipeline import build as build_site
-    from sitegen.serve.server import run_serve
+    from sitegen.serve.run import run_serve
 
     # serve is handed the build: it knows how to watch, not how to build
     run_serve(project, port, build_site, host=host, browse=browse)
