@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import signal
@@ -12,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from sitegen.build.pipeline import build as build_site
 from sitegen.config import load_config
@@ -100,8 +100,7 @@ def run_folder(factory: pytest.TempPathFactory) -> Path:
 def once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
     """A folder made by make once per run, whichever worker asks first; the others wait for it, then share it."""
     folder, done = run_folder(factory) / f"once-{name}", run_folder(factory) / f"once-{name}.done"
-    with (run_folder(factory) / f"once-{name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, even if make fails
+    with FileLock(run_folder(factory) / f"once-{name}.lock"):  # released even if make fails
         if not done.exists():
             shutil.rmtree(folder, ignore_errors=True)
             make(folder)

@@ -50,6 +50,6 @@ def work_to_do(config: Config, options: BuildOptions, session: Session) -> Work 
 def build_if_needed(config: Config, options: BuildOptions, session: Session, make: Make) -> bool:
     """One build of the project at a time (wait for another, or raise BuildLocked); make (the pipeline) runs only
     when there is work, so its modules are loaded only then. What make returns, or True when up to date."""
-    with build_lock(config.root, options.wait):
+    with build_lock(config, options.wait):
         work = work_to_do(config, options, session)
         return True if work is None else make(config, work, options, session)
