@@ -8,6 +8,8 @@ from itertools import groupby
 
 import click
 
+from sitegen.verbosity import QUIET, level
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -195,5 +197,6 @@ def render_problems(problems: list[Problem]) -> str:
 
 
 def say(message: str) -> None:
-    """One line of the log: to stderr, for each thing a user should know (stdout carries the result)."""
-    print(f"sitegen: {message}", file=sys.stderr, flush=True)
+    """One line of the log: to stderr, for each thing a user should know (stdout carries the result); not with -q."""
+    if level() > QUIET:
+        print(f"sitegen: {message}", file=sys.stderr, flush=True)

@@ -19,6 +19,7 @@ from sitegen.importers.core import Areas, Cell, Layout, RawFile, Reading, bad_nu
 from sitegen.importers.names import area_index
 from sitegen.importers.store import Merge, read_rows, schema_fields, upsert
 from sitegen.importers.workbook import read_any
+from sitegen.verbosity import QUIET, detail, level
 
 PACKAGES = Path(__file__).resolve().parent / "packages"  # packages an importer ships, by name
 
@@ -191,6 +192,8 @@ def run_import(path: Path, into: str | None, config: Config) -> int:
         for folder, read in packages.items():
             done[folder] = (upsert(folder, "figures", [row for _, r in read for row in rows_of(r, areas)]),
                             upsert(folder, "sources", [r.source for _, r in read]))
+        files = sum(len(read) for read in packages.values())
+        detail(f"Read and merged {plural(files, 'file')}; validating {display(root)}")
         checked, problems = validate_packages(root)
         if problems:
             for file, data in before.items():
@@ -200,6 +203,8 @@ def run_import(path: Path, into: str | None, config: Config) -> int:
         for folder in created:  # a package put in place for this import goes with it
             shutil.rmtree(folder, ignore_errors=True)
         raise
+    if level() == QUIET:  # errors only: an import that succeeds says nothing
+        return 0
     for folder, read in packages.items():
         if path.is_dir():
             sys.stdout.write(batch_summary(path, folder.name, done[folder], read))
