@@ -46,6 +46,8 @@ _.log_message  # http.server.BaseHTTPRequestHandler hook (serve/server.py, bench
 _.handle_starttag  # html.parser.HTMLParser hook (tests)
 _.request  # requests.Session.request, overridden so frictionless never fetches (data/validate.py)
 
+_.TWO_RENAMES  # build/swap.py's switch, set by tests/paused_build.py to run Windows' swap on Linux
+
 # Parameters a caller's signature requires
 _.signum  # a signal handler's first argument (build/lock.py)
 _.environment  # jinja2.BaseLoader.get_source's first argument, which Jinja may pass by name (site/render.py)

@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT
 
 from sitegen.build.lock import BuildLocked, build_lock, lock_files
+from sitegen.build.swap import replace_in_two, signals_deferred
 from sitegen.config import load_config
 
 # modules Windows lacks that a POSIX-minded module might import at its top
@@ -74,3 +75,40 @@ def test_the_lock_lives_in_the_cache_named_for_the_project(tmp_path: Path) -> No
     with build_lock(configs[0], wait=False), build_lock(configs[1], wait=False):
         assert sorted(p.suffix for p in shared.iterdir()) == [".lock", ".lock", ".pid", ".pid"]
     assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["sitegen.toml"]
+
+
+def site(folder: Path, text: str) -> Path:
+    """A folder holding one page, as a site sitegen made."""
+    folder.mkdir()
+    (folder / "index.html").write_text(text, encoding="utf-8")
+    (folder / ".sitegen-output").write_text("index.html\n", encoding="utf-8")
+    return folder
+
+
+def test_two_renames_put_the_new_site_in_and_hand_back_the_old(tmp_path: Path) -> None:
+    """Windows' swap, run here: the old site is moved aside (where the next start would find it), the new put in."""
+    output, staging = site(tmp_path / "build", "old"), site(tmp_path / ".build-staging-1", "new")
+    old = replace_in_two(staging, output)
+    assert (output / "index.html").read_text(encoding="utf-8") == "new" and not staging.exists()
+    assert old.name.startswith(".build-old-") and (old / "index.html").read_text(encoding="utf-8") == "old"
+
+
+def test_a_failed_second_rename_puts_the_old_site_back(tmp_path: Path) -> None:
+    output = site(tmp_path / "build", "old")
+    with pytest.raises(FileNotFoundError):
+        replace_in_two(tmp_path / ".build-staging-gone", output)
+    assert (output / "index.html").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+
+def test_signals_are_deferred_where_they_cannot_be_masked() -> None:
+    """Windows has no signal mask: a SIGTERM during the swap is noted, then raised once the swap is done."""
+    got: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda number, _: got.append(number))
+    try:
+        with signals_deferred():
+            signal.raise_signal(signal.SIGTERM)
+            assert got == []  # not during the swap
+        assert got == [signal.SIGTERM]  # but right after it
+    finally:
+        signal.signal(signal.SIGTERM, previous)

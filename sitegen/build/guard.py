@@ -31,7 +31,8 @@ def check_writable(out: Path) -> None:
     devices: set[int] = set()
     for folder in [str(out.parent), *inside]:
         device = os.stat(folder).st_dev
-        if device not in devices and os.statvfs(folder).f_flag & os.ST_RDONLY:  # once per file system
+        # once per file system; Windows has no statvfs: a read-only volume fails at the first write instead
+        if device not in devices and hasattr(os, "statvfs") and os.statvfs(folder).f_flag & os.ST_RDONLY:
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(folder))
         devices.add(device)
         if not os.access(folder, os.W_OK | os.X_OK):
