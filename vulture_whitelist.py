@@ -46,6 +46,7 @@ _.log_message  # http.server.BaseHTTPRequestHandler hook (serve/server.py, bench
 _.handle_starttag  # html.parser.HTMLParser hook (tests)
 _.request  # requests.Session.request, overridden so frictionless never fetches (data/validate.py)
 
+_.collect_ignore  # tests/conftest.py: read by pytest (files not collected on Windows)
 _.TWO_RENAMES  # build/swap.py's switch, set by tests/paused_build.py to run Windows' swap on Linux
 
 # Parameters a caller's signature requires
