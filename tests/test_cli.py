@@ -4,6 +4,7 @@ and exit 2 for a missing project folder, NO_COLOR means no escape byte. Each thr
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -180,3 +181,17 @@ def test_no_color_means_no_escape_byte_on_a_terminal(project: Path) -> None:
     plain = run_on_a_terminal(project, env | {"NO_COLOR": "1"})
     assert b"Validating the data packages" in plain and b"Built " in plain
     assert b"\x1b" not in plain
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="stops the server with SIGINT, which Windows cannot send")
+def test_quiet_serve_prints_its_address_and_nothing_else(project: Path) -> None:
+    serve = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "-q", "--port", "0"], cwd=project,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
+    try:
+        assert serve.stdout is not None
+        first = serve.stdout.readline()  # the first build is done before the address is printed
+        assert first.startswith("Serving ") and "at http://127.0.0.1:" in first, first
+    finally:
+        serve.send_signal(signal.SIGINT)
+        rest, _ = serve.communicate(timeout=60)
+    assert "Built " not in rest and "Warning" not in rest and "Traceback" not in rest
