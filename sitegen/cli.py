@@ -39,19 +39,21 @@ def choose_verbosity(ctx: click.Context, param: click.Parameter, value: bool) ->
     ctx.call_on_close(partial(set_level, NORMAL))
 
 
+def verbosity_options(command: F) -> F:
+    """-q/--quiet and -v/--verbose, which every command has (see sitegen.verbosity for what each prints)."""
+    verbose = click.option("-v", "--verbose", is_flag=True, expose_value=False, is_eager=True,
+                           callback=choose_verbosity, help="Also each step with the seconds since it started.")
+    quiet = click.option("-q", "--quiet", is_flag=True, expose_value=False, is_eager=True, callback=choose_verbosity,
+                         help="Errors only (and what the command was asked to print: a report, an address).")
+    return quiet(verbose(command))
+
+
 def common_options(command: F) -> F:
-    """The options every command has: -q/-v and --project (a missing folder: one message, exit 2)."""
-    options = [
-        click.option("-q", "--quiet", is_flag=True, expose_value=False, is_eager=True, callback=choose_verbosity,
-                     help="Errors only (and what the command was asked to print: a report, an address)."),
-        click.option("-v", "--verbose", is_flag=True, expose_value=False, is_eager=True, callback=choose_verbosity,
-                     help="Also each step with the seconds since the command started."),
-        click.option("--project", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."),
-                     show_default=True, help="Project folder holding sitegen.toml."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    """The options every command working on a project has: -q/-v and --project (a missing folder: one message,
+    exit 2). A command that makes its folder (`new`) takes verbosity_options alone."""
+    project = click.option("--project", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                           default=Path("."), show_default=True, help="Project folder holding sitegen.toml.")
+    return verbosity_options(project(command))
 
 
 @cli.command()
