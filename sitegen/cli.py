@@ -1,4 +1,4 @@
-"""Command line: `sitegen validate`, `build`, `import`, `diff` and `serve`."""
+"""Command line: `sitegen new`, `validate`, `build`, `import`, `diff` and `serve`."""
 
 from __future__ import annotations
 
@@ -23,9 +23,10 @@ F = TypeVar("F", bound="Callable[..., object]")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="sitegen")
+@click.version_option(package_name="civic-sitegen")
 def cli() -> None:
     """Validate and publish council-NHS care finance data."""
+    set_level(NORMAL)  # before the command's options are read: a run that stopped at a usage error set nothing
 
 
 def choose_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -54,6 +55,16 @@ def common_options(command: F) -> F:
     project = click.option("--project", type=click.Path(exists=True, file_okay=False, path_type=Path),
                            default=Path("."), show_default=True, help="Project folder holding sitegen.toml.")
     return verbosity_options(project(command))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@verbosity_options
+def new(folder: Path) -> None:
+    """Start a project in FOLDER (new or empty): settings, data packages of SYNTHETIC figures, pages, a README."""
+    from sitegen.scaffold.new import run_new
+
+    raise SystemExit(run_new(folder))
 
 
 @cli.command()
@@ -145,14 +156,20 @@ def diff(old: str, new: str, fmt: str, project: Path) -> None:
 
 @cli.command()
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port on 127.0.0.1 (0 picks a free one).")
+              help="Port to listen on (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Any but 127.0.0.1, localhost or ::1 (e.g. 0.0.0.0) lets other computers "
+              "see the preview, unpublished edits included: a warning says so.")
+@click.option("--open", "browse", is_flag=True,
+              help="Open the site in the browser once the first build is done (BROWSER names another browser).")
 @common_options
-def serve(port: int, project: Path) -> None:
-    """Build, serve the site on 127.0.0.1, rebuild on every edit and reload open pages (Ctrl-C stops)."""
+def serve(port: int, host: str, browse: bool, project: Path) -> None:
+    """Build, serve the site on 127.0.0.1 (or --host), rebuild on every edit and reload open pages (Ctrl-C stops)."""
     from sitegen.build.pipeline import build as build_site
     from sitegen.serve.server import run_serve
 
-    run_serve(project, port, build_site)  # serve is handed the build: it knows how to watch, not how to build
+    # serve is handed the build: it knows how to watch, not how to build
+    run_serve(project, port, build_site, host=host, browse=browse)
 
 
 def main() -> None:

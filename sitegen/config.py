@@ -20,19 +20,22 @@ CONFIG_NAME = "sitegen.toml"
 class Config:
     """Settings read from the `[site]` table of sitegen.toml."""
 
-    title: str = "Who Pays for Care"
-    description: str = (
-        "Money owed between English councils and the NHS for care, "
-        "and Better Care Fund figures, each with its source."
-    )
+    title: str = "Council figures"
+    description: str = "Figures for every council, each with its source."
     base_url: str = "http://localhost:8000/"  # where `sitegen serve` shows a local build; publishing passes --base-url
     language: str = "en-GB"
-    licence: str = (
-        "Figures compiled by the project are published under CC-BY-4.0; "
-        "each data package states its own licences and attributions."
-    )
+    licence: str = "Each data package states its licences and attributions."  # the project states its own
+    attribution: str = ""  # none: the reference data's own credit is the project's to give
     repository_url: str = ""  # none: the contribute links are left out
     headline_measure: str = ""  # none: the home page has no headline map
+    # what the project calls the bodies of icbs.csv and figures' counterparties: the theme names no country's
+    councils_phrase: str = "councils"
+    icb_label: str = "partner organisation"
+    icb_short: str = "partner"
+    icbs_phrase: str = ""  # none: the label's plural
+    counterparty_label: str = "counterparty"
+    code_label: str = "code"
+    icb_code_label: str = "organisation code"
     datapackages_dir: str = "datapackages"
     content_dir: str = "content"
     templates_dir: str = "templates"
@@ -65,6 +68,14 @@ SETTINGS_DOC: dict[str, str] = {
     "base_url": "Absolute URL the site is published at; used for canonical links and sitemap.xml.",
     "language": "BCP 47 language tag for every page's `lang` attribute.",
     "licence": "Licence and attribution text shown in every page footer.",
+    "attribution": "Credit for the reference data (names, codes, populations) in every page footer; empty: none.",
+    "councils_phrase": "What the councils page calls the councils, after their number.",
+    "icb_label": "Name of the bodies of icbs.csv, in the singular and in lower case unless a proper name.",
+    "icb_short": "Short name of those bodies, in navigation, tables and search (plural: with an s).",
+    "icbs_phrase": "What their list page calls them, after their number; empty: the label's plural.",
+    "counterparty_label": "Name of a figure's counterparty (its column in every table of figures).",
+    "code_label": "Name of the area and body codes (code in councils.csv and icbs.csv).",
+    "icb_code_label": "Name of a body's second code (ods_code in icbs.csv).",
     "repository_url": "Where contributors send new figures (linked from every page); empty: no such link.",
     "headline_measure": "Id of the measure the home page maps, each council's latest full year per resident.",
     "datapackages_dir": "Folder holding one Frictionless data package per sub-folder.",
@@ -80,7 +91,9 @@ SETTINGS_DOC: dict[str, str] = {
 BCP47 = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-(?:[a-zA-Z]{2}|[0-9]{3}))?"
                    r"(-(?:[a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*")
 URL_SETTINGS = ("base_url", "repository_url")
-TEXT_SETTINGS = ("title", "description", "licence")
+LABELS = ("councils_phrase", "icb_label", "icb_short", "counterparty_label", "code_label", "icb_code_label")
+TEXT_SETTINGS = ("title", "description", "licence", "attribution", "councils_phrase", "icb_label", "icb_short",
+                 "icbs_phrase", "counterparty_label", "code_label", "icb_code_label")
 FOLDER_SETTINGS = ("datapackages_dir", "content_dir", "templates_dir")  # inputs; output and cache may lie anywhere
 MAX_TEXT = 1000
 
@@ -177,6 +190,8 @@ def setting_problem(name: str, value: object) -> str:
         return "must be a BCP 47 language tag such as en-GB or cy"
     if name in TEXT_SETTINGS + URL_SETTINGS and (CONTROL.search(str(value)) or len(str(value)) > MAX_TEXT):
         return f"must be at most {MAX_TEXT} characters, with no control character"
+    if name in LABELS and not str(value).strip():
+        return "must not be empty: pages put it in sentences"
     if name in FOLDER_SETTINGS and not safe_folder(str(value)):
         return "must be a folder inside the project (relative, without ..): inputs stay inside the project"
     if name == "chart_workers" and not 1 <= int(str(value)) <= 32:

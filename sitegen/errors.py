@@ -77,6 +77,8 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "missing-file": ("File not found", "add the file, or fix `path` in datapackage.json"),
     "unsafe-path": ("Unsafe path", "resource paths must be relative and stay inside the package folder"),
     "invalid-json": ("Invalid JSON", "fix the JSON syntax at the line and column given"),
+    "missing-schema": ("Resource without a schema",
+                       "add a `schema` with one field per column, in the CSV's order (`sitegen new` writes examples)"),
     "invalid-descriptor": ("Invalid descriptor", "see docs/data-model.md for what a descriptor holds"),
     "encoding": ("Not UTF-8", "save the file as UTF-8 (without a byte order mark)"),
     "bom": ("Byte order mark", "save the file as UTF-8 without a BOM (Excel: 'CSV UTF-8' adds one)"),
@@ -92,11 +94,13 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "unique-error": ("Duplicate value", "this field's values must be unique"),
     "foreign-key": ("Unknown reference", "use a value that exists in the referenced resource"),
     "missing-reference": ("No reference package",
-                          "keep datapackages/reference/ (councils, ICBs, England) beside the figures packages"),
+                          "keep datapackages/reference/ (councils.csv, icbs.csv, nations.csv) beside the figures "
+                          "packages"),
     "unknown-area": ("Unknown area",
-                     "use a GSS code from reference councils.csv or predecessors.csv, or E92000001 for England"),
-    "unknown-counterparty": ("Unknown NHS body",
-                             "use an ICB code (E54…) or former CCG code (E38…) from the reference package"),
+                     "use a code from the reference package: councils.csv, predecessors.csv, or nations.csv for "
+                     "national figures"),
+    "unknown-counterparty": ("Unknown counterparty",
+                             "use a code from the reference package's icbs.csv or former_ccgs.csv"),
     "period-order": ("Period ends before it starts", "period_start must be on or before period_end"),
     "period-label": ("Period label disagrees with dates",
                      "use a label that matches period_start and period_end (see docs/data-model.md)"),
@@ -196,7 +200,8 @@ def render_problems(problems: list[Problem]) -> str:
     return "\n".join(out) + "\n"
 
 
-def say(message: str) -> None:
-    """One line of the log: to stderr, for each thing a user should know (stdout carries the result); not with -q."""
-    if level() > QUIET:
+def say(message: str, quiet_too: bool = False) -> None:
+    """One line of the log: to stderr, for each thing a user should know (stdout carries the result); not with -q,
+    unless it is a warning no one should miss (quiet_too)."""
+    if quiet_too or level() > QUIET:
         print(f"sitegen: {message}", file=sys.stderr, flush=True)

@@ -38,6 +38,11 @@ def column_letters(index: int) -> str:
 PROPER_WORDS = frozenset({"London", "England", "English"})  # kept capitalised inside a sentence
 
 
+def upper_first(text: str) -> str:
+    """A label at the start of a sentence or heading: `partner` -> `Partner`, `ICB` stays `ICB`."""
+    return text[:1].upper() + text[1:]
+
+
 def plural(label: str) -> str:
     """A label's plural as it reads in a sentence: `Unitary authority` -> `unitary authorities`, `London borough` ->
     `London boroughs`."""

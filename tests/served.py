@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import signal
@@ -15,12 +16,13 @@ from pathlib import Path
 class Served:
     """A `sitegen serve` process: its URL, and its output as it comes."""
 
-    def __init__(self, project: Path, port: int = 0) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--port", str(port)], cwd=project,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     text=True, bufsize=1)
+    def __init__(self, project: Path, port: int = 0, *options: str, env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--port", str(port), *options],
+                                     cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, text=True, bufsize=1, env={**os.environ, **(env or {})})
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []
+        self.address = ""
         threading.Thread(target=self.read, daemon=True).start()
 
     def read(self) -> None:
@@ -45,7 +47,13 @@ class Served:
 
     def url(self, timeout: float = 120) -> str:
         """The address it serves at, once the first build is done."""
-        return self.wait_for(r"at (http://127\.0\.0\.1:\d+/)", timeout).group(1)
+        if not self.address:
+            self.address = self.wait_for(r" at (http://\S+:\d+/)", timeout).group(1)
+        return self.address
+
+    def port(self, timeout: float = 120) -> int:
+        """The port it listens on, once the first build is done."""
+        return int(self.url(timeout).rsplit(":", 1)[1].strip("/"))
 
     def text(self) -> str:
         """Everything it printed so far."""

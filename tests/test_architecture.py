@@ -16,7 +16,7 @@ MAX_TOP_LEVEL = 8  # modules at the top of sitegen/, besides its sub-packages
 # Each layer imports only from layers below it (and, within a sub-package, from its own modules)
 LAYERS = {
     "errors": 0, "text": 0, "files": 1, "cache": 2, "config": 2, "data": 3, "history": 4, "site": 4, "publish": 5,
-    "importers": 5, "build": 6, "serve": 7, "cli": 8, "__main__": 9,
+    "importers": 5, "scaffold": 5, "build": 6, "serve": 7, "cli": 8, "__main__": 9,
 }
 MUTATORS = {"append", "extend", "insert", "clear", "pop", "popitem", "update", "setdefault", "add", "discard",
             "remove", "__setitem__"}

@@ -269,7 +269,7 @@ def test_content_errors_are_printed_with_file_and_line(tmp_path: Path) -> None:
     result = cli_build(project)
     assert "content/about.md\n  line 4, field figure, value 'nope': no figure has this id" in result.stderr
     assert "content/councils/atlantis.md" in result.stderr and "no council has this slug" in result.stderr
-    assert ("content/draft.md\n  line 1, field file name, value 'draft': only about, methodology and "
+    assert ("content/draft.md\n  line 1, field file name, value 'draft': only about, home, methodology and "
             "councils/<slug> are published") in result.stderr
 
 

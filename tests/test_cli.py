@@ -195,3 +195,11 @@ def test_quiet_serve_prints_its_address_and_nothing_else(project: Path) -> None:
         serve.send_signal(signal.SIGINT)
         rest, _ = serve.communicate(timeout=60)
     assert "Built " not in rest and "Warning" not in rest and "Traceback" not in rest
+
+
+def test_new_takes_quiet_too(tmp_path: Path) -> None:
+    normal = run_here(tmp_path, "new", "one")
+    assert normal.returncode == 0 and normal.stdout.startswith("Wrote a new project in one/")
+    quiet = run_here(tmp_path, "new", "two", "-q")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    assert (tmp_path / "two" / "sitegen.toml").is_file()

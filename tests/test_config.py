@@ -104,3 +104,10 @@ def test_a_bad_command_line_setting_is_named_as_its_option(tmp_path: Path) -> No
     shown = raised.value.format_message()
     assert "command line\n  field --base-url, value 'localhost:8000': must be an http(s) address" in shown
     assert "line 2, field language, value 'english please': must be a BCP 47 language tag" in shown
+
+
+def test_a_label_may_not_be_empty(tmp_path: Path) -> None:
+    (tmp_path / "sitegen.toml").write_text('[site]\nicb_short = " "\n', encoding="utf-8")
+    with pytest.raises(ProblemsFound) as raised:
+        load_config(tmp_path)
+    assert "line 2, field icb_short, value ' ': must not be empty" in raised.value.format_message()

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import MINI, build, copy_project
 from other_project import make_other_project
+from test_build import broken_links
+from theme_words import this_sites_wording
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "other"
 OTHER_PAGES = {"home.html": "index.html", "council.html": "councils/northvale/index.html",
@@ -41,6 +43,41 @@ def test_other_project_speaks_of_its_own_country_and_topics(other_site: Path) ->
     assert "Joint funding" in council and "Late payments" in council and "England" not in council
     assert council.index("Joint funding") < council.index("Late payments")  # the topics' own order
     assert "Synthland: national figures" in (other_site / "councils/synthland/index.html").read_text(encoding="utf-8")
+
+
+def test_other_project_shows_none_of_this_sites_wording(other_site: Path) -> None:
+    # its data pages show its descriptors, copied from the mini fixture's: the theme's words are what is tested
+    assert this_sites_wording(other_site, skip=("data/",)) == []
+    home = (other_site / "index.html").read_text(encoding="utf-8")
+    assert "<h2>Contribute a figure</h2>" not in home  # no repository and no methodology: nowhere to send anyone
+    assert ">Partners</a>" in home and "Counterparty" in (other_site / "councils/northvale/index.html").read_text()
+
+
+def test_navigation_links_only_to_pages_that_exist(other_site: Path) -> None:
+    assert not (other_site / "about").exists() and not (other_site / "methodology").exists()
+    assert broken_links(other_site) == []
+    for page in other_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "about/index.html" not in text and "methodology/index.html" not in text, page
+
+
+def test_each_written_page_is_linked_once_it_is_there(tmp_path: Path) -> None:
+    project = make_other_project(tmp_path / "p")
+    (project / "content").mkdir()
+    (project / "content/methodology.md").write_text("How figures are chosen.\n", encoding="utf-8")
+    (project / "content/home.md").write_text("Money between *boards* and councils.\n\nNorthvale pooled "
+                                             "{{ figure:northvale-pooled-budget-2023-24 }}.\n", encoding="utf-8")
+    (project / "sitegen.toml").write_text((project / "sitegen.toml").read_text() + 'icb_label = "health board"\n'
+                                          'icb_short = "board"\ncounterparty_label = "health board"\n')
+    site = build(project)
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<p class="lede">Money between <em>boards</em> and councils.</p>\n<p>Northvale pooled <a class="figref" ' \
+        'href="councils/northvale/index.html#figure-northvale-pooled-budget-2023-24">£5m</a>.</p>' in home
+    assert 'href="methodology/index.html">Methodology</a>' in home and "about/index.html" not in home
+    assert ">Boards</a>" in home and broken_links(site) == []
+    board = (site / "icbs/northvale-and-fells/index.html").read_text(encoding="utf-8")
+    assert "<h2>Figures where this board is the health board</h2>" in board
+    assert "<title>Health boards · " in (site / "icbs/index.html").read_text(encoding="utf-8")
 
 
 def append_row(path: Path, row: list[str]) -> None:

@@ -225,6 +225,26 @@ def test_missing_descriptor_and_unsafe_resource_path(data: Path) -> None:
     assert only(problems(empty), "no-packages")["path"] == "empty"
 
 
+@pytest.mark.parametrize("schema", [None, {}, {"fields": []}])
+def test_a_resource_without_a_schema_is_named_as_such(data: Path, schema: object) -> None:
+    path = data / "nhs-debts/datapackage.json"
+    descriptor = json.loads(path.read_text())
+    index = next(i for i, r in enumerate(descriptor["resources"]) if r["name"] == "topics")
+    if schema is None:
+        del descriptor["resources"][index]["schema"]
+    else:
+        descriptor["resources"][index]["schema"] = schema
+    path.write_text(json.dumps(descriptor, indent=2))
+    found = problems(data)
+    assert [p["code"] for p in found] == ["missing-schema"]  # not a header problem, nor the resource as absent
+    hit = found[0]
+    assert (hit["path"], hit["field"], hit["value"]) == ("datapackages/nhs-debts/datapackage.json",
+                                                         f"resources[{index}].schema", "topics.csv")
+    assert hit["message"] == "the resource 'topics' has no schema: its columns cannot be checked"
+    code, out = run(str(data))
+    assert code == 1 and "(nothing)" not in out and "has no schema" in out
+
+
 def test_text_report_groups_by_file_and_counts(data: Path) -> None:
     set_cell(data / FIGURES, 3, "unit", "percent")
     set_cell(data / "nhs-debts/sources.csv", 2, "url", "javascript:alert(1)")

@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 from conftest import MINI, ROOT, copy_project
+from test_build import broken_links
+from theme_words import this_sites_wording
+
+from sitegen.scaffold.new import PROJECT, project_files
 
 OVERRIDE = """{% extends "default:home.html" %}
 {% block main %}<p class="own-home">Our own home page, over the built-in one.</p>{{ super() }}{% endblock %}
@@ -24,7 +28,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out),
                     str(ROOT)], check=True, capture_output=True, timeout=300)
-    return next(out.glob("sitegen-*.whl"))
+    return next(out.glob("civic_sitegen-*.whl"))
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +57,9 @@ def test_wheel_ships_the_builtin_theme(wheel: Path) -> None:
     for path in (p for p in (ROOT / "templates").rglob("*") if p.is_file()):
         assert f"sitegen/_templates/{path.relative_to(ROOT / 'templates').as_posix()}" in names
     assert "sitegen/site/charts/enhance.js" in names
+    for relative in project_files():  # what `sitegen new` writes
+        assert f"sitegen/scaffold/project/{relative.as_posix()}" in names
+    assert len(project_files()) == len([p for p in PROJECT.rglob("*") if p.is_file()]) >= 16
 
 
 def test_installed_wheel_builds_a_project_outside_the_repository(fresh_venv: Path, tmp_path: Path) -> None:
@@ -69,3 +76,24 @@ def test_installed_wheel_builds_a_project_outside_the_repository(fresh_venv: Pat
     council = (project / "build/councils/cambridgeshire/index.html").read_text(encoding="utf-8")
     assert "Cambridgeshire" in council and (project / "build/static/css/site.css").is_file()
     shutil.rmtree(project / "build")
+
+
+def test_installed_wheel_starts_a_site_of_its_own(fresh_venv: Path, tmp_path: Path) -> None:
+    """The issue's "done when": `sitegen new my-site && sitegen build --project my-site`, from the wheel, outside
+    the repository, gives a site with no broken link and none of this site's wording."""
+    here = tmp_path / "elsewhere"
+    here.mkdir()
+    made = run(fresh_venv, here, "new", "my-site")
+    assert made.returncode == 0, made.stderr
+    checked = run(fresh_venv, here, "validate", "--project", "my-site")
+    assert checked.returncode == 0 and "no problems" in checked.stdout, checked.stdout + checked.stderr
+    built = run(fresh_venv, here, "build", "--project", "my-site")
+    assert built.returncode == 0, built.stderr
+    site = here / "my-site/build"
+    assert len(list(site.rglob("*.html"))) > 30 and (site / "about/index.html").is_file()
+    assert broken_links(site) == []
+    assert this_sites_wording(site) == []
+    again = run(fresh_venv, here, "new", "my-site")
+    assert again.returncode == 2 and again.stderr.strip() == "Error: my-site is not empty: name a new or empty " \
+        "folder, nothing was written"
+    assert not any(p.name.startswith(".my-site") for p in here.iterdir())

@@ -35,16 +35,21 @@ from sitegen.data.warnings import apply_warnings
 from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
 from sitegen.files import Inputs, display, tree_digest
 from sitegen.history.releases import History, load_history
+from sitegen.publish.api import write_api
+from sitegen.publish.catalog import PATH as CATALOG
+from sitegen.publish.catalog import catalog_jsonld
 from sitegen.publish.chartzip import write_chart_zips
+from sitegen.publish.datasets import About, about_packages, published_descriptor
 from sitegen.publish.downloads import figures_csv, package_xlsx, package_zip
 from sitegen.publish.extras import annotate, last_changed, plan_publishing, write_publishing
+from sitegen.publish.jsonld import describe_pages
 from sitegen.publish.search import BUNDLE, Indexing
 from sitegen.publish.sitemap import write_sitemap
 from sitegen.publish.workbook import PATH as WORKBOOK
 from sitegen.publish.workbook import all_figures_xlsx
 from sitegen.site.charts.bundle import script_assets
 from sitegen.site.charts.draw import chart_svgs, themed
-from sitegen.site.content import CONTENT_PAGES, Page, load_page, render, unknown_shortcodes
+from sitegen.site.content import CONTENT_PAGES, HOME_INTRO, Page, load_page, render, unknown_shortcodes
 from sitegen.site.headline import headline_problems
 from sitegen.site.page import PageSpec, root_for
 from sitegen.site.plan import plan_pages
@@ -96,6 +101,8 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     specs = plan_pages(site, pages, rendered)
     specs += plan_publishing(site, history, specs)
     annotate(specs, site, history)
+    abouts = about_packages(site, history)
+    describe_pages(specs, abouts, site)
     charts = [chart for spec in specs for chart in spec.charts]
     step(f"Rendering {len(charts)} charts (unchanged ones come from the cache)")
     drawn = draw_charts(config, charts, force, session)
@@ -109,7 +116,7 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     record = page_record(config, site, env, force, session.code)
     downloads = Cache(config.root / config.cache_dir, "downloads", session.code, read=not force)
     made = Made(downloads, record.setup, session.files, preview)
-    write_output(writer, made, Published(site, history, specs, drawn, record, env), step)
+    write_output(writer, made, Published(site, history, specs, drawn, record, env, abouts), step)
     if options.swapped is not None:
         options.swapped(frozenset(writer.carried))
     files = writer.manifest()
@@ -144,6 +151,7 @@ class Published:
     drawn: Drawn
     record: Record
     env: TracingEnvironment
+    abouts: dict[str, About]  # each package's metadata (publish.datasets)
 
 
 def draw_charts(config: Config, charts: list[Chart], force: bool, session: Session) -> Drawn:
@@ -168,6 +176,9 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
             writer.drop_stale_pages()
             search = Indexing(writer.staging)  # the pages are written: Pagefind reads them meanwhile
         write_files(writer, out.site, out.drawn, made)
+        write_data(writer, out.site, out.abouts, made)
+        writer.write(CATALOG, catalog_jsonld(out.abouts, out.site))
+        write_api(writer, made, out.site)
         write_publishing(writer, out.site, out.history, out.specs, out.drawn.svgs, made)
         write_chart_zips(writer, out.site, out.specs, out.drawn.svgs, made)
         write_sitemap(writer, out.site, out.specs)
@@ -193,6 +204,7 @@ def read_project(config: Config, session: Session,
     site = build_model(packages, config, apply_warnings(packages))
     found.extend(content_problems(site, pages) + headline_problems(site))
     found.raise_if_any("content has problems: nothing was published")
+    site.content_pages = tuple(name for name in CONTENT_PAGES if name in pages)
     return site, pages, render_content(site, pages)
 
 
@@ -231,10 +243,10 @@ def content_problems(site: Site, pages: dict[str, Page]) -> list[Problem]:
         folder, _, name = key.rpartition("/")
         if folder == "councils" and name not in slugs:
             problems.append(problem("unknown-council", "no council has this slug", page.shown, 1, "file name", name))
-        elif folder != "councils" and key not in CONTENT_PAGES:
+        elif folder != "councils" and key not in (*CONTENT_PAGES, HOME_INTRO):
             # a page nobody would see is more likely a mistake than a draft: say so rather than skip it
-            problems.append(problem("unknown-page", f"only {', '.join(sorted(CONTENT_PAGES))} and councils/<slug> "
-                                    "are published", page.shown, 1, "file name", key))
+            problems.append(problem("unknown-page", f"only {', '.join(sorted((*CONTENT_PAGES, HOME_INTRO)))} and "
+                                    "councils/<slug> are published", page.shown, 1, "file name", key))
     return problems
 
 
@@ -242,7 +254,8 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
     """Sanitised HTML for every page, shortcodes linked to their figures."""
     out = {}
     for key, page in pages.items():
-        root = root_for(("councils/x/" if key.startswith("councils/") else "x/") + "index.html")
+        where = "" if key == HOME_INTRO else "councils/x/" if key.startswith("councils/") else "x/"
+        root = root_for(where + "index.html")
         out[key] = Markup(render(page, partial(figure_link, site, root=root)))
     return out
 
@@ -254,7 +267,7 @@ def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool
 
 
 def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
-    """Every file of the site but its pages into the staging folder."""
+    """The charts, scripts, static assets and councils' CSVs into the staging folder."""
     for chart_id, chart_spec in drawn.specs.items():
         writer.write(f"charts/{chart_id}.svg", drawn.svgs[chart_id])
         writer.write(f"charts/{chart_id}.vl.json", chart_spec)
@@ -266,7 +279,6 @@ def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
         path = f"councils/{area.slug}/figures.csv"
         if area.figures and not made.carried(writer, path):
             writer.write(path, figures_csv(area.figures))
-    write_data(writer, site, made)
 
 
 def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Record, env: TracingEnvironment) -> None:
@@ -290,18 +302,20 @@ def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Recor
         raise ProblemsFound(problems, "templates failed: nothing was published")
 
 
-def write_data(writer: Writer, site: Site, made: Made) -> None:
-    """Each package: its CSVs and descriptor as published, a zip and an XLSX (unchanged ones from the cache)."""
+def write_data(writer: Writer, site: Site, abouts: dict[str, About], made: Made) -> None:
+    """Each package: its CSVs and descriptor as published (with id, version and created), a zip and an XLSX
+    (unchanged ones from the cache)."""
     every: list[bytes] = []
     for name, package in sorted(site.packages.packages.items()):
-        raw = [package.raw, *(r.raw for r in package.resources.values())]
+        descriptor = published_descriptor(package, abouts[name])
+        raw = [descriptor, *(r.raw for r in package.resources.values())]
         every += [name.encode(), *raw]
-        writer.write(f"data/{name}/datapackage.json", package.raw)
+        writer.write(f"data/{name}/datapackage.json", descriptor)
         for resource in package.resources.values():
             writer.write(f"data/{name}/{resource.path.name}", resource.raw)
         when = site.updated.isoformat().encode()
         made.write(writer, f"data/{name}/{name}.zip", [b"zip", name.encode(), when, *raw],
-                   partial(package_zip, package, site))
+                   partial(package_zip, package, site, descriptor))
         made.write(writer, f"data/{name}/{name}.xlsx", [b"xlsx", name.encode(), when, *raw],
                    partial(package_xlsx, package, site.updated))
     made.write(writer, WORKBOOK, [b"workbook", site.updated.isoformat().encode(), *every],

@@ -101,7 +101,19 @@ def resource_problems(resource: Any, where: str, shown: str) -> Found:
     if "compression" in resource:
         yield problem("unsupported-option", "compressed files are not read", shown, 0, f"{where}.compression",
                       resource["compression"])
+    if resource.get("profile", "tabular-data-resource") == "tabular-data-resource" and not has_fields(resource):
+        # without one, every column would be checked against nothing: say what is missing, not that column 1 is
+        yield problem("missing-schema", f"the resource {name!r} has no schema: its columns cannot be checked",
+                      shown, 0, f"{where}.schema", resource.get("path", name))
+        return
     yield from schema(resource.get("schema", {}), f"{where}.schema", shown)
+
+
+def has_fields(resource: dict[str, Any]) -> bool:
+    """Whether a resource's schema is there at all: a schema of its own or one with fields (a string is checked
+    below, as a reference)."""
+    value = resource.get("schema")
+    return value is not None and (not isinstance(value, dict) or bool(value.get("fields")))
 
 
 def dialect(value: Any, where: str, shown: str) -> Found:

@@ -215,6 +215,7 @@ class Site:
     predecessors: list[Predecessor] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # what validation found worth a second look
     disputes: list[Dispute] = field(default_factory=list)  # by title
+    content_pages: tuple[str, ...] = ()  # the written pages there are (about, methodology): only those are linked
 
 
 @dataclass

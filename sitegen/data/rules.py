@@ -343,8 +343,11 @@ def check_contract(packages: Packages) -> Iterator[Problem]:
         wanted = CONTRACT.get(name) or (CONTRACT["*"] if FIGURE_PACKAGES_RESOURCE in package.resources else {})
         wanted = wanted | {r: fields for r, fields in OPTIONAL.items() if r in package.resources}
         shown = display(package.path)
+        declared = declared_tables(package.descriptor)
         for resource, fields in wanted.items():
             table = package.resources.get(resource)
+            if table is None and resource in declared:
+                continue  # declared but not read: the problem that stopped it is reported, not its absence
             if table is None:
                 yield problem("contract", f"package {name} needs a `{resource}` resource", shown, 0, "resources",
                               resource)
@@ -353,6 +356,12 @@ def check_contract(packages: Packages) -> Iterator[Problem]:
             for missing in (f for f in fields if f not in have):
                 yield problem("contract", f"resource {resource} needs a field `{missing}`", shown, 0, "fields",
                               missing)
+
+
+def declared_tables(descriptor: dict[str, Any]) -> set[str]:
+    """Names of the tabular resources a descriptor declares (any of them missing from a package was not read)."""
+    return {str(r.get("name")) for r in descriptor.get("resources", [])
+            if isinstance(r, dict) and r.get("profile", "tabular-data-resource") == "tabular-data-resource"}
 
 
 def check_topics(packages: Packages) -> Iterator[Problem]:

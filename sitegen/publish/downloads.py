@@ -63,9 +63,9 @@ def package_readme(package: Package, site: Site) -> str:
             "Files: datapackage.json describes every CSV (fields, types, constraints).\n")
 
 
-def package_zip(package: Package, site: Site) -> bytes:
-    """The whole package with a README, licence note and citation; fixed timestamps."""
-    files = {"datapackage.json": package.raw}
+def package_zip(package: Package, site: Site, descriptor: bytes) -> bytes:
+    """The whole package (its descriptor as published) with a README, licence note and citation; fixed timestamps."""
+    files = {"datapackage.json": descriptor}
     files |= {r.path.name: r.raw for r in package.resources.values()}
     files["README.md"] = package_readme(package, site).encode()
     files["LICENSE.txt"] = json.dumps(package.descriptor.get("licenses", []), indent=2, sort_keys=True).encode()

@@ -121,7 +121,8 @@ def plan_publishing(site: Site, history: History, specs: list[PageSpec]) -> list
 
 
 def frame_headers(site: Site, specs: list[PageSpec]) -> str:
-    """`_headers` (Netlify, Cloudflare Pages): main pages refuse framing, embed pages allow any framer.
+    """`_headers` (Netlify, Cloudflare Pages): main pages refuse framing, embed pages allow any framer, and any site's
+    scripts may fetch the JSON API and the catalogue.
 
     One rule per top-level folder rather than `/*`, so no host has to merge or detach rules for /embed/.
     """
@@ -131,7 +132,10 @@ def frame_headers(site: Site, specs: list[PageSpec]) -> str:
     rules = [f"{prefix}\n{deny}", *(f"{prefix}{name}\n{deny}" for name in ("index.html", "404.html"))]
     rules += [f"{prefix}{top}/*\n{deny}" for top in tops]
     rules.append(f"{prefix}embed/*\n  Content-Security-Policy: frame-ancestors *\n")
-    return "# Framing: what the host must send (GitHub Pages cannot send headers; see README)\n" + "".join(rules)
+    # the JSON API and the catalogue are for scripts on any site to fetch (GitHub Pages allows that by default)
+    rules += [f"{prefix}{path}\n  Access-Control-Allow-Origin: *\n" for path in ("api/*", "catalog.jsonld")]
+    return "# Framing and fetching: what the host must send (GitHub Pages cannot send headers; see README)\n" + \
+        "".join(rules)
 
 
 def write_publishing(writer: Writer, site: Site, history: History, specs: list[PageSpec],

@@ -38,13 +38,13 @@ def readme_lines(site: Site) -> list[str]:
         "",
         "Sheet `figures`: one row per figure, with its measure label and the title, publisher, date and URL of "
         "its source. Values are numbers in the row's unit (GBP in whole pounds, percent, count); periods and "
-        "publication dates are dates; counterparty_inferred is TRUE where the source did not name the NHS body.",
+        f"publication dates are dates; counterparty_inferred is TRUE where the source did not name the "
+        f"{site.config.counterparty_label}.",
         "A council with no row for a measure has no figure reported here: a gap, not a zero.",
         "A row with status `claim` is one party's claim, named in `claimant`.",
         "",
         "Licences:", *licences,
-        "Compiled figures: CC-BY-4.0. Contains public sector information licensed under the Open Government "
-        "Licence v3.0. Source: Office for National Statistics. Council names and codes: mySociety (CC-BY-4.0).",
+        " ".join(text for text in (site.config.licence, site.config.attribution) if text),  # as every page's footer
         "",
         f"How to cite: {site.config.title}, all figures workbook, {site.config.base_url}{PATH} "
         f"(version of {site.updated.isoformat()}). Cite each figure's own source too (source_title, source_url).",

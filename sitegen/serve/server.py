@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
 import http.server
+import ipaddress
 import json
 import os
+import shutil
+import signal
+import socket
 import sys
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,11 +23,13 @@ from sitegen.build.options import BuildOptions
 from sitegen.build.session import Session
 from sitegen.build.swap import finish_removals
 from sitegen.config import CONFIG_NAME, Config, load_config
-from sitegen.errors import Problem, ProblemsFound, SitegenError
+from sitegen.errors import Problem, ProblemsFound, SitegenError, render_problems, say
+from sitegen.serve.guard import BadPath, Hosts, bracketed, site_file, site_path
 from sitegen.verbosity import report
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from types import FrameType
 
     BuildFunction = Callable[[Config, BuildOptions, Session], bool]  # sitegen.build.pipeline.build
 
@@ -36,6 +42,10 @@ NOT_BUILT = (b'<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 HEARTBEAT = 10.0  # seconds between keep-alive comments on the event stream
 QUIET = 1.0  # seconds without an edit before the follow-up build starts (it would only slow the next preview)
 STALE_WAIT = 30.0  # seconds a request for a download waits for the follow-up build to make it afresh
+IDLE = 60.0  # seconds a connection may say nothing before it is closed (a client that never asks holds a thread)
+STOP_WAIT = 5.0  # seconds Ctrl-C waits for requests in progress to end once their connections are closed
+NOT_FOUND = (b'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>'
+             b'<body><h1>Not found</h1><p>No page of the site is at this address.</p></body></html>')
 
 
 @dataclass
@@ -146,11 +156,11 @@ class Builder:
             options = BuildOptions(background=True, preview=True, cancel=self.cancel, swapped=reload)
             complete = self.run_build(self.config, options, self.session)
         except ProblemsFound as exc:
-            self.failed(problem_rows(exc.problems), exc.message)
+            self.failed(exc.problems, exc.message)
             return None
         except SitegenError as exc:
             found = data_problems(self.config, self.session) if self.config else []
-            self.failed(problem_rows(found), exc.message if found else exc.format_message())
+            self.failed(found, exc.message if found else exc.format_message())
             return None
         except Exception as exc:  # noqa: BLE001 - a bug in a build must not stop the server
             self.failed([], f"the build failed unexpectedly: {type(exc).__name__}: {exc}")
@@ -196,41 +206,97 @@ class Builder:
         if self.following is not None:
             self.following.join(60)
 
-    def failed(self, problems: list[dict[str, object]], message: str) -> None:
-        """Report a failed build on the terminal and in every open page."""
-        print(f"Build failed: {message or f'{len(problems)} problem(s)'}; still serving the last good site",
-              file=sys.stderr, flush=True)
+    def failed(self, problems: list[Problem], message: str) -> None:
+        """Report a failed build on the terminal and in every open page, each problem with its file, line, field
+        and value."""
+        listed = f"\n{render_problems(sorted(problems))}" if problems else "\n"
+        print(f"Build failed: {message or f'{len(problems)} problem(s)'}; still serving the last good site{listed}",
+              end="", file=sys.stderr, flush=True)
         self.pending.set(frozenset())  # no follow-up build comes until an edit builds: serve what there is
-        self.state.publish(problems, message or "the data is not valid")
+        self.state.publish(problem_rows(problems), message or "the data is not valid")
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the last good build; injects the reload script into HTML; streams build events."""
+    """Serves the last good build to requests addressed to this server by name; injects the reload script into
+    HTML; streams build events."""
 
     builder: Builder
     state: State
+    hosts: Hosts
+    url: str  # where this machine's browser finds the server
+    timeout = IDLE
+    head_only = False
 
-    def translate_path(self, path: str) -> str:
-        return super().translate_path(path) if not path.startswith(PREFIX) else ""
+    def parse_request(self) -> bool:
+        """Refuse a request addressed to any other name (DNS rebinding: a page elsewhere reading the preview)."""
+        if not super().parse_request():
+            return False
+        self.head_only = self.command == "HEAD"
+        if self.hosts.allow(self.headers.get("Host")):
+            return True
+        asked = (self.headers.get("Host") or "(none)")[:100]
+        body = (f"403 Forbidden: sitegen serve answers only requests addressed to it, such as {self.url} (or "
+                f"localhost, [::1] with the same port); this one named Host {asked!r}. If you typed this address, "
+                f"open {self.url} instead, or serve with --host NAME to be reached by that name.\n")
+        self.send_bytes(body.encode("utf-8", "replace"), "text/plain; charset=utf-8", 403)
+        return False
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server API
         if self.path.startswith(PREFIX):
             self.live()
             return
+        self.answer()
+
+    def do_HEAD(self) -> None:  # noqa: N802 - the http.server API
+        self.answer()
+
+    def answer(self) -> None:
+        """A file of the last good build, a page with the reload tags, or why not."""
         if not self.builder.output().is_dir():  # build/ deleted under us: make it again, then serve
             self.builder.build()
-        if not self.builder.output().is_dir():  # no good build yet: a page that can carry the overlay
+        site = self.builder.output()
+        if not site.is_dir():  # no good build yet: a page that can carry the overlay
             self.send_bytes(inject(NOT_BUILT), "text/html; charset=utf-8", 503)
             return
-        self.directory = str(self.builder.output())
-        url = self.path.split("?", 1)[0].split("#", 1)[0]
-        path = Path(self.translate_path(url))
-        self.builder.pending.wait(os.path.relpath(path, self.directory), STALE_WAIT)  # a download being made
-        page = path / "index.html" if path.is_dir() and url.endswith("/") else path
-        if page.suffix == ".html" and page.is_file():
-            self.send_bytes(inject(page.read_bytes()), "text/html; charset=utf-8")
+        try:
+            parts = site_path(self.path)
+        except BadPath:
+            self.send_error(400, "Bad request: the path holds a control character")
             return
-        super().do_GET()
+        if parts is None:  # a dotfile: sitegen's bookkeeping, never the site
+            self.not_found(site)
+            return
+        self.builder.pending.wait("/".join(parts), STALE_WAIT)  # a download being made
+        found = site_file(site, parts, self.path.split("?", 1)[0].split("#", 1)[0].endswith("/"))
+        if found == "redirect":  # made from the parts: `//host/` would send the browser elsewhere
+            self.send_response(301)
+            folder = "/".join(urllib.parse.quote(part, errors="surrogateescape") for part in parts)
+            self.send_header("Location", f"/{folder}/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif not isinstance(found, Path):
+            self.not_found(site)
+        elif found.suffix == ".html":
+            self.send_bytes(inject(found.read_bytes()), "text/html; charset=utf-8")
+        else:
+            self.send_file(found)
+
+    def not_found(self, site: Path) -> None:
+        """404, with the site's own 404 page where it has one (as a host would send it)."""
+        page = site_file(site, ["404.html"], False)
+        body = page.read_bytes() if isinstance(page, Path) else NOT_FOUND
+        self.send_bytes(inject(body), "text/html; charset=utf-8", 404)
+
+    def send_file(self, path: Path) -> None:
+        """A file as it is, streamed."""
+        with path.open("rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            if not self.head_only:
+                shutil.copyfileobj(file, self.wfile)
 
     def live(self) -> None:
         """The reload script, its stylesheet, or the event stream."""
@@ -244,12 +310,13 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_error(404)
 
     def send_bytes(self, body: bytes, kind: str, status: int = 200) -> None:
-        """A response of bytes made here (a page with the reload tags, or a live-reload file)."""
+        """A response of bytes made here (a page with the reload tags, a live-reload file, a refusal)."""
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if not self.head_only:
+            self.wfile.write(body)
 
     def events(self) -> None:
         """Server-sent events: the state now, then again after every build, until the page or server goes."""
@@ -277,6 +344,70 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         """Quiet: the terminal shows builds, not every request."""
+
+
+class Server(http.server.ThreadingHTTPServer):
+    """A thread per connection; clients that hang up are no error; Ctrl-C closes every connection and waits for
+    the requests in progress, so no thread is still writing when Python exits."""
+
+    url = ""  # where this machine's browser finds it
+    request_queue_size = 512  # a burst of connections waits to be accepted rather than being refused
+
+    def __init__(self, address: tuple[str, int], family: socket.AddressFamily,
+                 handler: type[Handler]) -> None:
+        self.address_family = family
+        self.lock = threading.Lock()
+        self.connections: dict[socket.socket, threading.Thread] = {}
+        self.serving = self.stopping = False
+        super().__init__(address, handler)
+
+    def server_bind(self) -> None:
+        """Bind, without the reverse DNS look-up http.server makes for the name (nothing is fetched)."""
+        if self.address_family == socket.AF_INET6:
+            with contextlib.suppress(OSError):  # `::` answers IPv4 too, as 0.0.0.0 would
+                self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        super(http.server.HTTPServer, self).server_bind()
+        self.server_port = int(self.server_address[1])
+
+    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        """Answer a connection in a thread of its own, kept until it ends (daemon: a stuck one never holds exit)."""
+        thread = threading.Thread(target=self.process_request_thread, args=(request, client_address), daemon=True)
+        with self.lock:
+            self.connections[request] = thread
+        thread.start()
+
+    def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
+        """A connection ended: forget it."""
+        with self.lock:
+            self.connections.pop(request, None)
+        super().shutdown_request(request)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up early, or a connection closed by Ctrl-C, is no error; anything else is one line."""
+        error = sys.exc_info()[1]
+        if self.stopping or isinstance(error, ConnectionError | TimeoutError):
+            return
+        say(f"a request failed: {type(error).__name__}: {error}")
+
+    def start(self) -> None:
+        """Answer requests, in a thread of its own."""
+        self.serving = True
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        """Stop accepting, close every connection (open pages, idle clients) and wait for their threads."""
+        self.stopping = True
+        if self.serving:  # else shutdown() would wait for ever for a loop that never ran (Ctrl-C in the first build)
+            self.shutdown()
+        with self.lock:
+            open_now = list(self.connections.items())
+        for conn, _ in open_now:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        deadline = time.monotonic() + STOP_WAIT
+        for _, thread in open_now:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self.server_close()
 
 
 def inject(html: bytes) -> bytes:
@@ -335,46 +466,84 @@ def start_watchers(builder: Builder, stop: threading.Event) -> list[threading.Th
     return threads
 
 
-def make_server(port: int, builder: Builder, state: State) -> http.server.ThreadingHTTPServer:
-    """An HTTP server on 127.0.0.1 only; a port in use is a clear error."""
-    handler = type("LiveHandler", (Handler,), {"builder": builder, "state": state})
-    files = functools.partial(handler, directory=str(builder.output()))
+def make_server(host: str, port: int, builder: Builder, state: State) -> Server:
+    """An HTTP server on host (127.0.0.1 unless told); a port in use or an address not this machine's is a clear
+    error."""
+    shown = f"{bracketed(host)}:{port}"
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), files)
+        found = socket.getaddrinfo(host.removeprefix("[").removesuffix("]"), port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise SitegenError(f"cannot listen on {host}: no such address ({exc})") from None
+    family, _, _, _, address = min(found, key=lambda info: info[0] != socket.AF_INET)  # IPv4 first, as browsers
+    handler: type[Handler] = type("LiveHandler", (Handler,), {"builder": builder, "state": state})
+    try:
+        server = Server((str(address[0]), int(address[1])), family, handler)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise SitegenError(f"port {port} is already in use on 127.0.0.1: stop what uses it, or choose "
+            raise SitegenError(f"port {port} is already in use on {host}: stop what uses it, or choose "
                                "another with --port N (--port 0 picks a free one)") from None
-        raise SitegenError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
-    server.daemon_threads = True
+        raise SitegenError(f"cannot listen on {shown}: {exc.strerror}") from None
+    bound = ipaddress.ip_address(str(server.server_address[0]))
+    local = "[::1]" if bound.version == 6 else "127.0.0.1"
+    name = local if bound.is_unspecified else bracketed(host)
+    server.url = handler.url = f"http://{name}:{server.server_port}/"
+    handler.hosts = Hosts(host.removeprefix("[").removesuffix("]"), server.server_port, bound.is_unspecified)
+    if not bound.is_loopback:
+        say(f"warning: serving on {bracketed(host)}: the preview, unpublished edits included, is reachable by other "
+            f"computers that can reach this one on port {server.server_port}; --host 127.0.0.1 (the default) keeps it "
+            "yours", quiet_too=True)  # -q hides notes, never this
     return server
 
 
-def run_serve(project: Path, port: int, build: BuildFunction) -> None:
+def open_browser(url: str) -> None:
+    """Open the served site in the user's browser (the BROWSER environment variable names another)."""
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(url)
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        say(f"could not open a browser: open {url} yourself")
+
+
+def run_serve(project: Path, port: int, build: BuildFunction, host: str = "127.0.0.1",
+              browse: bool = False) -> None:
     """Build (with the build function given), serve and watch until Ctrl-C; the last good site stays served through
-    failed builds."""
+    failed builds. With browse, the browser opens on the site once the first build is done."""
     state = State()
     builder = Builder(project, state, build)
     load_config(project)  # a broken settings file is reported before anything starts
-    server = make_server(port, builder, state)
-    builder.build()
-    threading.Thread(target=builder.warm_up, daemon=True).start()
+    server = make_server(host, port, builder, state)
     stop = threading.Event()
-    watchers = start_watchers(builder, stop)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"Serving {builder.output()} at http://127.0.0.1:{server.server_address[1]}/ "
-          "(rebuilds on every edit; Ctrl-C stops)", flush=True)
+    watchers: list[threading.Thread] = []
     try:
+        builder.build()
+        threading.Thread(target=builder.warm_up, daemon=True).start()
+        watchers = start_watchers(builder, stop)
+        server.start()
+        url = server.url
+        print(f"Serving {builder.output()} at {url} (rebuilds on every edit; Ctrl-C stops)", flush=True)
+        if browse:
+            threading.Thread(target=open_browser, args=(url,), daemon=True).start()
         while any(w.is_alive() for w in watchers):
             watchers[0].join(0.5)
     except KeyboardInterrupt:
         print("\nStopped.", flush=True)
     finally:
+        signal.signal(signal.SIGINT, stop_now)  # stopping takes a few seconds at most; a second Ctrl-C cuts it short
         stop.set()
         with state.changed:
             state.stopping = True
             state.changed.notify_all()
-        server.shutdown()
-        server.server_close()
-        builder.stop()
+        builder.stop()  # before the requests end: one waiting for a download is let go
+        server.stop()
+        for watcher in watchers:
+            watcher.join(2)
         finish_removals(builder.session.removals)  # the last rebuild's old site: no leftover beside build/
+
+
+def stop_now(signum: int, frame: FrameType | None) -> None:
+    """A second Ctrl-C while stopping: exit at once (a staging folder left behind is removed by the next build)."""
+    os._exit(130)

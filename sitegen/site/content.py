@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # Images are left out: content has no way to ship its own files, and any other host is off limits
 ALLOWED_TAGS = nh3.ALLOWED_TAGS - {"img"}
 CONTENT_PAGES = ("about", "methodology")  # Markdown pages with a place on the site, besides councils/<slug>
+HOME_INTRO = "home"  # content/home.md: the home page's introduction, the project's words over the theme's page
 SHORTCODE = re.compile(r"\{\{\s*figure:([^\s}]*)\s*\}\}")
 # A shortcode is held as private-use characters that content may not contain, so no text can forge one
 TOKEN_OPEN, TOKEN_CLOSE = "\ue000", "\ue001"

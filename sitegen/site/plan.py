@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup
+
 from sitegen.data.population import no_per_head, population_line, population_note
 from sitegen.site.compare import NEIGHBOURS_LABEL, Period, Position, all_periods, all_positions, position_words
-from sitegen.site.content import CONTENT_PAGES, Page
+from sitegen.site.content import CONTENT_PAGES, HOME_INTRO, Page
 from sitegen.site.course import course_charts
 from sitegen.site.disputes import dispute_pages
 from sitegen.site.headline import headline, headline_map, headline_words
-from sitegen.site.jsonld import dataset_jsonld
 from sitegen.site.maps import england_map, icb_map, layout, published_map, topic_map, topics_map
 from sitegen.site.page import PageSpec
 from sitegen.site.sources import series
@@ -32,10 +33,9 @@ from sitegen.site.views import (
     unranked,
 )
 from sitegen.site.words import council_narrative
+from sitegen.text import upper_first
 
 if TYPE_CHECKING:
-    from markupsafe import Markup
-
     from sitegen.data.model import Council, Site
 
 def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) -> list[PageSpec]:
@@ -43,7 +43,7 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
     cells = layout(site.packages, "council_hexes", "council_code")
     periods = all_periods(site.measures, [*site.councils, *site.predecessors])  # abolished ones ranked in their time
     positions = all_positions(periods)
-    specs = [home_page(site, cells)]
+    specs = [home_page(site, cells, rendered.get(HOME_INTRO))]
     note = population_note(site.packages)
     specs += [council_page(c, rendered.get(f"councils/{c.slug}"), positions, council_places(site, c), note)
               for c in site.councils]
@@ -57,7 +57,7 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
                            "monthly_series": monthly_series, "totals": totals_table(nation.figures)},
                           [chart for _, chart, _ in national if chart]))
     specs += [PageSpec(f"icbs/{i.slug}/index.html", ["icb.html"], i.name, {"icb": i}) for i in site.icbs]
-    specs.append(PageSpec("icbs/index.html", ["icbs.html"], "Integrated Care Boards",
+    specs.append(PageSpec("icbs/index.html", ["icbs.html"], upper_first(site.config.icb_label) + "s",
                           {"hexmap": icb_map(site.icbs, layout(site.packages, "icb_hexes", "icb_code"))}))
     specs += measure_pages(site, periods, positions, cells)
     specs += dispute_pages(site, time_points)
@@ -119,14 +119,20 @@ def measure_pages(site: Site, periods: dict[str, list[Period]], positions: dict[
     return specs + [PageSpec("measures/index.html", ["measures.html"], "Measures")]
 
 
-def home_page(site: Site, cells: dict[str, tuple[int, int]]) -> PageSpec:
-    """The home page: the headline measure's map (from the settings), national figures, what is new."""
+def home_page(site: Site, cells: dict[str, tuple[int, int]], intro: Markup | None) -> PageSpec:
+    """The home page: the project's introduction, the headline measure's map (from the settings), national
+    figures, what is new."""
     found = headline(site)
     drawn = headline_map(found, cells) if found else None
     return PageSpec("index.html", ["home.html"], site.config.title,
-                    {"headline": found if drawn else None, "hexmap": drawn,
+                    {"intro": lede(intro), "headline": found if drawn else None, "hexmap": drawn,
                      "headline_words": headline_words(found) if found and drawn else ""},
                     description=site.config.description)
+
+
+def lede(intro: Markup | None) -> Markup | None:
+    """The introduction, its first paragraph styled as the page's lede."""
+    return Markup(str(intro).replace("<p>", '<p class="lede">', 1)) if intro else None  # sanitised, and a constant
 
 
 def coverage_pages(site: Site, cells: dict[str, tuple[int, int]]) -> list[PageSpec]:
@@ -154,12 +160,13 @@ def content_pages(pages: dict[str, Page], rendered: dict[str, Markup]) -> list[P
 
 
 def dataset_pages(site: Site) -> list[PageSpec]:
-    """A page per package and per resource."""
+    """A page per package and per resource (a package page's JSON-LD is `publish.jsonld`'s, which knows the
+    history)."""
     specs = [PageSpec("data/index.html", ["datasets.html"], "Data")]
     for name, package in sorted(site.packages.packages.items()):
         title = str(package.descriptor.get("title", name))
         specs.append(PageSpec(f"data/{name}/index.html", ["dataset.html"], title,
-                              {"package": package, "jsonld": dataset_jsonld(package, site)},
+                              {"package": package},
                               description=str(package.descriptor.get("description", ""))[:300]))
         for rname, resource in sorted(package.resources.items()):
             specs.append(PageSpec(f"data/{name}/{rname}/index.html", ["resource.html"],

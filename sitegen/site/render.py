@@ -17,7 +17,7 @@ from sitegen.files import Inputs, ReadRefused, display, read_text
 from sitegen.site.page import PageSpec, root_for
 from sitegen.site.theme import BUILTIN_TEMPLATES
 from sitegen.site.views import LISTED_AT_MOST, source_summary
-from sitegen.text import plural
+from sitegen.text import plural, upper_first
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -59,6 +59,7 @@ def make_env(config: Config, kind: type[Env]) -> Env:
     env.globals |= {"fmt": fmt, "link": link, "asset": asset, "source_summary": source_summary,
                     "listed_at_most": LISTED_AT_MOST}
     env.filters["plural"] = plural
+    env.filters["upper_first"] = upper_first
     return env
 
 
