@@ -57,6 +57,9 @@ _.handle_starttag  # html.parser.HTMLParser hook (tests)
 _.handle_data  # html.parser.HTMLParser hook (tests/theme_words.py)
 _.request  # requests.Session.request, overridden so frictionless never fetches (data/validate.py)
 
+_.collect_ignore  # tests/conftest.py: read by pytest (files not collected on Windows)
+_.TWO_RENAMES  # build/swap.py's switch, set by tests/paused_build.py to run Windows' swap on Linux
+
 # Parameters a caller's signature requires
 _.signum  # a signal handler's first argument (build/lock.py)
 _.environment  # jinja2.BaseLoader.get_source's first argument, which Jinja may pass by name (site/render.py)

@@ -60,6 +60,16 @@ class Config:
         """Project root (set by `load_config`)."""
         return Path(getattr(self, "_root", "."))
 
+    @property
+    def settings_file(self) -> Path:
+        """The settings file read (set by `load_config`: sitegen.toml in the project, or `build --config`)."""
+        return Path(getattr(self, "_settings", self.root / CONFIG_NAME))
+
+    @property
+    def given(self) -> frozenset[str]:
+        """The settings given on the command line (set by `load_config`), whose problems name the option."""
+        return frozenset(getattr(self, "_given", ()))
+
 
 # Why each setting exists; tests check every field is described here and in the README.
 SETTINGS_DOC: dict[str, str] = {
@@ -104,9 +114,10 @@ KNOWN = frozenset(f.name for f in fields(Config))
 TYPE_WORDS = {str: "text, in quotes", int: "a whole number, without quotes", bool: "true or false"}
 
 
-def load_config(root: Path, overrides: dict[str, object] | None = None) -> Config:
-    """Read `sitegen.toml` under root, then command-line overrides, defaults filling the rest; every problem at once."""
-    path = root / CONFIG_NAME
+def load_config(root: Path, overrides: dict[str, object] | None = None, settings: Path | None = None) -> Config:
+    """Read the settings file (`sitegen.toml` under root unless named), then command-line overrides, defaults
+    filling the rest; every problem at once."""
+    path = settings or root / CONFIG_NAME
     text = read_settings_text(path, root)
     values = settings_table(path, text)
     lines = key_lines(text)
@@ -119,6 +130,9 @@ def load_config(root: Path, overrides: dict[str, object] | None = None) -> Confi
         raise ProblemsFound(problems, "the settings are not valid: nothing was done")
     config = Config(**(values | given))  # type: ignore[arg-type]
     object.__setattr__(config, "_root", str(root.resolve()))
+    if settings is not None:
+        object.__setattr__(config, "_settings", str(settings.absolute()))
+    object.__setattr__(config, "_given", frozenset(given))
     return config
 
 

@@ -8,6 +8,8 @@ from itertools import groupby
 
 import click
 
+from sitegen.verbosity import QUIET, level
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -202,6 +204,8 @@ def render_problems(problems: list[Problem]) -> str:
     return "\n".join(out) + "\n"
 
 
-def say(message: str) -> None:
-    """One line of the log: to stderr, for each thing a user should know (stdout carries the result)."""
-    print(f"sitegen: {message}", file=sys.stderr, flush=True)
+def say(message: str, quiet_too: bool = False) -> None:
+    """One line of the log: to stderr, for each thing a user should know (stdout carries the result); not with -q,
+    unless it is a warning no one should miss (quiet_too)."""
+    if quiet_too or level() > QUIET:
+        print(f"sitegen: {message}", file=sys.stderr, flush=True)

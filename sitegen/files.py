@@ -73,7 +73,8 @@ def read_bytes(path: Path, inputs: Inputs, shown: str) -> bytes:
         # never say where the link points, nor what is there
         raise ReadRefused(problem("outside-project", "the file is a link to a file outside the project", shown))
     try:
-        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block us before the check
+        # a FIFO must not block us before the check (POSIX); Windows: binary, or its C library turns \r\n into \n
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise ReadRefused(problem("missing-file", f"cannot read the file: {exc.strerror}", shown)) from None
     status = os.fstat(fd)  # before fdopen, which refuses a folder with an error naming only the descriptor

@@ -5,7 +5,7 @@ moment named, the process writes its pid to FLAG.reached and sleeps until FLAG e
 (or create FLAG to let it go on). Run it with tests/ on the path (see `launch`):
 
     python -c 'import sys; sys.path.append(TESTS); import paused_build; paused_build.main()' \
-        [--pause MOMENT FLAG] [--no-exchange] -- build [sitegen options]
+        [--pause MOMENT FLAG] [--no-exchange] [--two-renames] -- build [sitegen options]
 """
 
 from __future__ import annotations
@@ -39,17 +39,21 @@ MOMENTS: dict[str, list[tuple[object, str, Condition]]] = {
     "charts-rendered": [(pipeline, "draw_charts", always)],
     "staging-started": [(Writer, "write", lambda _, writer, *__: len(writer.written) == 1)],  # the first file
     "staging-written": [(Writer, "seal", always)],
-    "swapped": [(swap, "exchange", lambda done, *_: done), (swap, "replace_link", always)],
+    "swapped": [(swap, "exchange", lambda done, *_: done), (swap, "replace_link", always),
+                (swap, "replace_in_two", always)],
     "old-removed": [(Writer, "commit", always)],
     "link-made": [(swap, "make_link", always)],
     "between-renames": [(swap, "move_aside", always)],
 }
 
 
-def launch(*args: str, pause: tuple[str, Path] | None = None, exchange: bool = True) -> list[str]:
-    """The command running `sitegen *args` through this launcher."""
+def launch(*args: str, pause: tuple[str, Path] | None = None, exchange: bool = True,
+           two_renames: bool = False) -> list[str]:
+    """The command running `sitegen *args` through this launcher (two_renames: as on Windows, which has neither
+    the exchange nor a rename over a link)."""
     code = f"import sys; sys.path.append({str(TESTS)!r}); import paused_build; paused_build.main()"
-    options = [*(["--pause", pause[0], str(pause[1])] if pause else []), *([] if exchange else ["--no-exchange"])]
+    options = [*(["--pause", pause[0], str(pause[1])] if pause else []), *([] if exchange else ["--no-exchange"]),
+               *(["--two-renames"] if two_renames else [])]
     return [sys.executable, "-c", code, *options, "--", *args]
 
 
@@ -114,6 +118,8 @@ def main() -> None:
     options, sys.argv = args[:split], ["sitegen", *args[split + 1:]]
     if "--no-exchange" in options:
         swap.exchange = no_exchange
+    if "--two-renames" in options:
+        swap.TWO_RENAMES = True
     if "--pause" in options:
         at = options.index("--pause")
         pause_at(options[at + 1], Path(options[at + 2]))

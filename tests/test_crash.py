@@ -91,12 +91,12 @@ def _no_strays() -> Iterator[None]:
 class Paused:
     """A build started in its own process group, paused at a named step (by the paused_build launcher)."""
 
-    def __init__(self, project: Path, step: str, *args: str, exchange: bool = True) -> None:
+    def __init__(self, project: Path, step: str, *args: str, exchange: bool = True, two_renames: bool = False) -> None:
         self.flag = project.parent / f"resume-{step}"
         self.out = project.parent / f"build-{step}.log"
+        command = launch("build", *args, pause=(step, self.flag), exchange=exchange, two_renames=two_renames)
         with self.out.open("w") as log:
-            self.proc = subprocess.Popen(launch("build", *args, pause=(step, self.flag), exchange=exchange),
-                                         cwd=project, stdout=log, stderr=log, start_new_session=True)
+            self.proc = subprocess.Popen(command, cwd=project, stdout=log, stderr=log, start_new_session=True)
         STARTED.append(self.proc.pid)
         deadline = time.monotonic() + 120
         while not Path(f"{self.flag}.reached").exists():
@@ -155,6 +155,9 @@ KILL_POINTS = [
     ("symlink", "swapped", "new"),
     ("symlink-flip", "link-made", "old"),
     ("symlink-flip", "swapped", "new"),
+    ("two-renames", "staging-written", "old"),  # Windows' way: move build/ aside, then rename staging in
+    ("two-renames", "between-renames", "recovered"),  # its window: the next start puts the old site back
+    ("two-renames", "swapped", "new"),
 ]
 
 
@@ -167,7 +170,7 @@ def test_sigkill_at_each_step_leaves_a_complete_site(warm: Path, new_site: dict[
         (project / ".cache" / "build-stamp.json").unlink()
         assert sitegen(project, "build", exchange=False).returncode == 0 and (project / "build").is_symlink()
     old = tree(project / "build")
-    build = Paused(retitle(project), step, exchange=exchange)
+    build = Paused(retitle(project), step, exchange=exchange, two_renames=mode == "two-renames")
     assert build.kill() == -signal.SIGKILL
     assert survivors_after(build.proc.pid) == []
     if expect == "recovered":

@@ -214,3 +214,14 @@ def test_validate_warns_of_a_tenfold_change_but_the_data_stays_valid(project: Pa
     result = CliRunner().invoke(cli, ["validate", str(project / "datapackages")])
     assert result.exit_code == 0 and warning in result.output
     assert result.output.startswith("OK: ")
+
+
+def test_quiet_import_says_nothing_and_verbose_times_its_steps(project: Path, tmp_path: Path) -> None:
+    text = WIDE.format(cols="102 - Cumbria,108 - North Tyneside,914 - Torbay", joint="0,:,", nhs="1.5,20,300")
+    raw = write(tmp_path, "pss-exp-eng-14-15-x.csv", text)
+    quiet = CliRunner().invoke(cli, ["import", str(raw), "--project", str(project), "-q"])
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    assert ("E10000006", "asc-income-from-nhs", "2014-15") in figures(project)  # imported all the same
+    verbose = CliRunner().invoke(cli, ["import", str(raw), "--project", str(project), "-v"])
+    assert verbose.exit_code == 0 and "0 figures added, 0 changed, 4 unchanged" in verbose.stdout
+    assert "s  Read and merged 1 file; validating " in verbose.stderr

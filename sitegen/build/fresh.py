@@ -12,6 +12,7 @@ from sitegen.build.stamp import input_digest, unchanged
 from sitegen.build.steps import Steps
 from sitegen.files import display
 from sitegen.site.theme import BUILTIN_TEMPLATES
+from sitegen.verbosity import report
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -41,8 +42,8 @@ def work_to_do(config: Config, options: BuildOptions, session: Session) -> Work 
     inputs = input_digest(config, BUILTIN_TEMPLATES, session.code)
     last = None if options.force else unchanged(config, inputs)
     if last:
-        print(f"Up to date: {last['pages']} pages and {last['charts']} charts unchanged in "
-              f"{step.seconds():.1f} s -> {display(config.root / config.output_dir)}/")
+        report(f"Up to date: {last['pages']} pages and {last['charts']} charts unchanged in "
+               f"{step.seconds():.1f} s -> {display(config.root / config.output_dir)}/")
         return None
     return Work(output, inputs, step)
 
@@ -50,6 +51,6 @@ def work_to_do(config: Config, options: BuildOptions, session: Session) -> Work 
 def build_if_needed(config: Config, options: BuildOptions, session: Session, make: Make) -> bool:
     """One build of the project at a time (wait for another, or raise BuildLocked); make (the pipeline) runs only
     when there is work, so its modules are loaded only then. What make returns, or True when up to date."""
-    with build_lock(config.root, options.wait):
+    with build_lock(config, options.wait):
         work = work_to_do(config, options, session)
         return True if work is None else make(config, work, options, session)

@@ -31,7 +31,8 @@ def check_writable(out: Path) -> None:
     devices: set[int] = set()
     for folder in [str(out.parent), *inside]:
         device = os.stat(folder).st_dev
-        if device not in devices and os.statvfs(folder).f_flag & os.ST_RDONLY:  # once per file system
+        # once per file system; Windows has no statvfs: a read-only volume fails at the first write instead
+        if device not in devices and hasattr(os, "statvfs") and os.statvfs(folder).f_flag & os.ST_RDONLY:
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(folder))
         devices.add(device)
         if not os.access(folder, os.W_OK | os.X_OK):
@@ -42,16 +43,23 @@ def output_folder(config: Config) -> Path:
     """The output folder, refused unless it is a folder of its own inside the project (issue 11)."""
     root = config.root.resolve()
     raw = Path(config.output_dir)
-    shown = f"output_dir = {config.output_dir!r} in {CONFIG_NAME}"
+    given = "output_dir" in config.given  # `build --output DIR`: the user chose it, so it may lie outside
+    shown = f"--output {config.output_dir}" if given else \
+        f"output_dir = {config.output_dir!r} in {config.settings_file.name}"
     if not raw.name or raw.name in (".", "..") or ".." in raw.parts:
         raise SitegenError(f"{shown}: the output must be a folder of its own inside the project, such as 'build'")
     out = output_path(config)
-    if not out.is_relative_to(root) or out == root:
+    if out == root or root.is_relative_to(out):
+        raise SitegenError(f"{shown}: {out} is the project folder or holds it; use a folder of its own, such as "
+                           "'build'")
+    if not given and not out.is_relative_to(root):
         raise SitegenError(f"{shown}: {out} is outside the project; use a folder inside it, such as 'build'")
+    if given and not out.parent.is_dir():
+        raise SitegenError(f"{shown}: {out.parent} does not exist; make it first, or choose another folder")
     for name in protected(config):
         held = (root / name).resolve()
         if out == held or held.is_relative_to(out) or out.is_relative_to(held):
-            what = name if name == CONFIG_NAME else f"{name}/"
+            what = held.name if name in (CONFIG_NAME, str(config.settings_file)) else f"{name}/"
             raise SitegenError(f"{shown}: building there would replace or mix with {what}, which holds the "
                                "project's own files; use a folder of its own, such as 'build'")
     check_existing(out, shown, root / config.cache_dir)
@@ -69,8 +77,8 @@ def prepare_output(config: Config, removals: list[threading.Thread]) -> Path:
 
 def protected(config: Config) -> Iterable[str]:
     """Everything of the project's own that no build may replace."""
-    return (config.datapackages_dir, config.content_dir, config.templates_dir, CONFIG_NAME, "docs", ".git",
-            config.cache_dir)
+    return (config.datapackages_dir, config.content_dir, config.templates_dir, CONFIG_NAME,
+            str(config.settings_file), "docs", ".git", config.cache_dir)
 
 
 def check_existing(out: Path, shown: str, cache_dir: Path) -> None:

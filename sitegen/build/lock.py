@@ -1,20 +1,31 @@
-"""One build of a project at a time (an flock on the project folder), and a build that stops cleanly on SIGTERM."""
+"""One build of a project at a time (a lock file in the cache folder, named for the project), and a build that
+stops cleanly on SIGTERM.
+
+The lock is filelock's (tox-dev): flock on Linux and macOS, LockFileEx on Windows, so it is released by the system
+when the holder dies, however it dies. Nothing POSIX-only is imported here: `sitegen` runs on Windows too.
+"""
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
+import hashlib
 import os
 import signal
-import sys
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.errors import SitegenError
+from filelock import FileLock, Timeout
+
+from sitegen.errors import SitegenError, say
+from sitegen.files import display, write_atomic
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
     from types import FrameType
+
+    from sitegen.config import Config
+
 
 
 class BuildLocked(SitegenError):
@@ -29,46 +40,46 @@ class Stopped(SitegenError):
     exit_code = 128 + signal.SIGTERM
 
 
+def lock_files(config: Config) -> tuple[Path, Path]:
+    """The project's lock file and, beside it, the file naming its holder's pid: in the cache folder, which is the
+    tool's own (never where a user's file could be), named for the project (projects may share a cache)."""
+    cache = config.root / config.cache_dir
+    name = f"build-{hashlib.sha256(str(config.root.resolve()).encode()).hexdigest()[:16]}"
+    return cache / f"{name}.lock", cache / f"{name}.pid"  # the lock file is the library's to write: the pid is ours
+
+
 @contextmanager
-def build_lock(project: Path, wait: bool = True) -> Iterator[None]:
-    """Hold an flock on the project folder itself (so a build writes no lock file); wait for it with a message,
-    or raise BuildLocked at once."""
-    fd = os.open(project, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+def build_lock(config: Config, wait: bool = True) -> Iterator[None]:
+    """Hold the project's build lock; wait for it with a message naming the holder's pid, or raise BuildLocked at
+    once."""
+    path, holder = lock_files(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(path)
     try:
-        if not try_lock(fd):
-            holder = holder_pid(fd)
-            if not wait:
-                raise BuildLocked(f"another build of this project is running (pid {holder}, holding {project}); "
-                                  "nothing was done: build again when it ends, or leave out --no-wait to wait")
-            print(f"sitegen: waiting for another build of this project to finish (pid {holder}, holding "
-                  f"{project})", file=sys.stderr, flush=True)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        lock.acquire(blocking=False)
+    except Timeout:
+        shown = f"pid {holder_pid(holder)}, lock {display(path)}"
+        if not wait:
+            raise BuildLocked(f"another build of this project is running ({shown}); nothing was done: build again "
+                              "when it ends, or leave out --no-wait to wait") from None
+        say(f"waiting for another build of this project to finish ({shown})")
+        lock.acquire()
+    try:
+        write_atomic(holder, f"{os.getpid()}\n", durable=False)
         yield
     finally:
-        os.close(fd)  # releases the lock
+        with contextlib.suppress(OSError):
+            holder.unlink()  # before the release: a waiter never reads a finished build's pid as the holder's
+        lock.release()
 
 
-def try_lock(fd: int) -> bool:
-    """Take the lock if it is free."""
+def holder_pid(holder: Path) -> str:
+    """The pid the lock's holder wrote beside the lock ("unknown" if it has not yet, or the file is unreadable)."""
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
-def holder_pid(fd: int) -> str:
-    """The pid holding an flock on fd's file, from Linux's /proc/locks ("unknown" elsewhere)."""
-    info = os.fstat(fd)
-    where = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
-    try:
-        lines = Path("/proc/locks").read_text(encoding="ascii", errors="replace").splitlines()
-    except OSError:
+        text = holder.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
         return "unknown"
-    for fields in (line.split() for line in lines):
-        if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == where:
-            return fields[4]
-    return "unknown"
+    return text if text.isdigit() else "unknown"
 
 
 def stop_on_sigterm() -> None:

@@ -56,6 +56,7 @@ from sitegen.site.plan import plan_pages
 from sitegen.site.render import env_for, render_page, template_text
 from sitegen.site.theme import BUILTIN_TEMPLATES
 from sitegen.site.views import figure_link
+from sitegen.verbosity import QUIET, level, report
 
 if TYPE_CHECKING:
     from sitegen.build.steps import Steps
@@ -73,6 +74,8 @@ def build(config: Config, options: BuildOptions | None = None, session: Session 
 
 def warn_placeholder(config: Config) -> None:
     """Say so when the site would be published with a placeholder or local address in every canonical link."""
+    if level() == QUIET:
+        return
     if is_placeholder(config.base_url):
         print(f"Warning: base_url {config.base_url} is a placeholder; set it in sitegen.toml or pass "
               "--base-url, or canonical links and sitemap.xml will point nowhere", file=sys.stderr)
@@ -123,9 +126,9 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
         forget_stamp(config)  # the output is not yet what these inputs make: the next build must not skip
     else:
         save_stamp(config, inputs, len(specs), len(charts), files)
-    print(f"{'Previewed' if preview else 'Built'} {len(specs)} pages ({record.reused} of them unchanged, copied) "
-          f"and {len(charts)} charts in {step.seconds():.1f} s -> {display(writer.output)}/"
-          f"{' (downloads and search index to follow)' if preview else ''}")
+    report(f"{'Previewed' if preview else 'Built'} {len(specs)} pages ({record.reused} of them unchanged, copied) "
+           f"and {len(charts)} charts in {step.seconds():.1f} s -> {display(writer.output)}/"
+           f"{' (downloads and search index to follow)' if preview else ''}")
     return not preview
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.build.manifest import STAMP, load_manifest, matches
-from sitegen.config import CONFIG_NAME, Config
+from sitegen.config import Config
 from sitegen.files import file_part, tree_digest, write_atomic
 from sitegen.history.git import commits_key
 
@@ -22,9 +22,9 @@ def input_digest(config: Config, builtin_templates: Path, code: str) -> str:
     parts: list[Any] = [tree_digest(folder, fence=root) for folder in folders]  # nothing outside the project read
     parts.append(tree_digest(builtin_templates))
     parts.append(code)
-    parts.append(file_part(root / CONFIG_NAME, root).hex())
+    parts.append(file_part(config.settings_file, root).hex())
     parts.append(os.environ.get("SOURCE_DATE_EPOCH", ""))
-    parts.append(config.base_url)  # it can come from the command line rather than sitegen.toml
+    parts.append([config.base_url, config.repository_url])  # they can come from the command line
     parts.append(commits_key(config))  # a new data commit changes the changelog even if the files do not
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

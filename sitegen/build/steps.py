@@ -8,23 +8,30 @@ import time
 from typing import TYPE_CHECKING
 
 from sitegen.errors import Superseded
+from sitegen.verbosity import NORMAL, VERBOSE, level
 
 if TYPE_CHECKING:
     import threading
 
 
+def no_color() -> bool:
+    """NO_COLOR set to anything but the empty string (no-color.org): no escape codes at all."""
+    return os.environ.get("NO_COLOR", "") != ""
+
+
 class Steps:
-    """Progress for people: each step with the time so far, on a terminal only (logs, CI and tests stay clean)."""
+    """Progress for people: each step with the time so far, on stderr; by default on a terminal only (logs, CI and
+    tests stay clean), with -v everywhere, with -q never."""
 
     def __init__(self, cancel: threading.Event | None = None) -> None:
         self.started = time.perf_counter()
         self.cancel = cancel  # set when a newer edit makes this build pointless (serve): the next step stops it
         self.console = None
-        if sys.stderr.isatty():
+        if level() == VERBOSE or (level() == NORMAL and sys.stderr.isatty()):
             from rich.console import Console  # only for people watching
 
-            # rich honours NO_COLOR itself; passing it on keeps that explicit
-            self.console = Console(stderr=True, highlight=False, no_color="NO_COLOR" in os.environ)
+            # rich's own no_color still dims text (ESC[2m): without a colour system it writes no escape code
+            self.console = Console(stderr=True, highlight=False, color_system=None if no_color() else "auto")
 
     def seconds(self) -> float:
         """Seconds since the build started."""
@@ -38,4 +45,4 @@ class Steps:
     def __call__(self, message: str) -> None:
         self.check()
         if self.console is not None:
-            self.console.print(f"[dim]{self.seconds():5.1f} s[/dim]  {message}")
+            self.console.print(f"[dim]{self.seconds():5.1f} s[/dim]  {message}", soft_wrap=True)

@@ -1,9 +1,20 @@
-"""Swap a finished staging folder in for the output folder, so that at every instant build/ is the old site or the new.
+"""Swap a finished staging folder in for the output folder, so that build/ is the old site or the new.
 
-The swap is one `renameat2(RENAME_EXCHANGE)` of the staging folder with the output folder (Linux >= 3.15). Where
-the kernel or the file system lacks it, build/ becomes a symlink to a versioned sibling folder, flipped by a
-`rename` over the link. A replaced site is removed its marker last, so a removal stopped half-way is still
-known as sitegen's.
+How, by system (each is tried in this order; the tests run the first two, and the kill tests each one's window):
+
+- Linux: one `renameat2(RENAME_EXCHANGE)` of the staging folder with the output folder (kernel >= 3.15, most file
+  systems). macOS: one `renamex_np(RENAME_SWAP)`, the same exchange (APFS). At every instant build/ is one
+  complete site, the old or the new.
+- Elsewhere on POSIX (or a file system without the exchange): build/ becomes a symlink to a versioned sibling folder,
+  flipped by one `rename` over the link: atomic too, once build/ is a link. The first such swap of a build/ that
+  is a real folder (made where the exchange worked) takes two renames: build/ is moved aside, then the link put in
+  its place; for that moment (microseconds) there is no build/, and a kill there leaves the old site beside it as
+  `.build-old-*`, which the next `sitegen build` or `serve` puts back before anything else.
+- Windows: no exchange, and a folder cannot be renamed over another (nor while a program has a file in it open: the
+  rename is retried for a few seconds). Two renames, as above: a reader may find no build/ between them, but a
+  crash never loses a site, as the next start puts the old one back. "Atomic" on Windows means that.
+
+A replaced site is removed its marker last, so a removal stopped half-way is still known as sitegen's.
 """
 
 from __future__ import annotations
@@ -14,7 +25,9 @@ import os
 import secrets
 import shutil
 import signal
+import sys
 import threading
+import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -22,31 +35,59 @@ from sitegen.build.marker import MARKER, MARKER_STAGING, is_ours
 from sitegen.errors import say
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
-RENAME_EXCHANGE = 2
+RENAME_EXCHANGE = 2  # linux/fs.h
+RENAME_SWAP = 2  # macOS sys/stdio.h
 AT_FDCWD = -100
+HELD = (signal.SIGINT, signal.SIGTERM)
+BUSY_SECONDS = 5.0  # Windows: how long a rename waits for a program to close a file in the old site
+TWO_RENAMES = os.name == "nt"  # no exchange and no renaming over a folder: move aside, then rename in
 
 
 @contextmanager
 def signals_held() -> Iterator[None]:
     """Hold SIGINT and SIGTERM during the swap, so they land before or after it, never inside it."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        with signals_deferred():
+            yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Where signals cannot be masked: note them meanwhile, then raise them again (Python runs handlers in the main
+    thread only, so elsewhere there is nothing to defer)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    previous = {sig: signal.signal(sig, lambda number, _: arrived.append(number)) for sig in HELD}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for number in arrived:
+            signal.raise_signal(number)
 
 
 def swap_in(staging: Path, output: Path) -> Path | None:
-    """Put staging at the output path: one exchange, else one rename or the symlink flip. The old site, when it
-    was exchanged (it is at the staging path now), for the caller to keep or remove; the others are gone."""
+    """Put staging at the output path: one exchange, else one rename, the symlink flip or (Windows) two renames.
+    The old site, when it is still there (at the staging path after an exchange, or moved aside), for the caller to
+    keep or remove; the others are gone."""
     if not os.path.lexists(output):
         os.rename(staging, output)  # nothing to replace: one rename is atomic
     elif exchange(staging, output):
         return staging
+    elif TWO_RENAMES:
+        return replace_in_two(staging, output)
     else:
         flip_symlink(staging, output)
     return None
@@ -75,16 +116,51 @@ def make_folder(parent: Path, prefix: str) -> Path:
 
 
 def exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step with renameat2(RENAME_EXCHANGE); False where the system cannot."""
-    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    if renameat2 is None:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE, macOS renamex_np RENAME_SWAP); False where the
+    system or file system cannot."""
+    if sys.platform not in ("linux", "darwin"):
         return False
-    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if sys.platform == "linux":
+        renameat2 = getattr(libc, "renameat2", None)  # glibc >= 2.28; musl >= 1.2.2
+        done = renameat2 and renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
+    else:
+        renamex_np = getattr(libc, "renamex_np", None)  # macOS >= 10.12
+        done = renamex_np and renamex_np(os.fsencode(a), os.fsencode(b), RENAME_SWAP) == 0
+    if done is None:
+        return False
+    if done:
         return True
     code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(b))
+
+
+def replace_in_two(staging: Path, output: Path) -> Path:
+    """Windows: move the old site aside, then rename staging into place (a kill between them: the next start puts
+    the old one back); the old site, for the caller to keep or remove."""
+    old = move_aside(output)
+    try:
+        patiently(os.rename, staging, output)
+    except BaseException:
+        os.rename(old, output)  # the old site back where it was: the build fails, nothing is lost
+        raise
+    return old
+
+
+def patiently(rename: Callable[[Path, Path], None], source: Path, target: Path) -> None:
+    """A rename, retried for a few seconds while Windows says a file in the folder is open (a server, a virus
+    scanner, an editor), then the error."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            rename(source, target)
+            return
+        except PermissionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def flip_symlink(staging: Path, output: Path) -> None:
@@ -113,7 +189,7 @@ def make_link(site: Path, output: Path) -> Path:
 def move_aside(output: Path) -> Path:
     """Rename the real output folder to an old site beside it, where the next start finds it if killed now."""
     old = output.parent / f".{output.name}-old-{secrets.token_hex(4)}"
-    os.rename(output, old)
+    patiently(os.rename, output, old)
     return old
 
 

@@ -20,8 +20,9 @@ from sitegen.data.positions import locate
 from sitegen.data.read import read_packages
 from sitegen.data.report import render
 from sitegen.data.rules import apply_rules
-from sitegen.errors import PROBLEM_TYPES, Problem, problem
+from sitegen.errors import PROBLEM_TYPES, Problem, plural, problem
 from sitegen.files import Inputs, display
+from sitegen.verbosity import QUIET, detail, level
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -361,9 +362,13 @@ def run_validate(path: Path, fmt: str, config: Config) -> int:
     from sitegen.cache import Cache, code_digest
 
     verdicts = Cache(config.root / config.cache_dir, "verdicts", code_digest())
+    detail(f"Validating {display(path)}")
     packages, problems = validate_packages(path, config, keep_bytes=False, verdicts=verdicts)
-    sys.stdout.write(render(packages, problems, fmt))
-    sys.stdout.write(render_warning_lines(packages, fmt))
+    detail(f"Checked {plural(len(packages.packages), 'package')}: {plural(len(problems), 'problem')}")
+    if fmt != "text" or problems or level() > QUIET:  # quiet: the text report only when it reports errors
+        sys.stdout.write(render(packages, problems, fmt))
+    if fmt != "text" or level() > QUIET:
+        sys.stdout.write(render_warning_lines(packages, fmt))
     return 1 if problems else 0
 
 

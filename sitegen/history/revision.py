@@ -15,6 +15,7 @@ from sitegen.history import git as gitdata
 from sitegen.history.diff import compare, new_problems, relocate
 from sitegen.history.diff_report import RENDERERS
 from sitegen.history.exports import exported
+from sitegen.verbosity import detail
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -75,6 +76,7 @@ def open_version(spec: str, config: Config, validate: bool = True) -> Iterator[V
 def run_diff(old_spec: str, new_spec: str, fmt: str, config: Config) -> int:
     """Print the diff; 0 when the newer version brings no new problem, 1 when it does."""
     with open_version(old_spec, config) as old, open_version(new_spec, config) as new:
+        detail(f"Read {old.label} and {new.label}")
         diff = compare(old.packages, new.packages)
         problems = new_problems(old.problems, new.problems)
         sys.stdout.write(RENDERERS[fmt](old, new, diff, problems))

@@ -23,6 +23,7 @@ from sitegen.importers.names import area_index
 from sitegen.importers.stage import clear_leftovers, make_stage, put_in_place, remove
 from sitegen.importers.store import Merge, read_rows, schema_fields, upsert
 from sitegen.importers.workbook import read_any
+from sitegen.verbosity import QUIET, detail, level
 
 PACKAGES = Path(__file__).resolve().parent / "packages"  # packages an importer ships, by name
 
@@ -270,6 +271,8 @@ def run_import(path: Path, into: str | None, config: Config) -> int:
     try:
         packages, notes, areas = read_all(files, into, places)
         done = write_staged(places, packages, areas)
+        detail(f"Read and merged {plural(sum(len(read) for read in packages.values()), 'file')}; validating "
+               f"{display(root)}")
         checked, problems = validate_packages(places.staged, config)
         if problems:
             raise ProblemsFound(relocated(problems, places), "the imported figures do not validate: nothing was "
@@ -281,6 +284,8 @@ def run_import(path: Path, into: str | None, config: Config) -> int:
         raise filesystem_refusal(exc, places) from None
     finally:
         remove(stage)
+    if level() == QUIET:  # errors only: an import that succeeds says nothing
+        return 0
     for folder, read in packages.items():
         if path.is_dir():
             sys.stdout.write(batch_summary(path, folder.name, done[folder], read))

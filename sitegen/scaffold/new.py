@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sitegen.errors import SitegenError
 from sitegen.files import FILESYSTEM_ADVICE
+from sitegen.verbosity import report
 
 PROJECT = Path(__file__).resolve().parent / "project"
 RENAMED = {"gitignore": ".gitignore"}  # a dotfile in the package would be left out of some builds of the wheel
@@ -66,8 +67,8 @@ def run_new(folder: Path) -> int:
     except OSError as exc:  # disk full, read-only, permission denied: one line, and the folder as the user named it
         what = FILESYSTEM_ADVICE.get(exc.errno or 0, (exc.strerror or str(exc), ""))[0]
         raise SitegenError(f"cannot write {folder}: {what}; nothing was written") from None
-    print(f"Wrote a new project in {folder}/ ({len(written)} files, the figures SYNTHETIC):")
-    for path in sorted({p.parts[0] for p in written}):
-        print(f"  {path}{'/' if (folder / path).is_dir() else ''}")
-    print(f"Next: sitegen build --project {folder}, then read {folder}/README.md (what to edit first).")
+    listed = "".join(f"\n  {path}{'/' if (folder / path).is_dir() else ''}"
+                     for path in sorted({p.parts[0] for p in written}))
+    report(f"Wrote a new project in {folder}/ ({len(written)} files, the figures SYNTHETIC):{listed}\n"
+           f"Next: sitegen build --project {folder}, then read {folder}/README.md (what to edit first).")
     return 0

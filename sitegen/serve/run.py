@@ -19,6 +19,7 @@ from sitegen.build.swap import finish_removals
 from sitegen.config import CONFIG_NAME, Config, load_config
 from sitegen.errors import Problem, ProblemsFound, SitegenError, render_problems, say
 from sitegen.serve.server import make_server
+from sitegen.verbosity import report
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -170,7 +171,7 @@ class Builder:
                 self.failed([], f"making the downloads and search index failed: {message}")
                 return
             self.pending.set(frozenset())
-        print(f"Downloads and search index up to date in {time.perf_counter() - started:.2f} s", flush=True)
+        report(f"Downloads and search index up to date in {time.perf_counter() - started:.2f} s")
 
     def warm_up(self) -> None:
         """Start the chart engine while the first build's site is being looked at (not during a build)."""
@@ -219,9 +220,9 @@ def watch(builder: Builder, stop: threading.Event, roots: list[Path], recursive:
             continue
         started = time.perf_counter()
         names = sorted({Path(p).name for _, p in changes})
-        print(f"Changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}", flush=True)
+        report(f"Changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
         if builder.build():
-            print(f"Rebuilt in {time.perf_counter() - started:.2f} s; open pages reload", flush=True)
+            report(f"Rebuilt in {time.perf_counter() - started:.2f} s; open pages reload")
 
 
 def start_watchers(builder: Builder, stop: threading.Event) -> list[threading.Thread]:

@@ -263,5 +263,5 @@ def make_server(host: str, port: int, builder: Builder, state: State) -> Server:
     if not bound.is_loopback:
         say(f"warning: serving on {bracketed(host)}: the preview, unpublished edits included, is reachable by other "
             f"computers that can reach this one on port {server.server_port}; --host 127.0.0.1 (the default) keeps it "
-            "yours")
+            "yours", quiet_too=True)  # -q hides notes, never this
     return server

@@ -7,7 +7,7 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sitegen.config import CONFIG_NAME, key_lines, read_settings_text
+from sitegen.config import key_lines, read_settings_text
 from sitegen.data import fmt
 from sitegen.data.population import basis, rate_of
 from sitegen.data.yearly import SUM_NOTE, year_label, year_totals
@@ -74,7 +74,7 @@ def headline_problems(site: Site) -> list[Problem]:
     wanted, root = site.config.headline_measure, site.config.root
     if not wanted or any(m.id == wanted for m in site.measures):
         return []
-    path = root / CONFIG_NAME
+    path = site.config.settings_file
     line = key_lines(read_settings_text(path, root)).get("headline_measure", 0)
     known = ", ".join(sorted(m.id for m in site.measures)[:8])
     return [problem("setting", f"no data package defines this measure (measures include {known})", str(path), line,

@@ -8,6 +8,7 @@ import json
 import multiprocessing
 import os
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -46,9 +47,10 @@ def use_builtin_font() -> None:
     if os.environ.get("SITEGEN_FONTS_CONF"):
         return
     # one folder per user, reused by every process: a fresh temporary folder each time would pile up
-    empty = Path(tempfile.gettempdir()) / f"sitegen-nofonts-{os.getuid()}"
+    uid = os.getuid() if hasattr(os, "getuid") else None  # Windows: the temporary folder is the user's own
+    empty = Path(tempfile.gettempdir()) / f"sitegen-nofonts-{uid if uid is not None else 'user'}"
     empty.mkdir(mode=0o700, exist_ok=True)
-    if empty.is_symlink() or empty.stat().st_uid != os.getuid():  # someone else's: make a private one instead
+    if empty.is_symlink() or (uid is not None and empty.stat().st_uid != uid):  # someone else's: make a private one
         empty = Path(tempfile.mkdtemp(prefix="sitegen-nofonts-"))
     conf = empty / "fonts.conf"
     if not conf.is_file():
@@ -121,8 +123,8 @@ def draw_all(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[R
 def start_worker(parent: int) -> None:
     """Worker start-up: die with the parent, whatever kills it, and leave Ctrl-C to the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    libc = ctypes.CDLL(None, use_errno=True)
-    if hasattr(libc, "prctl"):
+    libc = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None  # Windows has no CDLL(None)
+    if libc is not None and hasattr(libc, "prctl"):
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # Linux: the kernel kills us with the parent
     threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()  # elsewhere, and for the race
     use_builtin_font()
