@@ -11,7 +11,7 @@ import click
 from click.core import ParameterSource
 
 from sitegen.config import load_config
-from sitegen.verbosity import NORMAL, QUIET, VERBOSE, set_level
+from sitegen.errors import NORMAL, QUIET, VERBOSE, set_level
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -41,9 +41,9 @@ def choose_verbosity(ctx: click.Context, param: click.Parameter, value: bool) ->
 
 
 def verbosity_options(command: F) -> F:
-    """-q/--quiet and -v/--verbose, which every command has (see sitegen.verbosity for what each prints)."""
+    """-q/--quiet and -v/--verbose, which every command has (see the end of sitegen.errors for what each prints)."""
     verbose = click.option("-v", "--verbose", is_flag=True, expose_value=False, is_eager=True,
-                           callback=choose_verbosity, help="Also each step with the seconds since it started.")
+                           callback=choose_verbosity, help="Also each step with the seconds since sitegen started.")
     quiet = click.option("-q", "--quiet", is_flag=True, expose_value=False, is_eager=True, callback=choose_verbosity,
                          help="Errors only (and what the command was asked to print: a report, an address).")
     return quiet(verbose(command))

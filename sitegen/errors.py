@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from dataclasses import asdict, dataclass, field
 from itertools import groupby
 
 import click
-
-from sitegen.verbosity import QUIET, level
 
 
 @dataclass(frozen=True, order=True)
@@ -209,3 +208,38 @@ def say(message: str, quiet_too: bool = False) -> None:
     unless it is a warning no one should miss (quiet_too)."""
     if quiet_too or level() > QUIET:
         print(f"sitegen: {message}", file=sys.stderr, flush=True)
+
+
+# How much a command says, chosen once by -q/-v for its whole process:
+# - quiet (-q): errors only; a command's requested product still goes to stdout (diff's report, validate's json or
+#   github output, serve's address); success summaries, notes, warnings and progress do not;
+# - normal: the result ("Built 25 pages …"), what a user should know, warnings, and on a terminal each step of a
+#   build with its time;
+# - verbose (-v): all of that, and each step with the seconds since sitegen started, on a terminal or not.
+# The choice is the level of the "sitegen" logger, the standard library's place for it, not state of this module.
+QUIET, NORMAL, VERBOSE = -1, 0, 1
+LOGGER = logging.getLogger("sitegen")
+LOGGING_LEVELS = {QUIET: logging.ERROR, NORMAL: logging.INFO, VERBOSE: logging.DEBUG}
+
+
+def set_level(chosen: int) -> None:
+    """Choose how much the command now starting says."""
+    LOGGER.setLevel(LOGGING_LEVELS[chosen])
+
+
+def level() -> int:
+    """QUIET, NORMAL or VERBOSE."""
+    return {v: k for k, v in LOGGING_LEVELS.items()}.get(LOGGER.level, NORMAL)
+
+
+def report(message: str) -> None:
+    """A result or summary for stdout, unless quiet."""
+    if level() > QUIET:
+        print(message, flush=True)
+
+
+def detail(message: str) -> None:
+    """A step with the seconds since sitegen started, on stderr, when verbose."""
+    if level() >= VERBOSE:
+        record = LOGGER.makeRecord(LOGGER.name, logging.DEBUG, __file__, 0, message, (), None)
+        print(f"{record.relativeCreated / 1000:5.1f} s  {message}", file=sys.stderr, flush=True)

@@ -31,9 +31,12 @@ def project(tmp_path: Path) -> Path:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    """Every file's bytes under folder, by relative path (links by their target, unread)."""
+    """Every file's bytes under folder, by relative path (links by their target, unread), but the build lock sitegen
+    keeps in a cache."""
     found = {}
     for path in sorted(folder.rglob("*")):
+        if ".cache" in path.relative_to(folder).parts:  # sitegen's own: the import holds the build lock there
+            continue
         if path.is_symlink():
             found[path.relative_to(folder).as_posix()] = b"link " + os.readlink(path).encode()
         elif path.is_file():

@@ -10,9 +10,9 @@ from sitegen.build.guard import prepare_output
 from sitegen.build.lock import build_lock
 from sitegen.build.stamp import input_digest, unchanged
 from sitegen.build.steps import Steps
+from sitegen.errors import report
 from sitegen.files import display
 from sitegen.site.theme import BUILTIN_TEMPLATES
-from sitegen.verbosity import report
 
 if TYPE_CHECKING:
     from collections.abc import Callable

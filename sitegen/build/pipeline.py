@@ -32,7 +32,7 @@ from sitegen.config import is_local, is_placeholder
 from sitegen.data.model import Site, build_model
 from sitegen.data.validate import validate_packages
 from sitegen.data.warnings import apply_warnings
-from sitegen.errors import Problem, ProblemList, ProblemsFound, problem
+from sitegen.errors import QUIET, Problem, ProblemList, ProblemsFound, level, problem, report
 from sitegen.files import Inputs, display, tree_digest
 from sitegen.history.releases import History, load_history
 from sitegen.publish.api import write_api
@@ -56,7 +56,6 @@ from sitegen.site.plan import plan_pages
 from sitegen.site.render import env_for, render_page, template_text
 from sitegen.site.theme import BUILTIN_TEMPLATES
 from sitegen.site.views import figure_link
-from sitegen.verbosity import QUIET, level, report
 
 if TYPE_CHECKING:
     from sitegen.build.steps import Steps

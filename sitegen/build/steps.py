@@ -7,8 +7,7 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from sitegen.errors import Superseded
-from sitegen.verbosity import NORMAL, VERBOSE, level
+from sitegen.errors import NORMAL, VERBOSE, Superseded, level
 
 if TYPE_CHECKING:
     import threading

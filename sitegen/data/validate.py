@@ -20,9 +20,8 @@ from sitegen.data.positions import locate
 from sitegen.data.read import read_packages
 from sitegen.data.report import render
 from sitegen.data.rules import apply_rules
-from sitegen.errors import PROBLEM_TYPES, Problem, plural, problem
+from sitegen.errors import PROBLEM_TYPES, QUIET, Problem, detail, level, plural, problem
 from sitegen.files import Inputs, display
-from sitegen.verbosity import QUIET, detail, level
 
 if TYPE_CHECKING:
     from pathlib import Path

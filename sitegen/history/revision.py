@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 import click
 
 from sitegen.cache import Cache, code_digest
+from sitegen.errors import detail
 from sitegen.history import git as gitdata
 from sitegen.history.diff import compare, new_problems, relocate
 from sitegen.history.diff_report import RENDERERS
 from sitegen.history.exports import exported
-from sitegen.verbosity import detail
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sitegen.data.model import ENGLAND
 from sitegen.data.periods import period_dates
-from sitegen.errors import Problem, ProblemsFound, SitegenError, plural, problem
+from sitegen.errors import QUIET, Problem, ProblemsFound, SitegenError, detail, level, plural, problem
 from sitegen.files import FILESYSTEM_ADVICE, Inputs, ReadRefused, display
 from sitegen.importers import LAYOUTS
 from sitegen.importers.core import Areas, Cell, Layout, RawFile, Reading, bad_numbers, detect, figure
@@ -23,7 +23,6 @@ from sitegen.importers.names import area_index
 from sitegen.importers.stage import clear_leftovers, make_stage, put_in_place, remove
 from sitegen.importers.store import Merge, read_rows, schema_fields, upsert
 from sitegen.importers.workbook import read_any
-from sitegen.verbosity import QUIET, detail, level
 
 PACKAGES = Path(__file__).resolve().parent / "packages"  # packages an importer ships, by name
 

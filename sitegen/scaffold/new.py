@@ -7,9 +7,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from sitegen.errors import SitegenError
+from sitegen.errors import SitegenError, report
 from sitegen.files import FILESYSTEM_ADVICE
-from sitegen.verbosity import report
 
 PROJECT = Path(__file__).resolve().parent / "project"
 RENAMED = {"gitignore": ".gitignore"}  # a dotfile in the package would be left out of some builds of the wheel

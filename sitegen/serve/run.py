@@ -17,9 +17,8 @@ from sitegen.build.options import BuildOptions
 from sitegen.build.session import Session
 from sitegen.build.swap import finish_removals
 from sitegen.config import CONFIG_NAME, Config, load_config
-from sitegen.errors import Problem, ProblemsFound, SitegenError, render_problems, say
+from sitegen.errors import Problem, ProblemsFound, SitegenError, render_problems, report, say
 from sitegen.serve.server import make_server
-from sitegen.verbosity import report
 
 if TYPE_CHECKING:
     from collections.abc import Callable
