@@ -137,11 +137,14 @@ def build(project: Path, force: bool, base_url: str | None, repository_url: str 
 def import_(file: Path, into: str | None, project: Path) -> None:
     """Import an official return, or a folder of them: figures merged by id into a package, then validated."""
     from sitegen.build.lock import build_lock
-    from sitegen.importers.run import run_import
+    from sitegen.importers.run import filesystem_refusal, run_import
 
     config = load_config(project)
-    with build_lock(config):  # one import or build of a project at a time: the other waits
-        status = run_import(file, into, config)
+    try:
+        with build_lock(config):  # one import or build of a project at a time: the other waits
+            status = run_import(file, into, config)
+    except OSError as exc:  # the lock itself cannot be written (read-only, full disk): one line, nothing changed
+        raise filesystem_refusal(exc) from None
     raise SystemExit(status)
 
 
