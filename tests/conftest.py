@@ -142,3 +142,19 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site, built once per run from the repository's data and content (its own cache: the workers'
     caches are their own, as the build stamp in a cache is one for all its projects); tests only read it."""
     return once(tmp_path_factory, "real", lambda folder: build(copy_project(ROOT, folder, warm=False))) / "build"
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A 16 MB tmpfs of our own (as root), for full and read-only disks; skipped where the test may not mount one."""
+    point = tmp_path / "mnt"
+    point.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(point)], capture_output=True,
+                          text=True, check=False) if os.geteuid() == 0 else None
+    if made is None or made.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN): "
+                    f"{made.stderr.strip() if made else 'not root'}")
+    try:
+        yield point
+    finally:
+        subprocess.run(["umount", "-l", str(point)], check=False)

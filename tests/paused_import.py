@@ -14,7 +14,7 @@ import functools
 import sys
 from pathlib import Path
 
-from paused_build import Condition, after, always, wait_at
+from paused_build import Condition, after, always, no_exchange, wait_at
 
 from sitegen import cli
 from sitegen.data import validate
@@ -54,11 +54,6 @@ def launch(*args: str, pause: tuple[str, Path] | None = None, exchange: bool = T
     code = f"import sys; sys.path.append({str(TESTS)!r}); import paused_import; paused_import.main()"
     options = [*(["--pause", pause[0], str(pause[1])] if pause else []), *([] if exchange else ["--no-exchange"])]
     return [sys.executable, "-c", code, *options, "--", *args]
-
-
-def no_exchange(a: Path, b: Path) -> bool:
-    """renameat2(RENAME_EXCHANGE) as a kernel or file system without it answers: unsupported."""
-    return False
 
 
 def main() -> None:

@@ -271,22 +271,6 @@ def test_published_files_are_readable_by_others_under_umask_022(warm: Path, tmp_
 
 # --- full, read-only and unwritable disks -------------------------------------------------------------------
 
-@pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A 16 MB tmpfs of our own (as root); skipped where the test may not mount one."""
-    point = tmp_path / "mnt"
-    point.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(point)], capture_output=True,
-                          text=True, check=False) if os.geteuid() == 0 else None
-    if made is None or made.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN): "
-                    f"{made.stderr.strip() if made else 'not root'}")
-    try:
-        yield point
-    finally:
-        subprocess.run(["umount", "-l", str(point)], check=False)
-
-
 def assert_located_one_line_error(result: subprocess.CompletedProcess[str], says: str, path: str) -> None:
     """Exit 1, one line naming the path and the problem, no traceback."""
     assert result.returncode == 1, result.stdout + result.stderr

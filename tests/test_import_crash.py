@@ -237,22 +237,6 @@ def test_a_build_started_during_an_import_waits_for_it(base: Path, tmp_path: Pat
 
 # --- full, read-only and unwritable disks: one line, nothing changed -----------------------------------------
 
-@pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A 16 MB tmpfs of our own (as root); skipped where the test may not mount one."""
-    point = tmp_path / "mnt"
-    point.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(point)], capture_output=True,
-                          text=True, check=False) if os.geteuid() == 0 else None
-    if made is None or made.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN): "
-                    f"{made.stderr.strip() if made else 'not root'}")
-    try:
-        yield point
-    finally:
-        subprocess.run(["umount", "-l", str(point)], check=False)
-
-
 def one_line_refusal(result: subprocess.CompletedProcess[str], says: str) -> None:
     """Exit 1, one `Error:` line saying what happened and that nothing was imported, no traceback."""
     assert result.returncode == 1, result.stdout + result.stderr
