@@ -19,15 +19,18 @@ class BenchError(Exception):
 
 @dataclass(frozen=True)
 class Sample:
-    """One run: wall seconds, CPU seconds (user + sys, the process and the children it waited for), peak MB."""
+    """One run: wall seconds, CPU seconds (user + sys, the process and the children it waited for), peak MB, and
+    the machine's 1-minute load average as it ended (other people's work on a shared machine)."""
 
     wall: float
     cpu: float
     peak_mb: float
+    load: float = 0.0
 
     def __add__(self, other: Sample) -> Sample:
-        """Two runs one after the other: times add up, the peak is the larger one."""
-        return Sample(self.wall + other.wall, self.cpu + other.cpu, max(self.peak_mb, other.peak_mb))
+        """Two runs one after the other: times add up, the peak and the load are the larger ones."""
+        return Sample(self.wall + other.wall, self.cpu + other.cpu, max(self.peak_mb, other.peak_mb),
+                      max(self.load, other.load))
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class Stats:
     samples: tuple[Sample, ...]
 
     def of(self, name: str) -> tuple[float, float, float]:
-        """(median, min, max) of wall, cpu or peak_mb."""
+        """(median, min, max) of wall, cpu, peak_mb or load."""
         values = [getattr(s, name) for s in self.samples]
         return statistics.median(values), min(values), max(values)
 
@@ -62,7 +65,7 @@ def run(command: Sequence[str], cwd: Path | None = None, env: dict[str, str] | N
         text = out.read()
     if child.returncode:
         raise BenchError(f"`{' '.join(command)}` exited with {child.returncode}:\n{text[-4000:]}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024), text
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.getloadavg()[0]), text
 
 
 def machine() -> str:

@@ -54,12 +54,19 @@ def spread(stats: Stats, name: str) -> str:
     return number(median) if len(stats.samples) == 1 else f"{number(median)} ({number(low)}–{number(high)})"
 
 
+def loads(stats: Stats) -> str:
+    """The machine's 1-minute load average as the runs ended: `low–high`, or one figure."""
+    _, low, high = stats.of("load")
+    return f"{low:.1f}" if f"{low:.1f}" == f"{high:.1f}" else f"{low:.1f}–{high:.1f}"
+
+
 def table(rows: list[Row]) -> str:
     """A Markdown table, ready for the README."""
-    lines = ["| benchmark | runs | CPU s, median (min–max) | wall s, median (min–max) | peak MB | notes | target |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| benchmark | runs | CPU s, median (min–max) | wall s, median (min–max) | peak MB | load | notes "
+             "| target |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        cells = ["", "", "", ""] if r.stats is None else [str(len(r.stats.samples)), spread(r.stats, "cpu"),
-                                                          spread(r.stats, "wall"), number(r.stats.of("peak_mb")[2])]
+        cells = ["", "", "", "", ""] if r.stats is None else [
+            str(len(r.stats.samples)), spread(r.stats, "cpu"), spread(r.stats, "wall"),
+            number(r.stats.of("peak_mb")[2]), loads(r.stats)]
         lines.append(f"| {r.label} | {' | '.join(cells)} | {r.note} | {'; '.join(t.verdict() for t in r.targets)} |")
     return "\n".join(lines)
