@@ -304,12 +304,11 @@ def shared_ids(packages: Packages) -> list[str]:
     tables = [t for _, t in figure_tables(packages)]
     if any(t.cells is None for t in tables):
         return sorted({str(row.get("id")) for t in tables for row in t.rows})
-    ids = [t.cells.data.select(id_text(t.cells).alias("i")).unique().with_columns(t=pl.lit(n))  # type: ignore[union-attr]
-           for n, t in enumerate(tables)]
-    if not ids:
-        return []
-    counted = pl.concat(ids).group_by("i").agg(pl.len().alias("n")).filter(pl.col("n") > 1)
-    return sorted(counted["i"].to_list())
+    ids = [t.cells.data.select(id_text(t.cells).alias("i")) for t in tables]  # type: ignore[union-attr]
+    found: set[str] = set()
+    for k in range(len(ids) - 1):  # a semi join of each table's ids with the later tables' (no id is null)
+        found.update(ids[k].join(pl.concat(ids[k + 1:]), on="i", how="semi")["i"].to_list())
+    return sorted(found)
 
 
 def check_shared_measures(packages: Packages) -> Iterator[Problem]:

@@ -55,8 +55,10 @@ def jump_pairs(cells: Any) -> list[tuple[int, int]]:
         end=cells.expr("period_end"),
     ).filter(pl.col("value").is_not_null() & pl.col("start").is_not_null() & pl.col("end").is_not_null())
     series = ["measure", "area_code", "counterparty_code"]
+    # the row before in sort order, where it is of the same series (shifting once beats a window per series)
+    same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(c).shift(1)) for c in series])
     frame = frame.sort([*series, "start"], maintain_order=True, nulls_last=True).with_columns(
-        **{f"b_{c}": pl.col(c).shift(1).over(series) for c in ("_i", "value", "start", "end")})
+        **{f"b_{c}": pl.when(same).then(pl.col(c).shift(1)) for c in ("_i", "value", "start", "end")})
     low = pl.min_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
     high = pl.max_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
     gap = (pl.col("start") - pl.col("b_end")).dt.total_days()
