@@ -173,15 +173,19 @@ def keyed_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.DataF
     """Records whose unique values, primary key or whole row repeat, or whose foreign key finds nothing."""
     names, frame = cells.names, cells.frame
     typed = {name: texpr(cells, i) for i, name in enumerate(names)}
-    pk = [typed[n] for n in key_list(schema.get("primaryKey"))]
+    pk_names = tuple(key_list(schema.get("primaryKey")))
+    pk = [typed[n] for n in pk_names]
     found: set[int] = set()
-    for key in [[typed[f["name"]]] for f in cells.fields if (f.get("constraints") or {}).get("unique")] + [pk]:
-        if key:
-            some = pl.any_horizontal([k.is_not_null() for k in key])
-            found |= set(true_at(frame, pl.struct(key).is_duplicated() & some).to_list())
+    repeated: dict[tuple[str, ...], pl.Series] = {}  # a key's repeated records (the primary key is often unique too)
+    for key in [(f["name"],) for f in cells.fields if (f.get("constraints") or {}).get("unique")] + [pk_names]:
+        if key and key not in repeated:
+            repeated[key] = true_at(frame, pl.struct([typed[n] for n in key]).is_duplicated())
+        if key and repeated[key].len():
+            some = pl.any_horizontal([typed[n].gather(repeated[key]).is_not_null() for n in key])
+            found |= set(repeated[key].filter(frame.select(some.alias("_m"))["_m"]).to_list())
     if pk:
         found |= set(true_at(frame, pl.all_horizontal([k.is_null() for k in pk])).to_list())
-        alike = true_at(frame, pl.struct(pk).is_duplicated())  # rows alike in full are alike in their key
+        alike = repeated[pk_names]  # rows alike in full are alike in their key
         if alike.len():
             whole = pl.struct([t.gather(alike) for t in typed.values()]).is_duplicated()
             found |= set(alike.filter(frame.select(whole.alias("_m"))["_m"]).to_list())
