@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 from sitegen.data.pick import col, figure_tables
-from sitegen.errors import problem
+from sitegen.errors import Problem, problem
 
 if TYPE_CHECKING:
     from sitegen.data.columns import Cells
     from sitegen.data.rows import Packages, Resource
-    from sitegen.errors import Problem
 
 Rule = Callable[["Packages"], Iterator["Problem"]]
 # Months (and shorter periods) are not compared: a monthly count of a few days swings tenfold as a matter of
@@ -77,7 +75,9 @@ def _jump(table: Resource, a: dict[str, Any], b: dict[str, Any], line: int) -> I
         found = problem("big-change", f"{b['value']} in {b.get('period_label')} after {a['value']} in "
                         f"{a.get('period_label')}: a change of more than 10 times", table.shown, line, "value",
                         b["value"])
-        yield replace(found, severity="warning")
+        # made anew rather than by dataclasses.replace, which costs a third of a warning (there may be 20,000)
+        yield Problem(found.path, found.line, found.field, found.code, found.message, found.value, found.hint,
+                      "warning")
 
 
 WARNINGS: tuple[Rule, ...] = (check_jumps,)
