@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from measure import BenchError, Sample, Stats, memory_mb, run
@@ -27,6 +29,16 @@ def frictionless_validate(folder: Path) -> Sample:
     for descriptor in sorted(folder.glob("*/datapackage.json")):
         total += run([str(Path(sys.executable).with_name("frictionless")), "validate", str(descriptor)])[0]
     return total
+
+
+def rows(sizes: Sequence[int] = (100_000, 1_000_000), runs: int = 3, big_runs: int = 1,
+         work: Path | None = None) -> list[Row]:
+    """The validation rows of `make bench`: for each size, both validators on one SYNTHETIC project (a million rows
+    or more are measured big_runs times: each frictionless run takes minutes)."""
+    if work is None:
+        with tempfile.TemporaryDirectory(prefix="sitegen-bench-validate-") as tmp:
+            return rows(sizes, runs, big_runs, Path(tmp))
+    return [row for size in sizes for row in measure_rows(size, runs if size < 1_000_000 else big_runs, work)]
 
 
 def measure_rows(rows: int, runs: int, work: Path) -> list[Row]:

@@ -122,9 +122,7 @@ def all_cells(cells: Cells, index: int) -> list[str]:
 
 def texpr(cells: Cells, i: int) -> pl.Expr:
     """The i-th field typed as read_cell types it, over every record."""
-    from sitegen.data.columns import typed_expr
-
-    return typed_expr(pl.col(f"c{i}"), cells.types[i], cells.clean).alias(f"t{i}")
+    return cells.field_expr(i, records=True).alias(f"t{i}")
 
 
 def candidate_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.DataFrame]) -> list[int]:
@@ -146,8 +144,7 @@ def candidate_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.D
             if name in constraints:
                 picks.append(value.is_not_null() & bound(value, constraints[name], sign, cells.types[i])
                              & ~at_limit(text, constraints[name], spec))
-    frame = cells.frame.with_row_index("_i")
-    found = set(frame.filter(pl.any_horizontal(picks).fill_null(True))["_i"].to_list())
+    found = set(cells.frame.select(pl.any_horizontal(picks).fill_null(True).alias("_m"))["_m"].arg_true().to_list())
     return sorted(found | keyed_rows(cells, schema, lookups))
 
 
@@ -174,18 +171,26 @@ def at_limit(text: pl.Expr, limit: Any, spec: dict[str, Any]) -> pl.Expr:
 
 def keyed_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.DataFrame]) -> set[int]:
     """Records whose unique values, primary key or whole row repeat, or whose foreign key finds nothing."""
-    names, frame = cells.names, cells.frame.with_row_index("_i")
+    names, frame = cells.names, cells.frame
     typed = {name: texpr(cells, i) for i, name in enumerate(names)}
-    pk = [typed[n] for n in key_list(schema.get("primaryKey"))]
+    pk_names = tuple(key_list(schema.get("primaryKey")))
+    pk = [typed[n] for n in pk_names]
     found: set[int] = set()
-    for key in [[typed[f["name"]]] for f in cells.fields if (f.get("constraints") or {}).get("unique")] + [pk]:
-        if key:
-            some = pl.any_horizontal([k.is_not_null() for k in key])
-            found |= set(frame.filter(pl.struct(key).is_duplicated() & some)["_i"].to_list())
+    repeated: dict[tuple[str, ...], pl.Series] = {}  # a key's repeated records (the primary key is often unique too)
+    for key in [(f["name"],) for f in cells.fields if (f.get("constraints") or {}).get("unique")] + [pk_names]:
+        if key and key not in repeated:
+            repeated[key] = true_at(frame, pl.struct([typed[n] for n in key]).is_duplicated())
+        if key and repeated[key].len():
+            some = pl.any_horizontal([typed[n].gather(repeated[key]).is_not_null() for n in key])
+            found |= set(repeated[key].filter(frame.select(some.alias("_m"))["_m"]).to_list())
     if pk:
-        found |= set(frame.filter(pl.all_horizontal([k.is_null() for k in pk]))["_i"].to_list())
-        frame = frame.filter(pl.struct(pk).is_duplicated())  # rows alike in full are alike in their key
-    found |= set(frame.filter(pl.struct(list(typed.values())).is_duplicated())["_i"].to_list())
+        found |= set(true_at(frame, pl.all_horizontal([k.is_null() for k in pk])).to_list())
+        alike = repeated[pk_names]  # rows alike in full are alike in their key
+        if alike.len():
+            whole = pl.struct([t.gather(alike) for t in typed.values()]).is_duplicated()
+            found |= set(alike.filter(frame.select(whole.alias("_m"))["_m"]).to_list())
+    else:
+        found |= set(true_at(frame, pl.struct(list(typed.values())).is_duplicated()).to_list())
     for index, fk in enumerate(schema.get("foreignKeys", [])):
         mine = [typed[n].alias(f"k{j}") for j, n in enumerate(key_list(fk["fields"]))]
         have = cells.frame.with_row_index("_i").select("_i", *mine).filter(
@@ -197,6 +202,11 @@ def keyed_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.DataF
         missing = have.join(target, on=[f"k{j}" for j in range(len(mine))], how="anti", nulls_equal=False)
         found |= set(missing["_i"].to_list())
     return found
+
+
+def true_at(frame: pl.DataFrame, expr: pl.Expr) -> pl.Series:
+    """Indexes of the records where a boolean expression is true (not null), without copying any column."""
+    return frame.select(expr.fill_null(False).alias("_m"))["_m"].arg_true()
 
 
 def lookup_frame(package: Package, resource: Resource, fk: dict[str, Any]) -> pl.DataFrame:

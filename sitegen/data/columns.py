@@ -34,6 +34,7 @@ class Cells:
         self.types = [str(f.get("type", "string")) for f in fields]
         self.mask = data_mask(frame, len(self.names))
         self.data = frame if self.mask.all() else frame.filter(self.mask)  # no copy when no row is blank
+        self.typed: dict[tuple[int, bool], pl.Series] = {}  # typed columns made so far (field_expr)
 
     def column(self, index: int) -> str:
         """The frame's name for the index-th field."""
@@ -42,7 +43,23 @@ class Cells:
     def expr(self, name: str) -> pl.Expr:
         """A field's cells as read_cell types them (floats for numbers, null for blanks), as an expression."""
         i = len(self.names) - 1 - self.names[::-1].index(name)  # a repeated name: the last, as a row dict has it
-        return typed_expr(pl.col(f"c{i}"), self.types[i], self.clean)
+        return self.field_expr(i)
+
+    def field_expr(self, i: int, records: bool = False) -> pl.Expr:
+        """The i-th field typed as read_cell types it, over the data rows (or every record, blank ones too).
+
+        A typed column is made once: a dozen checks and rules read `value`, and parsing a million numbers or
+        dates each time is most of what they cost. Text of a file without control characters is typed for
+        free (blank is null), so it is not kept: a copy of every text column would double the memory.
+        """
+        if self.types[i] in ("string", "any") and self.clean:
+            return typed_expr(pl.col(f"c{i}"), self.types[i], self.clean)
+        key = (i, records and self.data is not self.frame)
+        if key not in self.typed:
+            source = self.frame if key[1] else self.data
+            self.typed[key] = source.select(typed_expr(pl.col(f"c{i}"), self.types[i], self.clean).alias(f"t{i}"))[
+                f"t{i}"]
+        return pl.lit(self.typed[key])
 
     def lines(self) -> list[int]:
         """File line of each data row."""
@@ -62,18 +79,29 @@ class Cells:
         """File line of one data row."""
         return int(self.data["line"][index])
 
-    def rows(self, indexes: list[int] | None = None) -> list[dict[str, Any]]:
-        """Typed rows (all, or those at indexes), read cell by cell exactly as readers.typed_rows reads them."""
-        data = self.data if indexes is None else self.data[indexes]
-        columns = [data[f"c{i}"].to_list() for i in range(len(self.names))]
-        pairs = list(zip(self.names, self.types, strict=True))
-        return [{name: read_cell(text or "", type_)[0] for (name, type_), text in zip(pairs, cells, strict=True)}
-                for cells in zip(*columns, strict=True)] if columns else [{} for _ in range(data.height)]
+    def rows(self, indexes: list[int] | None = None, only: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+        """Typed rows (all, or those at indexes), each cell as readers.typed_rows reads it; with `only`, just those
+        of its fields the table has (a rule that reads four fields of 36,000 rows)."""
+        keep = range(len(self.names)) if only is None else [i for i in range(len(self.names)) if self.names[i] in only]
+        if not keep:
+            return [{} for _ in range(self.data.height if indexes is None else len(indexes))]
+        names = [self.names[i] for i in keep]
+        return [dict(zip(names, cells, strict=True))
+                for cells in zip(*(self.values(i, indexes) for i in keep), strict=True)]
+
+    def values(self, i: int, indexes: list[int] | None = None) -> list[Any]:
+        """The i-th field's typed values (all, or those at indexes), as read_cell reads each cell."""
+        type_ = self.types[i]
+        if type_ in ("date", "boolean") or (type_ in ("string", "any") and self.clean):
+            # typed as read_cell types them, by the typed column every check reads (no Python call a cell)
+            column = self.data.select(self.field_expr(i).alias("v"))["v"]
+            return (column if indexes is None else column.gather(indexes)).to_list()
+        texts = self.data[f"c{i}"] if indexes is None else self.data[f"c{i}"].gather(indexes)
+        return [read_cell(text or "", type_)[0] for text in texts.to_list()]  # ints stay ints, as in the file
 
     def pick(self, expr: pl.Expr) -> list[int]:
         """Indexes of the data rows where a boolean expression (over self.expr columns) is true."""
-        found = self.data.with_row_index("_i").filter(expr.fill_null(False))
-        return found["_i"].to_list()
+        return self.data.select(expr.fill_null(False).alias("_m"))["_m"].arg_true().to_list()
 
     def cell_problems(self, shown: str) -> list[Problem]:
         """readers.typed_rows's problems: cells picked by expressions, then read by read_cell."""
@@ -83,7 +111,7 @@ class Cells:
                 continue
             cell = pl.col(f"c{i}")  # no fill_null(""): a copy of the column, where a boolean will do
             bad = cell.str.contains(CONTROL).fill_null(False) if type_ in ("string", "any") else (
-                (cell != "").fill_null(False) & typed_expr(cell, type_).is_null())
+                (cell != "").fill_null(False) & self.field_expr(i).is_null())
             found += [(row, i) for row in self.data.with_row_index("_i").filter(bad)["_i"].to_list()]
         out = []
         for row, i in sorted(found):
@@ -141,16 +169,75 @@ def frame_of(raw: bytes, width: int) -> tuple[list[str], pl.DataFrame] | None:
     the one record starting there (over several lines when a quoted cell holds newlines), so the records and
     the line each starts on are csv's.
     """
+    simple = simple_frame(raw, width)
+    if simple is not None:
+        return header_and_records(simple, width)
     facts = line_facts(raw, width)
     if facts is None:
         return None
     count, quoted, extras = facts
     if quoted and all(n == 1 for _, n in quoted.values()):  # polars's own quoting may then agree with csv's
         frame = cells_of(raw, width, count, extras, '"')
-        if frame is not None and all(record_at(frame, k, width) == padded(r, width) for k, (r, _) in quoted.items()):
+        csv_records = [padded(record, width) for record, _ in quoted.values()]
+        if frame is not None and records_at(frame, list(quoted), width) == csv_records:
             return header_and_records(frame, width)
     frame = cells_of(raw, width, count, extras)
     return None if frame is None else header_and_records(patch(frame, quoted, width), width)
+
+
+def simple_frame(raw: bytes, width: int) -> pl.DataFrame | None:
+    """frame_of's frame for the usual file: every line one record of exactly `width` cells, each line holding a
+    quote split as Python's csv splits it; None for any other file (frame_of then looks at it line by line).
+
+    The usual file needs only each line's count of commas besides polars's read, which costs half the time and
+    far less memory than keeping every line's text.
+    """
+    separator = next((chr(b) for b in range(1, 32) if b not in (10, 13) and bytes([b]) not in raw), None)
+    quoted = None if b"\r" in raw or b"\x00" in raw or separator is None or width == 0 else quoted_lines(raw)
+    if separator is None or quoted is None or any(len(record) != width for record in quoted.values()):
+        return None
+    try:
+        lines = pl.read_csv(raw, has_header=False, separator=separator, quote_char=None, schema={"l": pl.String},
+                            raise_if_empty=False)["l"]
+        count = lines.len()  # one record a line: polars must see as many
+        odd = (lines.str.count_matches(",", literal=True) != width - 1).fill_null(True).arg_true().to_list()
+        if count != raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1) or not set(odd) <= set(quoted):
+            return None
+        del lines  # before the cells are read: the two at once would double the peak
+        frame = pl.read_csv(raw, has_header=False, quote_char='"', infer_schema=False, empty_string_is_null=False,
+                            raise_if_empty=False, schema={f"c{i}": pl.String for i in range(width)})
+    except pl.exceptions.PolarsError:
+        return None
+    cells = [pl.col(f"c{i}") for i in range(width)]
+    longest = frame.select(pl.max_horizontal([c.str.len_bytes().max() for c in cells]))[0, 0]
+    if frame.height != count or int(longest or 0) > FIELD_LIMIT:
+        return None
+    if records_at(frame, list(quoted), width) != [padded(record, width) for record in quoted.values()]:
+        return None
+    empty = pl.Series("extra", [[]], dtype=pl.List(pl.String)).new_from_index(0, frame.height)
+    return frame.select(pl.int_range(1, frame.height + 1).alias("line"), pl.lit(width, pl.UInt32).alias("width"),
+                        *cells, empty)
+
+
+def quoted_lines(raw: bytes) -> dict[int, list[str]] | None:
+    """Python csv's record of each line holding a quote, by line index; None where a line is not a record of
+    `width` cells on its own (a quoted newline, a csv error)."""
+    found: dict[int, list[str]] = {}
+    index, start, at = 0, 0, raw.find(b'"')
+    while at >= 0:
+        begin = raw.rfind(b"\n", 0, at) + 1
+        end = raw.find(b"\n", at)
+        end = len(raw) if end < 0 else end
+        index += raw.count(b"\n", start, begin)
+        reader = csv.reader([raw[begin:end].decode("utf-8") + "\n"])
+        try:
+            found[index] = next(reader)
+        except (csv.Error, StopIteration):
+            return None
+        if any("\n" in cell for cell in found[index]):  # a quote left open: the record goes on past this line
+            return None
+        start, at = begin, raw.find(b'"', end)
+    return found
 
 
 def line_facts(raw: bytes, width: int) -> tuple[pl.Series, Quoted, dict[int, list[str]]] | None:
@@ -177,10 +264,9 @@ def line_facts(raw: bytes, width: int) -> tuple[pl.Series, Quoted, dict[int, lis
     return count, quoted, {k: v for k, v in extras.items() if v}
 
 
-def record_at(frame: pl.DataFrame, index: int, width: int) -> list[str | None]:
-    """The schema cells of one record of a frame."""
-    row = frame.row(index, named=True)
-    return [row[f"c{i}"] for i in range(width)]
+def records_at(frame: pl.DataFrame, indexes: list[int], width: int) -> list[list[str | None]]:
+    """The schema cells of some records of a frame (gathered at once: a file may quote thousands of lines)."""
+    return [list(row) for row in frame.select([f"c{i}" for i in range(width)])[indexes].rows()]
 
 
 def padded(record: list[str], width: int) -> list[str | None]:
