@@ -3,11 +3,16 @@ Vega-Lite; drawing in worker processes or from the cache changes nothing; the mi
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import os
+import subprocess
+import sys
 import tempfile
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINI, ROOT, copy_project
@@ -18,9 +23,10 @@ from sitegen.cache import Cache
 from sitegen.config import load_config
 from sitegen.history.releases import load_history
 from sitegen.publish.extras import annotate, plan_publishing
-from sitegen.site.charts.draw import chart_svgs
+from sitegen.site.charts.draw import chart_svgs, draw, draw_here
 from sitegen.site.charts.model import Chart, Point
 from sitegen.site.charts.specs import Shape, canonical, parts, spec, spec_json
+from sitegen.site.charts.vega import filled, vega_template
 from sitegen.site.plan import plan_pages
 
 GOLDEN_CHARTS = Path(__file__).resolve().parent / "golden" / "charts"
@@ -114,7 +120,8 @@ def test_charts_drawn_in_workers_or_from_the_cache_are_the_charts_drawn_here(tmp
     specs, svgs = here
     assert specs == {c.id: spec_json(c) for c in charts}
     assert all(svg.startswith("<svg") and svg.endswith("</svg>") for svg in svgs.values())
-    assert len(list((tmp_path / "two/specs").iterdir())) == len({c.content_key() for c in charts})
+    assert len(list((tmp_path / "two/specs").glob("*.vl.json"))) == len({c.content_key() for c in charts})
+    assert len(list((tmp_path / "two/specs").glob("*.shape.json"))) == len({parts(c)[0] for c in charts})
     assert len(list((tmp_path / "two/charts").iterdir())) == len(set(specs.values()))
 
 
@@ -129,3 +136,109 @@ def test_the_mini_sites_charts_are_drawn_as_before(mini_site: Path) -> None:
     expected = {p.name: p.read_text(encoding="utf-8") for p in sorted(GOLDEN_CHARTS.glob("*.svg"))}
     assert sorted(drawn) == sorted(expected)
     assert [name for name in drawn if drawn[name] != expected[name]] == []
+
+
+def drawn_whole(specs: list[str]) -> list[str]:
+    """SVGs drawn from whole Vega-Lite specs, as vl-convert compiles and draws them in one go."""
+    import vl_convert
+
+    return draw_here(lambda text: str(vl_convert.vegalite_to_svg(text)), specs)
+
+
+def test_charts_drawn_from_their_shapes_vega_are_the_charts_drawn_whole() -> None:
+    """Builds compile each shape's Vega once and fill it with a chart's data: for each shape of the real site,
+    its charts with the most and the fewest points and with the most characters to escape, the Vega filled is
+    the Vega compiled from the chart's own spec, and the SVG is the same, byte for byte."""
+    import vl_convert
+
+    by_shape: dict[Shape, list[Chart]] = {}
+    for chart in planned_charts(ROOT):
+        by_shape.setdefault(parts(chart)[0], []).append(chart)
+    kinds = {(shape[0], shape[2] > 1) for shape in by_shape}
+    assert {("time", True), ("time", False), ("monthly", True)} <= kinds  # several series, and one
+
+    def odd(chart: Chart) -> int:
+        return sum(not ch.isalnum() and ch != " " for p in chart.points for ch in p.category + p.series)
+
+    templates: dict[Shape, str] = {}
+    checked = [c for group in by_shape.values() for c in {max(group, key=lambda c: len(c.points)),
+                                                          min(group, key=lambda c: len(c.points)),
+                                                          max(group, key=odd)}]
+    specs = [spec_json(chart, templates) for chart in checked]
+    vegas = {shape: vega_template(template) for shape, template in templates.items()}
+    assert [shape for shape, vega in vegas.items() if vega is None] == []  # every shape's Vega is filled
+    for chart, text in zip(checked, specs, strict=True):
+        shape, holes = parts(chart)
+        assert json.loads(filled(str(vegas[shape]), holes)) == vl_convert.vegalite_to_vega(text), chart.id
+    jobs = [(templates[parts(chart)[0]], [parts(chart)[1]]) for chart in checked]
+    assert [svg for svgs in draw_here(draw, jobs) for svg in svgs] == drawn_whole(specs)
+
+
+@pytest.mark.parametrize("kind, series", [("time", 1), ("time", 3), ("compare", 1), ("monthly", 2)])
+def test_data_that_looks_like_a_hole_in_vega_stays_data(kind: str, series: int) -> None:
+    """Names that look like what a shape's Vega holds in place of data (quotes, backslashes and JSON's escapes
+    too) are drawn as they are: the same SVG as the chart's own spec drawn whole."""
+    names = ['datum["category"]==="@@order@@" ? 0 : 1', '[\\"@@series@@\\"]', "987654321", '["@@order@@"]',
+             'a "quoted" \\ back\tslash', "caf\u00e9\u00a0\U0001f600", "@@rows@@"]
+    points = tuple(Point(name, f"{n:02d}", f"{names[s]} {s}" if series > 1 else "", 1000 + n * 7 + s, "GBP",
+                         period=(date(2019, 1 + n, 1), date(2019, 1 + n, 28)) if kind == "monthly" else None)
+                   for n, name in enumerate(names) for s in range(series))
+    chart = Chart(f"c-{kind}", names[0], kind, points)
+    templates: dict[Shape, str] = {}
+    text = spec_json(chart, templates)
+    shape, holes = parts(chart)
+    assert vega_template(templates[shape]) is not None  # drawn from the shape's Vega, filled
+    (svg,) = draw_here(draw, [(templates[shape], [holes])])[0]
+    assert svg == drawn_whole([text])[0]
+
+
+def test_a_shape_whose_vega_has_a_hole_not_known_is_drawn_whole() -> None:
+    template = '{"data":{"values":[{"@@rows@@":0}]},"mark":"text","encoding":{"text":{"value":"@@order@@"}}}'
+    assert vega_template(template) is None
+    holes = {"rows": [{"a": 1}], "order": ["b"]}
+    assert draw_here(draw, [(template, [holes])])[0] == drawn_whole(
+        ['{"data":{"values":[{"a":1}]},"mark":"text","encoding":{"text":{"value":"@@order@@"}}}'])
+
+
+def test_a_charts_cache_key_is_made_of_what_its_spec_is_made_of() -> None:
+    """A point's note, sources, figure, claimant and flag are on its page, not in its spec: changing one keeps the
+    chart's spec and its cache key (a build after a note's edit draws nothing); changing anything else of a point
+    changes both. A field added to Point must be placed on one side or the other."""
+    base = Point("2019-20", "2019", "", 5_000_000.0, "GBP", period=(date(2019, 4, 1), date(2020, 3, 31)))
+    chart = Chart("c", "A chart", "time", (base,))
+    outside: dict[str, Any] = {"claimant": "X", "flag": "suspect", "figure_id": "f-1", "source": ("P", "s"),
+                               "note": "n"}
+    inside: dict[str, Any] = {"category": "2020-21", "order": "2020", "series": "S", "value": 6_000_000.0,
+                              "unit": "count", "qualifier": "approximate", "status": "claim", "precision": 1e5,
+                              "derived": True, "period": (date(2020, 4, 1), date(2021, 3, 31))}
+    assert set(inside) | set(outside) == {f.name for f in dataclasses.fields(Point)}
+    for name, value in outside.items():
+        changed = Chart("c", "A chart", "time", (dataclasses.replace(base, **{name: value}),))
+        assert (changed.content_key(), spec_json(changed)) == (chart.content_key(), spec_json(chart)), name
+    for name, value in inside.items():
+        changed = Chart("c", "A chart", "time", (dataclasses.replace(base, **{name: value}),))
+        assert changed.content_key() != chart.content_key(), name
+
+
+def test_a_chart_changed_in_a_fresh_process_is_built_from_its_shapes_cached_template(tmp_path: Path) -> None:
+    """A build that changed one figure is a fresh process: the changed chart's spec is its shape's template from
+    the cache, filled, without loading Altair (about a second of CPU); spec and SVG are as if built whole."""
+    points = (Point("2019-20", "2019", "", 5_000_000.0, "GBP"), Point("2020-21", "2020", "", 6_000_000.0, "GBP"))
+    chart_svgs([Chart("c", "A chart", "time", points)], Cache(tmp_path, "specs", "code"),
+               Cache(tmp_path, "charts", "code"), 1)
+    code = f"""if True:
+        import json, sys
+        from pathlib import Path
+        from sitegen.cache import Cache
+        from sitegen.site.charts.draw import chart_svgs
+        from sitegen.site.charts.model import Chart, Point
+        points = (Point("2019-20", "2019", "", 5_000_000.0, "GBP"), Point("2020-21", "2020", "", 7_500_000.0, "GBP"))
+        folder = Path({str(tmp_path)!r})
+        specs, svgs = chart_svgs([Chart("c", "A chart", "time", points)], Cache(folder, "specs", "code"),
+                                 Cache(folder, "charts", "code"), 1, {{}})
+        print(json.dumps([specs["c"], svgs["c"], "altair" in sys.modules]))
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    spec_text, svg, altair = json.loads(done.stdout)
+    changed = Chart("c", "A chart", "time", (points[0], dataclasses.replace(points[1], value=7_500_000.0)))
+    assert (spec_text, svg, altair) == (canonical(spec(changed)), drawn_whole([spec_text])[0], False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import json
 import multiprocessing
 import os
 import signal
@@ -14,10 +13,11 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sitegen.site.charts.model import Chart
-from sitegen.site.charts.specs import spec_json
+from sitegen.site.charts.specs import canonical, fill, parts, template
+from sitegen.site.charts.vega import filled, vega_template
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -60,11 +60,46 @@ def use_builtin_font() -> None:
     os.environ["FONTCONFIG_FILE"] = os.environ["SITEGEN_FONTS_CONF"] = str(conf)
 
 
-def draw(spec_json: str) -> str:
-    """Render one spec to SVG (in a worker process, set up by start_worker)."""
+# A drawing job: a shape's Vega-Lite template and the holes of each of its charts to draw, or one whole spec (None)
+Job = tuple[str, list[dict[str, Any]] | None]
+BATCH = 16  # charts of a shape drawn by one job: its Vega is compiled once a job, and the workers share the jobs
+
+
+def draw(job: Job) -> list[str]:
+    """The SVGs of one job's charts (in a worker process, set up by start_worker), drawn from their Vega: a shape's
+    Vega is compiled from its template once, then filled with each chart's data (compiling a chart's spec takes a
+    quarter of the time drawing it does). Specs go to vl-convert as text: converting a dict costs more."""
     import vl_convert
 
-    return str(vl_convert.vegalite_to_svg(json.loads(spec_json)))
+    template, holes = job
+    vega = None if holes is None else vega_template(template)
+    if holes is None or vega is None:  # one whole spec, or a shape whose Vega has a hole not known here
+        return [str(vl_convert.vegalite_to_svg(text)) for text in ([template] if holes is None else
+                                                                  [fill(template, data) for data in holes])]
+    return [str(vl_convert.vega_to_svg(filled(vega, data))) for data in holes]
+
+
+def drawing_jobs(todo: dict[str, tuple[Chart, str]], templates: dict[Shape, str], workers: int,
+                 made: dict[str, tuple[Shape, dict[str, Any]]] | None = None) -> list[tuple[list[str], Job]]:
+    """The jobs drawing these charts (cache key -> chart and spec; `made`: the shape and holes of those whose
+    spec was just built), each with the keys of the charts it draws, in order: the charts of a shape whose
+    template the session holds, a batch at a time; any other, its spec whole."""
+    by_template: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    jobs: list[tuple[list[str], Job]] = []
+    for key, (chart, text) in todo.items():
+        shape, holes = made[key] if made and key in made else parts(chart)
+        if shape in templates:
+            by_template.setdefault(templates[shape], []).append((key, holes))
+        else:  # its spec came from the cache, and this session has not built its shape's template
+            jobs.append(([key], (text, None)))
+    size = max(1, min(BATCH, -(-len(todo) // (4 * workers))))  # small batches for a few charts: every worker busy
+    for shape_text, charts in by_template.items():
+        for start in range(0, len(charts), size):
+            batch = charts[start:start + size]
+            jobs.append(([key for key, _ in batch], (shape_text, [holes for _, holes in batch])))
+    # the longest first (most rows to draw): no worker is left with a long job while the other waits
+    return sorted(jobs, key=lambda job: -(len(job[1][0]) if job[1][1] is None else
+                                           sum(len(holes["rows"]) * 100 for holes in job[1][1])))
 
 
 def draw_here(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
@@ -93,7 +128,7 @@ def warm_up() -> None:
     build), so the first edit that changes a chart does not wait about a second for them."""
     import altair  # noqa: F401 - imported for what importing costs; a changed chart's spec is built with it
 
-    draw_here(draw, [WARM_UP])
+    draw_here(draw, [(WARM_UP, None)])
 
 
 def svg_key(spec_json: str) -> str:
@@ -103,7 +138,7 @@ def svg_key(spec_json: str) -> str:
 
 def draw_all(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
     """Drawing jobs' results, in order; in processes when there are enough to pay for starting them."""
-    if len(items) <= 8 or workers <= 1:
+    if len(items) <= 1 or workers <= 1:
         return draw_here(work, items)
     # spawn, not fork: forking a process that has started threads can deadlock;
     # processes, not threads: vl-convert holds the GIL
@@ -111,7 +146,7 @@ def draw_all(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[R
                                initializer=start_worker, initargs=(os.getpid(),))
     try:
         drawn: list[R] = []
-        for result in pool.map(work, items, chunksize=8):
+        for result in pool.map(work, items):
             drawn.append(result)
         pool.shutdown(wait=True)
         return drawn
@@ -150,24 +185,42 @@ def stop(pool: ProcessPoolExecutor) -> None:
 def chart_svgs(charts: Sequence[Chart], specs: Cache, svgs: Cache, workers: int = 2,
                templates: dict[Shape, str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """Chart id -> spec JSON and chart id -> SVG. Both come from their caches (specs by the chart's content,
-    SVGs by the spec) where they can; the rest are built here (from templates, a session's, where it has the
-    shape) and drawn in the worker processes."""
+    SVGs by the spec) where they can; the rest are built here (from their shape's template: a session's, the
+    cache's, or Altair's) and drawn in the worker processes."""
     keys = {chart.id: chart.content_key() for chart in charts}
     by_key = {keys[chart.id]: chart for chart in charts}  # identical charts are built once
     templates = {} if templates is None else templates
     texts: dict[str, str] = {}
+    made: dict[str, tuple[Shape, dict[str, Any]]] = {}  # the shape and holes of each spec built here
     for key in sorted(by_key):
         text = specs.get(key, ".vl.json")
         if text is None:  # filling a template takes a millisecond: only drawing is worth a worker
-            text = spec_json(by_key[key], templates)
+            made[key] = parts(by_key[key])
+            text = fill(shape_template(made[key][0], templates, specs), made[key][1])
             specs.put(key, ".vl.json", text)
         texts[key] = text
     drawn = {key: svgs.get(svg_key(text), ".svg") for key, text in texts.items()}
-    jobs = [key for key in texts if drawn[key] is None]
-    for key, svg in zip(jobs, draw_all(draw, [texts[key] for key in jobs], workers), strict=True):
-        svgs.put(svg_key(texts[key]), ".svg", svg)
-        drawn[key] = svg
+    todo = {key: (by_key[key], text) for key, text in texts.items() if drawn[key] is None}
+    workers = workers if len(todo) > 8 else 1  # starting the workers takes longer than drawing a few charts
+    jobs = drawing_jobs(todo, templates, workers, made)
+    for (keys_drawn, _), svg_list in zip(jobs, draw_all(draw, [job for _, job in jobs], workers), strict=True):
+        for key, svg in zip(keys_drawn, svg_list, strict=True):
+            svgs.put(svg_key(texts[key]), ".svg", svg)
+            drawn[key] = svg
     return {cid: texts[key] for cid, key in keys.items()}, {cid: str(drawn[key]) for cid, key in keys.items()}
+
+
+def shape_template(shape: Shape, templates: dict[Shape, str], specs: Cache) -> str:
+    """A shape's template: the session's, else the cache's, else made by Altair (a second of CPU to load it, in
+    a build that changed one figure) and kept in both."""
+    if shape not in templates:
+        key = f"template {canonical(list(shape))}"
+        text = specs.get(key, ".shape.json")
+        if text is None:
+            text = template(*shape)
+            specs.put(key, ".shape.json", text)
+        templates[shape] = text
+    return templates[shape]
 
 
 # The site's dark colours for a chart, kept inside the SVG: an <img> follows the reader's colour scheme too.
