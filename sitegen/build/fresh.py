@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.build.guard import prepare_output
 from sitegen.build.lock import build_lock
-from sitegen.build.stamp import input_digest, unchanged
+from sitegen.build.stamp import InputDigest, input_digest, read_stamp, remember, unchanged
 from sitegen.build.steps import Steps
 from sitegen.errors import report
 from sitegen.files import display
@@ -30,7 +30,7 @@ class Work:
     """A build to do: its output folder (made ready), the digest of its inputs, and its steps."""
 
     output: Path
-    inputs: str
+    inputs: InputDigest
     step: Steps
 
 
@@ -38,10 +38,13 @@ def work_to_do(config: Config, options: BuildOptions, session: Session) -> Work 
     """With the build lock held: the build to do, or None (and say so) when nothing it reads has changed and the
     output folder is as the last build left it."""
     step = Steps(options.cancel)
-    output = prepare_output(config, session.removals)
-    inputs = input_digest(config, BUILTIN_TEMPLATES, session.code)
-    last = None if options.force else unchanged(config, inputs)
+    stamp = read_stamp(config)
+    inputs = input_digest(config, BUILTIN_TEMPLATES, session.code, stamp)
+    last = None if options.force else unchanged(config, inputs, stamp)
+    # as the last build left it, the output holds only what sitegen wrote: the guard need not look through it
+    output = prepare_output(config, session.removals, as_left=last is not None)
     if last:
+        remember(config, last, inputs)
         report(f"Up to date: {last['pages']} pages and {last['charts']} charts unchanged in "
                f"{step.seconds():.1f} s -> {display(config.root / config.output_dir)}/")
         return None

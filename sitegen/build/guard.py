@@ -39,8 +39,9 @@ def check_writable(out: Path) -> None:
             raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
 
 
-def output_folder(config: Config) -> Path:
-    """The output folder, refused unless it is a folder of its own inside the project (issue 11)."""
+def output_folder(config: Config, as_left: bool = False) -> Path:
+    """The output folder, refused unless it is a folder of its own inside the project (issue 11); its content is
+    checked too, unless as_left (exactly as the last build left it: sitegen.build.manifest.as_left)."""
     root = config.root.resolve()
     raw = Path(config.output_dir)
     given = "output_dir" in config.given  # `build --output DIR`: the user chose it, so it may lie outside
@@ -62,15 +63,16 @@ def output_folder(config: Config) -> Path:
             what = held.name if name in (CONFIG_NAME, str(config.settings_file)) else f"{name}/"
             raise SitegenError(f"{shown}: building there would replace or mix with {what}, which holds the "
                                "project's own files; use a folder of its own, such as 'build'")
-    check_existing(out, shown, root / config.cache_dir)
+    if not as_left:
+        check_existing(out, shown, root / config.cache_dir)
     return out
 
 
-def prepare_output(config: Config, removals: list[threading.Thread]) -> Path:
+def prepare_output(config: Config, removals: list[threading.Thread], as_left: bool = False) -> Path:
     """The guarded output folder, after the old sites still being removed are gone and whatever a killed build left
     beside it is undone."""
     finish_removals(removals)
-    out = output_folder(config)
+    out = output_folder(config, as_left)
     recover(out)
     return out
 

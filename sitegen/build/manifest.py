@@ -1,5 +1,6 @@
 """The last build's manifest, kept in the cache: each file's hash, size, time and inode, so the next build links
-what has not changed and finds an untouched output folder without reading it."""
+what has not changed; and the status of the output as it was left, so the next build finds it untouched without
+reading it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import hashlib
 import json
 import os
 import stat
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from sitegen.build.marker import MARKER
@@ -49,21 +50,43 @@ def save_manifest(config: Config, files: dict[str, list[Any]]) -> None:
     write_atomic(path, json.dumps({"files": files}, sort_keys=True, separators=(",", ":")))
 
 
-def matches(folder: Path, files: dict[str, list[Any]]) -> bool:
-    """Whether folder holds exactly these files (besides its marker), each as it was: size, time and inode."""
-    seen = 0
-    for dirpath, dirnames, filenames in os.walk(folder):
-        here = os.path.relpath(dirpath, folder)
-        if any(os.path.islink(os.path.join(dirpath, d)) for d in dirnames):
-            return False
-        for name in filenames:
-            rel = name if here == "." else f"{here}/{name}"
-            if rel == MARKER:
-                continue
-            status = os.lstat(os.path.join(dirpath, name))
-            entry = files.get(rel)
-            if entry is None or [status.st_size, status.st_mtime_ns, status.st_ino] != entry[1:] \
-                    or not stat.S_ISREG(status.st_mode):
+def site_status(site: Path, files: dict[str, list[Any]]) -> dict[str, dict[str, list[int]]]:
+    """The status of every folder and file a build wrote (as as_left compares it), its marker included."""
+    base = os.fspath(site)
+    folders = {"."} | {str(parent) for rel in files for parent in PurePosixPath(rel).parents}
+    shown = {rel: [status.st_mtime_ns, status.st_ino] for rel in sorted(folders)
+             for status in [os.stat(base) if rel == "." else os.lstat(os.path.join(base, rel))]}
+    written = {rel: entry[1:] for rel, entry in files.items()}
+    marker = os.lstat(os.path.join(base, MARKER))
+    return {"folders": shown, "files": {**written, MARKER: [marker.st_size, marker.st_mtime_ns, marker.st_ino]}}
+
+
+def as_left(site: Path, recorded: Any) -> bool:
+    """Whether site is exactly as the last build left it (recorded: its site_status then), without reading it.
+
+    What a user (or another program) can do to build/ between builds, and what shows it:
+    - add, remove or rename a file or folder anywhere in it: the folder it is in gets a new modification time
+      (POSIX, and NTFS), and every folder the build wrote is checked, so nothing can be added unseen;
+    - edit a file in place (an editor, `>>`, a tool writing over it): its size or modification time changes;
+    - replace a file or folder, or build/ itself (another folder, a link elsewhere): another inode.
+    So a file's content is not read; what this misses is only a deliberate edit that keeps a file's size and
+    puts back its time with `touch -r` (as the manifest always has). The marker is checked as any file.
+    """
+    if not isinstance(recorded, dict):
+        return False
+    folders, files = recorded.get("folders"), recorded.get("files")
+    if not isinstance(folders, dict) or not isinstance(files, dict) or not files:
+        return False
+    base = os.fspath(site)
+    try:
+        for rel, entry in folders.items():
+            status = os.stat(base) if rel == "." else os.lstat(os.path.join(base, rel))
+            if not stat.S_ISDIR(status.st_mode) or [status.st_mtime_ns, status.st_ino] != entry:
                 return False
-            seen += 1
-    return seen == len(files)
+        for rel, entry in files.items():
+            status = os.lstat(os.path.join(base, rel))
+            if not stat.S_ISREG(status.st_mode) or [status.st_size, status.st_mtime_ns, status.st_ino] != entry:
+                return False
+    except (OSError, ValueError):
+        return False
+    return True

@@ -93,14 +93,30 @@ def asset(context: Any, path: str) -> str:
     return f"{context['root']}{path}"
 
 
+def page_links(root: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """link and asset for one page, its root bound: plain functions, as Jinja calls a function that takes the
+    context (the globals above, for templates imported without one) by first copying the context of every loop it
+    is called in, which was most of the time of a page of tables."""
+
+    def page_link(path: str) -> str:
+        return f"{root}{path}index.html" if path.endswith("/") or not path else f"{root}{path}"
+
+    def page_asset(path: str) -> str:
+        return f"{root}{path}"
+
+    return page_link, page_asset
+
+
 def render_page(env: jinja2.Environment, spec: PageSpec, site: Site) -> str:
     """One page's HTML; any template error becomes a problem naming the template file and line."""
     # 404.html is served at any depth, so its links are absolute paths under the published base URL
     root = (urlsplit(site.config.base_url).path or "/") if spec.path == "404.html" else root_for(spec.path)
     canonical = site.config.base_url + spec.path.removesuffix("index.html")
+    page_link, page_asset = page_links(root)
     try:
         template = env.select_template(spec.templates)
         return template.render(site=site, config=site.config, root=root, canonical=canonical, page=spec,
+                               link=page_link, asset=page_asset,
                                title=spec.title, description=spec.description or site.config.description,
                                **spec.context)
     except ReadRefused as exc:  # a project template that is not read: a link out of the project, a pipe, too large
