@@ -85,3 +85,15 @@ def test_pagefind_s_refusal_is_one_line_naming_the_page() -> None:
         service.close()
     message = str(raised.value)
     assert message.startswith("Pagefind could not index councils/x/index.html: ") and "\n" not in message
+
+
+def test_a_period_s_ranking_is_not_indexed_on_its_measure_page(real_site: Path) -> None:
+    """152 councils in a table: indexed, a council's name found every period of every measure before its page."""
+    path = "measures/asc-income-from-nhs/2014-15/index.html"
+    page = (real_site / path).read_text(encoding="utf-8")
+    content = str(records(real_site)[f"/{path}"]["content"])
+    assert content.startswith("Adult social care income from the NHS, 2014-15.")
+    assert "152 of 152 councils have a figure for 2014-15." in content  # its summary
+    for council in ("Hartlepool", "Kent", "Cornwall"):
+        assert council in page and council not in content, council
+    assert "Per head divides each figure" in page and "Per head divides each figure" not in content
