@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import re
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import SitegenError
-from sitegen.publish.search_service import Service
+from sitegen.publish.search_service import Service, payload_of
 from sitegen.publish.search_text import searchable
 
 # what search.js loads through pagefind.js: the entry, the worker, the one language's WebAssembly and metadata
@@ -85,6 +86,13 @@ def test_pagefind_s_refusal_is_one_line_naming_the_page() -> None:
         service.close()
     message = str(raised.value)
     assert message.startswith("Pagefind could not index councils/x/index.html: ") and "\n" not in message
+
+
+def test_an_answer_that_cannot_be_read_is_pagefind_s_error_not_a_traceback() -> None:
+    answer = base64.b64encode(json.dumps({"message_id": 2, "payload": {"type": "IndexedFile"}}).encode())
+    assert payload_of(answer, 2) == {"type": "IndexedFile"}
+    for garbled, sent in ((answer, 3), (b"Some log line", 2), (base64.b64encode(b"[1]"), 2)):
+        assert payload_of(garbled, sent) == {"type": "Error", "message": "an answer that could not be read"}
 
 
 def test_a_period_s_ranking_is_not_indexed_on_its_measure_page(real_site: Path) -> None:

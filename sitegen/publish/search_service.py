@@ -49,9 +49,9 @@ class Service:
         """Send one request and wait for its answer."""
         assert self.process.stdin is not None and self.process.stdout is not None  # noqa: S101 (made with pipes)
         self.sent += 1
-        message = json.dumps({"message_id": self.sent, "payload": payload}).encode()
+        request = json.dumps({"message_id": self.sent, "payload": payload}).encode()
         try:
-            self.process.stdin.write(base64.b64encode(message) + b",")
+            self.process.stdin.write(base64.b64encode(request) + b",")
             self.process.stdin.flush()
         except OSError:
             raise SitegenError(f"Pagefind could not index {about}: it stopped") from None
@@ -61,14 +61,25 @@ class Service:
             if not more:
                 raise SitegenError(f"Pagefind could not index {about}: it stopped")
             answer += more
-        reply = json.loads(base64.b64decode(answer[:-1]))["payload"]
+        reply = payload_of(bytes(answer[:-1]), self.sent)
         if reply.get("type") != expected:
             detail = str(reply.get("message") or "no message").strip().splitlines() or ["no message"]
             raise SitegenError(f"Pagefind could not index {about}: {detail[-1]}")
-        return dict(reply)
+        return reply
 
     def close(self) -> None:
-        """End the service (it ends when its input does)."""
+        """End the service, once (its index is in memory only: nothing is lost)."""
         if self.process.returncode is None:  # not closed yet
             self.process.kill()
             self.process.communicate()
+
+
+def payload_of(answer: bytes, sent: int) -> dict[str, Any]:
+    """What Pagefind answered to message number sent; an error when that cannot be read."""
+    try:
+        message = json.loads(base64.b64decode(answer, validate=True))
+        if message["message_id"] == sent and isinstance(message["payload"], dict):
+            return dict(message["payload"])
+    except (ValueError, TypeError, KeyError):
+        pass
+    return {"type": "Error", "message": "an answer that could not be read"}
