@@ -170,10 +170,8 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
         write_pages(writer, out.site, out.specs, out.record, out.env)
         if made.preview:
             writer.carry_folder(BUNDLE)  # the last build's index, until the follow-up build makes this one's
-        else:
-            writer.discard(BUNDLE)
-            writer.drop_stale_pages()
-            search = Indexing(writer.staging)  # the pages are written: Pagefind reads them meanwhile
+        else:  # the pages are written: Pagefind indexes them while the rest is written
+            search = Indexing(writer.staging, [p for p in writer.shas if p.endswith(".html")])
         write_files(writer, out.site, out.drawn, made)
         write_data(writer, out.site, out.abouts, made)
         writer.write(CATALOG, catalog_jsonld(out.abouts, out.site))
@@ -183,7 +181,8 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
         write_sitemap(writer, out.site, out.specs)
         if search is not None:
             step("Indexing every page for search (Pagefind)")
-            writer.adopt(search.finish(step.check))
+            for path, data in search.finish(step.check).items():
+                writer.write(path, data)
         writer.commit()
     except BaseException:
         if search is not None:

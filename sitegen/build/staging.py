@@ -150,22 +150,6 @@ class Writer:
         # no `..`, not absolute, and only sitegen makes folders in staging (never a link): it stays inside
         return self.staging / pure
 
-    def discard(self, folder: str) -> None:
-        """Empty a folder another tool is about to fill (what a reused spare held there is stale)."""
-        if self.reusing:
-            shutil.rmtree(self.staging / folder, ignore_errors=True)
-
-    def drop_stale_pages(self) -> None:
-        """Remove the spare's pages this build did not write, before Pagefind reads the staging folder (it would
-        index a page the site no longer has; the rest of the spare is swept when the folder is sealed)."""
-        if self.reusing:
-            spare_site.sweep_pages(self.staging, self.written)
-
-    def adopt(self, paths: list[str]) -> None:
-        """Count files another tool wrote into the staging folder (the search index) as written by this build."""
-        for relpath in paths:
-            self.target(relpath)  # the same checks as a write: inside the folder, never twice
-
     def commit(self) -> None:
         """Seal the staging folder, swap it in for the output folder, then keep the old site as the spare, or remove
         it (SIGINT and SIGTERM held meanwhile)."""

@@ -1,61 +1,68 @@
-"""Site search: Pagefind (its binary ships in the `pagefind[bin]` wheel) indexes the staged site at build time."""
+"""Site search: Pagefind (its binary ships in the `pagefind[bin]` wheel) indexes the site's pages at build time,
+in its service mode, from what a reader searches for on each page (search_text), while the build writes the rest."""
 
 from __future__ import annotations
 
-import subprocess
+import threading
 from typing import TYPE_CHECKING
 
 from sitegen.errors import SitegenError
+from sitegen.publish.search_service import Service
+from sitegen.publish.search_text import searchable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
 BUNDLE = "pagefind"
-# the site's own search.js drives pagefind.js; Pagefind's prebuilt UIs are never loaded, so they are not shipped
+# the site's own search.js drives pagefind.js, which loads the worker, the entry, the metadata, the index, the
+# fragments and the WebAssembly of the index's one language: Pagefind's prebuilt UIs, its highlighter and its
+# WebAssembly for pages of no known language are never loaded, so they are not shipped
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
-          "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
-
-
-def executable() -> str:
-    """Path of the Pagefind binary installed with the Python package."""
-    try:
-        from pagefind_bin import get_executable
-    except ImportError:
-        raise SitegenError("search needs Pagefind: install the project again (`make .venv/bin/sitegen`), which "
-                           "brings the `pagefind[bin]` package") from None
-    return str(get_executable())
+          "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js", "wasm.unknown.pagefind")
 
 
 class Indexing:
-    """Pagefind indexing every page marked `data-pagefind-body` under staging, while the build writes the rest."""
+    """Pagefind indexing the written pages under staging (in a thread), while the build writes the rest."""
 
-    def __init__(self, staging: Path) -> None:
+    def __init__(self, staging: Path, pages: list[str]) -> None:
         self.staging = staging
-        command = [executable(), "--site", str(staging), "--output-subdir", BUNDLE, "--keep-index-url",
-                   "--force-language", "en", "--silent"]
-        # Pagefind's own environment variables (PAGEFIND_*) would change the index: run it with none of them
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        env={"PATH": "/usr/bin:/bin"})
+        self.pages = sorted(pages)  # one order, so that two builds give the same index
+        self.service = Service()
+        self.failure: BaseException | None = None
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.run, name="search-index", daemon=True)
+        self.thread.start()
 
-    def finish(self, check: Callable[[], None] = lambda: None) -> list[str]:
-        """Wait for Pagefind (calling check now and then: it raises to stop); the bundle's files, under staging."""
-        while True:
-            try:
-                out, err = self.process.communicate(timeout=0.05)
-                break
-            except subprocess.TimeoutExpired:
-                check()
-        if self.process.returncode != 0:
-            detail = (err or out).strip().splitlines()
-            raise SitegenError(f"Pagefind could not index the site: {detail[-1] if detail else 'no message'}")
-        bundle = self.staging / BUNDLE
-        for name in UNUSED:
-            (bundle / name).unlink(missing_ok=True)
-        return sorted(p.relative_to(self.staging).as_posix() for p in bundle.rglob("*") if p.is_file())
+    def run(self) -> None:
+        """Give Pagefind every page it indexes (a failure is kept for finish to raise)."""
+        try:
+            for relpath in self.pages:
+                if self.stopping.is_set():
+                    return
+                html = searchable((self.staging / relpath).read_bytes())
+                if html is not None:
+                    self.service.add(f"/{relpath}", html)
+        except BaseException as exc:  # noqa: BLE001 (raised again in the build's own thread, by finish)
+            self.failure = exc
+
+    def finish(self, check: Callable[[], None] = lambda: None) -> dict[str, bytes]:
+        """Wait for the pages to be indexed (calling check now and then: it raises to stop); the bundle's files,
+        by path under the site's root."""
+        while self.thread.is_alive():
+            check()
+            self.thread.join(0.05)
+        if self.failure is not None:
+            if isinstance(self.failure, SitegenError):
+                raise self.failure
+            raise SitegenError(f"Pagefind could not index the site: {self.failure}") from self.failure
+        files = self.service.files()
+        self.service.close()
+        return {f"{BUNDLE}/{path}": data for path, data in sorted(files.items())
+                if path.rpartition("/")[2] not in UNUSED}
 
     def stop(self) -> None:
         """Stop Pagefind, if it is still running (the build failed)."""
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.communicate()
+        self.stopping.set()
+        self.service.close()
+        self.thread.join()

@@ -84,15 +84,6 @@ def sweep(folder: Path, keep: set[str]) -> None:
                 shutil.rmtree(os.path.join(dirpath, name), ignore_errors=True)
 
 
-def sweep_pages(folder: Path, keep: set[str]) -> None:
-    """Remove every HTML page below folder that is not in keep (relative paths)."""
-    for dirpath, _, filenames in os.walk(folder):
-        rel = os.path.relpath(dirpath, folder)
-        for name in filenames:
-            if name.endswith(".html") and (name if rel == "." else f"{rel}/{name}") not in keep:
-                os.unlink(os.path.join(dirpath, name))
-
-
 def keep_as_spare(old: Path, spare: Path | None) -> bool:
     """Keep the replaced site as the next build's spare; False when it must be removed instead."""
     if spare is None or os.path.lexists(spare) or old.is_symlink() or not old.is_dir():
