@@ -127,7 +127,11 @@ class Canon:
             names = self.names.get(type(obj))
             if names is None:
                 names = self.names[type(obj)] = tuple(f.name for f in dataclasses.fields(obj))
-            found = digest([[name, self.shallow(getattr(obj, name))] for name in names])
+            parts = []
+            for name in names:  # a loop, not shallow() for each: a figure's fields are mostly scalars
+                value = getattr(obj, name)
+                parts.append([name, value if type(value) in SCALARS else self.shallow(value)])
+            found = digest(parts)
             self.own[id(obj)] = found
             self.keep.append(obj)
         return found
@@ -225,15 +229,19 @@ class Model:
 
     def read(self, read: str) -> str | None:
         """The value now of one read (`kind SEP key SEP attribute`), or None when the object is gone."""
-        if read not in self.values and read.startswith(TEMPLATE + SEP) and read.count(SEP) == 2:
-            self.values[read] = self.template(read.split(SEP)[1])
-        if read not in self.values:
-            kind, key, attribute = (read.split(SEP) + ["", "", ""])[:3]  # a damaged record finds nothing
-            obj = self.objects.get((kind, key), MISSING) if read.count(SEP) == 2 else MISSING
-            value = getattr(obj, attribute, MISSING)  # a template may ask for what an object lacks: it reads "none"
-            self.values[read] = None if obj is MISSING else shown(["missing"] if value is MISSING
-                                                                  else self.canon.value(value))
-        return self.values[read]
+        if read in self.values:
+            return self.values[read]
+        parts = read.split(SEP)
+        if len(parts) != 3:  # a damaged record finds nothing
+            found = None
+        elif parts[0] == TEMPLATE:
+            found = self.template(parts[1])
+        else:
+            obj = self.objects.get((parts[0], parts[1]), MISSING)
+            value = getattr(obj, parts[2], MISSING)  # a template may ask for what an object lacks: it reads "none"
+            found = None if obj is MISSING else shown(["missing"] if value is MISSING else self.canon.value(value))
+        self.values[read] = found
+        return found
 
     def template(self, name: str) -> str | None:
         """The value of a template read: a hash of its text, "none" where there is no such template; None (unknown:
