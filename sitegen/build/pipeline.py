@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from sitegen.build.fresh import Work, build_if_needed
 from sitegen.build.guard import check_writable
-from sitegen.build.manifest import load_manifest, save_manifest, state_file
+from sitegen.build.manifest import load_made, load_manifest, save_manifest, state_file
 from sitegen.build.options import BuildOptions
 from sitegen.build.reuse.cache import Made
 from sitegen.build.reuse.parsed import load_memo, save_memo, signature
@@ -115,12 +115,12 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     env = env_for(config, setup_digest(config, BUILTIN_TEMPLATES, session.code), session.envs, TracingEnvironment)
     record = page_record(config, site, env, force, session.code)
     downloads = Cache(config.root / config.cache_dir, "downloads", session.code, read=not force)
-    made = Made(downloads, record.setup, session.files, preview)
+    made = Made(downloads, record.setup, session.files, preview, None if force else load_made(config))
     write_output(writer, made, Published(site, history, specs, drawn, record, env, abouts), step)
     if options.swapped is not None:
         options.swapped(frozenset(writer.carried))
     files = writer.manifest()
-    save_manifest(config, files)
+    save_manifest(config, files, made.keys)
     record.save()
     if preview:
         forget_stamp(config)  # the output is not yet what these inputs make: the next build must not skip
