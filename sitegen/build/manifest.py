@@ -43,11 +43,22 @@ def load_manifest(config: Config) -> dict[str, list[Any]]:
     return {k: v for k, v in files.items() if isinstance(v, list) and len(v) == 4} if isinstance(files, dict) else {}
 
 
-def save_manifest(config: Config, files: dict[str, list[Any]]) -> None:
-    """Record what this build wrote, for the next build to link what has not changed."""
+def load_made(config: Config) -> dict[str, str]:
+    """The cache key of each download the last build made (sitegen.build.reuse.cache.Made), by path, or nothing."""
+    try:
+        body = json.loads(state_file(config, MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    made = body.get("made") if isinstance(body, dict) else None
+    return {k: v for k, v in made.items() if isinstance(v, str)} if isinstance(made, dict) else {}
+
+
+def save_manifest(config: Config, files: dict[str, list[Any]], made: dict[str, str] | None = None) -> None:
+    """Record what this build wrote (and the keys of the downloads it made), for the next build to link what has
+    not changed."""
     path = state_file(config, MANIFEST)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps({"files": files}, sort_keys=True, separators=(",", ":")))
+    write_atomic(path, json.dumps({"files": files, "made": made or {}}, sort_keys=True, separators=(",", ":")))
 
 
 def site_status(site: Path, files: dict[str, list[Any]]) -> dict[str, dict[str, list[int]]]:

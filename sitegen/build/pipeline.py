@@ -12,9 +12,10 @@ from markupsafe import Markup
 
 from sitegen.build.fresh import Work, build_if_needed
 from sitegen.build.guard import check_writable
-from sitegen.build.manifest import load_manifest, save_manifest, state_file
+from sitegen.build.manifest import load_made, load_manifest, save_manifest, state_file
 from sitegen.build.options import BuildOptions
 from sitegen.build.reuse.cache import Made
+from sitegen.build.reuse.parsed import load_memo, save_memo, signature
 from sitegen.build.reuse.record import (
     RECORD,
     Model,
@@ -40,7 +41,7 @@ from sitegen.publish.catalog import PATH as CATALOG
 from sitegen.publish.catalog import catalog_jsonld
 from sitegen.publish.chartzip import write_chart_zips
 from sitegen.publish.datasets import About, about_packages, published_descriptor
-from sitegen.publish.downloads import figures_csv, package_xlsx, package_zip
+from sitegen.publish.downloads import figure_row, figures_bytes, package_xlsx, package_zip
 from sitegen.publish.extras import annotate, last_changed, plan_publishing, write_publishing
 from sitegen.publish.jsonld import describe_pages
 from sitegen.publish.search import BUNDLE, Indexing
@@ -114,12 +115,12 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     env = env_for(config, setup_digest(config, BUILTIN_TEMPLATES, session.code), session.envs, TracingEnvironment)
     record = page_record(config, site, env, force, session.code)
     downloads = Cache(config.root / config.cache_dir, "downloads", session.code, read=not force)
-    made = Made(downloads, record.setup, session.files, preview)
+    made = Made(downloads, record.setup, session.files, preview, None if force else load_made(config))
     write_output(writer, made, Published(site, history, specs, drawn, record, env, abouts), step)
     if options.swapped is not None:
         options.swapped(frozenset(writer.carried))
     files = writer.manifest()
-    save_manifest(config, files)
+    save_manifest(config, files, made.keys)
     record.save()
     if preview:
         forget_stamp(config)  # the output is not yet what these inputs make: the next build must not skip
@@ -214,8 +215,15 @@ def validated(config: Config, session: Session, force: bool = False) -> tuple[Pa
     key = f"{tree_digest(folder, fence=config.root)} {config!r}"
     if key not in session.validated:
         session.validated.clear()
-        verdicts = Cache(config.root / config.cache_dir, "verdicts", session.code, read=not force)
+        cache = config.root / config.cache_dir
+        if not force and not session.validated_before:  # a fresh process: what the last one parsed, if unchanged
+            session.data = load_memo(cache, session.code)
+        before = signature(session.data)
+        verdicts = Cache(cache, "verdicts", session.code, read=not force)
         session.validated[key] = validate_packages(folder, config, memo=session.data, verdicts=verdicts)
+        session.validated_before = True
+        if signature(session.data) != before:
+            save_memo(cache, session.code, session.data)
     return session.validated[key]
 
 
@@ -275,9 +283,10 @@ def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
     for asset in sorted(p for p in (BUILTIN_TEMPLATES / "static").rglob("*") if p.is_file()):
         writer.write(asset.relative_to(BUILTIN_TEMPLATES).as_posix(), asset.read_bytes())
     for area in [*site.councils, *site.predecessors, site.england]:
-        path = f"councils/{area.slug}/figures.csv"
-        if area.figures and not made.carried(writer, path):
-            writer.write(path, figures_csv(area.figures))
+        if area.figures:  # keyed by its rows' values: an unchanged council's CSV is not made again
+            rows = repr([figure_row(f) for f in area.figures]).encode()
+            made.write(writer, f"councils/{area.slug}/figures.csv", [b"figures-csv", rows],
+                       partial(figures_bytes, area.figures))
 
 
 def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Record, env: TracingEnvironment) -> None:

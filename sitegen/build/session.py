@@ -25,6 +25,7 @@ class Session:
     def __init__(self) -> None:
         self.data = DataMemo()  # CSVs parsed and packages checked, by file: an unchanged one is not done again
         self.validated: dict[str, tuple[Packages, list[Problem]]] = {}  # the data last validated, by its hash
+        self.validated_before = False  # whether data was validated yet: else the memo is read from the cache
         self.history = HistoryMemo()  # the data's history and each commit's data: commits never change
         self.envs: dict[str, TracingEnvironment] = {}  # compiled templates, while templates and settings are unchanged
         self.chart_templates: dict[Shape, str] = {}  # each shape of chart's spec, with holes for its data

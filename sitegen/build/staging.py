@@ -79,6 +79,11 @@ class Writer:
         del self.shas[relpath]
         return False
 
+    def keep_last(self, relpath: str) -> bool:
+        """Link the file the last build wrote at relpath, if it is still as written; False when it cannot."""
+        entry = self.last.get(relpath)
+        return entry is not None and bool(entry[0]) and self.keep(relpath, entry[0])
+
     def carry(self, relpath: str) -> bool:
         """Link the last build's file at relpath, whatever its bytes (a preview: the follow-up build makes it);
         False when the last build has none."""

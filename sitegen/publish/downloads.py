@@ -52,6 +52,11 @@ def figures_csv(figures: list[Figure]) -> str:
     return to_csv(FIGURE_COLUMNS, [figure_row(f) for f in figures])
 
 
+def figures_bytes(figures: list[Figure]) -> bytes:
+    """figures_csv as the file's bytes (a download made through the cache)."""
+    return figures_csv(figures).encode("utf-8")
+
+
 def package_readme(package: Package, site: Site) -> str:
     """README for a package zip: what, licence, how to cite."""
     d = package.descriptor

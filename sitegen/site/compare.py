@@ -90,6 +90,11 @@ class Period:
         """England median and quartiles on the basis, when comparable."""
         return spread(self.values) if self.comparable else None
 
+    @cached_property  # each group's median once a period, not once for each of its councils
+    def group_spreads(self) -> dict[tuple[str, str], Spread | None]:
+        """The spread of each region's and each type's values (None: fewer than MIN_GROUP councils)."""
+        return {group: spread(values) if len(values) >= MIN_GROUP else None for group, values in self.groups.items()}
+
     @cached_property  # one pass over the period, not one per council ranked in it
     def groups(self) -> dict[tuple[str, str], list[float]]:
         """The values on the basis of each region's and each type's councils: ("region", name) and ("type", name)."""
@@ -167,11 +172,12 @@ def position(figure: Figure, period: Period) -> Position | None:
     assert isinstance(council, Council), "periods hold council figures only"
     # rank 1 + how many are higher; lower: how many are strictly lower (ties share a rank)
     rank = None if mine is None else 1 + len(values) - bisect_right(values, mine)
+    near = neighbour_values(period, council)
     return Position(
         figure, period, rank=rank, lower=None if mine is None else bisect_left(values, mine), of=len(values),
         per_head=period.rates.get(figure.id), region=group_spread(period, ("region", council.region)),
-        same_type=group_spread(period, ("type", council.type)), neighbours=neighbour_spread(period, council),
-        neighbours_with_figure=len(neighbour_values(period, council)))
+        same_type=group_spread(period, ("type", council.type)), neighbours=neighbour_spread(near),
+        neighbours_with_figure=len(near))
 
 
 def neighbour_values(period: Period, council: Council) -> list[float]:
@@ -179,16 +185,14 @@ def neighbour_values(period: Period, council: Council) -> list[float]:
     return [period.by_area[n.code] for n, _ in council.neighbours if n.code in period.by_area]
 
 
-def neighbour_spread(period: Period, council: Council) -> Spread | None:
-    """Median of a council's statistical neighbours, when at least MIN_GROUP of them have a figure."""
-    values = neighbour_values(period, council)
+def neighbour_spread(values: list[float]) -> Spread | None:
+    """Median of a council's statistical neighbours' values, when at least MIN_GROUP of them have a figure."""
     return spread(values) if len(values) >= MIN_GROUP else None
 
 
 def group_spread(period: Period, group: tuple[str, str]) -> Spread | None:
     """Median of the councils in a group (a region, a type), when at least MIN_GROUP have a figure."""
-    values = period.groups.get(group, [])
-    return spread(values) if len(values) >= MIN_GROUP else None
+    return period.group_spreads.get(group)
 
 
 def positions(council: Council, measures: list[Measure], councils: list[Council]) -> dict[str, Position]:

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 RADIUS = 10.0
 PAD = 2.0
+INSET = RADIUS - 0.6  # corners slightly inset, so neighbours show a seam
+# a hex's corners from its centre (pointy top), worked out once: every map draws ~150 hexes
+CORNERS = tuple((INSET * math.cos(math.radians(a)), INSET * math.sin(math.radians(a))) for a in range(-90, 270, 60))
 CREDIT = "Hex layout: Open Innovations (MIT licence)"
 CREDIT_URL = "https://github.com/odileeds/hexmaps"
 
@@ -68,9 +71,7 @@ def centre(q: int, r: int, top: int, left: float) -> tuple[float, float]:
 
 def corners(x: float, y: float) -> str:
     """The six corners of a pointy-top hex, slightly inset so neighbours show a seam."""
-    inset = RADIUS - 0.6
-    return " ".join(f"{x + inset * math.cos(math.radians(a)):.2f},{y + inset * math.sin(math.radians(a)):.2f}"
-                    for a in range(-90, 270, 60))
+    return " ".join(f"{x + dx:.2f},{y + dy:.2f}" for dx, dy in CORNERS)
 
 
 def frame(cells: dict[str, tuple[int, int]]) -> tuple[int, float, float, float]:

@@ -23,16 +23,21 @@ class Made:
     until the follow-up build makes it; only a file the last build lacked is made.
     """
 
-    def __init__(self, cache: Cache, setup: str, kept: dict[str, bytes], preview: bool = False) -> None:
+    def __init__(self, cache: Cache, setup: str, kept: dict[str, bytes], preview: bool = False,
+                 last: dict[str, str] | None = None) -> None:
         self.cache, self.setup = cache, setup  # setup: the code, libraries and settings every file is made with
         self.kept = kept  # files made or read before, by key: a session's (`sitegen serve` builds again and again)
         self.preview = preview
+        self.last = last or {}  # the key of each file the last build made, by path
+        self.keys: dict[str, str] = {}  # this build's, for the next
 
     def write(self, writer: Writer, path: str, inputs: list[bytes], make: Callable[[], bytes]) -> None:
         """Write the file made from inputs at path (in a preview, the last build's file where there is one)."""
         if self.carried(writer, path):
             return
-        key = self.key(inputs)
+        key = self.keys[path] = self.key(inputs)
+        if self.last.get(path) == key and writer.keep_last(path):
+            return  # made from the same inputs as the file the last build left there: linked, never read
         data = self.found(key)
         writer.write(path, data if data is not None else self.make(key, make))
 

@@ -38,6 +38,7 @@ KINDS: dict[type, str] = {Figure: "figure", Area: "area", Council: "area", Prede
                           Measure: "measure", Topic: "topic", Source: "source", Site: "site"}
 MISSING = object()
 SCALARS = {type(None), bool, int, str}
+TEXTUAL = {float, date, datetime, Decimal}  # hashed as their type's name and str(), as any instance of these
 DATACLASS_MADE = ("<string>", dataclasses.__file__)  # where the methods dataclasses writes say they come from
 PLAIN_NAMES = frozenset({"str", "int", "float", "bool", "date", "None", "tuple", "ClassVar"})
 MAX_DEPTH = 24  # planned contexts nest a few levels; deeper is a cycle, hashed as unknown (so never reused)
@@ -96,6 +97,8 @@ class Canon:
         self.parts: dict[tuple[int, bool], Any] = {}  # objects met again on other pages: hashed once
         self.keep: list[Any] = []  # objects memoised by id stay alive, so an id is never reused within a build
         self.plain_types: dict[type, bool] = {}  # which value types are hashed by their repr (see plain_type)
+        self.names: dict[type, tuple[str, ...]] = {}  # each model type's field names, looked up once a build
+        self.shown: dict[type, tuple[str, ...] | None] = {}  # each type's fields in its repr, sorted (parts_of)
 
     def value(self, value: Any, depth: int = 0) -> Any:
         """A value in full; a model object as its own fields, with the objects it links to by key."""
@@ -104,7 +107,7 @@ class Canon:
             return value
         if kind in KINDS:
             return ["E", KINDS[kind], entity_key(value), self.fields(value)]
-        return self.plain(value, depth, self.value)
+        return self.plain(value, depth, False)
 
     def shallow(self, value: Any, depth: int = 0) -> Any:
         """A value with model objects named by kind and key only (what a page reads of them is traced)."""
@@ -113,7 +116,7 @@ class Canon:
             return value
         if kind in KINDS:
             return ["R", KINDS[kind], entity_key(value)]
-        return self.plain(value, depth, self.shallow)
+        return self.plain(value, depth, True)
 
     def fields(self, obj: Any) -> Any:
         """A model object's own fields; the site's are named only (each read of them is traced on its own)."""
@@ -121,47 +124,62 @@ class Canon:
             return None
         found = self.own.get(id(obj))
         if found is None:
-            found = digest([[f.name, self.shallow(getattr(obj, f.name))] for f in dataclasses.fields(obj)])
+            names = self.names.get(type(obj))
+            if names is None:
+                names = self.names[type(obj)] = tuple(f.name for f in dataclasses.fields(obj))
+            parts = []
+            for name in names:  # a loop, not shallow() for each: a figure's fields are mostly scalars
+                value = getattr(obj, name)
+                parts.append([name, value if type(value) in SCALARS else self.shallow(value)])
+            found = digest(parts)
             self.own[id(obj)] = found
             self.keep.append(obj)
         return found
 
-    def plain(self, value: Any, depth: int, inner: Callable[[Any, int], Any]) -> Any:
-        """Anything that is not a model object, its parts through `inner`."""
+    def plain(self, value: Any, depth: int, shallow: bool) -> Any:
+        """Anything that is not a model object, its parts canonical (shallow: model objects by key only)."""
         if depth > MAX_DEPTH:
             return ["?", id(value)]  # never equal across builds: such a page is always rendered again
-        if isinstance(value, float | Decimal | date | datetime | PurePath):
-            return [type(value).__name__, str(value)]
+        kind = type(value)
+        if kind is str:
+            return value
+        if kind in TEXTUAL or isinstance(value, float | Decimal | date | datetime | PurePath):
+            return [kind.__name__, str(value)]
         if isinstance(value, bytes):
             return ["bytes", hashlib.sha256(value).hexdigest()]
         if isinstance(value, str):
             return value
-        key = (id(value), inner == self.shallow)
-        if key not in self.parts:  # once per build: nothing changes while pages render
+        key = (id(value), shallow)
+        found = self.parts.get(key)
+        if found is None:  # once per build: nothing changes while pages render
             # a value object of plain fields only (a chart, its points) is its repr: far quicker than walking it
-            plain = self.plain_types.get(type(value))
+            plain = self.plain_types.get(kind)
             if plain is None:
-                plain = plain_type(type(value), self.plain_types)
-            self.parts[key] = digest(repr(value) if plain else self.parts_of(value, depth, inner))
+                plain = plain_type(kind, self.plain_types)
+            found = self.parts[key] = digest(repr(value) if plain else self.parts_of(value, depth, shallow))
             self.keep.append(value)
-        return self.parts[key]
+        return found
 
-    def parts_of(self, value: Any, depth: int, inner: Callable[[Any, int], Any]) -> Any:
+    def parts_of(self, value: Any, depth: int, shallow: bool) -> Any:
         """A container by its items, a dataclass or plain object by its fields, anything else by its repr."""
+        inner, depth = self.shallow if shallow else self.value, depth + 1
         if isinstance(value, list | tuple):
-            return [inner(v, depth + 1) for v in value]
+            return [inner(v, depth) for v in value]
         if isinstance(value, set | frozenset):
-            return sorted((inner(v, depth + 1) for v in value), key=repr)
+            return sorted((inner(v, depth) for v in value), key=repr)
         if isinstance(value, dict):
-            return [[inner(k, depth + 1), inner(v, depth + 1)] for k, v in value.items()]
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return [[inner(k, depth), inner(v, depth)] for k, v in value.items()]
+        kind = type(value)
+        if kind not in self.shown:
             # a field left out of repr is derived from the others (a cache, the parsed form of bytes kept too)
-            parts = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.repr}
-        elif hasattr(value, "__dict__"):
-            parts = vars(value)
-        else:
-            return [type(value).__name__, repr(value)]
-        return [type(value).__name__, [[k, inner(v, depth + 1)] for k, v in sorted(parts.items())]]
+            self.shown[kind] = (tuple(sorted(f.name for f in dataclasses.fields(value) if f.repr))
+                                if dataclasses.is_dataclass(value) and not isinstance(value, type) else None)
+        names = self.shown[kind]
+        if names is not None:
+            return [kind.__name__, [[name, inner(getattr(value, name), depth)] for name in names]]
+        if hasattr(value, "__dict__"):
+            return [kind.__name__, [[k, inner(v, depth)] for k, v in sorted(vars(value).items())]]
+        return [kind.__name__, repr(value)]
 
 
 def plain_type(cls: type, known: dict[type, bool]) -> bool:
@@ -211,15 +229,19 @@ class Model:
 
     def read(self, read: str) -> str | None:
         """The value now of one read (`kind SEP key SEP attribute`), or None when the object is gone."""
-        if read not in self.values and read.startswith(TEMPLATE + SEP) and read.count(SEP) == 2:
-            self.values[read] = self.template(read.split(SEP)[1])
-        if read not in self.values:
-            kind, key, attribute = (read.split(SEP) + ["", "", ""])[:3]  # a damaged record finds nothing
-            obj = self.objects.get((kind, key), MISSING) if read.count(SEP) == 2 else MISSING
-            value = getattr(obj, attribute, MISSING)  # a template may ask for what an object lacks: it reads "none"
-            self.values[read] = None if obj is MISSING else shown(["missing"] if value is MISSING
-                                                                  else self.canon.value(value))
-        return self.values[read]
+        if read in self.values:
+            return self.values[read]
+        parts = read.split(SEP)
+        if len(parts) != 3:  # a damaged record finds nothing
+            found = None
+        elif parts[0] == TEMPLATE:
+            found = self.template(parts[1])
+        else:
+            obj = self.objects.get((parts[0], parts[1]), MISSING)
+            value = getattr(obj, parts[2], MISSING)  # a template may ask for what an object lacks: it reads "none"
+            found = None if obj is MISSING else shown(["missing"] if value is MISSING else self.canon.value(value))
+        self.values[read] = found
+        return found
 
     def template(self, name: str) -> str | None:
         """The value of a template read: a hash of its text, "none" where there is no such template; None (unknown:

@@ -1,0 +1,54 @@
+"""Downloads made from unchanged inputs are linked from the last build without being made or read again; one edited
+in build/ meanwhile is made afresh."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import MINI, copy_project
+
+from sitegen.build.manifest import MANIFEST, state_file
+from sitegen.build.options import BuildOptions
+from sitegen.build.pipeline import build as build_site
+from sitegen.build.session import Session
+from sitegen.config import load_config
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below folder, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def retitle_page(project: Path) -> None:
+    """An edit that leaves every download's inputs as they were (the about page's text)."""
+    page = project / "content/about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+
+
+def test_unchanged_downloads_are_linked_and_an_edited_one_made_again(tmp_path: Path) -> None:
+    """After an edit no download depends on, every download is the last build's very file (the same inode), not
+    made again though the cache of made files is gone; one changed in build/ by hand is made again; the site is the
+    cold build."""
+    project = copy_project(MINI, tmp_path / "project", warm=False)
+    build_site(load_config(project))
+    made = json.loads(state_file(load_config(project), MANIFEST).read_text(encoding="utf-8"))["made"]
+    downloads = sorted(made)
+    assert any(p.endswith(".zip") for p in downloads) and any(p.endswith("figures.csv") for p in downloads)
+    assert any(p.endswith(".xlsx") for p in downloads)
+    inodes = {p: (project / "build" / p).stat().st_ino for p in downloads}
+    shutil.rmtree(project / ".cache/downloads")
+    tampered = project / "build" / downloads[0]
+    tampered.write_bytes(b"edited by hand")
+    retitle_page(project)
+    build_site(load_config(project), session=Session())
+    assert {p: (project / "build" / p).stat().st_ino for p in downloads[1:]} == {
+        p: inode for p, inode in inodes.items() if p != downloads[0]}
+    assert (project / "build" / downloads[0]).read_bytes() != b"edited by hand"
+    # made again: only the edited one (the others were neither made nor looked for in the cache)
+    assert len(list((project / ".cache/downloads").iterdir())) == 1
+    cold = tmp_path / "cold"
+    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
+    build_site(load_config(cold), BuildOptions(force=True))
+    assert tree(project / "build") == tree(cold / "build")

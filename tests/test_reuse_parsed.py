@@ -1,0 +1,110 @@
+"""The parsed data kept in the cache between processes: a new `sitegen build` parses only the files that changed,
+a damaged or planted cache file costs time and nothing else."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+from conftest import MINI, copy_project
+
+from sitegen.build.options import BuildOptions
+from sitegen.build.pipeline import build as build_site
+from sitegen.build.reuse.parsed import NAME, header, load_memo, signature
+from sitegen.build.session import Session
+from sitegen.config import load_config
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below folder, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def project_in(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the mini project with a cache of its own (not the tests' shared one), and that cache."""
+    project = copy_project(MINI, tmp_path / "project", warm=False)
+    return project, project / ".cache"
+
+
+def change_value(project: Path) -> Path:
+    """The first figure of nhs-debts, a tenth up; the edited file."""
+    path = project / "datapackages/nhs-debts/figures.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = list(reader.fieldnames or []), list(reader)
+    rows[0]["value"] = str(int(float(rows[0]["value"]) * 1.1))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path.resolve()
+
+
+def cold_build_of(project: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The site a forced build of a fresh copy of project's inputs makes."""
+    cold = tmp_path / "cold"
+    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
+    build_site(load_config(cold), BuildOptions(force=True))
+    return tree(cold / "build")
+
+
+def test_a_new_process_parses_again_only_the_edited_file(tmp_path: Path) -> None:
+    """After a build, the cache holds every CSV as parsed; a build in a new session after an edit to one CSV finds
+    the others there (same key: not parsed again) and saves the edited one's new version; the site is the cold
+    build's."""
+    project, cache = project_in(tmp_path)
+    build_site(load_config(project))
+    code = Session().code
+    first = dict(signature(load_memo(cache, code)))
+    csvs = {str(p.resolve()) for p in (project / "datapackages").rglob("*.csv")}
+    assert csvs <= set(first)
+    edited = str(change_value(project))
+    build_site(load_config(project), session=Session())
+    second = dict(signature(load_memo(cache, code)))
+    assert [path for path in csvs if second[path] != first[path]] == [edited]
+    assert tree(project / "build") == cold_build_of(project, tmp_path)
+
+
+def test_a_cache_file_from_elsewhere_is_ignored(tmp_path: Path) -> None:
+    """A torn cache file, or one another version of sitegen wrote, is read as no cache: the build parses the data
+    afresh and is the cold build."""
+    project, cache = project_in(tmp_path)
+    build_site(load_config(project))
+    data = (cache / NAME).read_bytes()
+    for damaged in (data[: len(data) // 2], data.replace(b"sitegen-parsed 1", b"sitegen-parsed 0", 1)):
+        (cache / NAME).write_bytes(damaged)
+        assert signature(load_memo(cache, Session().code)) == []
+        change_value(project)
+        build_site(load_config(project), session=Session())
+    assert tree(project / "build") == cold_build_of(project, tmp_path)
+
+
+class Planted:
+    """What an attacker would plant: unpickling it runs a command."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.system, (self.command,)
+
+
+def test_a_planted_cache_file_runs_nothing(tmp_path: Path) -> None:
+    """A cache file with a valid header and hash whose pickle calls a function (a project shared with its cache,
+    say) is refused: the function never runs, and the build is the cold build."""
+    project, cache = project_in(tmp_path)
+    build_site(load_config(project))
+    marker = tmp_path / "ran"
+    body = pickle.dumps(Planted(f"touch {marker}"), protocol=5)
+    (cache / NAME).write_bytes(header(Session().code) + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    assert signature(load_memo(cache, Session().code)) == []
+    change_value(project)
+    build_site(load_config(project), session=Session())
+    assert not marker.exists()
+    assert tree(project / "build") == cold_build_of(project, tmp_path)
