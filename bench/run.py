@@ -14,8 +14,12 @@ import json
 import statistics
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
+import bench_charts
+import bench_render
+import bench_search
 from bench_build import ROOT, measure_site
 from bench_validate import measure_rows
 from measure import BenchError, Sample, Stats, machine, run
@@ -68,6 +72,12 @@ def page_weight_row(site: Path) -> list[Row]:
                 [Target("≤ 100 KB gzipped", used["gzip"] / 1000, 100, "KB")])]
 
 
+def real_site_rows(site: Path, work: Path, runs: int) -> list[Row]:
+    """What is measured on the real site as built: a chart page's weight, search indexing, Jinja per page, and a
+    no-change build's imports."""
+    return page_weight_row(site) + bench_search.rows(site, runs) + bench_render.rows(work, runs, built=site.parent)
+
+
 def main() -> int:
     """Run the chosen benchmarks and print the machine and the table."""
     args = arguments()
@@ -79,9 +89,11 @@ def main() -> int:
             source = ROOT
             if site == "synthetic":  # SYNTHETIC figures for the 153 real councils: never in datapackages/
                 source = write_synthetic_project(work / "synthetic-source", years=args.years)
-            inspect = page_weight_row if site == "real" else None
+            inspect = partial(real_site_rows, work=work, runs=args.runs) if site == "real" else None
             cold_runs = args.synthetic_cold_runs if site == "synthetic" else args.runs
             rows += measure_site(site, source, work, args.runs, cold_runs, inspect)
+            if site == "real":
+                rows += bench_charts.rows(work)
             if site == "synthetic":
                 rows.append(pages_row(source, args.runs))
         for size in (int(s) for s in args.rows.split(",") if s):
