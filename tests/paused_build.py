@@ -28,6 +28,17 @@ TESTS = Path(__file__).resolve().parent
 Condition = Callable[..., bool]  # called with the wrapped function's result, then its arguments
 
 
+def in_template(*_: object) -> bool:
+    """Whether the call came from a Jinja template as it renders (a compiled template's code names its file)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name.endswith(".html") or name == "<template>":
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
 def always(*_: object) -> bool:
     """Every call is the moment."""
     return True

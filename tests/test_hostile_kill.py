@@ -27,7 +27,7 @@ import paused_build
 from sitegen import cli
 owner = importlib.import_module({module!r})
 pause = functools.partial(paused_build.wait_at, pathlib.Path({flag!r}))
-paused_build.after(owner, {name!r}, paused_build.always, pause)
+paused_build.after(owner, {name!r}, getattr(paused_build, {when!r}), pause)
 sys.argv = ["sitegen", *{args!r}]
 cli.main()
 """
@@ -36,10 +36,12 @@ cli.main()
 class Paused:
     """sitegen started in a process group of its own, paused after module.name returns."""
 
-    def __init__(self, project: Path, env: dict[str, str], module: str, name: str, *args: str) -> None:
+    def __init__(self, project: Path, env: dict[str, str], module: str, name: str, *args: str,
+                 when: str = "always") -> None:
         self.flag = project.parent / f"resume-{name}"
         self.log = project.parent / f"{name}.log"
-        code = PAUSED.format(tests=str(TESTS), module=module, name=name, flag=str(self.flag), args=list(args))
+        code = PAUSED.format(tests=str(TESTS), module=module, name=name, flag=str(self.flag), args=list(args),
+                             when=when)
         with self.log.open("w") as log:
             self.proc = subprocess.Popen([sys.executable, "-c", code], cwd=project, env=env, stdout=log, stderr=log,
                                          start_new_session=True)
@@ -124,7 +126,8 @@ def test_sigterm_while_history_is_read_removes_the_copy(project: Path, env: dict
 
 
 def test_sigterm_while_a_template_runs_is_a_stop_not_a_template_failure(project: Path, env: dict[str, str]) -> None:
-    run = Paused(project, env, "sitegen.site.render", "link", "build")  # link(): called by every page's template
+    # the footer of every page formats the date the data last changed, from inside the template
+    run = Paused(project, env, "sitegen.data.fmt", "long_date", "build", when="in_template")
     try:
         status, log = run.kill(signal.SIGTERM)
     finally:
