@@ -66,3 +66,6 @@ _.environment  # jinja2.BaseLoader.get_source's first argument, which Jinja may 
 
 # Documentation kept in code: tests hold the README's settings table to it
 _.SETTINGS_DOC  # config.py
+
+# Named in the code a kill test runs in a child process (tests/test_hostile_kill.py's PAUSED)
+_.in_template  # tests/paused_build.py
