@@ -137,7 +137,8 @@ def formula_rows(cells: Any) -> list[int]:
 
     # the text as written, not typed: the same cells but for blank ones (which match nothing) and ones holding a
     # control character (read as None, so the rule passes them over): no typed copy of every text column
-    text = [pl.col(f"c{i}").str.contains(r"^[=+\-@\t\r]") for i, t in enumerate(cells.types) if t in ("string", "any")]
+    text = [cells.text_map(i, lambda t: t.str.contains(r"^[=+\-@\t\r]")) for i, t in enumerate(cells.types)
+            if t in ("string", "any")]
     return list(cells.pick(pl.any_horizontal(text))) if text else []
 
 
