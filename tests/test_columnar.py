@@ -186,7 +186,7 @@ def test_each_hostile_case(name: str, tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def long_figures(data: Path, rows: int = 2600) -> None:
-    """The mini figures repeated to `rows` rows (more than columns.SAMPLE), each with its own id and day."""
+    """The mini figures repeated to `rows` rows (more than split.SAMPLE), each with its own id and day."""
     path = data / tv.FIGURES
     header, *body = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
     out = [header]
@@ -202,7 +202,7 @@ def long_figures(data: Path, rows: int = 2600) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
-LONG_CELLS = [  # cells of columns with few values, which a long file holds as Enums (columns.kinds)
+LONG_CELLS = [  # cells of columns with few values, which a long file holds as Enums (split.kinds)
     (2500, "measure", "no-such-measure"), (2501, "unit", "=1+1"), (2502, "area_code", ""),
     (2503, "counterparty_inferred", "maybe"), (2504, "note", "bell \x07 here"), (7, "qualifier", "roughly"),
     (2505, "counterparty_code", "E10000003"),
