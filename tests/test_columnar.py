@@ -6,9 +6,12 @@ the hostile corpus. The reference (`engine="frictionless"`) reads each row with 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +183,37 @@ def test_each_hostile_case(name: str, tmp_path: Path, monkeypatch: pytest.Monkey
     except SitegenError:
         config = None  # a bad setting: the data is still checked, with the default limits
     same_reports(project / "datapackages", config)
+
+
+def long_figures(data: Path, rows: int = 2600) -> None:
+    """The mini figures repeated to `rows` rows (more than split.SAMPLE), each with its own id and day."""
+    path = data / tv.FIGURES
+    header, *body = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    out = [header]
+    for k in range(rows):
+        row = list(body[k % len(body)])
+        day = date(1900, 1, 1) + timedelta(days=k)
+        row[header.index("id")] += f"-{k}"
+        row[header.index("period_start")] = row[header.index("period_end")] = day.isoformat()
+        row[header.index("period_label")] = f"{day.day} {day:%B} {day.year}"
+        out.append(row)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(out)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+LONG_CELLS = [  # cells of columns with few values, which a long file holds as Enums (split.kinds)
+    (2500, "measure", "no-such-measure"), (2501, "unit", "=1+1"), (2502, "area_code", ""),
+    (2503, "counterparty_inferred", "maybe"), (2504, "note", "bell \x07 here"), (7, "qualifier", "roughly"),
+    (2505, "counterparty_code", "E10000003"),
+]
+
+
+def test_long_table_of_few_values_reports_every_broken_cell(data: Path) -> None:
+    """A table long enough that its columns of few values are held as Enums: the same problems, rows and lines."""
+    long_figures(data)
+    assert same_reports(data) == []
+    for line, field, value in LONG_CELLS:
+        tv.set_cell(data / tv.FIGURES, line, field, value)
+    found = {(p.line, p.field) for p in same_reports(data)}
+    assert {(line, field) for line, field, _ in LONG_CELLS} <= found

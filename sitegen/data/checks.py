@@ -130,7 +130,7 @@ def candidate_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.D
     n = len(cells.names)
     picks: list[pl.Expr] = [pl.col("width") != n]
     for i, spec in enumerate(cells.fields):
-        text, value = pl.col(f"c{i}"), texpr(cells, i)
+        text, value = cells.text(i), texpr(cells, i)
         nonblank = (text != "").fill_null(False)
         picks.append(nonblank & value.is_null())
         if cells.types[i] in ("string", "any") and not cells.clean:

@@ -234,7 +234,8 @@ def read_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs,
 def parse_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs,
                   raw: bytes) -> tuple[Resource | None, list[Problem]]:
     """read_columns, once the bytes are read and checked."""
-    from sitegen.data.columns import Cells, frame_from_records, frame_of, has_control
+    from sitegen.data.columns import Cells, has_control
+    from sitegen.data.split import frame_from_records, frame_of
 
     fields = descriptor.get("schema", {}).get("fields", [])
     names, shown = [str(f.get("name")) for f in fields], display(path)

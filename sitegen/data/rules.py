@@ -135,9 +135,9 @@ def formula_rows(cells: Any) -> list[int]:
     """Rows with a text cell that begins like a formula."""
     import polars as pl
 
-    # the text as written, not typed: the same cells but for blank ones (which match nothing) and ones holding a
-    # control character (read as None, so the rule passes them over): no typed copy of every text column
-    text = [pl.col(f"c{i}").str.contains(r"^[=+\-@\t\r]") for i, t in enumerate(cells.types) if t in ("string", "any")]
+    # the text as written, not typed: blank cells match nothing; the rule passes over ones with a control character
+    text = [cells.text_map(i, lambda c: c.str.contains(r"^[=+\-@\t\r]")) for i, t in enumerate(cells.types)
+            if t in ("string", "any")]
     return list(cells.pick(pl.any_horizontal(text))) if text else []
 
 

@@ -164,12 +164,14 @@ def unmatched(resource: Resource, name: str, pattern: str) -> list[int]:
         return list(range(len(resource.rows)))
     import polars as pl
 
-    value = cells.expr(name)
-    try:  # Python's match() anchors at the start; `$` there also matches before a final newline
-        odd = value.is_not_null() & (~value.str.contains(f"^(?:^{pattern}$)") | value.str.contains("\n"))
-        return cells.pick(odd)
+    def odd(value: pl.Expr) -> pl.Expr:
+        """Python's match() anchors at the start; `$` there also matches before a final newline."""
+        return value.is_not_null() & (~value.str.contains(f"^(?:^{pattern}$)") | value.str.contains("\n"))
+
+    try:
+        return cells.pick(cells.expr_map(name, odd))
     except pl.exceptions.PolarsError:  # a pattern polars's regex engine cannot take: Python matches every cell
-        return cells.pick(value.is_not_null())
+        return cells.pick(cells.expr(name).is_not_null())
 
 
 class _Budget:
