@@ -271,6 +271,7 @@ def test_a_damaged_record_only_costs_time(tmp_path: Path) -> None:
     record = state_file(load_config(project), RECORD)
     body = json.loads(record.read_text(encoding="utf-8"))
     body["reads"] = ["no separator here"] * len(body["reads"])
+    body["objects"] = ["no separator here"] * len(body["objects"])
     record.write_text(json.dumps(body), encoding="utf-8")
     change_value(project)
     build_site(load_config(project))
@@ -320,7 +321,7 @@ def test_value_objects_hashed_by_their_repr_hold_only_plain_values() -> None:
     would escape the record, and a hand-written repr may leave fields out."""
     import dataclasses
 
-    from sitegen.build.reuse.record import plain_type
+    from sitegen.build.reuse.canon import plain_type
     from sitegen.publish.extras import Publishing
     from sitegen.site.charts.model import Chart, Point
     from sitegen.site.compare import Period, Spread
