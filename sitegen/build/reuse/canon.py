@@ -15,9 +15,12 @@ import sys
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitegen.data.model import Area, Council, Figure, Icb, Measure, Predecessor, Site, Source, Topic
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 KINDS: dict[type, str] = {Figure: "figure", Area: "area", Council: "area", Predecessor: "area", Icb: "icb",
                           Measure: "measure", Topic: "topic", Source: "source", Site: "site"}
@@ -48,6 +51,7 @@ class Canon:
         self.keep: list[Any] = []  # objects memoised by id stay alive, so an id is never reused within a build
         self.plain_types: dict[type, bool] = {}  # which value types are hashed by their repr (see plain_type)
         self.getters: dict[type, tuple[str, Any, bool]] = {}  # each model type's field names, getter, how many
+        self.plain_getters: dict[type, tuple[str, Any, bool]] = {}  # each plain type's name, getter, how many
         self.shown: dict[type, tuple[str, ...] | None] = {}  # each type's fields in its repr, sorted (parts_of)
 
     def value(self, value: Any, depth: int = 0) -> Any:
@@ -127,10 +131,31 @@ class Canon:
                                 if dataclasses.is_dataclass(value) and not isinstance(value, type) else None)
         names = self.shown[kind]
         if names is not None:
-            return [kind.__name__, [[name, inner(getattr(value, name), depth)] for name in names]]
+            return [kind.__name__, names, [self.field(getattr(value, name), depth, inner) for name in names]]
         if hasattr(value, "__dict__"):
             return [kind.__name__, [[k, inner(v, depth)] for k, v in sorted(vars(value).items())]]
         return [kind.__name__, repr(value)]
+
+
+    def field(self, value: Any, depth: int, inner: Callable[[Any, int], Any]) -> Any:
+        """A dataclass's field; a small value of plain fields (a spread, a rate per head), met in one object only,
+        is its repr rather than hashed and memoised on its own."""
+        kind = type(value)
+        if kind in SCALARS:
+            return value
+        if kind is float or kind is date:
+            return [kind.__name__, repr(value)]
+        plain = self.plain_types.get(kind)
+        if plain is None:
+            plain = self.plain_types[kind] = kind not in KINDS and plain_type(kind, self.plain_types)
+        if not plain:
+            return inner(value, depth)
+        getter = self.plain_getters.get(kind)
+        if getter is None:  # its fields in order, as its repr shows them, without the repr's cost
+            names = tuple(f.name for f in dataclasses.fields(value) if f.repr)
+            getter = self.plain_getters[kind] = (kind.__name__, operator.attrgetter(*names), len(names) > 1)
+        name, values, many = getter
+        return [name, values(value) if many else (values(value),)]
 
 
 def plain_type(cls: type, known: dict[type, bool]) -> bool:

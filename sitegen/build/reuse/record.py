@@ -107,9 +107,12 @@ class Model:
 
     def entity(self, name: str) -> str | None:
         """The digest now of a model object's own fields (`kind SEP key`), or None when it is gone."""
+        if name in self.values:  # a name has two parts, a read three: they never meet
+            return self.values[name]
         parts = name.split(SEP)
         obj = self.objects.get((parts[0], parts[1])) if len(parts) == 2 and parts[0] != "site" else None
-        return None if obj is None else self.canon.fields(obj)
+        found = self.values[name] = None if obj is None else self.canon.fields(obj)
+        return found
 
     def split(self, reads: set[Read]) -> tuple[set[str], set[str]]:
         """A page's reads as the model objects it depends on by their fields (`kind SEP key`), and the reads
