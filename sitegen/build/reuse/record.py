@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from sitegen.build.reuse.canon import KINDS, MISSING, Canon, digest, entity_key, linked, shown
+from sitegen.build.reuse.canon import KINDS, MISSING, SCALARS, TEXTUAL, Canon, digest, entity_key, linked, shown
 from sitegen.data.model import Figure, Site, Source
 from sitegen.errors import SitegenError
 from sitegen.files import tree_digest, write_atomic
@@ -132,7 +132,13 @@ class Model:
             if attribute not in names:
                 others.add(SEP.join((kind, key, attribute)))
             elif attribute not in OWN.get(type(obj), ()):  # a field: the objects it holds are shown too
-                objects |= self.linked(obj, attribute)
+                value = getattr(obj, attribute)
+                held = type(value)
+                if held in KINDS:  # one object (a figure's area, measure, source): no walk, no set
+                    if held is not Site:
+                        objects.add(KINDS[held] + SEP + entity_key(value))
+                elif held not in SCALARS and held not in TEXTUAL:
+                    objects |= self.linked(obj, attribute)
         return objects, others
 
     def linked(self, obj: Any, attribute: str) -> set[str]:
