@@ -10,6 +10,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINI, copy_project
@@ -271,6 +272,7 @@ def test_a_damaged_record_only_costs_time(tmp_path: Path) -> None:
     record = state_file(load_config(project), RECORD)
     body = json.loads(record.read_text(encoding="utf-8"))
     body["reads"] = ["no separator here"] * len(body["reads"])
+    body["objects"] = ["no separator here"] * len(body["objects"])
     record.write_text(json.dumps(body), encoding="utf-8")
     change_value(project)
     build_site(load_config(project))
@@ -320,7 +322,7 @@ def test_value_objects_hashed_by_their_repr_hold_only_plain_values() -> None:
     would escape the record, and a hand-written repr may leave fields out."""
     import dataclasses
 
-    from sitegen.build.reuse.record import plain_type
+    from sitegen.build.reuse.canon import plain_type
     from sitegen.publish.extras import Publishing
     from sitegen.site.charts.model import Chart, Point
     from sitegen.site.compare import Period, Spread
@@ -358,3 +360,30 @@ def test_a_session_keeps_what_an_edit_left_unchanged(tmp_path: Path) -> None:
     assert [p.parent.name for p, entry in checked.items() if session.data.checked.entries[p] is not entry] == [
         "nhs-debts"]
     assert envs and session.envs == envs
+
+
+def test_properties_recorded_as_own_fields_read_nothing_else() -> None:
+    """The properties the record counts as their object's own fields (record.OWN) show the same text when every
+    text of every object the object links to changes: a page showing one is rendered again only when the object
+    itself changes, and that is enough."""
+    import dataclasses
+
+    from sitegen.build.reuse.record import OWN
+    from sitegen.data.model import Figure, build_model
+    from sitegen.data.validate import validate_packages
+
+    packages, problems = validate_packages(MINI / "datapackages")
+    assert not problems
+    site = build_model(packages, load_config(MINI))
+    objects = [*site.figures, *site.sources]
+    before = [[getattr(o, name) for name in sorted(OWN[type(o)])] for o in objects]
+    linked_objects: list[Any] = [*site.councils, site.england, *site.icbs, *site.measures, *site.topics,
+                                 *site.sources]
+    for linked in linked_objects:
+        for field in dataclasses.fields(linked):
+            if isinstance(getattr(linked, field.name), str):
+                setattr(linked, field.name, getattr(linked, field.name) + " (changed)")
+    assert [[getattr(o, name) for name in sorted(OWN[type(o)])] for o in objects] == before
+    figure = site.figures[0]
+    assert isinstance(figure, Figure) and figure.value_text != dataclasses.replace(figure, value=figure.value * 3 + 1,
+                                                                                   precision=None).value_text

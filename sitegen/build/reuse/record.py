@@ -1,55 +1,40 @@
 """The dependency record: what each page read of the model, so an edit rewrites only the pages that read it.
 
 While a page renders, every attribute a template reads of a model object (a figure, an area, an ICB, a measure,
-a topic, a source, the site) is recorded as (kind, key, attribute). The record keeps every read once with a
-digest of its value, and per page: the numbers of its reads, a digest of everything it was planned with (its
-path, templates, title and context), and the hash of the HTML written. The next build reuses a page's HTML from
-the last build only when all of that is unchanged and the file in build/ is still the one written; anything
-else renders it again.
+a topic, a source, the site) is recorded as (kind, key, attribute). The record keeps, per page: the model objects
+it read (each valued once a build by its own fields, see canon.py; for a field holding other objects, those too),
+the reads that are not an object's own fields (a property worked out from other objects, the site's attributes, a
+template), each with its value's digest; a digest of everything it was planned with (its path, templates, title
+and context); and the hash of the HTML written. The next build reuses a page's HTML from the last build only when
+all of that is unchanged and the file in build/ is still the one written; anything else renders it again.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
-import re
-import sys
-from datetime import date, datetime
-from decimal import Decimal
-from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from sitegen.data.model import Area, Council, Figure, Icb, Measure, Predecessor, Site, Source, Topic
+from sitegen.build.reuse.canon import KINDS, MISSING, SCALARS, TEXTUAL, Canon, digest, entity_key, linked, shown
+from sitegen.data.model import Figure, Site, Source
 from sitegen.errors import SitegenError
 from sitegen.files import tree_digest, write_atomic
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+    from pathlib import Path
 
 RECORD = "pages-record"
-FORMAT = 7  # bump when what a page's digest covers changes, so every record made before is ignored
+FORMAT = 8  # bump when what a page's digest covers changes, so every record made before is ignored
 Read = tuple[str, str, str]  # (kind, key, attribute)
 SEP = "\x1f"  # between kind, key and attribute in the record (no id, code or attribute holds a control)
 TEMPLATE = "template"  # a read of a template by name: (TEMPLATE, name, ""), its value the text found for it
-KINDS: dict[type, str] = {Figure: "figure", Area: "area", Council: "area", Predecessor: "area", Icb: "icb",
-                          Measure: "measure", Topic: "topic", Source: "source", Site: "site"}
-MISSING = object()
-SCALARS = {type(None), bool, int, str}
-TEXTUAL = {float, date, datetime, Decimal}  # hashed as their type's name and str(), as any instance of these
-DATACLASS_MADE = ("<string>", dataclasses.__file__)  # where the methods dataclasses writes say they come from
-PLAIN_NAMES = frozenset({"str", "int", "float", "bool", "date", "None", "tuple", "ClassVar"})
-MAX_DEPTH = 24  # planned contexts nest a few levels; deeper is a cycle, hashed as unknown (so never reused)
-
-
-def entity_key(obj: Any) -> str:
-    """The key that finds a model object again in the next build's model."""
-    kind = KINDS[type(obj)]
-    if kind == "site":
-        return ""
-    return str(obj.code if kind in ("area", "icb") else obj.id)
+# properties worked out from their object's own fields alone: a page reading one depends on the object's fields
+OWN: dict[type, frozenset[str]] = {
+    Figure: frozenset({"shown_precision", "value_text", "speaker", "status_text", "source_line"}),
+    Source: frozenset({"date_text"})}
 
 
 class TracingEnvironment(jinja2.Environment):
@@ -89,131 +74,6 @@ class TracingEnvironment(jinja2.Environment):
         return value
 
 
-class Canon:
-    """Canonical JSON-able forms of values, memoised for one model (one build)."""
-
-    def __init__(self) -> None:
-        self.own: dict[int, Any] = {}
-        self.parts: dict[tuple[int, bool], Any] = {}  # objects met again on other pages: hashed once
-        self.keep: list[Any] = []  # objects memoised by id stay alive, so an id is never reused within a build
-        self.plain_types: dict[type, bool] = {}  # which value types are hashed by their repr (see plain_type)
-        self.names: dict[type, tuple[str, ...]] = {}  # each model type's field names, looked up once a build
-        self.shown: dict[type, tuple[str, ...] | None] = {}  # each type's fields in its repr, sorted (parts_of)
-
-    def value(self, value: Any, depth: int = 0) -> Any:
-        """A value in full; a model object as its own fields, with the objects it links to by key."""
-        kind = type(value)
-        if kind in SCALARS:
-            return value
-        if kind in KINDS:
-            return ["E", KINDS[kind], entity_key(value), self.fields(value)]
-        return self.plain(value, depth, False)
-
-    def shallow(self, value: Any, depth: int = 0) -> Any:
-        """A value with model objects named by kind and key only (what a page reads of them is traced)."""
-        kind = type(value)
-        if kind in SCALARS:
-            return value
-        if kind in KINDS:
-            return ["R", KINDS[kind], entity_key(value)]
-        return self.plain(value, depth, True)
-
-    def fields(self, obj: Any) -> Any:
-        """A model object's own fields; the site's are named only (each read of them is traced on its own)."""
-        if isinstance(obj, Site):
-            return None
-        found = self.own.get(id(obj))
-        if found is None:
-            names = self.names.get(type(obj))
-            if names is None:
-                names = self.names[type(obj)] = tuple(f.name for f in dataclasses.fields(obj))
-            parts = []
-            for name in names:  # a loop, not shallow() for each: a figure's fields are mostly scalars
-                value = getattr(obj, name)
-                parts.append([name, value if type(value) in SCALARS else self.shallow(value)])
-            found = digest(parts)
-            self.own[id(obj)] = found
-            self.keep.append(obj)
-        return found
-
-    def plain(self, value: Any, depth: int, shallow: bool) -> Any:
-        """Anything that is not a model object, its parts canonical (shallow: model objects by key only)."""
-        if depth > MAX_DEPTH:
-            return ["?", id(value)]  # never equal across builds: such a page is always rendered again
-        kind = type(value)
-        if kind is str:
-            return value
-        if kind in TEXTUAL or isinstance(value, float | Decimal | date | datetime | PurePath):
-            return [kind.__name__, str(value)]
-        if isinstance(value, bytes):
-            return ["bytes", hashlib.sha256(value).hexdigest()]
-        if isinstance(value, str):
-            return value
-        key = (id(value), shallow)
-        found = self.parts.get(key)
-        if found is None:  # once per build: nothing changes while pages render
-            # a value object of plain fields only (a chart, its points) is its repr: far quicker than walking it
-            plain = self.plain_types.get(kind)
-            if plain is None:
-                plain = plain_type(kind, self.plain_types)
-            found = self.parts[key] = digest(repr(value) if plain else self.parts_of(value, depth, shallow))
-            self.keep.append(value)
-        return found
-
-    def parts_of(self, value: Any, depth: int, shallow: bool) -> Any:
-        """A container by its items, a dataclass or plain object by its fields, anything else by its repr."""
-        inner, depth = self.shallow if shallow else self.value, depth + 1
-        if isinstance(value, list | tuple):
-            return [inner(v, depth) for v in value]
-        if isinstance(value, set | frozenset):
-            return sorted((inner(v, depth) for v in value), key=repr)
-        if isinstance(value, dict):
-            return [[inner(k, depth), inner(v, depth)] for k, v in value.items()]
-        kind = type(value)
-        if kind not in self.shown:
-            # a field left out of repr is derived from the others (a cache, the parsed form of bytes kept too)
-            self.shown[kind] = (tuple(sorted(f.name for f in dataclasses.fields(value) if f.repr))
-                                if dataclasses.is_dataclass(value) and not isinstance(value, type) else None)
-        names = self.shown[kind]
-        if names is not None:
-            return [kind.__name__, [[name, inner(getattr(value, name), depth)] for name in names]]
-        if hasattr(value, "__dict__"):
-            return [kind.__name__, [[k, inner(v, depth)] for k, v in sorted(vars(value).items())]]
-        return [kind.__name__, repr(value)]
-
-
-def plain_type(cls: type, known: dict[type, bool]) -> bool:
-    """Whether a type's repr is canonical: a frozen dataclass, its repr generated, whose fields hold only plain
-    values (str, numbers, dates, tuples) or values of such types."""
-    params = getattr(cls, "__dataclass_params__", None)
-    made = getattr(getattr(cls, "__repr__", None), "__code__", None)
-    if params is None or not params.frozen or made is None or made.co_filename not in DATACLASS_MADE:
-        return False  # not a frozen dataclass, or its repr written by hand
-    known[cls] = False  # until shown plain: a type that holds itself is walked
-    names = vars(sys.modules[cls.__module__])
-    for f in dataclasses.fields(cls):
-        for token in re.findall(r"[A-Za-z_]+", str(f.type)):  # the annotation as written (postponed: a string)
-            if token in PLAIN_NAMES:
-                continue
-            inner = names.get(token)
-            if not isinstance(inner, type) or not known.get(inner, plain_type(inner, known) if inner not in known
-                                                            else False):
-                return False
-    known[cls] = True
-    return True
-
-
-def shown(value: Any) -> str:
-    """A read's value for the record: a short scalar as itself, anything else by its hash."""
-    if type(value) in SCALARS and len(text := repr(value)) <= 64:
-        return text
-    return digest(value)
-
-
-def digest(value: Any) -> str:
-    """A hash of a canonical form."""
-    return hashlib.sha256(repr(value).encode()).hexdigest()  # reprs of str, int, float and lists are canonical
-
 
 class Model:
     """The model objects of one build, by kind and key, and the canonical values of what pages read."""
@@ -226,6 +86,8 @@ class Model:
             self.objects |= {(KINDS[type(o)], entity_key(o)): o for o in group}
         self.canon = Canon()
         self.values: dict[str, str | None] = {}
+        self.fields: dict[type, frozenset[str]] = {}  # each model type's fields and own properties
+        self.links: dict[tuple[int, str], set[str]] = {}  # the objects in a field's value, by object and field
 
     def read(self, read: str) -> str | None:
         """The value now of one read (`kind SEP key SEP attribute`), or None when the object is gone."""
@@ -243,6 +105,52 @@ class Model:
         self.values[read] = found
         return found
 
+    def entity(self, name: str) -> str | None:
+        """The digest now of a model object's own fields (`kind SEP key`), or None when it is gone."""
+        if name in self.values:  # a name has two parts, a read three: they never meet
+            return self.values[name]
+        parts = name.split(SEP)
+        obj = self.objects.get((parts[0], parts[1])) if len(parts) == 2 and parts[0] != "site" else None
+        found = self.values[name] = None if obj is None else self.canon.fields(obj)
+        return found
+
+    def split(self, reads: set[Read]) -> tuple[set[str], set[str]]:
+        """A page's reads as the model objects it depends on by their fields (`kind SEP key`), and the reads
+        valued one by one (templates, the site's attributes, properties of more than their object's fields)."""
+        objects: set[str] = set()
+        others: set[str] = set()
+        for kind, key, attribute in reads:
+            obj = self.objects.get((kind, key)) if kind not in (TEMPLATE, "site") else None
+            if obj is None:
+                others.add(SEP.join((kind, key, attribute)))
+                continue
+            objects.add(kind + SEP + key)
+            names = self.fields.get(type(obj))
+            if names is None:
+                names = self.fields[type(obj)] = frozenset(
+                    f.name for f in dataclasses.fields(obj)) | OWN.get(type(obj), frozenset())
+            if attribute not in names:
+                others.add(SEP.join((kind, key, attribute)))
+            elif attribute not in OWN.get(type(obj), ()):  # a field: the objects it holds are shown too
+                value = getattr(obj, attribute)
+                held = type(value)
+                if held in KINDS:  # one object (a figure's area, measure, source): no walk, no set
+                    if held is not Site:
+                        objects.add(KINDS[held] + SEP + entity_key(value))
+                elif held not in SCALARS and held not in TEXTUAL:
+                    objects |= self.linked(obj, attribute)
+        return objects, others
+
+    def linked(self, obj: Any, attribute: str) -> set[str]:
+        """The model objects in a field's value (not the site: each read of it is recorded on its own)."""
+        key = (id(obj), attribute)
+        found = self.links.get(key)
+        if found is None:
+            held: set[Any] = set()
+            linked(getattr(obj, attribute), held)
+            found = self.links[key] = {KINDS[type(o)] + SEP + entity_key(o) for o in held if type(o) is not Site}
+        return found
+
     def template(self, name: str) -> str | None:
         """The value of a template read: a hash of its text, "none" where there is no such template; None (unknown:
         the page is rendered again, and reports why) where it cannot be read."""
@@ -258,15 +166,15 @@ class Model:
 class Record:
     """Last build's record (what to compare with) and this build's (what to save).
 
-    The record holds each read once, with its value's digest; a page names its reads by number. A page is reused
-    when nothing it was planned with changed and none of its reads is among those whose value changed.
+    The record holds each model object and each other read once, with its value's digest; a page names them by
+    number. A page is reused when nothing it was planned with changed and none of them changed.
     """
 
     def __init__(self, path: Path, setup: str, model: Model, use_last: bool) -> None:
         self.path, self.setup, self.model = path, setup, model
         self.last = load(path, setup) if use_last else Last()
-        self.pages: dict[str, tuple[str, list[str], str]] = {}  # path -> (planned, reads by name, sha)
-        self.changed: set[int] | None = None  # numbers of last build's reads whose value is not the same now
+        self.pages: dict[str, Entry] = {}  # path -> (planned, objects by name, reads by name, sha)
+        self.changed: tuple[set[int], set[int]] | None = None  # numbers of last build's objects and reads that differ
         self.reused = 0
 
     def reuse(self, path: str, planned: str) -> str | None:
@@ -275,12 +183,19 @@ class Record:
         if not entry or entry[0] != planned:
             return None
         if self.changed is None:
-            self.changed = self.changed_reads()
-        return None if not self.changed.isdisjoint(entry[1]) else entry[2]
+            self.changed = self.changed_objects(), self.changed_reads()
+        objects, reads = self.changed
+        return None if not objects.isdisjoint(entry[1]) or not reads.isdisjoint(entry[2]) else entry[3]
+
+    def changed_objects(self) -> set[int]:
+        """Last build's model objects whose fields now differ, or are unknown then or now (gone, a damaged record)."""
+        entity = self.model.entity
+        return {number for number, (name, before) in enumerate(zip(self.last.objects, self.last.object_values,
+                                                                   strict=True))
+                if before is None or entity(name) != before}
 
     def changed_reads(self) -> set[int]:
-        """Last build's reads whose value now differs, or is unknown then or now (an object gone, a damaged
-        record): each read of the whole site is valued once."""
+        """Last build's other reads whose value now differs, or is unknown then or now: each valued once."""
         found = set()
         for number, (read, before) in enumerate(zip(self.last.reads, self.last.values, strict=True)):
             now = self.model.read(read)
@@ -290,34 +205,46 @@ class Record:
 
     def kept(self, path: str) -> None:
         """The page was kept from the last build: so is its entry."""
-        planned, numbers, sha = self.last.pages[path]
-        self.pages[path] = (planned, [self.last.reads[n] for n in numbers], sha)
+        planned, objects, reads, sha = self.last.pages[path]
+        self.pages[path] = (planned, [self.last.objects[n] for n in objects], [self.last.reads[n] for n in reads],
+                            sha)
         self.reused += 1
 
     def add(self, path: str, planned: str, reads: set[Read], sha: str) -> None:
         """What this build read and wrote for one page."""
-        self.pages[path] = (planned, sorted(SEP.join(read) for read in reads), sha)
+        objects, others = self.model.split(reads)
+        self.pages[path] = (planned, sorted(objects), sorted(others), sha)
 
     def save(self) -> None:
-        """Write this build's record (whole, or not at all): each read once with its value, pages by number."""
+        """Write this build's record (whole, or not at all): each object and read once with its value, pages by
+        number."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        objects: dict[str, int] = {}
         table: dict[str, int] = {}
         pages = {}
-        for path, (planned, reads, sha) in sorted(self.pages.items()):
-            numbers = ",".join(str(table.setdefault(read, len(table))) for read in reads)
-            pages[path] = {"planned": planned, "reads": numbers, "sha": sha}
-        values = [self.model.read(read) for read in table]
-        body = {"format": FORMAT, "setup": self.setup, "reads": list(table), "values": values, "pages": pages}
+        for path, (planned, names, reads, sha) in sorted(self.pages.items()):
+            pages[path] = {"planned": planned, "sha": sha,
+                           "objects": ",".join(str(objects.setdefault(name, len(objects))) for name in names),
+                           "reads": ",".join(str(table.setdefault(read, len(table))) for read in reads)}
+        body = {"format": FORMAT, "setup": self.setup, "objects": list(objects),
+                "object_values": [self.model.entity(name) for name in objects], "reads": list(table),
+                "values": [self.model.read(read) for read in table], "pages": pages}
         write_atomic(self.path, json.dumps(body, sort_keys=True, separators=(",", ":")))
+
+
+Entry = tuple[str, list[str], list[str], str]  # a page: planned, model objects and other reads by name, sha
 
 
 @dataclasses.dataclass
 class Last:
-    """The last build's record: its reads, their values, and each page's (planned, read numbers, sha)."""
+    """The last build's record: its objects and reads with their values, and each page's (planned, object numbers,
+    read numbers, sha)."""
 
+    objects: list[str] = dataclasses.field(default_factory=list)
+    object_values: list[str | None] = dataclasses.field(default_factory=list)
     reads: list[str] = dataclasses.field(default_factory=list)
     values: list[str | None] = dataclasses.field(default_factory=list)
-    pages: dict[str, tuple[str, list[int], str]] = dataclasses.field(default_factory=dict)
+    pages: dict[str, tuple[str, list[int], list[int], str]] = dataclasses.field(default_factory=dict)
 
 
 def load(path: Path, setup: str) -> Last:
@@ -326,16 +253,19 @@ def load(path: Path, setup: str) -> Last:
         body = json.loads(path.read_text(encoding="utf-8"))
         if body.get("format") != FORMAT or body.get("setup") != setup:
             return Last()
-        reads, values = [str(r) for r in body["reads"]], [v if isinstance(v, str) else None for v in body["values"]]
-        if len(reads) != len(values):
+        objects, reads = [str(r) for r in body["objects"]], [str(r) for r in body["reads"]]
+        object_values = [v if isinstance(v, str) else None for v in body["object_values"]]
+        values = [v if isinstance(v, str) else None for v in body["values"]]
+        if len(reads) != len(values) or len(objects) != len(object_values):
             return Last()
         pages = {}
         for page, entry in body["pages"].items():
+            named = [int(n) for n in entry["objects"].split(",") if n]
             numbers = [int(n) for n in entry["reads"].split(",") if n]
-            if any(not 0 <= n < len(reads) for n in numbers):
+            if any(not 0 <= n < len(reads) for n in numbers) or any(not 0 <= n < len(objects) for n in named):
                 continue  # damaged: rendered again
-            pages[str(page)] = (str(entry["planned"]), numbers, str(entry["sha"]))
-        return Last(reads, values, pages)
+            pages[str(page)] = (str(entry["planned"]), named, numbers, str(entry["sha"]))
+        return Last(objects, object_values, reads, values, pages)
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return Last()  # missing, torn or from elsewhere: every page is rendered again
 

@@ -1,0 +1,215 @@
+"""Canonical forms of model objects and the values pages are planned with, hashed to compare one build with the next.
+
+A model object (a figure, an area, an ICB, a measure, a topic, a source) is known by its kind and key and valued
+by its own fields, the objects it links to named by key only; anything else by its parts, or by its repr where
+that is canonical.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import operator
+import re
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+from sitegen.data.model import Area, Council, Figure, Icb, Measure, Predecessor, Site, Source, Topic
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+KINDS: dict[type, str] = {Figure: "figure", Area: "area", Council: "area", Predecessor: "area", Icb: "icb",
+                          Measure: "measure", Topic: "topic", Source: "source", Site: "site"}
+MISSING = object()
+SCALARS = {type(None), bool, int, str}
+TEXTUAL = {float, date, datetime, Decimal}  # hashed as their type's name and str(), as any instance of these
+OWN_PLAIN = SCALARS | {float, date}  # a model object's fields of these types are hashed by their repr
+DATACLASS_MADE = ("<string>", dataclasses.__file__)  # where the methods dataclasses writes say they come from
+PLAIN_NAMES = frozenset({"str", "int", "float", "bool", "date", "None", "tuple", "ClassVar"})
+MAX_DEPTH = 24  # planned contexts nest a few levels; deeper is a cycle, hashed as unknown (so never reused)
+
+
+def entity_key(obj: Any) -> str:
+    """The key that finds a model object again in the next build's model."""
+    kind = KINDS[type(obj)]
+    if kind == "site":
+        return ""
+    return str(obj.code if kind in ("area", "icb") else obj.id)
+
+
+
+class Canon:
+    """Canonical JSON-able forms of values, memoised for one model (one build)."""
+
+    def __init__(self) -> None:
+        self.own: dict[int, Any] = {}
+        self.parts: dict[tuple[int, bool], Any] = {}  # objects met again on other pages: hashed once
+        self.keep: list[Any] = []  # objects memoised by id stay alive, so an id is never reused within a build
+        self.plain_types: dict[type, bool] = {}  # which value types are hashed by their repr (see plain_type)
+        self.getters: dict[type, tuple[str, Any, bool]] = {}  # each model type's field names, getter, how many
+        self.plain_getters: dict[type, tuple[str, Any, bool]] = {}  # each plain type's name, getter, how many
+        self.shown: dict[type, tuple[str, ...] | None] = {}  # each type's fields in its repr, sorted (parts_of)
+
+    def value(self, value: Any, depth: int = 0) -> Any:
+        """A value in full; a model object as its own fields, with the objects it links to by key."""
+        kind = type(value)
+        if kind in SCALARS:
+            return value
+        if kind in KINDS:
+            return ["E", KINDS[kind], entity_key(value), self.fields(value)]
+        return self.plain(value, depth, False)
+
+    def shallow(self, value: Any, depth: int = 0) -> Any:
+        """A value with model objects named by kind and key only (what a page reads of them is traced)."""
+        kind = type(value)
+        if kind in SCALARS:
+            return value
+        if kind in KINDS:
+            return ["R", KINDS[kind], entity_key(value)]
+        return self.plain(value, depth, True)
+
+    def fields(self, obj: Any) -> Any:
+        """A model object's own fields; the site's are named only (each read of them is traced on its own)."""
+        if isinstance(obj, Site):
+            return None
+        found = self.own.get(id(obj))
+        if found is None:
+            known = self.getters.get(type(obj))
+            if known is None:
+                names = tuple(f.name for f in dataclasses.fields(obj))
+                known = self.getters[type(obj)] = (repr(names), operator.attrgetter(*names), len(names) > 1)
+            head, getter, many = known
+            values = getter(obj) if many else (getter(obj),)
+            # every field of a figure, at once: most are scalars, floats or dates, whose reprs are canonical
+            text = head + repr([v if type(v) in OWN_PLAIN else self.shallow(v) for v in values])
+            found = hashlib.sha256(text.encode()).hexdigest()
+            self.own[id(obj)] = found
+            self.keep.append(obj)
+        return found
+
+    def plain(self, value: Any, depth: int, shallow: bool) -> Any:
+        """Anything that is not a model object, its parts canonical (shallow: model objects by key only)."""
+        if depth > MAX_DEPTH:
+            return ["?", id(value)]  # never equal across builds: such a page is always rendered again
+        kind = type(value)
+        if kind is str:
+            return value
+        if kind in TEXTUAL or isinstance(value, float | Decimal | date | datetime | PurePath):
+            return [kind.__name__, str(value)]
+        if isinstance(value, bytes):
+            return ["bytes", hashlib.sha256(value).hexdigest()]
+        if isinstance(value, str):
+            return value
+        key = (id(value), shallow)
+        found = self.parts.get(key)
+        if found is None:  # once per build: nothing changes while pages render
+            # a value object of plain fields only (a chart, its points) is its repr: far quicker than walking it
+            plain = self.plain_types.get(kind)
+            if plain is None:
+                plain = plain_type(kind, self.plain_types)
+            found = self.parts[key] = digest(repr(value) if plain else self.parts_of(value, depth, shallow))
+            self.keep.append(value)
+        return found
+
+    def parts_of(self, value: Any, depth: int, shallow: bool) -> Any:
+        """A container by its items, a dataclass or plain object by its fields, anything else by its repr."""
+        inner, depth = self.shallow if shallow else self.value, depth + 1
+        if isinstance(value, list | tuple):
+            return [inner(v, depth) for v in value]
+        if isinstance(value, set | frozenset):
+            return sorted((inner(v, depth) for v in value), key=repr)
+        if isinstance(value, dict):
+            return [[inner(k, depth), inner(v, depth)] for k, v in value.items()]
+        kind = type(value)
+        if kind not in self.shown:
+            # a field left out of repr is derived from the others (a cache, the parsed form of bytes kept too)
+            self.shown[kind] = (tuple(sorted(f.name for f in dataclasses.fields(value) if f.repr))
+                                if dataclasses.is_dataclass(value) and not isinstance(value, type) else None)
+        names = self.shown[kind]
+        if names is not None:
+            return [kind.__name__, names, [self.field(getattr(value, name), depth, inner) for name in names]]
+        if hasattr(value, "__dict__"):
+            return [kind.__name__, [[k, inner(v, depth)] for k, v in sorted(vars(value).items())]]
+        return [kind.__name__, repr(value)]
+
+
+    def field(self, value: Any, depth: int, inner: Callable[[Any, int], Any]) -> Any:
+        """A dataclass's field; a small value of plain fields (a spread, a rate per head), met in one object only,
+        is its repr rather than hashed and memoised on its own."""
+        kind = type(value)
+        if kind in SCALARS:
+            return value
+        if kind is float or kind is date:
+            return [kind.__name__, repr(value)]
+        plain = self.plain_types.get(kind)
+        if plain is None:
+            plain = self.plain_types[kind] = kind not in KINDS and plain_type(kind, self.plain_types)
+        if not plain:
+            return inner(value, depth)
+        getter = self.plain_getters.get(kind)
+        if getter is None:  # its fields in order, as its repr shows them, without the repr's cost
+            names = tuple(f.name for f in dataclasses.fields(value) if f.repr)
+            getter = self.plain_getters[kind] = (kind.__name__, operator.attrgetter(*names), len(names) > 1)
+        name, values, many = getter
+        return [name, values(value) if many else (values(value),)]
+
+
+def plain_type(cls: type, known: dict[type, bool]) -> bool:
+    """Whether a type's repr is canonical: a frozen dataclass, its repr generated, whose fields hold only plain
+    values (str, numbers, dates, tuples) or values of such types."""
+    params = getattr(cls, "__dataclass_params__", None)
+    made = getattr(getattr(cls, "__repr__", None), "__code__", None)
+    if params is None or not params.frozen or made is None or made.co_filename not in DATACLASS_MADE:
+        return False  # not a frozen dataclass, or its repr written by hand
+    known[cls] = False  # until shown plain: a type that holds itself is walked
+    names = vars(sys.modules[cls.__module__])
+    for f in dataclasses.fields(cls):
+        for token in re.findall(r"[A-Za-z_]+", str(f.type)):  # the annotation as written (postponed: a string)
+            if token in PLAIN_NAMES:
+                continue
+            inner = names.get(token)
+            if not isinstance(inner, type) or not known.get(inner, plain_type(inner, known) if inner not in known
+                                                            else False):
+                return False
+    known[cls] = True
+    return True
+
+
+def shown(value: Any) -> str:
+    """A read's value for the record: a short scalar as itself, anything else by its hash."""
+    if type(value) in SCALARS and len(text := repr(value)) <= 64:
+        return text
+    return digest(value)
+
+
+def digest(value: Any) -> str:
+    """A hash of a canonical form."""
+    return hashlib.sha256(repr(value).encode()).hexdigest()  # reprs of str, int, float and lists are canonical
+
+
+def linked(value: Any, found: set[Any], depth: int = 0) -> None:
+    """Add to found the model objects in a value (in its containers and plain objects), not those they link to:
+    what `Canon.value` values by their own fields."""
+    kind = type(value)
+    if kind in KINDS:
+        found.add(value)
+    elif kind in SCALARS or kind in TEXTUAL or depth > MAX_DEPTH:
+        return
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            linked(item, found, depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            linked(key, found, depth + 1)
+            linked(item, found, depth + 1)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            if f.repr:
+                linked(getattr(value, f.name), found, depth + 1)
+    elif hasattr(value, "__dict__") and not isinstance(value, type):
+        for item in vars(value).values():
+            linked(item, found, depth + 1)
