@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from sitegen.data import fmt
 from sitegen.publish.charted import Order, chart_figures, chart_pages, chart_sources
-from sitegen.publish.downloads import deterministic_zip, figure_row, figures_csv
+from sitegen.publish.downloads import deterministic_zip, figures_csv
+from sitegen.publish.fingerprint import digest_of
 
 if TYPE_CHECKING:
     from datetime import date
@@ -40,12 +41,14 @@ def chart_readme(chart: Chart, site: Site, order: Order, changed: date, home: st
 
 
 def write_chart_zip(writer: Writer, chart: Chart, svg: str, site: Site, order: Order, changed: date,
-                    made: Made, home: str) -> None:
+                    made: Made, home: str, digests: dict[str, bytes]) -> None:
     """A chart's data as CSV, its SVG and a README, with fixed timestamps (same input, same bytes)."""
-    # what the zip is made of (the settings aside, which the cache keys carry): known without making it
+    # what the zip is made of (the settings aside, which the cache keys carry), known without making it: the
+    # README's words, the SVG, and its figures by their digests (sitegen.publish.fingerprint)
     sources = [(s.publisher, s.title, s.date_text, s.url) for s in chart_sources(chart, site, order)]
-    inputs = [b"chart-zip", repr(chart).encode(), svg.encode(), changed.isoformat().encode(), home.encode(),
-              repr([figure_row(f) for f in chart_figures(chart, site, order)]).encode(), repr(sources).encode()]
+    inputs = [b"chart-zip", chart.id.encode(), chart.title.encode(), chart.description().encode(), svg.encode(),
+              changed.isoformat().encode(), home.encode(), digest_of(chart_figures(chart, site, order), digests),
+              repr(sources).encode()]
     made.write(writer, f"charts/{chart.id}.zip", inputs, partial(make_chart_zip, chart, svg, site, order, changed,
                                                                  home))
 
@@ -57,11 +60,13 @@ def make_chart_zip(chart: Chart, svg: str, site: Site, order: Order, changed: da
     return deterministic_zip(chart.id, {name: text.encode("utf-8") for name, text in files.items()})
 
 
-def write_chart_zips(writer: Writer, site: Site, specs: list[PageSpec], svgs: dict[str, str], made: Made) -> None:
+def write_chart_zips(writer: Writer, site: Site, specs: list[PageSpec], svgs: dict[str, str], made: Made,
+                     digests: dict[str, bytes]) -> None:
     """Every chart's zip (unchanged ones from the cache), citing the page the chart is on."""
     changed, order = site.updated, Order.of(site)
     charts, homes = {c.id: c for spec in specs for c in spec.charts}, chart_pages(specs)
     for chart_id in sorted(charts):
         if made.carried(writer, f"charts/{chart_id}.zip"):
             continue  # what it is made of is not even worked out: the follow-up build does that
-        write_chart_zip(writer, charts[chart_id], svgs[chart_id], site, order, changed, made, homes[chart_id])
+        write_chart_zip(writer, charts[chart_id], svgs[chart_id], site, order, changed, made, homes[chart_id],
+                        digests)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sitegen.publish.xlsx import Sheet, workbook
 
 if TYPE_CHECKING:
+    from sitegen.cache import Cache
     from sitegen.data.model import Figure, Site
 
 PATH = "data/all-figures.xlsx"
@@ -53,11 +54,14 @@ def readme_lines(site: Site) -> list[str]:
     ]
 
 
-def all_figures_xlsx(site: Site) -> bytes:
-    """The workbook: a README sheet, then every figure with a frozen, filterable header row."""
+def all_figures_xlsx(site: Site, digests: dict[str, bytes] | None = None, parts: Cache | None = None) -> bytes:
+    """The workbook: a README sheet, then every figure with a frozen, filterable header row; with the figures'
+    digests (sitegen.publish.fingerprint) and a cache, the figures sheet's XML is kept there by chunks of rows, so
+    one changed figure makes one chunk again."""
+    figures = sorted(site.figures, key=lambda f: (f.package, f.id))
+    keys = None if digests is None else [b"header", *(digests[f.id] for f in figures)]
     readme = Sheet("README", [[line] for line in readme_lines(site)], widths={0: 120})
-    figures = Sheet("figures", [[name for name, _ in COLUMNS],
-                                *(figure_cells(f) for f in sorted(site.figures, key=lambda f: (f.package, f.id)))],
-                    widths={col: width for col, (_, width) in enumerate(COLUMNS)},
-                    bold_header=True, frozen_header=True, autofilter=True)
-    return workbook(f"{site.config.title}: all figures", site.updated, [readme, figures])
+    table = Sheet("figures", [[name for name, _ in COLUMNS], *map(figure_cells, figures)],
+                  widths={col: width for col, (_, width) in enumerate(COLUMNS)},
+                  bold_header=True, frozen_header=True, autofilter=True, row_keys=keys)
+    return workbook(f"{site.config.title}: all figures", site.updated, [readme, table], parts)
