@@ -58,6 +58,7 @@ class Sheet:
     frozen_header: bool = False
     autofilter: bool = False
     row_keys: Sequence[bytes] | None = None  # a digest of each row's cells, if known: its XML is then cached
+    columns: int = 0  # how many columns, if known without reading every row (0: the widest row's)
 
 
 def workbook(title: str, created: date, sheets: list[Sheet], parts: Cache | None = None) -> bytes:
@@ -81,9 +82,21 @@ def workbook(title: str, created: date, sheets: list[Sheet], parts: Cache | None
                 write_sheet(out, sheet, i == 1, strings, parts)
         with member(archive, "xl/sharedStrings.xml") as out:  # last: it is complete only once every sheet is
             out.write(f'{HEAD}<sst xmlns="{MAIN}" uniqueCount="{len(strings)}">'.encode())
-            out.write("".join(map(shared_item, strings)).encode("utf-8"))
+            out.write(shared_items(strings, parts).encode("utf-8"))
             out.write(b"</sst>")
     return buffer.getvalue()
+
+
+def shared_items(strings: dict[str, int], parts: Cache | None) -> str:
+    """The shared strings' XML, from the cache (kept by the strings, in order) where it holds it."""
+    if parts is None:
+        return "".join(map(shared_item, strings))
+    key = hashlib.sha256(json.dumps(list(strings)).encode()).hexdigest()
+    text = parts.get(key, ".sst")
+    if text is None:
+        text = "".join(map(shared_item, strings))
+        parts.put(key, ".sst", text)
+    return text
 
 
 def zip_entry(name: str) -> zipfile.ZipInfo:
@@ -187,7 +200,7 @@ class Chunks:
     def __init__(self, sheet: Sheet, letters: list[str], strings: dict[str, int], seen: dict[str, int],
                  parts: Cache | None) -> None:
         self.sheet, self.letters, self.strings, self.seen, self.parts = sheet, letters, strings, seen, parts
-        self.chain = hashlib.sha256("\0".join(strings).encode()).digest() if parts is not None else b""
+        self.chain = hashlib.sha256(json.dumps(list(strings)).encode()).digest() if parts is not None else b""
 
     def xml(self, start: int) -> str:
         """The XML of the rows from start, from the cache where it holds them."""
@@ -205,7 +218,7 @@ class Chunks:
             new = []
             text = rows_xml(self.sheet, start, self.letters, self.strings, self.seen, new)
             self.parts.put(key, ".xml", json.dumps(new, ensure_ascii=False) + "\n" + text)
-        self.chain = hashlib.sha256(self.chain + "\0".join(new).encode()).digest()
+        self.chain = hashlib.sha256(self.chain + json.dumps(new).encode()).digest()
         return text
 
 
@@ -255,7 +268,7 @@ def rows_xml(sheet: Sheet, start: int, letters: list[str], strings: dict[str, in
 
 def width(sheet: Sheet) -> int:
     """How many columns the sheet has: its widest row (at least one)."""
-    return max((len(row) for row in sheet.rows), default=1) or 1
+    return sheet.columns or max((len(row) for row in sheet.rows), default=1) or 1
 
 
 def plain(value: Any) -> Any:
