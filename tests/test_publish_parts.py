@@ -91,8 +91,8 @@ def keyed(table: list[list[object]]) -> Sheet:
 
 def test_sheet_chunks_from_the_cache_make_the_cold_bytes(tmp_path: Path) -> None:
     """A workbook made with its sheet's chunks cached is the workbook made without a cache, byte for byte, after a
-    number changes in one chunk (that chunk alone made again, the strings read from the cache) and after a new text in the first chunk (which
-    renumbers the shared strings of every later chunk)."""
+    number changes in one chunk (that chunk alone made again, the strings read from the cache) and after a new text
+    in the first chunk (which renumbers the shared strings of every later chunk)."""
     cache = Cache(tmp_path / "cache", "downloads", "code")
     count = FLUSH_ROWS * 3 - 5
     day = date(2026, 1, 1)
