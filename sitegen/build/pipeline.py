@@ -326,7 +326,7 @@ def write_data(writer: Writer, site: Site, abouts: dict[str, About], made: Made,
         made.write(writer, f"data/{name}/{name}.zip", [b"zip", name.encode(), when, *raw],
                    partial(package_zip, package, site, descriptor))
         made.write(writer, f"data/{name}/{name}.xlsx", [b"xlsx", name.encode(), when, *raw],
-                   partial(package_xlsx, package, site.updated))
+                   partial(package_xlsx, package, site.updated, made.cache))
     made.write(writer, WORKBOOK, [b"workbook", site.updated.isoformat().encode(), *every],
                partial(all_figures_xlsx, site, digests, made.cache))
 
