@@ -37,16 +37,19 @@ def test_unchanged_downloads_are_linked_and_an_edited_one_made_again(tmp_path: P
     downloads = sorted(made)
     assert any(p.endswith(".zip") for p in downloads) and any(p.endswith("figures.csv") for p in downloads)
     assert any(p.endswith(".xlsx") for p in downloads)
+    assert "api/index.json" in downloads  # the API's files are known unchanged by their keys too
     inodes = {p: (project / "build" / p).stat().st_ino for p in downloads}
     shutil.rmtree(project / ".cache/downloads")
-    tampered = project / "build" / downloads[0]
-    tampered.write_bytes(b"edited by hand")
+    edited = [next(p for p in downloads if not p.startswith("api/")), "api/index.json"]
+    for path in edited:
+        (project / "build" / path).write_bytes(b"edited by hand")
     retitle_page(project)
     build_site(load_config(project), session=Session())
-    assert {p: (project / "build" / p).stat().st_ino for p in downloads[1:]} == {
-        p: inode for p, inode in inodes.items() if p != downloads[0]}
-    assert (project / "build" / downloads[0]).read_bytes() != b"edited by hand"
-    # made again: only the edited one (the others were neither made nor looked for in the cache)
+    assert {p: (project / "build" / p).stat().st_ino for p in downloads if p not in edited} == {
+        p: inode for p, inode in inodes.items() if p not in edited}
+    assert all((project / "build" / path).read_bytes() != b"edited by hand" for path in edited)
+    # made again: only the edited download (the others were neither made nor looked for in the cache; the API's
+    # files are never cached)
     assert len(list((project / ".cache/downloads").iterdir())) == 1
     cold = tmp_path / "cold"
     shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))

@@ -3,6 +3,7 @@ validate, model, plan, draw, write, index, swap. Nothing reaches build/ unless e
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from dataclasses import dataclass
 from functools import partial
@@ -41,8 +42,9 @@ from sitegen.publish.catalog import PATH as CATALOG
 from sitegen.publish.catalog import catalog_jsonld
 from sitegen.publish.chartzip import write_chart_zips
 from sitegen.publish.datasets import About, about_packages, published_descriptor
-from sitegen.publish.downloads import figure_row, figures_bytes, package_xlsx, package_zip
+from sitegen.publish.downloads import figures_bytes, package_xlsx, package_zip
 from sitegen.publish.extras import annotate, last_changed, plan_publishing, write_publishing
+from sitegen.publish.fingerprint import digest_of, figure_digests
 from sitegen.publish.jsonld import describe_pages
 from sitegen.publish.search import BUNDLE, Indexing
 from sitegen.publish.sitemap import write_sitemap
@@ -173,12 +175,13 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
             writer.carry_folder(BUNDLE)  # the last build's index, until the follow-up build makes this one's
         else:  # the pages are written: Pagefind indexes them while the rest is written
             search = Indexing(writer.staging, [p for p in writer.shas if p.endswith(".html")])
-        write_files(writer, out.site, out.drawn, made)
-        write_data(writer, out.site, out.abouts, made)
+        digests = figure_digests(out.site)  # once: the downloads and the API are keyed by them
+        write_files(writer, out.site, out.drawn, made, digests)
+        write_data(writer, out.site, out.abouts, made, digests)
         writer.write(CATALOG, catalog_jsonld(out.abouts, out.site))
-        write_api(writer, made, out.site)
+        write_api(writer, made, out.site, digests)
         write_publishing(writer, out.site, out.history, out.specs, out.drawn.svgs, made)
-        write_chart_zips(writer, out.site, out.specs, out.drawn.svgs, made)
+        write_chart_zips(writer, out.site, out.specs, out.drawn.svgs, made, digests)
         write_sitemap(writer, out.site, out.specs)
         if search is not None:
             step("Indexing every page for search (Pagefind)")
@@ -273,7 +276,7 @@ def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool
     return Record(state_file(config, RECORD), made_with(config, code), model, use_last=not force)
 
 
-def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
+def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made, digests: dict[str, bytes]) -> None:
     """The charts, scripts, static assets and councils' CSVs into the staging folder."""
     for chart_id, chart_spec in drawn.specs.items():
         writer.write(f"charts/{chart_id}.svg", drawn.svgs[chart_id])
@@ -283,9 +286,8 @@ def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made) -> None:
     for asset in sorted(p for p in (BUILTIN_TEMPLATES / "static").rglob("*") if p.is_file()):
         writer.write(asset.relative_to(BUILTIN_TEMPLATES).as_posix(), asset.read_bytes())
     for area in [*site.councils, *site.predecessors, site.england]:
-        if area.figures:  # keyed by its rows' values: an unchanged council's CSV is not made again
-            rows = repr([figure_row(f) for f in area.figures]).encode()
-            made.write(writer, f"councils/{area.slug}/figures.csv", [b"figures-csv", rows],
+        if area.figures:  # keyed by its rows' digests: an unchanged council's CSV is not made again
+            made.write(writer, f"councils/{area.slug}/figures.csv", [b"figures-csv", digest_of(area.figures, digests)],
                        partial(figures_bytes, area.figures))
 
 
@@ -310,13 +312,14 @@ def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Recor
         raise ProblemsFound(problems, "templates failed: nothing was published")
 
 
-def write_data(writer: Writer, site: Site, abouts: dict[str, About], made: Made) -> None:
+def write_data(writer: Writer, site: Site, abouts: dict[str, About], made: Made, digests: dict[str, bytes]) -> None:
     """Each package: its CSVs and descriptor as published (with id, version and created), a zip and an XLSX
     (unchanged ones from the cache)."""
     every: list[bytes] = []
     for name, package in sorted(site.packages.packages.items()):
         descriptor = published_descriptor(package, abouts[name])
-        raw = [descriptor, *(r.raw for r in package.resources.values())]
+        # each file hashed once for the three keys it is part of (a package of 13 MB took 0.1 s a pass)
+        raw = [hashlib.sha256(part).digest() for part in [descriptor, *(r.raw for r in package.resources.values())]]
         every += [name.encode(), *raw]
         writer.write(f"data/{name}/datapackage.json", descriptor)
         for resource in package.resources.values():
@@ -325,7 +328,7 @@ def write_data(writer: Writer, site: Site, abouts: dict[str, About], made: Made)
         made.write(writer, f"data/{name}/{name}.zip", [b"zip", name.encode(), when, *raw],
                    partial(package_zip, package, site, descriptor))
         made.write(writer, f"data/{name}/{name}.xlsx", [b"xlsx", name.encode(), when, *raw],
-                   partial(package_xlsx, package, site.updated))
+                   partial(package_xlsx, package, site.updated, made.cache))
     made.write(writer, WORKBOOK, [b"workbook", site.updated.isoformat().encode(), *every],
-               partial(all_figures_xlsx, site))
+               partial(all_figures_xlsx, site, digests, made.cache))
 

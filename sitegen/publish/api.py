@@ -8,6 +8,8 @@ import json
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from sitegen.publish.fingerprint import digest_of
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
@@ -67,32 +69,32 @@ def measure_links(m: Measure, base: str) -> dict[str, Any]:
             "csv": f"{base}data/{m.package}/figures.csv", "api": f"{base}api/measures/{m.id}.json"}
 
 
-def with_figures(head: dict[str, Any], figures: list[Figure], encoded: dict[str, str]) -> str:
-    """A file's fields, then its figures, each encoded once a build for both files it is in (its council's and its
-    measure's: this halves the API's share of a build)."""
-    return dump(head)[:-2] + ',"figures":[' + ",".join(encoded[f.id] for f in figures) + "]}\n"
+def with_figures(head: str, figures: list[Figure], encoded: Callable[[Figure], str]) -> str:
+    """A file's fields (their JSON), then its figures, each encoded once a build for both files it is in (its
+    council's and its measure's)."""
+    return head[:-2] + ',"figures":[' + ",".join(map(encoded, figures)) + "]}\n"
 
 
-def area_file(area: Area, site: Site, encoded: dict[str, str]) -> str:
-    """Every figure of one council (or England), with its measures and sources."""
+def area_file(area: Area, site: Site) -> tuple[str, list[Figure]]:
+    """One council's (or England's) file: its fields, with its measures and sources, and its figures."""
     base = site.config.base_url
     figures = sorted(area.figures, key=lambda f: (f.measure.id, f.period_start, f.period_end, f.id))
     measures = {f.measure.id: f.measure for f in figures}
-    return with_figures({"format": FORMAT, "updated": site.updated.isoformat(),
-                         "area": {"code": area.code} | area_links(area, base),
-                         "measures": {key: measure_links(m, base) for key, m in sorted(measures.items())},
-                         "sources": sources(figures)}, figures, encoded)
+    return dump({"format": FORMAT, "updated": site.updated.isoformat(),
+                 "area": {"code": area.code} | area_links(area, base),
+                 "measures": {key: measure_links(m, base) for key, m in sorted(measures.items())},
+                 "sources": sources(figures)}), figures
 
 
-def measure_file(m: Measure, site: Site, encoded: dict[str, str]) -> str:
-    """Every figure of one measure, with its areas and sources."""
+def measure_file(m: Measure, site: Site) -> tuple[str, list[Figure]]:
+    """One measure's file: its fields, with its areas and sources, and its figures."""
     base = site.config.base_url
     figures = sorted(m.figures, key=lambda f: (f.area.code, f.period_start, f.period_end, f.id))
     areas = {f.area.code: f.area for f in figures}
-    return with_figures({"format": FORMAT, "updated": site.updated.isoformat(),
-                         "measure": {"id": m.id} | measure_links(m, base) | {"definition": m.definition},
-                         "areas": {code: area_links(a, base) for code, a in sorted(areas.items())},
-                         "sources": sources(figures)}, figures, encoded)
+    return dump({"format": FORMAT, "updated": site.updated.isoformat(),
+                 "measure": {"id": m.id} | measure_links(m, base) | {"definition": m.definition},
+                 "areas": {code: area_links(a, base) for code, a in sorted(areas.items())},
+                 "sources": sources(figures)}), figures
 
 
 def areas(site: Site) -> list[Area]:
@@ -111,17 +113,31 @@ def index_file(site: Site) -> str:
                               for m in site.measures]})
 
 
-def write_api(writer: Writer, made: Made, site: Site) -> None:
-    """The index, a file per area and a file per measure (files whose bytes are unchanged are linked from the last
-    build); a preview (`sitegen serve`) carries the last build's, as it does the downloads, for its follow-up build
-    to make."""
-    encoded: dict[str, str] = {}
-    files: dict[str, Callable[[], str]] = {INDEX: partial(index_file, site)}
-    files |= {f"api/councils/{a.slug}.json": partial(area_file, a, site, encoded) for a in areas(site)}
-    files |= {f"api/measures/{m.id}.json": partial(measure_file, m, site, encoded) for m in site.measures}
-    for path, make in files.items():
+class Encoded(dict[str, str]):
+    """Each figure's JSON, encoded when a file first needs it: only the files that changed need any."""
+
+    def __call__(self, f: Figure) -> str:
+        """The figure's JSON."""
+        text = self.get(f.id)
+        if text is None:
+            text = self[f.id] = dump(figure(f))[:-1]
+        return text
+
+
+def write_api(writer: Writer, made: Made, site: Site, digests: dict[str, bytes]) -> None:
+    """The index, a file per area and a file per measure. A file whose fields and figures (by their digests,
+    sitegen.publish.fingerprint) are those the last build wrote it from is linked from the last build, its figures
+    not even encoded; a preview (`sitegen serve`) carries the last build's, as it does the downloads, for its
+    follow-up build to make."""
+    encoded = Encoded()
+    files: dict[str, Callable[[], tuple[str, list[Figure]]]] = {INDEX: lambda: (index_file(site), [])}
+    files |= {f"api/councils/{a.slug}.json": partial(area_file, a, site) for a in areas(site)}
+    files |= {f"api/measures/{m.id}.json": partial(measure_file, m, site) for m in site.measures}
+    for path, plan in files.items():
         if made.carried(writer, path):
             continue
-        if not encoded:
-            encoded |= {f.id: dump(figure(f))[:-1] for f in site.figures}
-        writer.write(path, make())
+        head, figures = plan()
+        key = made.keys[path] = made.key([b"api", head.encode(), digest_of(figures, digests)])
+        if made.last.get(path) == key and writer.keep_last(path):
+            continue  # the same fields and figures as the file the last build left there: linked, never made
+        writer.write(path, with_figures(head, figures, encoded) if path != INDEX else head)

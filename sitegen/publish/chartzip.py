@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from sitegen.data import fmt
 from sitegen.publish.charted import Order, chart_figures, chart_pages, chart_sources
-from sitegen.publish.downloads import deterministic_zip, figure_row, figures_csv
+from sitegen.publish.downloads import deterministic_zip, figures_csv
+from sitegen.publish.fingerprint import digest_of
 
 if TYPE_CHECKING:
     from datetime import date
@@ -24,12 +25,13 @@ def citation(site: Site, title: str, url: str, changed: date) -> str:
     return f"{site.config.title}, \"{title}\", {url} (data last changed {fmt.long_date(changed)})."
 
 
-def chart_readme(chart: Chart, site: Site, order: Order, changed: date, home: str) -> str:
-    """README of a chart's zip: what it shows, its columns, sources, licence and a citation of the page it is on."""
+def chart_readme(chart: Chart, site: Site, order: Order, changed: date, home: str, description: str) -> str:
+    """README of a chart's zip: what it shows (its description), its columns, sources, licence and a citation of the
+    page it is on."""
     sources = "\n".join(f"- {s.publisher}: {s.title} ({s.date_text}). {s.url}"
                         for s in chart_sources(chart, site, order))
     url = site.config.base_url + home.removesuffix("index.html")
-    return (f"# {chart.title}\n\n{chart.description()}\n\nPublished at {url} (the chart alone, to embed: "
+    return (f"# {chart.title}\n\n{description}\n\nPublished at {url} (the chart alone, to embed: "
             f"{site.config.base_url}embed/{chart.id}/).\n\n## Files\n\n- data.csv: the figures drawn, one row "
             "each, with every attribute the data gives them: the value at the precision its source gave "
             "(`precision`, in the row's unit; blank when not recorded), `qualifier` (exact, approximate, at_least, "
@@ -40,28 +42,37 @@ def chart_readme(chart: Chart, site: Site, order: Order, changed: date, home: st
 
 
 def write_chart_zip(writer: Writer, chart: Chart, svg: str, site: Site, order: Order, changed: date,
-                    made: Made, home: str) -> None:
+                    made: Made, home: str, digests: dict[str, bytes], description: str) -> None:
     """A chart's data as CSV, its SVG and a README, with fixed timestamps (same input, same bytes)."""
-    # what the zip is made of (the settings aside, which the cache keys carry): known without making it
+    # what the zip is made of (the settings aside, which the cache keys carry), known without making it: the
+    # README's words, the SVG, and its figures by their digests (sitegen.publish.fingerprint)
     sources = [(s.publisher, s.title, s.date_text, s.url) for s in chart_sources(chart, site, order)]
-    inputs = [b"chart-zip", repr(chart).encode(), svg.encode(), changed.isoformat().encode(), home.encode(),
-              repr([figure_row(f) for f in chart_figures(chart, site, order)]).encode(), repr(sources).encode()]
+    inputs = [b"chart-zip", chart.id.encode(), chart.title.encode(), description.encode(), svg.encode(),
+              changed.isoformat().encode(), home.encode(), digest_of(chart_figures(chart, site, order), digests),
+              repr(sources).encode()]
     made.write(writer, f"charts/{chart.id}.zip", inputs, partial(make_chart_zip, chart, svg, site, order, changed,
-                                                                 home))
+                                                                 home, description))
 
 
-def make_chart_zip(chart: Chart, svg: str, site: Site, order: Order, changed: date, home: str) -> bytes:
+def make_chart_zip(chart: Chart, svg: str, site: Site, order: Order, changed: date, home: str,
+                   description: str) -> bytes:
     """The zip of write_chart_zip."""
     files = {"data.csv": figures_csv(chart_figures(chart, site, order)), "chart.svg": svg,
-             "README.md": chart_readme(chart, site, order, changed, home)}
+             "README.md": chart_readme(chart, site, order, changed, home, description)}
     return deterministic_zip(chart.id, {name: text.encode("utf-8") for name, text in files.items()})
 
 
-def write_chart_zips(writer: Writer, site: Site, specs: list[PageSpec], svgs: dict[str, str], made: Made) -> None:
+def write_chart_zips(writer: Writer, site: Site, specs: list[PageSpec], svgs: dict[str, str], made: Made,
+                     digests: dict[str, bytes]) -> None:
     """Every chart's zip (unchanged ones from the cache), citing the page the chart is on."""
     changed, order = site.updated, Order.of(site)
     charts, homes = {c.id: c for spec in specs for c in spec.charts}, chart_pages(specs)
+    # each chart's description as its embed page has it (sitegen.publish.extras): worked out once, not again here
+    described = {spec.context["chart"].id: spec.description for spec in specs
+                 if spec.path.startswith("embed/") and "chart" in spec.context}
     for chart_id in sorted(charts):
         if made.carried(writer, f"charts/{chart_id}.zip"):
             continue  # what it is made of is not even worked out: the follow-up build does that
-        write_chart_zip(writer, charts[chart_id], svgs[chart_id], site, order, changed, made, homes[chart_id])
+        chart = charts[chart_id]
+        write_chart_zip(writer, chart, svgs[chart_id], site, order, changed, made, homes[chart_id], digests,
+                        described.get(chart_id) or chart.description())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
@@ -14,6 +15,7 @@ from sitegen.publish.spreadsheet import DATE_WIDTH, safe_cell
 from sitegen.publish.xlsx import Sheet, workbook, zip_entry
 
 if TYPE_CHECKING:
+    from sitegen.cache import Cache
     from sitegen.data.model import Figure, Site
     from sitegen.data.rows import Package
 
@@ -87,12 +89,14 @@ def deterministic_zip(folder: str, files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def package_xlsx(package: Package, updated: date) -> bytes:
-    """One sheet per resource, cells typed as in the all-figures workbook, fixed document dates."""
+def package_xlsx(package: Package, updated: date, parts: Cache | None = None) -> bytes:
+    """One sheet per resource, cells typed as in the all-figures workbook, fixed document dates; with a cache, each
+    sheet's XML is kept there by chunks of rows, keyed by the rows' values (one changed row makes one chunk again)."""
     sheets = []
     for resource in package.resources.values():
         names = [str(f["name"]) for f in resource.fields]  # a column name is text like any other
         dates = {col: DATE_WIDTH for col, f in enumerate(resource.fields) if f.get("type") == "date"}
         rows: list[list[Any]] = [names, *([row.get(name) for name in names] for row in resource.rows)]
-        sheets.append(Sheet(resource.name[:31], rows, widths=dates))
-    return workbook(str(package.descriptor.get("title", package.name)), updated, sheets)
+        keys = None if parts is None else [hashlib.sha256(repr(row).encode()).digest() for row in rows]
+        sheets.append(Sheet(resource.name[:31], rows, widths=dates, row_keys=keys))
+    return workbook(str(package.descriptor.get("title", package.name)), updated, sheets, parts)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 from sitegen.publish.xlsx import Sheet, workbook
 
 if TYPE_CHECKING:
+    from sitegen.cache import Cache
     from sitegen.data.model import Figure, Site
 
 PATH = "data/all-figures.xlsx"
@@ -27,6 +29,32 @@ def figure_cells(f: Figure) -> list[Any]:
             f.counterparty_inferred, f.source.title, f.source.publisher, f.source.published, f.source.url,
             f.package, f.note or None, f.said_by or None, f.precision, f.flag or None, f.published_value or None,
             f.published_unit or None, f.source_item or None]
+
+
+class Rows(Sequence[list[Any]]):
+    """The figures sheet's rows, the header first, each figure's cells made only when read: a chunk of rows whose
+    XML is in the cache never is."""
+
+    def __init__(self, figures: list[Figure]) -> None:
+        self.figures = figures
+
+    def __len__(self) -> int:
+        return len(self.figures) + 1
+
+    @overload
+    def __getitem__(self, index: int) -> list[Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[Any] | list[list[Any]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return [name for name, _ in COLUMNS] if index == 0 else figure_cells(self.figures[index - 1])
 
 
 def readme_lines(site: Site) -> list[str]:
@@ -53,11 +81,13 @@ def readme_lines(site: Site) -> list[str]:
     ]
 
 
-def all_figures_xlsx(site: Site) -> bytes:
-    """The workbook: a README sheet, then every figure with a frozen, filterable header row."""
+def all_figures_xlsx(site: Site, digests: dict[str, bytes] | None = None, parts: Cache | None = None) -> bytes:
+    """The workbook: a README sheet, then every figure with a frozen, filterable header row; with the figures'
+    digests (sitegen.publish.fingerprint) and a cache, the figures sheet's XML is kept there by chunks of rows, so
+    one changed figure makes one chunk again."""
+    figures = sorted(site.figures, key=lambda f: (f.package, f.id))
+    keys = None if digests is None else [b"header", *(digests[f.id] for f in figures)]
     readme = Sheet("README", [[line] for line in readme_lines(site)], widths={0: 120})
-    figures = Sheet("figures", [[name for name, _ in COLUMNS],
-                                *(figure_cells(f) for f in sorted(site.figures, key=lambda f: (f.package, f.id)))],
-                    widths={col: width for col, (_, width) in enumerate(COLUMNS)},
-                    bold_header=True, frozen_header=True, autofilter=True)
-    return workbook(f"{site.config.title}: all figures", site.updated, [readme, figures])
+    table = Sheet("figures", Rows(figures), widths={col: width for col, (_, width) in enumerate(COLUMNS)},
+                  bold_header=True, frozen_header=True, autofilter=True, row_keys=keys, columns=len(COLUMNS))
+    return workbook(f"{site.config.title}: all figures", site.updated, [readme, table], parts)

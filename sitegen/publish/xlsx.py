@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from math import isfinite
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from sitegen.publish.spreadsheet import DATE_FORMAT, safe_cell
 from sitegen.text import column_letters
+
+if TYPE_CHECKING:
+    from sitegen.cache import Cache
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # every zip's one date: no build clock in the bytes
 MAX_TEXT = 32_767  # Excel's longest cell text, in UTF-16 units: a longer one makes Excel "repair" the file
@@ -52,10 +57,13 @@ class Sheet:
     bold_header: bool = False
     frozen_header: bool = False
     autofilter: bool = False
+    row_keys: Sequence[bytes] | None = None  # a digest of each row's cells, if known: its XML is then cached
+    columns: int = 0  # how many columns, if known without reading every row (0: the widest row's)
 
 
-def workbook(title: str, created: date, sheets: list[Sheet]) -> bytes:
-    """The XLSX file: the sheets in order, their text in one shared-strings table, dated `created`."""
+def workbook(title: str, created: date, sheets: list[Sheet], parts: Cache | None = None) -> bytes:
+    """The XLSX file: the sheets in order, their text in one shared-strings table, dated `created`; the XML of a
+    sheet with row keys is kept in parts (a cache) by chunks of rows."""
     names = [s.name for s in sheets]
     for name in names:  # what Excel refuses to open, refused here rather than written
         if not 0 < len(name) <= 31 or re.search(r"[\[\]:*?/\\]", name) or FORBIDDEN.search(name) \
@@ -71,12 +79,24 @@ def workbook(title: str, created: date, sheets: list[Sheet]) -> bytes:
                 out.write(text.encode("utf-8"))
         for i, sheet in enumerate(sheets, start=1):
             with member(archive, f"xl/worksheets/sheet{i}.xml") as out:
-                write_sheet(out, sheet, i == 1, strings)
+                write_sheet(out, sheet, i == 1, strings, parts)
         with member(archive, "xl/sharedStrings.xml") as out:  # last: it is complete only once every sheet is
             out.write(f'{HEAD}<sst xmlns="{MAIN}" uniqueCount="{len(strings)}">'.encode())
-            out.write("".join(map(shared_item, strings)).encode("utf-8"))
+            out.write(shared_items(strings, parts).encode("utf-8"))
             out.write(b"</sst>")
     return buffer.getvalue()
+
+
+def shared_items(strings: dict[str, int], parts: Cache | None) -> str:
+    """The shared strings' XML, from the cache (kept by the strings, in order) where it holds it."""
+    if parts is None:
+        return "".join(map(shared_item, strings))
+    key = hashlib.sha256(json.dumps(list(strings)).encode()).hexdigest()
+    text = parts.get(key, ".sst")
+    if text is None:
+        text = "".join(map(shared_item, strings))
+        parts.put(key, ".sst", text)
+    return text
 
 
 def zip_entry(name: str) -> zipfile.ZipInfo:
@@ -144,8 +164,10 @@ def relationships(targets: list[tuple[str, str]]) -> str:
            "</Relationships>"
 
 
-def write_sheet(out: IO[bytes], sheet: Sheet, first: bool, strings: dict[str, int]) -> None:
-    """One worksheet's XML, written in chunks of rows; its text goes into `strings` (text -> index)."""
+def write_sheet(out: IO[bytes], sheet: Sheet, first: bool, strings: dict[str, int], parts: Cache | None = None) -> None:
+    """One worksheet's XML, written in chunks of rows; its text goes into `strings` (text -> index). With row keys
+    and a cache of parts, each chunk's XML comes from the cache when its rows and the strings before it are those
+    it was made from."""
     letters = [column_letters(c) for c in range(width(sheet))]
     last = f"{letters[-1]}{len(sheet.rows)}" if sheet.rows else "A1"
     view = ' tabSelected="1"' if first else ""
@@ -158,8 +180,53 @@ def write_sheet(out: IO[bytes], sheet: Sheet, first: bool, strings: dict[str, in
               f'<sheetView{view} workbookViewId="0">{pane}</sheetView></sheetViews>'
               f'{f"<cols>{cols}</cols>" if cols else ""}<sheetData>'.encode())
     seen: dict[str, int] = {}  # a cell's text -> its shared string: each distinct text is made safe and escaped once
+    chunks = Chunks(sheet, letters, strings, seen, parts if sheet.row_keys is not None else None)
+    tail = "</sheetData>"
+    if sheet.autofilter:
+        tail += f'<autoFilter ref="A1:{letters[-1]}{max(len(sheet.rows), 2)}"/>'
+    tail += "</worksheet>"
+    starts = range(0, len(sheet.rows), FLUSH_ROWS)
+    for start in starts:
+        text = chunks.xml(start)
+        out.write((text + tail if start == starts[-1] else text).encode())
+    if not starts:
+        out.write(tail.encode())
+
+
+class Chunks:
+    """A sheet's rows as XML, FLUSH_ROWS at a time; with a cache, a chunk is kept by its rows' keys and by the
+    shared strings before it (a digest chained over them), with the strings it adds."""
+
+    def __init__(self, sheet: Sheet, letters: list[str], strings: dict[str, int], seen: dict[str, int],
+                 parts: Cache | None) -> None:
+        self.sheet, self.letters, self.strings, self.seen, self.parts = sheet, letters, strings, seen, parts
+        self.chain = hashlib.sha256(json.dumps(list(strings)).encode()).digest() if parts is not None else b""
+
+    def xml(self, start: int) -> str:
+        """The XML of the rows from start, from the cache where it holds them."""
+        if self.parts is None or self.sheet.row_keys is None:
+            return rows_xml(self.sheet, start, self.letters, self.strings, self.seen, [])
+        head = f"{start} {len(self.letters)} {self.sheet.bold_header}\0".encode()
+        key = hashlib.sha256(head + self.chain + b"".join(self.sheet.row_keys[start:start + FLUSH_ROWS])).hexdigest()
+        entry = self.parts.get(key, ".xml")
+        if entry is not None:
+            added, _, text = entry.partition("\n")
+            new = json.loads(added)
+            for item in new:
+                self.strings.setdefault(item, len(self.strings))
+        else:
+            new = []
+            text = rows_xml(self.sheet, start, self.letters, self.strings, self.seen, new)
+            self.parts.put(key, ".xml", json.dumps(new, ensure_ascii=False) + "\n" + text)
+        self.chain = hashlib.sha256(self.chain + json.dumps(new).encode()).digest()
+        return text
+
+
+def rows_xml(sheet: Sheet, start: int, letters: list[str], strings: dict[str, int], seen: dict[str, int],
+             new: list[str]) -> str:
+    """The XML of FLUSH_ROWS rows from start (0-based); each text not yet in `strings` is added, and to `new`."""
     chunk: list[str] = []
-    for r, cells in enumerate(sheet.rows, start=1):
+    for r, cells in enumerate(sheet.rows[start:start + FLUSH_ROWS], start=start + 1):
         number, style = str(r), BOLD if r == 1 and sheet.bold_header else ""
         chunk.append(f'<row r="{number}">')
         for c, value in enumerate(cells):
@@ -174,7 +241,12 @@ def write_sheet(out: IO[bytes], sheet: Sheet, first: bool, strings: dict[str, in
                     continue  # empty text is a gap too
                 index = seen.get(value)
                 if index is None:
-                    index = seen[value] = strings.setdefault(safe_cell(value), len(strings))
+                    safe = safe_cell(value)
+                    index = strings.get(safe)
+                    if index is None:
+                        index = strings[safe] = len(strings)
+                        new.append(safe)
+                    seen[value] = index
                 chunk.append(f'<c r="{letters[c]}{number}"{style} t="s"><v>{index}</v></c>')
             elif kind is float:
                 if not isfinite(value):
@@ -191,19 +263,12 @@ def write_sheet(out: IO[bytes], sheet: Sheet, first: bool, strings: dict[str, in
                 serial = value.toordinal() - EXCEL_EPOCH
                 chunk.append(f'<c r="{letters[c]}{number}"{DAY}><v>{serial if serial > 60 else serial - 1}</v></c>')
         chunk.append("</row>")
-        if r % FLUSH_ROWS == 0:
-            out.write("".join(chunk).encode())
-            chunk.clear()
-    chunk.append("</sheetData>")
-    if sheet.autofilter:
-        chunk.append(f'<autoFilter ref="A1:{letters[-1]}{max(len(sheet.rows), 2)}"/>')
-    chunk.append("</worksheet>")
-    out.write("".join(chunk).encode())
+    return "".join(chunk)
 
 
 def width(sheet: Sheet) -> int:
     """How many columns the sheet has: its widest row (at least one)."""
-    return max((len(row) for row in sheet.rows), default=1) or 1
+    return sheet.columns or max((len(row) for row in sheet.rows), default=1) or 1
 
 
 def plain(value: Any) -> Any:
