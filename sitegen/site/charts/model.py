@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from sitegen.data import fmt
+from sitegen.data.periods import MONTHS
 
 if TYPE_CHECKING:
     from datetime import date
@@ -128,14 +128,15 @@ class Chart:
             return []
         out, (y, m) = [], (starts[0].year, starts[0].month)
         while (y, m) <= (starts[-1].year, starts[-1].month):
-            out.append((f"{calendar.month_name[m]} {y}", f"{y:04d}-{m:02d}-01"))
+            out.append((f"{MONTHS[m - 1]} {y}", f"{y:04d}-{m:02d}-01"))  # not calendar's: it formats a date each time
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         return out
 
     def gaps(self) -> list[tuple[str, str, str]]:
         """(series, month label, first day) for each month within the chart's span that a series has no figure for."""
         have = {(p.series or self.title, p.period[0].isoformat()) for p in self.points if p.period}
-        return [(series, label, day) for series in self.series_names() for label, day in self.months()
+        months = self.months()  # once, not once a series
+        return [(series, label, day) for series in self.series_names() for label, day in months
                 if (series, day) not in have]
 
     def series_names(self) -> list[str]:
