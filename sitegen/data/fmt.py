@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
+
+from sitegen.data.periods import MONTHS
 
 if TYPE_CHECKING:
     from datetime import date
@@ -196,7 +197,7 @@ def status_text(status: str, speaker: str) -> str:
 
 def long_date(d: date) -> str:
     """31 March 2024."""
-    return f"{d.day} {calendar.month_name[d.month]} {d.year}"  # as periods.MONTHS names them
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"  # not calendar.month_name: it formats a date on every lookup
 
 
 # A change is the difference of the two values as shown, to the finer of their precisions (£1.4m to £13m:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -146,8 +147,14 @@ class Chart:
     def grid(self) -> tuple[list[str], list[tuple[str, list[tuple[str, str, str]], list[tuple[str, str]]]]]:
         """A monthly chart's data as a table: a row per month, a column per series, then the month's sources.
 
-        Each cell is (text, figure id, note); each source (publisher, source id).
+        Each cell is (text, figure id, note); each source (publisher, source id). Worked out once a chart (it is
+        shown on its council's page, its embed page and more): not to be changed by whoever reads it.
         """
+        return self._grid
+
+    @cached_property
+    def _grid(self) -> tuple[list[str], list[tuple[str, list[tuple[str, str, str]], list[tuple[str, str]]]]]:
+        """Chart.grid(), kept on the chart (a frozen chart's table never changes)."""
         series = self.series_names()
         cells = {(p.series or self.title, p.period[0].isoformat()): p for p in self.points if p.period}
         rows = []
@@ -168,7 +175,12 @@ class Chart:
         return hashlib.sha256(repr(made_of).encode()).hexdigest()
 
     def description(self) -> str:
-        """What the chart shows, in words generated from its data."""
+        """What the chart shows, in words generated from its data (worked out once a chart, as grid() is)."""
+        return self._description
+
+    @cached_property
+    def _description(self) -> str:
+        """Chart.description(), kept on the chart."""
         from sitegen.site.words import describe  # prose lives apart from the model
 
         return describe(self) + (f" {self.note}" if self.note else "")
