@@ -22,6 +22,7 @@ _.same_type  # site.compare.Position: templates/partials/council_compare.html
 _.adapted  # site.maps.HexMap: templates/partials/hexmap.html
 _.credit  # site.maps.HexMap: templates/partials/hexmap.html
 _.credit_url  # site.maps.HexMap: templates/partials/hexmap.html
+_.svg_cells  # site.maps.HexMap: templates/partials/hexmap.html (the hexes)
 _.words  # site.views.MeasurePeriod: templates/measure.html, templates/measure_period.html
 _.hexmap  # site.views.MeasurePeriod: templates/measure.html, templates/measure_period.html
 _.ends  # site.views.MeasurePeriod: templates/measure.html (the ten highest and lowest)

@@ -2,8 +2,9 @@
 renders it (recording what each page reads), and `sitegen build` with nothing changed: its CPU and the libraries it
 loads (none of charts, data frames or validation may be).
 
-As a module: rows(). As a script: `python bench/bench_render.py PROJECT` renders every page of PROJECT and prints
-{"pages": {template: [CPU seconds per page, ...]}} as JSON on its last line (run by rows() in its own process).
+As a module: rows(). As a script: `python bench/bench_render.py PROJECT [--untraced]` renders every page of PROJECT
+and prints {"pages": {template: [CPU seconds per page, ...]}} as JSON on its last line (run by rows() in its own
+process); --untraced renders without recording reads.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ WATCHED = ("import atexit, json, runpy, sys\n"
            "runpy.run_module('sitegen', run_name='__main__')\n")
 
 
-def render_times(project: Path) -> dict[str, list[float]]:
-    """CPU seconds of each page's rendering, by its template, as the build renders it (in this process)."""
+def render_times(project: Path, traced: bool = True) -> dict[str, list[float]]:
+    """CPU seconds of each page's rendering, by its template, as the build renders it (in this process); traced
+    false renders without recording reads, to tell how much of the time the record's tracing takes."""
     from sitegen.build.pipeline import read_project
     from sitegen.build.reuse.record import TracingEnvironment
     from sitegen.build.session import Session
@@ -57,7 +59,7 @@ def render_times(project: Path) -> dict[str, list[float]]:
         env.select_template(list(names))  # compiled once per build (a page's own template, else its kind's)
     times: dict[str, list[float]] = {}
     for spec in specs:
-        env.reads = set()  # as the build does: every read of the model recorded
+        env.reads = set() if traced else None  # as the build does: every read of the model recorded
         started = time.process_time()
         render_page(env, spec, site)
         times.setdefault(spec.templates[-1], []).append(time.process_time() - started)
@@ -125,4 +127,4 @@ def rows(work: Path, runs: int = 3, built: Path | None = None) -> list[Row]:
 
 
 if __name__ == "__main__":
-    print(json.dumps({"pages": render_times(Path(sys.argv[1]))}))
+    print(json.dumps({"pages": render_times(Path(sys.argv[1]), "--untraced" not in sys.argv[2:])}))

@@ -194,9 +194,12 @@ def status_text(status: str, speaker: str) -> str:
     return f"Reported, said by {speaker}" if speaker else "Reported"
 
 
+MONTHS = tuple(calendar.month_name[m] for m in range(1, 13))  # looked up once: calendar formats a date each time
+
+
 def long_date(d: date) -> str:
     """31 March 2024."""
-    return f"{d.day} {calendar.month_name[d.month]} {d.year}"  # as periods.MONTHS names them
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
 # A change is the difference of the two values as shown, to the finer of their precisions (£1.4m to £13m:

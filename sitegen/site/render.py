@@ -14,6 +14,8 @@ from jinja2.loaders import split_template_path
 from sitegen.data import fmt
 from sitegen.errors import Problem, ProblemsFound, SitegenError, problem
 from sitegen.files import Inputs, ReadRefused, display, read_text
+from sitegen.site.charts.table import monthly_rows
+from sitegen.site.compare_table import compare_rows
 from sitegen.site.page import PageSpec, root_for
 from sitegen.site.theme import BUILTIN_TEMPLATES
 from sitegen.site.views import LISTED_AT_MOST, source_summary
@@ -57,7 +59,8 @@ def make_env(config: Config, kind: type[Env]) -> Env:
     env = kind(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False,
                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals |= {"fmt": fmt, "link": link, "asset": asset, "source_summary": source_summary,
-                    "listed_at_most": LISTED_AT_MOST}
+                    "listed_at_most": LISTED_AT_MOST, "monthly_rows": monthly_rows,
+                    "compare_rows": compare_rows}
     env.filters["plural"] = plural
     env.filters["upper_first"] = upper_first
     return env

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from sitegen.data import fmt
+from sitegen.data.periods import MONTHS
 
 if TYPE_CHECKING:
     from datetime import date
@@ -128,14 +129,15 @@ class Chart:
             return []
         out, (y, m) = [], (starts[0].year, starts[0].month)
         while (y, m) <= (starts[-1].year, starts[-1].month):
-            out.append((f"{calendar.month_name[m]} {y}", f"{y:04d}-{m:02d}-01"))
+            out.append((f"{MONTHS[m - 1]} {y}", f"{y:04d}-{m:02d}-01"))  # not calendar's: it formats a date each time
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         return out
 
     def gaps(self) -> list[tuple[str, str, str]]:
         """(series, month label, first day) for each month within the chart's span that a series has no figure for."""
         have = {(p.series or self.title, p.period[0].isoformat()) for p in self.points if p.period}
-        return [(series, label, day) for series in self.series_names() for label, day in self.months()
+        months = self.months()  # once, not once a series
+        return [(series, label, day) for series in self.series_names() for label, day in months
                 if (series, day) not in have]
 
     def series_names(self) -> list[str]:
@@ -145,8 +147,14 @@ class Chart:
     def grid(self) -> tuple[list[str], list[tuple[str, list[tuple[str, str, str]], list[tuple[str, str]]]]]:
         """A monthly chart's data as a table: a row per month, a column per series, then the month's sources.
 
-        Each cell is (text, figure id, note); each source (publisher, source id).
+        Each cell is (text, figure id, note); each source (publisher, source id). Worked out once a chart (it is
+        shown on its council's page, its embed page and more): not to be changed by whoever reads it.
         """
+        return self._grid
+
+    @cached_property
+    def _grid(self) -> tuple[list[str], list[tuple[str, list[tuple[str, str, str]], list[tuple[str, str]]]]]:
+        """Chart.grid(), kept on the chart (a frozen chart's table never changes)."""
         series = self.series_names()
         cells = {(p.series or self.title, p.period[0].isoformat()): p for p in self.points if p.period}
         rows = []
@@ -167,7 +175,12 @@ class Chart:
         return hashlib.sha256(repr(made_of).encode()).hexdigest()
 
     def description(self) -> str:
-        """What the chart shows, in words generated from its data."""
+        """What the chart shows, in words generated from its data (worked out once a chart, as grid() is)."""
+        return self._description
+
+    @cached_property
+    def _description(self) -> str:
+        """Chart.description(), kept on the chart."""
         from sitegen.site.words import describe  # prose lives apart from the model
 
         return describe(self) + (f" {self.note}" if self.note else "")
