@@ -29,6 +29,7 @@ from served import Served  # noqa: E402 - the tests' own helper for a serve proc
 
 ROUNDS = 5
 MEDIAN_S, WORST_S = 1.0, 2.0  # issue 24's targets for each kind of edit
+GIVE_UP_S = 300  # far over the target, but a slow rebuild is measured, not taken for a hang
 STEP = re.compile(r"^\s*(\d+\.\d) s  (.*)$")  # a step of the serve's -v output: seconds since it started, what
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
 PAGE = "councils/cambridgeshire/"
@@ -89,12 +90,12 @@ def time_edit(page: Any, project: Path, edit: Callable[[Path, int], str], n: int
     cpu = cpu_seconds(pid)
     started = time.perf_counter()
     wanted = edit(project, n)
-    while time.perf_counter() - started < 60:
-        page.wait_for_event("domcontentloaded", timeout=60_000)
+    while time.perf_counter() - started < GIVE_UP_S:
+        page.wait_for_event("domcontentloaded", timeout=GIVE_UP_S * 1000)
         shown = time.perf_counter()
         if page.get_by_text(wanted).count():
             return Sample(shown - started, cpu_seconds(pid) - cpu, peak_mb(pid), os.getloadavg()[0])
-    raise AssertionError(f"the page did not show {wanted!r} within 60 s")
+    raise AssertionError(f"the page did not show {wanted!r} within {GIVE_UP_S} s")
 
 
 def where_time_went(name: str, took: float, lines: list[str]) -> str:
@@ -108,7 +109,7 @@ def where_time_went(name: str, took: float, lines: list[str]) -> str:
 
 def edit_rows(page: Any, project: Path, server: Served) -> tuple[list[Row], list[str]]:
     """ROUNDS edits of each kind: a row of the table for each kind, and where its slowest round's time went."""
-    edits = (("data edit", edit_value), ("Markdown edit", edit_markdown), ("template edit", edit_template))
+    edits = (("Markdown edit", edit_markdown), ("data edit", edit_value), ("template edit", edit_template))
     rows, notes = [], []
     for name, edit in edits:
         samples, outputs = [], []
@@ -147,6 +148,9 @@ def main() -> int:
                     page.goto(base + PAGE)
                 rows, notes = edit_rows(page, project, server)
                 browser.close()
+        except Exception:
+            print(f"sitegen serve's output:\n{server.text()[-6000:]}", file=sys.stderr)
+            raise
         finally:
             server.interrupt()
     print(table(rows))
