@@ -53,7 +53,7 @@ def code_status() -> str:
     sitegen's source files, and the name, time and inode of each installed library's metadata folder (its name
     holds the version) on the import path. "" when a file changed too recently to trust its status."""
     now = time.time_ns()
-    facts: list[Any] = [sitegen.__version__, sys.path]
+    facts: list[Any] = [sitegen.__version__]
     sources = source_status(os.path.dirname(sitegen.__file__), "")
     if any(racy(now, max(entry[2], entry[3])) for entry in sources):
         return ""
@@ -81,19 +81,21 @@ def source_status(folder: str, rel: str) -> list[list[Any]]:
 
 def library_status() -> list[list[Any]]:
     """[folder, name, mtime, inode] of each output-changing library's metadata folder (`altair-5.4.1.dist-info`) in
-    each folder of the import path, as importlib.metadata would find them: an upgrade renames it."""
+    each folder of the import path, in its order, as importlib.metadata would find them: an upgrade renames it.
+    (The import path itself is left out: where `sitegen` is started from changes it, not the libraries found.)"""
     wanted = {normal(name) for name in LIBRARIES}
     found: list[list[Any]] = []
     for folder in sys.path:
         try:
             with os.scandir(folder or ".") as entries:
-                for entry in entries:
-                    if entry.name.endswith((".dist-info", ".egg-info")) and normal(entry.name.split("-")[0]) in wanted:
-                        status = entry.stat()
-                        found.append([folder, entry.name, status.st_mtime_ns, status.st_ino])
+                here = [entry for entry in entries if entry.name.endswith((".dist-info", ".egg-info"))
+                        and normal(entry.name.split("-")[0]) in wanted]
+            for entry in sorted(here, key=lambda e: e.name):
+                status = entry.stat()
+                found.append([folder, entry.name, status.st_mtime_ns, status.st_ino])
         except OSError:  # not a folder (a zip file), or gone: nothing importlib.metadata reads either
             continue
-    return sorted(found)
+    return found
 
 
 def normal(name: str) -> str:
