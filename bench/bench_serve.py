@@ -55,17 +55,17 @@ def edit_template(project: Path, n: int) -> str:
 
 
 def edit_value(project: Path, n: int) -> str:
-    """Set one figure's value; the formatted value to wait for on the page."""
+    """Set one figure's value; the value as the page shows it (whole millions: the figure's precision)."""
     path = project / FIGURES
     lines = path.read_text(encoding="utf-8").splitlines()
-    value = 13_000_000 + (n + 1) * 100_000
+    value = 13_000_000 + (n + 1) * 1_000_000
     for i, line in enumerate(lines):
         if line.startswith(FIGURE):
             cells = line.split(",")
             cells[7] = str(value)
             lines[i] = ",".join(cells)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return f"£{value / 1e6:.1f}m"
+    return f"£{value // 1_000_000}m at 31 March 2024"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -152,7 +152,7 @@ def main() -> int:
             print(f"sitegen serve's output:\n{server.text()[-6000:]}", file=sys.stderr)
             raise
         finally:
-            server.interrupt()
+            server.interrupt(timeout=300)  # it may be in the middle of a full build
     print(table(rows))
     print("Where the slowest round of each kind of edit went:\n  " + "\n  ".join(notes))
     missed = sum(not t.met() for r in rows for t in r.targets)
