@@ -101,8 +101,11 @@ def time_edit(page: Any, project: Path, edit: Callable[[Path, int], str], n: int
 def where_time_went(name: str, took: float, lines: list[str]) -> str:
     """One line: the slowest round of a kind of edit, and the serve's longest steps in it (from its -v output)."""
     steps = [(float(m.group(1)), m.group(2)) for m in map(STEP.match, lines) if m]
-    spans = sorted(((b[0] - a[0], a[1]) for a, b in pairwise(steps)), reverse=True)[:4]
     built = next((line.strip() for line in lines if line.startswith(("Built ", "Previewed "))), "no build line")
+    end = re.search(r" in (\d+\.\d+) s", built)  # a step's line is printed as it starts: the build's end ends the last
+    if steps and end:
+        steps.append((float(end.group(1)), "end"))
+    spans = sorted(((b[0] - a[0], a[1]) for a, b in pairwise(steps)), reverse=True)[:4]
     longest = ", ".join(f"{what[:60]} {seconds:.1f} s" for seconds, what in spans) or "no steps printed"
     return f"{name}: slowest {took:.2f} s; {built}; longest steps: {longest}"
 
