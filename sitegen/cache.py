@@ -5,9 +5,13 @@ content, and is written whole or not at all."""
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
+import os
+import re
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import sitegen
 from sitegen.errors import say
@@ -17,10 +21,17 @@ FORMAT = b"sitegen-cache 1 sha256="
 
 # Libraries whose version can change the output bytes
 LIBRARIES = ("altair", "feedgen", "frictionless", "jinja2", "markdown", "nh3", "vl-convert-python")
+SOURCES = (".py", ".js")  # sitegen's own files that the code hash reads
+# A file changed this little before its status was taken may change again unseen in the same tick of the file
+# system's clock: its status is then not trusted, and the code is hashed (as sitegen.build.stamp does the inputs')
+RACY_NS = 50_000_000  # many ticks of a nanosecond file system's clock (Linux's is at most 10 ms)
+RACY_WHOLE_NS = 2_000_000_000  # a time in whole seconds: FAT keeps 2 s, ext3 and HFS+ 1 s
 
 
 def library_versions() -> dict[str, str]:
     """Every output-changing library with its installed version."""
+    import importlib.metadata  # only when the code is hashed: a build with nothing changed does without it
+
     return {name: importlib.metadata.version(name) for name in LIBRARIES}
 
 
@@ -31,10 +42,74 @@ def code_digest() -> str:
     package = Path(sitegen.__file__).parent
     digest = hashlib.sha256(json.dumps([sitegen.__version__, library_versions()], sort_keys=True).encode())
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".js") and path.is_file():
+        if path.suffix in SOURCES and path.is_file():
             digest.update(path.relative_to(package).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def code_status() -> str:
+    """One hash of the status of everything code_digest reads, without reading it: size, times and inode of each of
+    sitegen's source files, and the name, time and inode of each installed library's metadata folder (its name
+    holds the version) on the import path. "" when a file changed too recently to trust its status."""
+    now = time.time_ns()
+    facts: list[Any] = [sitegen.__version__]
+    sources = source_status(os.path.dirname(sitegen.__file__), "")
+    if any(racy(now, max(entry[2], entry[3])) for entry in sources):
+        return ""
+    facts += [sources, library_status()]
+    return hashlib.sha256(json.dumps(facts).encode()).hexdigest()
+
+
+def racy(now: int, changed: int) -> bool:
+    """Whether a file changed at changed (ns) may yet change unseen in the same tick of the clock as now."""
+    return now - changed < (RACY_WHOLE_NS if changed % 1_000_000_000 == 0 else RACY_NS)
+
+
+def source_status(folder: str, rel: str) -> list[list[Any]]:
+    """[path, size, mtime, ctime, inode] of each source file under folder (path relative to the package), sorted."""
+    found: list[list[Any]] = []
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.is_dir(follow_symlinks=False):  # as code_digest's rglob, which enters no linked folder
+                found += source_status(entry.path, f"{rel}{entry.name}/")
+            elif entry.name.endswith(SOURCES) and entry.is_file():
+                status = entry.stat()
+                found.append([rel + entry.name, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino])
+    return found
+
+
+def library_status() -> list[list[Any]]:
+    """[folder, name, mtime, inode] of each output-changing library's metadata folder (`altair-5.4.1.dist-info`) in
+    each folder of the import path, in its order, as importlib.metadata would find them: an upgrade renames it.
+    (The import path itself is left out: where `sitegen` is started from changes it, not the libraries found.)"""
+    wanted = {normal(name) for name in LIBRARIES}
+    found: list[list[Any]] = []
+    for folder in sys.path:
+        try:
+            with os.scandir(folder or ".") as entries:
+                here = [entry for entry in entries if entry.name.endswith((".dist-info", ".egg-info"))
+                        and normal(entry.name.split("-")[0]) in wanted]
+            for entry in sorted(here, key=lambda e: e.name):
+                status = entry.stat()
+                found.append([folder, entry.name, status.st_mtime_ns, status.st_ino])
+        except OSError:  # not a folder (a zip file), or gone: nothing importlib.metadata reads either
+            continue
+    return found
+
+
+def normal(name: str) -> str:
+    """A distribution's name as its metadata folder spells it (PEP 503, then `-` as `_`)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def known_code_digest(known: Any) -> tuple[str, str]:
+    """(code_digest(), code_status()): the digest taken from known, a former [status, digest], when the status
+    is still that one, so nothing is read or imported to hash it."""
+    status = code_status()
+    if status and isinstance(known, list) and len(known) == 2 and known[0] == status and isinstance(known[1], str):
+        return known[1], status
+    return code_digest(), status
 
 
 class Cache:

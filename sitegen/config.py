@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -139,6 +138,8 @@ def load_config(root: Path, overrides: dict[str, object] | None = None, settings
 def check_setting(name: str, value: object, where: str, line: int) -> list[Problem]:
     """What is wrong with one setting: an unknown key, a value of the wrong type, or a value refused."""
     if name not in KNOWN:
+        import difflib  # only for a mistake: a build with nothing changed need not load it
+
         near = difflib.get_close_matches(name, sorted(KNOWN), n=1)
         guess = f" (did you mean {near[0]}?)" if near else ""
         return [problem("setting", f"unknown setting{guess}", where, line, name, shown(value))]

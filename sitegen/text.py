@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from slugify import slugify as _slugify
-
 # C0 and C1 controls (tab and newline aside), and the line separators that break scripts and charts
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # scheme, `//`, a host, then an optional path: no whitespace, control character, quote or angle bracket
@@ -22,6 +20,8 @@ def is_web_url(text: object) -> bool:
 
 def slugify(text: str) -> str:
     """`2023-24` -> `2023-24`, `Bath & North East Somerset` -> `bath-north-east-somerset`."""
+    from slugify import slugify as _slugify  # 4 ms to load: a build with nothing changed makes no slug
+
     return str(_slugify(text, lowercase=True))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import MINI, build, copy_project
 
+import sitegen
 from sitegen.build.stamp import input_digest, read_stamp
 from sitegen.cache import code_digest
 from sitegen.config import load_config
@@ -23,15 +25,17 @@ HEAVY = ("altair", "vl_convert", "polars", "frictionless", "pandas", "numpy", "j
          "sitegen.build.pipeline")
 # sitegen build in a fresh process, printing at exit the modules it loaded (as JSON, on the last line of stderr)
 WATCHED = ("import atexit, json, runpy, sys\n"
-           "atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))\n"
+           "atexit.register(lambda: print(sys.modules['sitegen'].__file__, json.dumps(sorted(sys.modules)), "
+           "sep='\\n', file=sys.stderr))\n"
            "sys.argv = ['sitegen', *sys.argv[1:]]\n"
            "runpy.run_module('sitegen', run_name='__main__')\n")
 
 
-def watched_build(project: Path) -> tuple[subprocess.CompletedProcess[str], list[str]]:
-    """`sitegen build` in a fresh process, and every module it imported."""
+def watched_build(project: Path, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str],
+                                                                             list[str]]:
+    """`sitegen build` in a fresh process (its environment with env), and every module it imported."""
     done = subprocess.run([sys.executable, "-c", WATCHED, "build", "--project", str(project)], capture_output=True,
-                          text=True, timeout=300, check=False)
+                          text=True, timeout=300, check=False, env={**os.environ, **(env or {})}, cwd=project)
     return done, json.loads(done.stderr.strip().splitlines()[-1])
 
 
@@ -137,3 +141,67 @@ def test_the_stamp_remembers_each_input_so_it_is_not_read_again(project: Path,
     os.utime(fresh, ns=(later - 20_000_000_000, later - 20_000_000_000))
     time.sleep(0.1)  # its change time (set by the kernel at utime) is now safely past
     assert str(fresh) in input_digest(config, BUILTIN_TEMPLATES, code, stamp).seen
+
+
+
+def own_code(tmp_path: Path) -> Path:
+    """A copy of sitegen's package and built-in theme, imported instead of the installed one (see build_with): its
+    code can be edited. Its content is the installed code's, so its code hash is the same."""
+    code = tmp_path / "code"
+    shutil.copytree(Path(sitegen.__file__).parent, code / "sitegen", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(BUILTIN_TEMPLATES, code / "templates")  # where an editable checkout keeps it
+    time.sleep(0.1)  # the copy's status is now old enough to trust (sitegen.cache.racy)
+    return code
+
+
+def build_with(project: Path, path: Path) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """watched_build with path first on the import path (a copy of sitegen, a library's metadata)."""
+    done, modules = watched_build(project, {"PYTHONPATH": os.pathsep.join(
+        filter(None, [str(path), os.environ.get("PYTHONPATH")]))})
+    assert done.stderr.splitlines()[-2] == str(path / "sitegen/__init__.py"), done.stderr  # the copy ran
+    return done, modules
+
+
+def settled(project: Path, code: Path) -> None:
+    """Build with a new copy of the code (the same code: nothing to do), so the stamp knows its files' status."""
+    done, modules = build_with(project, code)
+    assert done.stdout.startswith("Up to date: "), done.stdout + done.stderr
+    assert "importlib.metadata" in modules  # its files' status is another: the code was hashed
+    done, modules = build_with(project, code)
+    assert done.stdout.startswith("Up to date: "), done.stdout + done.stderr
+    assert "importlib.metadata" not in modules  # the code hash came from the stamp: no library version was read
+
+
+def test_the_code_is_not_hashed_again_while_its_files_are_unchanged(project: Path, tmp_path: Path) -> None:
+    settled(project, own_code(tmp_path))
+
+
+@pytest.mark.parametrize(("where", "old", "new"), [("sitegen/text.py", b"The rules", b"THE RULES"),
+                                                    ("templates/base.html", b"</footer>", b"</FOOTER>")])
+def test_an_edit_to_sitegen_code_or_theme_is_built(project: Path, tmp_path: Path, where: str, old: bytes,
+                                                   new: bytes) -> None:
+    code = own_code(tmp_path)
+    settled(project, code)
+    path = code / where
+    before = os.stat(path)
+    path.write_bytes(path.read_bytes().replace(old, new, 1))  # the same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # its time put back: only its change time differs
+    time.sleep(0.1)
+    done, modules = build_with(project, code)
+    assert done.stdout.startswith("Built "), done.stdout + done.stderr
+    assert "sitegen.build.pipeline" in modules
+    if where.endswith(".html"):
+        assert b"</FOOTER>" in (project / "build/index.html").read_bytes()
+
+
+def test_another_version_of_a_library_is_built(project: Path, tmp_path: Path) -> None:
+    code = own_code(tmp_path)
+    settled(project, code)
+    # jinja2 "upgraded": importlib.metadata finds this version first on the import path (the code is the same)
+    other = code / "jinja2-99.0.dist-info"
+    other.mkdir()
+    (other / "METADATA").write_text("Metadata-Version: 2.1\nName: Jinja2\nVersion: 99.0\n", encoding="utf-8")
+    time.sleep(0.1)
+    done, modules = build_with(project, code)
+    assert done.stdout.startswith("Built "), done.stdout + done.stderr
+    assert "importlib.metadata" in modules

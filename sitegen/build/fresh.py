@@ -39,7 +39,8 @@ def work_to_do(config: Config, options: BuildOptions, session: Session) -> Work 
     output folder is as the last build left it."""
     step = Steps(options.cancel)
     stamp = read_stamp(config)
-    inputs = input_digest(config, BUILTIN_TEMPLATES, session.code, stamp)
+    code, status = session.code_hash(stamp.get("code"))  # as the last build's, unless the code's files changed
+    inputs = input_digest(config, BUILTIN_TEMPLATES, code, stamp, status)
     last = None if options.force else unchanged(config, inputs, stamp)
     # as the last build left it, the output holds only what sitegen wrote: the guard need not look through it
     output = prepare_output(config, session.removals, as_left=last is not None)

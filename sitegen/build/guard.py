@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from sitegen.build.manifest import STAMP, output_path
 from sitegen.build.marker import MARKER, foreign, is_ours, marked
 from sitegen.build.recovery import recover
-from sitegen.build.swap import finish_removals
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import SitegenError
 from sitegen.files import tree_digest
@@ -71,7 +70,10 @@ def output_folder(config: Config, as_left: bool = False) -> Path:
 def prepare_output(config: Config, removals: list[threading.Thread], as_left: bool = False) -> Path:
     """The guarded output folder, after the old sites still being removed are gone and whatever a killed build left
     beside it is undone."""
-    finish_removals(removals)
+    if removals:  # only `sitegen serve` replaces sites in the background: a build need not load how
+        from sitegen.build.swap import finish_removals
+
+        finish_removals(removals)
     out = output_folder(config, as_left)
     recover(out)
     return out

@@ -89,14 +89,15 @@ def as_left(site: Path, recorded: Any) -> bool:
     if not isinstance(folders, dict) or not isinstance(files, dict) or not files:
         return False
     base = os.fspath(site)
+    prefix, lstat, is_dir, is_file = base + os.sep, os.lstat, stat.S_ISDIR, stat.S_ISREG  # ~5,700 calls: kept short
     try:
         for rel, entry in folders.items():
-            status = os.stat(base) if rel == "." else os.lstat(os.path.join(base, rel))
-            if not stat.S_ISDIR(status.st_mode) or [status.st_mtime_ns, status.st_ino] != entry:
+            status = os.stat(base) if rel == "." else lstat(prefix + rel)
+            if not is_dir(status.st_mode) or [status.st_mtime_ns, status.st_ino] != entry:
                 return False
         for rel, entry in files.items():
-            status = os.lstat(os.path.join(base, rel))
-            if not stat.S_ISREG(status.st_mode) or [status.st_size, status.st_mtime_ns, status.st_ino] != entry:
+            status = lstat(prefix + rel)
+            if not is_file(status.st_mode) or [status.st_size, status.st_mtime_ns, status.st_ino] != entry:
                 return False
     except (OSError, ValueError):
         return False

@@ -3,10 +3,9 @@ edit makes again only what depends on it. Nothing is kept anywhere else: no modu
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sitegen.cache import code_digest
+from sitegen.cache import known_code_digest
 from sitegen.data.memo import DataMemo
 from sitegen.history.memo import HistoryMemo
 
@@ -31,8 +30,17 @@ class Session:
         self.chart_templates: dict[Shape, str] = {}  # each shape of chart's spec, with holes for its data
         self.files: dict[str, bytes] = {}  # downloads made or read from the cache, by cache key
         self.removals: list[threading.Thread] = []  # replaced sites being removed in the background (serve)
+        self.known_code: tuple[str, str] | None = None  # (code digest, status of its files), once worked out
 
-    @cached_property
+    def code_hash(self, known: Any = None) -> tuple[str, str]:
+        """(hash of sitegen's code and the library versions, the status of the files it reads), worked out on the
+        first call; known: the last build's [status, hash], reused if the status is unchanged
+        (sitegen.cache.known_code_digest). A running `sitegen serve` keeps the hash of the code it loaded."""
+        if self.known_code is None:
+            self.known_code = known_code_digest(known)
+        return self.known_code
+
+    @property
     def code(self) -> str:
         """The hash of sitegen's code and the library versions (sitegen.cache.code_digest)."""
-        return code_digest()
+        return self.code_hash()[0]

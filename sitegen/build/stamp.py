@@ -8,6 +8,9 @@ time, which only the kernel sets), changes that status. The one blind spot is an
 file system's clock as the hashing, after it ("racy git"): a file changed less than RACY_NS before it was hashed
 (2 s where the file system keeps whole seconds) is not remembered, so the next build hashes it again.
 
+Code. The hash of sitegen's code and library versions is kept with the status of the files it reads
+(sitegen.cache.code_status): while that is unchanged, the code is not read again, nor importlib.metadata loaded.
+
 Output. See sitegen.build.manifest.as_left: the status of every file and folder the build wrote.
 """
 
@@ -39,10 +42,12 @@ Seen = dict[str, list[Any]]  # input path -> [size, mtime_ns, ctime_ns, inode, h
 
 @dataclass(frozen=True)
 class InputDigest:
-    """One hash of everything a build reads, and the status of each input file it hashed, for the next build."""
+    """One hash of everything a build reads, and the status of each input file it hashed (and of the code's files,
+    with the code's hash: [status, hash], or [] when too recent to trust), for the next build."""
 
     digest: str
     seen: Seen = field(default_factory=dict, compare=False)
+    code: list[str] = field(default_factory=list, compare=False)
 
 
 def read_stamp(config: Config) -> dict[str, Any]:
@@ -54,9 +59,11 @@ def read_stamp(config: Config) -> dict[str, Any]:
     return body if isinstance(body, dict) and body.get("format") == FORMAT else {}
 
 
-def input_digest(config: Config, builtin_templates: Path, code: str, last: dict[str, Any] | None = None) -> InputDigest:
+def input_digest(config: Config, builtin_templates: Path, code: str, last: dict[str, Any] | None = None,
+                 code_status: str = "") -> InputDigest:
     """Everything a build reads: data, content, templates, settings, our code and library versions (code:
-    sitegen.cache.code_digest), the date. Files whose status is as the last stamp (last) saw it are not read."""
+    sitegen.cache.code_digest, its files' status code_status), the date. Files whose status is as the last stamp
+    (last) saw it are not read."""
     known = last.get("seen") if last else None
     looker = Looker(known if isinstance(known, dict) else {})
     root = config.root
@@ -68,7 +75,8 @@ def input_digest(config: Config, builtin_templates: Path, code: str, last: dict[
     parts.append(os.environ.get("SOURCE_DATE_EPOCH", ""))
     parts.append([config.base_url, config.repository_url])  # they can come from the command line
     parts.append(commits_key(config))  # a new data commit changes the changelog even if the files do not
-    return InputDigest(hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest(), looker.seen)
+    return InputDigest(hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest(), looker.seen,
+                       [code_status, code] if code_status else [])
 
 
 class Looker:
@@ -119,11 +127,12 @@ def unchanged(config: Config, inputs: InputDigest, last: dict[str, Any]) -> dict
 
 
 def remember(config: Config, last: dict[str, Any], inputs: InputDigest) -> None:
-    """Keep, in the stamp of a build found up to date, the status of inputs it had to hash (changed too recently
-    before the last build to trust their time then): the next check reads them no more. Nothing else changes."""
-    if inputs.seen == last.get("seen"):
+    """Keep, in the stamp of a build found up to date, the status of inputs (and code) it had to hash (changed too
+    recently before the last build to trust their time then): the next check reads them no more. Nothing else
+    changes."""
+    if inputs.seen == last.get("seen") and inputs.code == last.get("code"):
         return
-    body = json.dumps({**last, "seen": inputs.seen}, sort_keys=True, separators=(",", ":"))
+    body = json.dumps({**last, "seen": inputs.seen, "code": inputs.code}, sort_keys=True, separators=(",", ":"))
     with contextlib.suppress(OSError):  # a cache that cannot be written (read-only): it costs the next check time
         write_atomic(config.root / config.cache_dir / STAMP, body, durable=False)
 
@@ -138,7 +147,7 @@ def save_stamp(config: Config, inputs: InputDigest, pages: int, charts: int, fil
     path = config.root / config.cache_dir / STAMP
     path.parent.mkdir(parents=True, exist_ok=True)
     body = {"format": FORMAT, "inputs": inputs.digest, "output": manifest_digest(files), "pages": pages,
-            "charts": charts, "path": str(output_path(config)), "seen": inputs.seen,
+            "charts": charts, "path": str(output_path(config)), "seen": inputs.seen, "code": inputs.code,
             "site": site_status(config.root / config.output_dir, files)}
     write_atomic(path, json.dumps(body, sort_keys=True, separators=(",", ":")))
 
