@@ -35,7 +35,11 @@ class Cells:
         self.mask = data_mask(frame, len(self.names))
         self.data = frame if self.mask.all() else frame.filter(self.mask)  # no copy when no row is blank
         self.typed: dict[tuple[int, bool], pl.Series] = {}  # typed columns made so far (field_expr)
-        self.schema = frame.schema
+
+    @property
+    def schema(self) -> pl.Schema:
+        """The frame's column types (not kept: the parsed-data cache's unpickler admits no polars Schema)."""
+        return self.frame.schema
 
     def text(self, i: int) -> pl.Expr:
         """The i-th field's cells as written (cell_text)."""
