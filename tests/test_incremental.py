@@ -195,6 +195,25 @@ def test_a_changed_value_redraws_only_the_pages_that_show_it(tmp_path: Path,
     assert f"measures/{row['measure']}/index.html" in changed
 
 
+def change_disputed_value(project: Path) -> None:
+    """The first figure that belongs to a dispute, a tenth up."""
+    def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        row = next(r for r in rows if r["dispute"])
+        row["value"] = str(int(float(row["value"]) * 1.1))
+        return rows
+    edit_csv(figures(project), change)
+
+
+def test_a_disputed_value_renders_again_only_the_pages_that_show_it(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Every page's menu links the disputes: a disputed figure's value must not make every page render again."""
+    project = copy_project(MINI, tmp_path / "project")
+    build_site(load_config(project))
+    made, changed, after = rebuild(project, change_disputed_value, capsys)
+    assert 0 < made < len([p for p in after if p.endswith(".html")]) / 2
+    assert any(p.startswith("disputes/") for p in changed)
+
+
 def test_a_template_edit_renders_again_only_the_pages_that_load_it(tmp_path: Path,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     """Each page records the templates it loads (and those it looked for and found missing): a template added or

@@ -217,6 +217,11 @@ class Site:
     disputes: list[Dispute] = field(default_factory=list)  # by title
     content_pages: tuple[str, ...] = ()  # the written pages there are (about, methodology): only those are linked
 
+    @property
+    def has_disputes(self) -> bool:
+        """Whether there is a dispute to link: what every page's menu asks, not the disputes' figures."""
+        return bool(self.disputes)
+
 
 @dataclass
 class Lookups:
