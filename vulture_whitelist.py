@@ -23,6 +23,7 @@ _.adapted  # site.maps.HexMap: templates/partials/hexmap.html
 _.credit  # site.maps.HexMap: templates/partials/hexmap.html
 _.credit_url  # site.maps.HexMap: templates/partials/hexmap.html
 _.svg_cells  # site.maps.HexMap: templates/partials/hexmap.html (the hexes)
+_.has_disputes  # data.model.Site: templates/base.html (the menu's Disputes link)
 _.words  # site.views.MeasurePeriod: templates/measure.html, templates/measure_period.html
 _.hexmap  # site.views.MeasurePeriod: templates/measure.html, templates/measure_period.html
 _.ends  # site.views.MeasurePeriod: templates/measure.html (the ten highest and lowest)
