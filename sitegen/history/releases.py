@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sitegen.data.read import read_packages
@@ -39,20 +40,38 @@ class Release:
         """The abbreviated commit hash shown to people."""
         return self.sha[:7]
 
+    @cached_property
+    def changed(self) -> tuple[FigureChange, ...]:
+        """This release's figure changes, renames aside."""
+        return tuple(f for f in self.diff.figures if f.kind != "renamed")
+
+    @cached_property
+    def by_key(self) -> dict[tuple[str, str], list[FigureChange]]:
+        """The changed figures by (council, "") and ("", measure): asked of every council's and measure's page, and a
+        release can hold tens of thousands (the delayed-transfer import)."""
+        found: dict[tuple[str, str], list[FigureChange]] = {}
+        for f in self.changed:
+            found.setdefault((f.area_code, ""), []).append(f)
+            found.setdefault(("", f.measure), []).append(f)
+        return found
+
     @property
     def area_codes(self) -> list[str]:
         """Codes of the councils (and England) whose figures this release changed, renames aside."""
-        return sorted({f.area_code for f in self.diff.figures if f.kind != "renamed"})
+        return sorted(code for code, measure in self.by_key if not measure)
 
     @property
     def measure_ids(self) -> list[str]:
         """Ids of the measures whose figures this release changed, renames aside."""
-        return sorted({f.measure for f in self.diff.figures if f.kind != "renamed"})
+        return sorted(measure for code, measure in self.by_key if measure)
 
     def figures_for(self, area_code: str = "", measure: str = "") -> list[FigureChange]:
         """This release's figure changes for one council or one measure."""
-        return [f for f in self.diff.figures if f.kind != "renamed"
-                and (not area_code or f.area_code == area_code) and (not measure or f.measure == measure)]
+        if area_code and measure:
+            return [f for f in self.by_key.get((area_code, ""), []) if f.measure == measure]
+        if area_code or measure:
+            return list(self.by_key.get((area_code, measure), []))
+        return list(self.changed)
 
 
 @dataclass
@@ -69,11 +88,11 @@ class History:
 
     def for_area(self, code: str) -> list[Release]:
         """Releases that changed one council's figures."""
-        return [r for r in self.releases if code in r.area_codes]
+        return [r for r in self.releases if (code, "") in r.by_key]
 
     def for_measure(self, measure: str) -> list[Release]:
         """Releases that changed one measure's figures."""
-        return [r for r in self.releases if measure in r.measure_ids]
+        return [r for r in self.releases if ("", measure) in r.by_key]
 
 
 
