@@ -387,6 +387,30 @@ def test_a_session_keeps_what_an_edit_left_unchanged(tmp_path: Path) -> None:
     assert envs and session.envs == envs
 
 
+def test_a_session_models_and_plans_the_data_once_while_only_pages_and_templates_change(tmp_path: Path) -> None:
+    """`sitegen serve`: an edit of a council's written page or of a template shows on the page, with the data
+    neither modelled nor planned again; an edit of the data does both again, and shows too."""
+    project, session = copy_project(MINI, tmp_path / "project"), Session()
+    build_site(load_config(project), session=session)
+    site, planned = session.plan.site, session.plan.data
+    page = project / "content/councils/cambridgeshire.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA sentence written after the first build.\n",
+                    encoding="utf-8")
+    build_site(load_config(project), session=session)
+    shown = (project / "build/councils/cambridgeshire/index.html").read_text(encoding="utf-8")
+    assert "A sentence written after the first build." in shown
+    assert session.plan.site is site and session.plan.data is planned
+    override_template(project)
+    build_site(load_config(project), session=session)
+    assert "<p>Overridden</p>" in (project / "build/councils/cambridgeshire/index.html").read_text(encoding="utf-8")
+    assert session.plan.site is site and session.plan.data is planned
+    change_value(project)
+    build_site(load_config(project), session=session)
+    assert session.plan.site is not site and session.plan.data is not planned
+    assert "A sentence written after the first build." in (
+        project / "build/councils/cambridgeshire/index.html").read_text(encoding="utf-8")
+
+
 def test_properties_recorded_as_own_fields_read_nothing_else() -> None:
     """The properties the record counts as their object's own fields (record.OWN) show the same text when every
     text of every object the object links to changes: a page showing one is rendered again only when the object

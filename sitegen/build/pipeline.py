@@ -16,7 +16,9 @@ from sitegen.build.guard import check_writable
 from sitegen.build.manifest import load_made, load_manifest, save_manifest, state_file
 from sitegen.build.options import BuildOptions
 from sitegen.build.reuse.cache import Made
+from sitegen.build.reuse.canon import Canon
 from sitegen.build.reuse.parsed import load_memo, save_memo, signature
+from sitegen.build.reuse.planned import PlanMemo
 from sitegen.build.reuse.record import (
     RECORD,
     Model,
@@ -55,7 +57,7 @@ from sitegen.site.charts.draw import chart_svgs, themed
 from sitegen.site.content import CONTENT_PAGES, HOME_INTRO, Page, load_page, render, unknown_shortcodes
 from sitegen.site.headline import headline_problems
 from sitegen.site.page import PageSpec, root_for
-from sitegen.site.plan import plan_pages
+from sitegen.site.plan import plan_data, plan_pages
 from sitegen.site.render import env_for, render_page, template_text
 from sitegen.site.theme import BUILTIN_TEMPLATES
 from sitegen.site.views import figure_link
@@ -100,9 +102,11 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     step("Reading the data's history and planning pages")
     history = load_history(config, session.history)
     site.updated = last_changed(site, history)  # the one "data last changed" date every page and file prints
-    specs = plan_pages(site, pages, rendered)
-    specs += plan_publishing(site, history, specs)
-    annotate(specs, site, history)
+    data, canon = session.plan.planned((history.missing, tuple(r.sha for r in history.releases), site.updated,
+                                        site.content_pages), partial(plan_data, site))
+    specs = plan_pages(site, pages, rendered, data)
+    specs += plan_publishing(site, history, specs, session.plan.views)
+    annotate(specs, site, history, session.plan.views)
     abouts = about_packages(site, history)
     describe_pages(specs, abouts, site)
     charts = [chart for spec in specs for chart in spec.charts]
@@ -115,10 +119,11 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     writer = Writer(output, last, removals, state_file(config, "spare", ""), step.check)
     # compiled templates: kept by the session while unchanged
     env = env_for(config, setup_digest(config, BUILTIN_TEMPLATES, session.code), session.envs, TracingEnvironment)
-    record = page_record(config, site, env, force, session.code)
+    record = page_record(config, site, env, force, session.code, canon)
     downloads = Cache(config.root / config.cache_dir, "downloads", session.code, read=not force)
     made = Made(downloads, record.setup, session.files, preview, None if force else load_made(config))
-    write_output(writer, made, Published(site, history, specs, drawn, record, env, abouts), step)
+    digests = session.plan.figure_digests(partial(figure_digests, site))  # downloads and the API are keyed by them
+    write_output(writer, made, Published(site, history, specs, drawn, record, env, abouts, digests), step)
     if options.swapped is not None:
         options.swapped(frozenset(writer.carried))
     files = writer.manifest()
@@ -154,6 +159,7 @@ class Published:
     record: Record
     env: TracingEnvironment
     abouts: dict[str, About]  # each package's metadata (publish.datasets)
+    digests: dict[str, bytes]  # each figure's (publish.fingerprint)
 
 
 def draw_charts(config: Config, charts: list[Chart], force: bool, session: Session) -> Drawn:
@@ -175,7 +181,7 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
             writer.carry_folder(BUNDLE)  # the last build's index, until the follow-up build makes this one's
         else:  # the pages are written: Pagefind indexes them while the rest is written
             search = Indexing(writer.staging, [p for p in writer.shas if p.endswith(".html")])
-        digests = figure_digests(out.site)  # once: the downloads and the API are keyed by them
+        digests = out.digests
         write_files(writer, out.site, out.drawn, made, digests)
         write_data(writer, out.site, out.abouts, made, digests)
         writer.write(CATALOG, catalog_jsonld(out.abouts, out.site))
@@ -198,22 +204,24 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
 def read_project(config: Config, session: Session,
                  force: bool = False) -> tuple[Site, dict[str, Page], dict[str, Markup]]:
     """The validated model, the Markdown pages and their HTML; every problem of data and content at once."""
-    packages, problems = validated(config, session, force)
+    packages, problems, key = validated(config, session, force)
     pages, found = load_content(config)
     if problems:  # the content's own problems too, so one run shows everything to fix
         raise ProblemsFound(problems + found.items, "the data is not valid: nothing was published, build/ is "
                             "unchanged")
-    site = build_model(packages, config, apply_warnings(packages))
+    if force:
+        session.plan = PlanMemo()  # a forced build uses nothing made before
+    site = session.plan.model(key, lambda: build_model(packages, config, apply_warnings(packages)))
     found.extend(content_problems(site, pages) + headline_problems(site))
     found.raise_if_any("content has problems: nothing was published")
     site.content_pages = tuple(name for name in CONTENT_PAGES if name in pages)
     return site, pages, render_content(site, pages)
 
 
-def validated(config: Config, session: Session, force: bool = False) -> tuple[Packages, list[Problem]]:
-    """The data packages and their problems; the same bytes are validated once a session (`sitegen serve`), and
-    what is parsed and checked of unchanged files is kept for the next build (frictionless's verdicts on the
-    descriptors in the cache, unless forced)."""
+def validated(config: Config, session: Session, force: bool = False) -> tuple[Packages, list[Problem], str]:
+    """The data packages, their problems, and a key for them and the settings; the same bytes are validated once a
+    session (`sitegen serve`), and what is parsed and checked of unchanged files is kept for the next build
+    (frictionless's verdicts on the descriptors in the cache, unless forced)."""
     folder = config.root / config.datapackages_dir
     key = f"{tree_digest(folder, fence=config.root)} {config!r}"
     if key not in session.validated:
@@ -227,7 +235,7 @@ def validated(config: Config, session: Session, force: bool = False) -> tuple[Pa
         session.validated_before = True
         if signature(session.data) != before:
             save_memo(cache, session.code, session.data)
-    return session.validated[key]
+    return (*session.validated[key], key)
 
 
 def load_content(config: Config) -> tuple[dict[str, Page], ProblemList]:
@@ -270,9 +278,9 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
     return out
 
 
-def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool, code: str) -> Record:
+def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool, code: str, canon: Canon) -> Record:
     """The dependency record: last build's (unless forced) to compare with, and this build's to fill."""
-    model = Model(site, partial(template_text, env))
+    model = Model(site, partial(template_text, env), canon)
     return Record(state_file(config, RECORD), made_with(config, code), model, use_last=not force)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sitegen.build.reuse.planned import PlanMemo
 from sitegen.cache import known_code_digest
 from sitegen.data.memo import DataMemo
 from sitegen.history.memo import HistoryMemo
@@ -25,6 +26,7 @@ class Session:
         self.data = DataMemo()  # CSVs parsed and packages checked, by file: an unchanged one is not done again
         self.validated: dict[str, tuple[Packages, list[Problem]]] = {}  # the data last validated, by its hash
         self.validated_before = False  # whether data was validated yet: else the memo is read from the cache
+        self.plan = PlanMemo()  # the model and the data's pages, while the data, settings and history are unchanged
         self.history = HistoryMemo()  # the data's history and each commit's data: commits never change
         self.envs: dict[str, TracingEnvironment] = {}  # compiled templates, while templates and settings are unchanged
         self.chart_templates: dict[Shape, str] = {}  # each shape of chart's spec, with holes for its data

@@ -72,8 +72,15 @@ def change_item(line: Told, slugs: dict[str, str], names: Names) -> ChangeItem:
                       f.measure if f.measure in names.measures else "", names.measure(f.measure), line.rest)
 
 
-def release_view(release: Release, site: Site, area_code: str = "") -> ReleaseView:
-    """A release for the Changes page (every council) or for one council's page."""
+def release_view(release: Release, site: Site, area_code: str = "",
+                 views: dict[tuple[str, str], ReleaseView] | None = None) -> ReleaseView:
+    """A release for the Changes page (every council) or for one council's page; views: those made before for this
+    model and history, by (commit, council), kept by a session (sitegen.build.reuse.planned)."""
+    if views is not None:
+        found = views.get((release.sha, area_code))
+        if found is None:
+            found = views[release.sha, area_code] = release_view(release, site, area_code)
+        return found
     names, slugs = names_of(site), {a.code: a.slug for a in areas(site)}
     items = tuple(change_item(line, slugs, names) for line in release_lines(release, names, area_code))
     return ReleaseView(f"release-{release.short}", release.day, headline(release, area_code),
@@ -94,22 +101,25 @@ def page_feeds(site: Site) -> dict[str, tuple[tuple[str, str], ...]]:
     return feeds
 
 
-def annotate(specs: list[PageSpec], site: Site, history: History) -> None:
+def annotate(specs: list[PageSpec], site: Site, history: History,
+             views: dict[tuple[str, str], ReleaseView] | None = None) -> None:
     """Give every page its `publishing` context: feeds, last change, and recent changes (a council's; the home page's
-    "latest additions", the whole site's)."""
+    "latest additions", the whole site's); views: see release_view."""
     changed, feeds = site.updated, page_feeds(site)
     pages = {f"councils/{a.slug}/index.html": a.code for a in areas(site)}
     for spec in specs:
         code = pages.get(spec.path, "")
-        recent = (tuple(release_view(r, site, code) for r in history.for_area(code)[:RECENT]) if code else
-                  tuple(release_view(r, site) for r in history.releases[:RECENT]) if spec.path == "index.html" else ())
+        recent = (tuple(release_view(r, site, code, views) for r in history.for_area(code)[:RECENT]) if code else
+                  tuple(release_view(r, site, "", views) for r in history.releases[:RECENT])
+                  if spec.path == "index.html" else ())
         spec.context["publishing"] = Publishing(feeds.get(spec.path, feeds[""]), changed, recent, history.missing)
 
 
-def plan_publishing(site: Site, history: History, specs: list[PageSpec]) -> list[PageSpec]:
-    """The Changes page and an embed page for every chart."""
-    views, order = [release_view(r, site) for r in history.releases], Order.of(site)
-    out = [PageSpec("changes/index.html", ["changes.html"], "Data changes", {"releases": views},
+def plan_publishing(site: Site, history: History, specs: list[PageSpec],
+                    views: dict[tuple[str, str], ReleaseView] | None = None) -> list[PageSpec]:
+    """The Changes page and an embed page for every chart; views: see release_view."""
+    shown, order = [release_view(r, site, "", views) for r in history.releases], Order.of(site)
+    out = [PageSpec("changes/index.html", ["changes.html"], "Data changes", {"releases": shown},
                     description="Every change to the data, newest first, from the project's history.")]
     charts = {c.id: c for spec in specs for c in spec.charts}
     for chart_id, home in sorted(chart_pages(specs).items()):

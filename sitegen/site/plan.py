@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -38,16 +39,42 @@ from sitegen.text import upper_first
 if TYPE_CHECKING:
     from sitegen.data.model import Council, Site
 
-def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) -> list[PageSpec]:
-    """Every page of the site, in a stable order."""
+@dataclass(frozen=True)
+class DataPlan:
+    """The pages planned from the data alone, with no written content in them yet: a session plans them once while
+    the data, settings and history are unchanged (`sitegen serve`, on an edit of a written page or a template)."""
+
+    before: tuple[PageSpec, ...]  # the pages before the written ones, in order
+    after: tuple[PageSpec, ...]  # and after them
+
+
+def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup],
+               data: DataPlan | None = None) -> list[PageSpec]:
+    """Every page of the site, in a stable order: the data's pages (planned now, or before for the same site),
+    each a copy of its own, with the written pages put in."""
+    data = data or plan_data(site)
+    written = {f"councils/{c.slug}/index.html": rendered.get(f"councils/{c.slug}") for c in site.councils}
+    specs = []
+    for planned in data.before:
+        spec = replace(planned, context=dict(planned.context))  # this build's own: later steps add to it
+        if spec.path == "index.html":
+            spec.context["intro"] = lede(rendered.get(HOME_INTRO))
+        elif spec.path in written:
+            spec.context["written"] = written[spec.path]
+        specs.append(spec)
+    specs += content_pages(pages, rendered)
+    return specs + [replace(planned, context=dict(planned.context)) for planned in data.after]
+
+
+def plan_data(site: Site) -> DataPlan:
+    """The pages of the data (every page but the written ones), their written content's places empty (None)."""
     cells = layout(site.packages, "council_hexes", "council_code")
     periods = all_periods(site.measures, [*site.councils, *site.predecessors])  # abolished ones ranked in their time
     positions = all_positions(periods)
-    specs = [home_page(site, cells, rendered.get(HOME_INTRO))]
+    specs = [home_page(site, cells)]
     note = population_note(site.packages)
-    specs += [council_page(c, rendered.get(f"councils/{c.slug}"), positions, council_places(site, c), note)
-              for c in site.councils]
-    specs += [council_page(p, None, positions, council_places(site, p), note)
+    specs += [council_page(c, positions, council_places(site, c), note) for c in site.councils]
+    specs += [council_page(p, positions, council_places(site, p), note)
               for p in site.predecessors]  # abolished councils: a short page each
     specs.append(PageSpec("councils/index.html", ["councils.html"], "All councils"))
     nation = site.england
@@ -65,21 +92,19 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup]) 
     specs.append(PageSpec("sources/index.html", ["sources.html"], "Sources", {"series": series(site.sources)}))
     specs += coverage_pages(site, cells)
     specs.append(PageSpec("search/index.html", ["search.html"], "Search", {"search": True}))
-    specs += content_pages(pages, rendered)
-    specs.append(PageSpec("404.html", ["404.html"], "Page not found"))
-    return specs
+    return DataPlan(tuple(specs), (PageSpec("404.html", ["404.html"], "Page not found"),))
 
 
-def council_page(c: Council, written: Markup | None, positions: dict[str, Position],
-                 places: dict[str, list[str]], note: str) -> PageSpec:
-    """A council's page: identity, narrative, comparisons, written background, key figures, charts."""
+def council_page(c: Council, positions: dict[str, Position], places: dict[str, list[str]], note: str) -> PageSpec:
+    """A council's page: identity, narrative, comparisons, key figures, charts (its written background goes in
+    with the written pages)."""
     blocks = council_charts(c)
     ranked = compared_positions(c, positions)
     course = course_charts(c.short_name, c.slug, ranked)
     return PageSpec(
         f"councils/{c.slug}/index.html", [f"council-{c.slug}.html", "council.html"], c.name,
         {"council": c, "chart_groups": blocks, "narrative": council_narrative(c), "key_figures": key_figures(c),
-         "written": written, "comparisons": ranked, "listed": listed, "monthly_series": monthly_series,
+         "written": None, "comparisons": ranked, "listed": listed, "monthly_series": monthly_series,
          "totals": totals_table(c.figures), "words": position_words, "population_note": note,
          "course": course, "former_compare": {p.code: compared_positions(p, positions) for p in c.predecessors},
          "former_charts": {p.code: [chart for _, chart, _ in council_charts(p) if chart and chart.kind == "monthly"]
@@ -119,13 +144,13 @@ def measure_pages(site: Site, periods: dict[str, list[Period]], positions: dict[
     return specs + [PageSpec("measures/index.html", ["measures.html"], "Measures")]
 
 
-def home_page(site: Site, cells: dict[str, tuple[int, int]], intro: Markup | None) -> PageSpec:
-    """The home page: the project's introduction, the headline measure's map (from the settings), national
-    figures, what is new."""
+def home_page(site: Site, cells: dict[str, tuple[int, int]]) -> PageSpec:
+    """The home page: the headline measure's map (from the settings), national figures, what is new (the project's
+    introduction goes in with the written pages)."""
     found = headline(site)
     drawn = headline_map(found, cells) if found else None
     return PageSpec("index.html", ["home.html"], site.config.title,
-                    {"intro": lede(intro), "headline": found if drawn else None, "hexmap": drawn,
+                    {"intro": None, "headline": found if drawn else None, "hexmap": drawn,
                      "headline_words": headline_words(found) if found and drawn else ""},
                     description=site.config.description)
 

@@ -54,6 +54,16 @@ class Canon:
         self.plain_getters: dict[type, tuple[str, Any, bool]] = {}  # each plain type's name, getter, how many
         self.shown: dict[type, tuple[str, ...] | None] = {}  # each type's fields in its repr, sorted (parts_of)
 
+    def fork(self) -> Canon:
+        """A canon that knows what this one does, for a build of the same model objects and planned values (a
+        session's next build, sitegen.build.reuse.planned); what it hashes besides is its own."""
+        other = Canon()
+        other.own, other.parts = dict(self.own), dict(self.parts)
+        other.plain_types, other.getters = dict(self.plain_types), dict(self.getters)
+        other.plain_getters, other.shown = dict(self.plain_getters), dict(self.shown)
+        other.keep = [self]  # the objects known by id stay alive while the fork is in use
+        return other
+
     def value(self, value: Any, depth: int = 0) -> Any:
         """A value in full; a model object as its own fields, with the objects it links to by key."""
         kind = type(value)

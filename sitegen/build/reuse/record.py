@@ -78,13 +78,13 @@ class TracingEnvironment(jinja2.Environment):
 class Model:
     """The model objects of one build, by kind and key, and the canonical values of what pages read."""
 
-    def __init__(self, site: Site, template_text: Callable[[str], str | None]) -> None:
+    def __init__(self, site: Site, template_text: Callable[[str], str | None], canon: Canon | None = None) -> None:
         self.template_text = template_text  # a template's text as the build's loader finds it; None: there is none
         areas: Iterable[Any] = [*site.councils, *site.predecessors, site.england]
         self.objects: dict[tuple[str, str], Any] = {("site", ""): site}
         for group in (areas, site.icbs, site.measures, site.topics, site.sources, site.figures):
             self.objects |= {(KINDS[type(o)], entity_key(o)): o for o in group}
-        self.canon = Canon()
+        self.canon = canon or Canon()  # a session's, while the model is the same (sitegen.build.reuse.planned)
         self.values: dict[str, str | None] = {}
         self.fields: dict[type, frozenset[str]] = {}  # each model type's fields and own properties
         self.links: dict[tuple[int, str], set[str]] = {}  # the objects in a field's value, by object and field

@@ -1,0 +1,55 @@
+"""What a session keeps of its last model and plan (`sitegen serve`): while the data and settings are unchanged, an
+edit of a written page or a template neither models the data again nor, while the history is unchanged too, plans
+its pages again; and the values those pages are planned with are hashed once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sitegen.build.reuse.canon import Canon
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date
+
+    from sitegen.data.model import Site
+    from sitegen.site.plan import DataPlan
+
+
+@dataclass
+class PlanMemo:
+    """The model of the data last validated, and the pages last planned from it with the canonical values of both."""
+
+    data_key: str = ""  # the data and settings the model below was made from (pipeline.validated)
+    site: Site | None = None
+    updated: date | None = None  # the model's own date, before a build sets it from the history
+    plan_key: tuple[Any, ...] = ()  # the history and written pages the plan below was made with
+    data: DataPlan | None = None
+    canon: Canon = field(default_factory=Canon)  # filled by the first build of this plan; each next one forks it
+    views: dict[tuple[str, str], Any] = field(default_factory=dict)  # releases as pages show them (publish.extras)
+    digests: dict[str, bytes] | None = None  # each figure's digest (publish.fingerprint), once a model
+
+    def model(self, key: str, make: Callable[[], Site]) -> Site:
+        """The model of the data and settings `key`: the one kept, its date as made, or a new one from make()."""
+        if key == self.data_key and self.site is not None and self.updated is not None:
+            self.site.updated = self.updated  # as made: this build sets it from its own history
+            return self.site
+        site = make()
+        self.data_key, self.site, self.updated = key, site, site.updated
+        self.plan_key, self.data, self.digests = (), None, None  # from another model: of no use now
+        return site
+
+    def planned(self, key: tuple[Any, ...], plan: Callable[[], DataPlan]) -> tuple[DataPlan, Canon]:
+        """The data's pages for the history and written pages `key` (kept, or plan()), and a canon for this build:
+        the first build's own, then a fork of it, so what each build hashes of its own is dropped with it."""
+        if key != self.plan_key or self.data is None:
+            self.plan_key, self.data, self.canon, self.views = key, plan(), Canon(), {}
+            return self.data, self.canon
+        return self.data, self.canon.fork()
+
+    def figure_digests(self, make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+        """Each figure's digest, made once a model."""
+        if self.digests is None:
+            self.digests = make()
+        return self.digests
