@@ -23,6 +23,7 @@ from sitegen.build.reuse.record import (
     RECORD,
     Model,
     Record,
+    Saved,
     TracingEnvironment,
     made_with,
     planned_digest,
@@ -119,7 +120,7 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     writer = Writer(output, last, removals, state_file(config, "spare", ""), step.check)
     # compiled templates: kept by the session while unchanged
     env = env_for(config, setup_digest(config, BUILTIN_TEMPLATES, session.code), session.envs, TracingEnvironment)
-    record = page_record(config, site, env, force, session.code, canon)
+    record = page_record(config, site, env, force, session, canon)
     downloads = Cache(config.root / config.cache_dir, "downloads", session.code, read=not force)
     made = Made(downloads, record.setup, session.files, preview, None if force else load_made(config))
     digests = session.plan.figure_digests(partial(figure_digests, site))  # downloads and the API are keyed by them
@@ -278,10 +279,14 @@ def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
     return out
 
 
-def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool, code: str, canon: Canon) -> Record:
-    """The dependency record: last build's (unless forced) to compare with, and this build's to fill."""
+def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool, session: Session,
+                canon: Canon) -> Record:
+    """The dependency record: last build's (unless forced; as the session saved it, while its file is unchanged) to
+    compare with, and this build's to fill."""
     model = Model(site, partial(template_text, env), canon)
-    return Record(state_file(config, RECORD), made_with(config, code), model, use_last=not force)
+    session.record = session.record or Saved()
+    return Record(state_file(config, RECORD), made_with(config, session.code), model, use_last=not force,
+                  saved=session.record)
 
 
 def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made, digests: dict[str, bytes]) -> None:

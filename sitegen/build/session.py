@@ -13,7 +13,7 @@ from sitegen.history.memo import HistoryMemo
 if TYPE_CHECKING:
     import threading
 
-    from sitegen.build.reuse.record import TracingEnvironment
+    from sitegen.build.reuse.record import Saved, TracingEnvironment
     from sitegen.data.rows import Packages
     from sitegen.errors import Problem
     from sitegen.site.charts.specs import Shape
@@ -27,6 +27,7 @@ class Session:
         self.validated: dict[str, tuple[Packages, list[Problem]]] = {}  # the data last validated, by its hash
         self.validated_before = False  # whether data was validated yet: else the memo is read from the cache
         self.plan = PlanMemo()  # the model and the data's pages, while the data, settings and history are unchanged
+        self.record: Saved | None = None  # the page record last saved, while its file is unchanged (made by a build)
         self.history = HistoryMemo()  # the data's history and each commit's data: commits never change
         self.envs: dict[str, TracingEnvironment] = {}  # compiled templates, while templates and settings are unchanged
         self.chart_templates: dict[Shape, str] = {}  # each shape of chart's spec, with holes for its data

@@ -170,9 +170,9 @@ class Record:
     number. A page is reused when nothing it was planned with changed and none of them changed.
     """
 
-    def __init__(self, path: Path, setup: str, model: Model, use_last: bool) -> None:
-        self.path, self.setup, self.model = path, setup, model
-        self.last = load(path, setup) if use_last else Last()
+    def __init__(self, path: Path, setup: str, model: Model, use_last: bool, saved: Saved | None = None) -> None:
+        self.path, self.setup, self.model, self.saved = path, setup, model, saved
+        self.last = ((saved and saved.last_for(path, setup)) or load(path, setup)) if use_last else Last()
         self.pages: dict[str, Entry] = {}  # path -> (planned, objects by name, reads by name, sha)
         self.changed: tuple[set[int], set[int]] | None = None  # numbers of last build's objects and reads that differ
         self.reused = 0
@@ -221,15 +221,20 @@ class Record:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         objects: dict[str, int] = {}
         table: dict[str, int] = {}
-        pages = {}
+        pages, numbered = {}, {}
         for path, (planned, names, reads, sha) in sorted(self.pages.items()):
-            pages[path] = {"planned": planned, "sha": sha,
-                           "objects": ",".join(str(objects.setdefault(name, len(objects))) for name in names),
-                           "reads": ",".join(str(table.setdefault(read, len(table))) for read in reads)}
-        body = {"format": FORMAT, "setup": self.setup, "objects": list(objects),
-                "object_values": [self.model.entity(name) for name in objects], "reads": list(table),
-                "values": [self.model.read(read) for read in table], "pages": pages}
+            named = [objects.setdefault(name, len(objects)) for name in names]
+            numbers = [table.setdefault(read, len(table)) for read in reads]
+            numbered[path] = (planned, named, numbers, sha)
+            pages[path] = {"planned": planned, "sha": sha, "objects": ",".join(map(str, named)),
+                           "reads": ",".join(map(str, numbers))}
+        last = Last(list(objects), [self.model.entity(name) for name in objects], list(table),
+                    [self.model.read(read) for read in table], numbered)
+        body = {"format": FORMAT, "setup": self.setup, "objects": last.objects, "object_values": last.object_values,
+                "reads": last.reads, "values": last.values, "pages": pages}
         write_atomic(self.path, json.dumps(body, sort_keys=True, separators=(",", ":")))
+        if self.saved is not None:
+            self.saved.keep(self.path, self.setup, last)
 
 
 Entry = tuple[str, list[str], list[str], str]  # a page: planned, model objects and other reads by name, sha
@@ -245,6 +250,31 @@ class Last:
     reads: list[str] = dataclasses.field(default_factory=list)
     values: list[str | None] = dataclasses.field(default_factory=list)
     pages: dict[str, tuple[str, list[int], list[int], str]] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class Saved:
+    """The record a session's last build saved (`sitegen serve`), as read back, while its file is unchanged."""
+
+    path: Path | None = None
+    setup: str = ""
+    stat: tuple[int, int, int] = (0, 0, 0)  # the file's (inode, size, modification time) as written
+    last: Last | None = None
+
+    def keep(self, path: Path, setup: str, last: Last) -> None:
+        """The record just saved, and its file's stat (anything else writing the file makes it unknown)."""
+        st = path.stat()
+        self.path, self.setup, self.stat, self.last = path, setup, (st.st_ino, st.st_size, st.st_mtime_ns), last
+
+    def last_for(self, path: Path, setup: str) -> Last | None:
+        """The record saved at path with setup, if its file is still the one written; else None: read it."""
+        if self.last is None or path != self.path or setup != self.setup:
+            return None
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return self.last if (st.st_ino, st.st_size, st.st_mtime_ns) == self.stat else None
 
 
 def load(path: Path, setup: str) -> Last:
