@@ -108,11 +108,12 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     specs = plan_pages(site, pages, rendered, data)
     specs += plan_publishing(site, history, specs, session.plan.views)
     annotate(specs, site, history, session.plan.views)
-    abouts = about_packages(site, history)
+    abouts = session.plan.keep("abouts", (), partial(about_packages, site, history))
     describe_pages(specs, abouts, site)
     charts = [chart for spec in specs for chart in spec.charts]
     step(f"Rendering {len(charts)} charts (unchanged ones come from the cache)")
-    drawn = draw_charts(config, charts, force, session)
+    drawn = session.plan.keep("drawn", [chart.id for chart in charts], partial(draw_charts, config, charts, force,
+                                                                               session))
     step(f"Writing {len(specs)} pages and the downloads (unchanged ones from the last build)")
     last = None if force else load_manifest(config)
     preview = options.preview and bool(last)  # with no last build, there is nothing to carry over

@@ -28,6 +28,7 @@ class PlanMemo:
     data: DataPlan | None = None
     canon: Canon = field(default_factory=Canon)  # filled by the first build of this plan; each next one forks it
     views: dict[tuple[str, str], Any] = field(default_factory=dict)  # releases as pages show them (publish.extras)
+    kept: dict[str, Any] = field(default_factory=dict)  # other things made from the plan alone, by name (see keep)
     digests: dict[str, bytes] | None = None  # each figure's digest (publish.fingerprint), once a model
 
     def model(self, key: str, make: Callable[[], Site]) -> Site:
@@ -44,9 +45,17 @@ class PlanMemo:
         """The data's pages for the history and written pages `key` (kept, or plan()), and a canon for this build:
         the first build's own, then a fork of it, so what each build hashes of its own is dropped with it."""
         if key != self.plan_key or self.data is None:
-            self.plan_key, self.data, self.canon, self.views = key, plan(), Canon(), {}
+            self.plan_key, self.data, self.canon, self.views, self.kept = key, plan(), Canon(), {}, {}
             return self.data, self.canon
         return self.data, self.canon.fork()
+
+    def keep(self, name: str, key: Any, make: Callable[[], Any]) -> Any:
+        """What make() returns, kept while the plan and key are unchanged (the packages' metadata, the drawn
+        charts)."""
+        found = self.kept.get(name)
+        if found is None or found[0] != key:
+            found = self.kept[name] = (key, make())
+        return found[1]
 
     def figure_digests(self, make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
         """Each figure's digest, made once a model."""

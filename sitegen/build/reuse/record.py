@@ -172,7 +172,10 @@ class Record:
 
     def __init__(self, path: Path, setup: str, model: Model, use_last: bool, saved: Saved | None = None) -> None:
         self.path, self.setup, self.model, self.saved = path, setup, model, saved
-        self.last = ((saved and saved.last_for(path, setup)) or load(path, setup)) if use_last else Last()
+        kept = saved.last_for(path, setup) if saved and use_last else None
+        self.last = kept or (load(path, setup) if use_last else Last())
+        # saved by a build of these very model objects: valued as they are now, so none of them differs
+        self.same_objects = kept is not None and saved is not None and saved.site is model.objects[("site", "")]
         self.pages: dict[str, Entry] = {}  # path -> (planned, objects by name, reads by name, sha)
         self.changed: tuple[set[int], set[int]] | None = None  # numbers of last build's objects and reads that differ
         self.reused = 0
@@ -183,7 +186,9 @@ class Record:
         if not entry or entry[0] != planned:
             return None
         if self.changed is None:
-            self.changed = self.changed_objects(), self.changed_reads()
+            objects = ({n for n, before in enumerate(self.last.object_values) if before is None} if self.same_objects
+                       else self.changed_objects())
+            self.changed = objects, self.changed_reads()
         objects, reads = self.changed
         return None if not objects.isdisjoint(entry[1]) or not reads.isdisjoint(entry[2]) else entry[3]
 
@@ -234,7 +239,7 @@ class Record:
                 "reads": last.reads, "values": last.values, "pages": pages}
         write_atomic(self.path, json.dumps(body, sort_keys=True, separators=(",", ":")))
         if self.saved is not None:
-            self.saved.keep(self.path, self.setup, last)
+            self.saved.keep(self.path, self.setup, last, self.model.objects[("site", "")])
 
 
 Entry = tuple[str, list[str], list[str], str]  # a page: planned, model objects and other reads by name, sha
@@ -260,11 +265,13 @@ class Saved:
     setup: str = ""
     stat: tuple[int, int, int] = (0, 0, 0)  # the file's (inode, size, modification time) as written
     last: Last | None = None
+    site: Site | None = None  # the model it was valued against
 
-    def keep(self, path: Path, setup: str, last: Last) -> None:
+    def keep(self, path: Path, setup: str, last: Last, site: Site) -> None:
         """The record just saved, and its file's stat (anything else writing the file makes it unknown)."""
         st = path.stat()
         self.path, self.setup, self.stat, self.last = path, setup, (st.st_ino, st.st_size, st.st_mtime_ns), last
+        self.site = site
 
     def last_for(self, path: Path, setup: str) -> Last | None:
         """The record saved at path with setup, if its file is still the one written; else None: read it."""
