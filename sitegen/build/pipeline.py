@@ -46,7 +46,7 @@ from sitegen.publish.catalog import catalog_jsonld
 from sitegen.publish.chartzip import write_chart_zips
 from sitegen.publish.datasets import About, about_packages, published_descriptor
 from sitegen.publish.downloads import figures_bytes, package_xlsx, package_zip
-from sitegen.publish.extras import annotate, last_changed, plan_publishing, write_publishing
+from sitegen.publish.extras import annotate, last_changed, plan_publishing, views_key, write_publishing
 from sitegen.publish.fingerprint import digest_of, figure_digests
 from sitegen.publish.jsonld import describe_pages
 from sitegen.publish.search import BUNDLE, Indexing
@@ -106,8 +106,9 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     data, canon = session.plan.planned((history.missing, tuple(r.sha for r in history.releases), site.updated,
                                         site.content_pages), partial(plan_data, site))
     specs = plan_pages(site, pages, rendered, data)
-    specs += plan_publishing(site, history, specs, session.plan.views)
-    annotate(specs, site, history, session.plan.views)
+    views = session.plan.views_for(views_key(site))
+    specs += plan_publishing(site, history, specs, views)
+    annotate(specs, site, history, views)
     abouts = session.plan.keep("abouts", (), partial(about_packages, site, history))
     describe_pages(specs, abouts, site)
     charts = [chart for spec in specs for chart in spec.charts]
@@ -131,6 +132,7 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     files = writer.manifest()
     save_manifest(config, files, made.keys)
     record.save()
+    save_parsed(config, session)
     if preview:
         forget_stamp(config)  # the output is not yet what these inputs make: the next build must not skip
     else:
@@ -209,6 +211,7 @@ def read_project(config: Config, session: Session,
     packages, problems, key = validated(config, session, force)
     pages, found = load_content(config)
     if problems:  # the content's own problems too, so one run shows everything to fix
+        save_parsed(config, session)  # the next run need not parse the unchanged files either
         raise ProblemsFound(problems + found.items, "the data is not valid: nothing was published, build/ is "
                             "unchanged")
     if force:
@@ -235,9 +238,17 @@ def validated(config: Config, session: Session, force: bool = False) -> tuple[Pa
         verdicts = Cache(cache, "verdicts", session.code, read=not force)
         session.validated[key] = validate_packages(folder, config, memo=session.data, verdicts=verdicts)
         session.validated_before = True
-        if signature(session.data) != before:
-            save_memo(cache, session.code, session.data)
+        session.data_unsaved = session.data_unsaved or signature(session.data) != before
     return (*session.validated[key], key)
+
+
+def save_parsed(config: Config, session: Session) -> None:
+    """Keep what was parsed and checked in the cache for the next process, if it changed: once the new site is
+    swapped in (serve: the edited page is reloaded first), or the data found invalid (about 0.5 s on the real
+    site)."""
+    if session.data_unsaved:
+        save_memo(config.root / config.cache_dir, session.code, session.data)
+        session.data_unsaved = False
 
 
 def load_content(config: Config) -> tuple[dict[str, Page], ProblemList]:

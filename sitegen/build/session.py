@@ -26,6 +26,7 @@ class Session:
         self.data = DataMemo()  # CSVs parsed and packages checked, by file: an unchanged one is not done again
         self.validated: dict[str, tuple[Packages, list[Problem]]] = {}  # the data last validated, by its hash
         self.validated_before = False  # whether data was validated yet: else the memo is read from the cache
+        self.data_unsaved = False  # whether `data` changed since it was last kept in the cache
         self.plan = PlanMemo()  # the model and the data's pages, while the data, settings and history are unchanged
         self.record: Saved | None = None  # the page record last saved, while its file is unchanged (made by a build)
         self.history = HistoryMemo()  # the data's history and each commit's data: commits never change

@@ -87,6 +87,12 @@ def release_view(release: Release, site: Site, area_code: str = "",
                        by_package(release, names, area_code), items)
 
 
+def views_key(site: Site) -> str:
+    """All a release's view takes from the site (release_view): the names and slugs it links, and the settings."""
+    names = names_of(site)
+    return repr((names.measures, names.packages, {a.code: a.slug for a in areas(site)}, site.config))
+
+
 def last_changed(site: Site, history: History) -> date:
     """When the data last changed: the newest commit that touched the data, else the site's own date (never the
     clock). Worked out once a build, into `site.updated`, which every page, download and feed prints."""

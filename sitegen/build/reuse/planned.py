@@ -27,7 +27,8 @@ class PlanMemo:
     plan_key: tuple[Any, ...] = ()  # the history and written pages the plan below was made with
     data: DataPlan | None = None
     canon: Canon = field(default_factory=Canon)  # filled by the first build of this plan; each next one forks it
-    views: dict[tuple[str, str], Any] = field(default_factory=dict)  # releases as pages show them (publish.extras)
+    views_key: str = ""  # what the views below were made with of the model (publish.extras.views_key)
+    views: dict[tuple[str, str], Any] = field(default_factory=dict)  # releases as pages show them, by (commit, area)
     kept: dict[str, Any] = field(default_factory=dict)  # other things made from the plan alone, by name (see keep)
     digests: dict[str, bytes] | None = None  # each figure's digest (publish.fingerprint), once a model
 
@@ -45,9 +46,16 @@ class PlanMemo:
         """The data's pages for the history and written pages `key` (kept, or plan()), and a canon for this build:
         the first build's own, then a fork of it, so what each build hashes of its own is dropped with it."""
         if key != self.plan_key or self.data is None:
-            self.plan_key, self.data, self.canon, self.views, self.kept = key, plan(), Canon(), {}, {}
+            self.plan_key, self.data, self.canon, self.kept = key, plan(), Canon(), {}
             return self.data, self.canon
         return self.data, self.canon.fork()
+
+    def views_for(self, key: str) -> dict[tuple[str, str], Any]:
+        """The releases' views made with what `key` names of the model: kept across models (a data edit changes
+        no commit, and seldom a name), each commit's made once."""
+        if key != self.views_key:
+            self.views_key, self.views = key, {}
+        return self.views
 
     def keep(self, name: str, key: Any, make: Callable[[], Any]) -> Any:
         """What make() returns, kept while the plan and key are unchanged (the packages' metadata, the drawn
