@@ -26,6 +26,7 @@ from sitegen.build.reuse.record import (
     Saved,
     TracingEnvironment,
     made_with,
+    model_objects,
     planned_digest,
     setup_digest,
 )
@@ -295,7 +296,8 @@ def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool
                 canon: Canon) -> Record:
     """The dependency record: last build's (unless forced; as the session saved it, while its file is unchanged) to
     compare with, and this build's to fill."""
-    model = Model(site, partial(template_text, env), canon)
+    objects = session.plan.keep("objects", (), partial(model_objects, site))
+    model = Model(site, partial(template_text, env), canon, objects)
     session.record = session.record or Saved()
     return Record(state_file(config, RECORD), made_with(config, session.code), model, use_last=not force,
                   saved=session.record)

@@ -45,7 +45,26 @@ class ProjectLoader(jinja2.BaseLoader):
         return read_text(path, self.inputs, display(path)), str(path), lambda: True
 
 
-def make_env(config: Config, kind: type[Env]) -> Env:
+class Compiled(jinja2.BytecodeCache):
+    """Compiled templates, by name and checked against their text (Jinja's bytecode cache), in memory: passed from
+    one environment to the next in a session, so a template edit compiles that template alone. Every environment
+    is made alike (make_env), which such a cache needs."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """A template's code, if compiled before (Jinja drops it when its text's checksum differs)."""
+        found = self.stored.get(bucket.key)
+        if found is not None:
+            bucket.bytecode_from_string(found)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep a template's code, in place of any before for the same name."""
+        self.stored[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_env(config: Config, kind: type[Env], compiled: Compiled | None = None) -> Env:
     """One build's templates, in an environment of the given kind (the build's records what pages read): project
     ones override built-in ones; `default:NAME` always reaches the built-in."""
     builtin = jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))
@@ -57,7 +76,7 @@ def make_env(config: Config, kind: type[Env]) -> Env:
     # templates cannot change under an environment (env_for makes a new one when they do), so none is checked
     # on disk again (with auto_reload, every include and extends of every page stats its file: ~4,300 times)
     env = kind(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False,
-               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, bytecode_cache=compiled)
     env.globals |= {"fmt": fmt, "link": link, "asset": asset, "source_summary": source_summary,
                     "listed_at_most": LISTED_AT_MOST, "monthly_rows": monthly_rows,
                     "compare_rows": compare_rows}
@@ -70,8 +89,10 @@ def env_for(config: Config, setup: str, envs: dict[str, Env], kind: type[Env]) -
     """The environment for templates, code and settings as `setup` digests them: the one in envs (a session's:
     `sitegen serve` compiles each template once, not on every edit) while they are unchanged, else a new one."""
     if setup not in envs:
+        before = next(iter(envs.values()), None)
+        compiled = before.bytecode_cache if before is not None else None
         envs.clear()
-        envs[setup] = make_env(config, kind)
+        envs[setup] = make_env(config, kind, compiled if isinstance(compiled, Compiled) else Compiled())
     return envs[setup]
 
 

@@ -75,15 +75,22 @@ class TracingEnvironment(jinja2.Environment):
 
 
 
+def model_objects(site: Site) -> dict[tuple[str, str], Any]:
+    """The site's model objects by kind and key."""
+    areas: Iterable[Any] = [*site.councils, *site.predecessors, site.england]
+    objects: dict[tuple[str, str], Any] = {("site", ""): site}
+    for group in (areas, site.icbs, site.measures, site.topics, site.sources, site.figures):
+        objects |= {(KINDS[type(o)], entity_key(o)): o for o in group}
+    return objects
+
+
 class Model:
     """The model objects of one build, by kind and key, and the canonical values of what pages read."""
 
-    def __init__(self, site: Site, template_text: Callable[[str], str | None], canon: Canon | None = None) -> None:
+    def __init__(self, site: Site, template_text: Callable[[str], str | None], canon: Canon | None = None,
+                 objects: dict[tuple[str, str], Any] | None = None) -> None:
         self.template_text = template_text  # a template's text as the build's loader finds it; None: there is none
-        areas: Iterable[Any] = [*site.councils, *site.predecessors, site.england]
-        self.objects: dict[tuple[str, str], Any] = {("site", ""): site}
-        for group in (areas, site.icbs, site.measures, site.topics, site.sources, site.figures):
-            self.objects |= {(KINDS[type(o)], entity_key(o)): o for o in group}
+        self.objects = model_objects(site) if objects is None else objects  # a session's, for the same site
         self.canon = canon or Canon()  # a session's, while the model is the same (sitegen.build.reuse.planned)
         self.values: dict[str, str | None] = {}
         self.fields: dict[type, frozenset[str]] = {}  # each model type's fields and own properties

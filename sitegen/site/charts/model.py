@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sitegen.data import fmt
 from sitegen.data.periods import MONTHS
+from sitegen.site.charts.table import Rows
 
 if TYPE_CHECKING:
     from datetime import date
@@ -164,7 +165,7 @@ class Chart:
                     p.figure_id, p.note) if p else ("no figure", "", "") for p in found]
             rows.append((label, row, sorted({p.source for p in found if p and p.source[0]})))
         cited = any(sources for _, _, sources in rows)
-        return ["Month", *series, *(["Source"] if cited else [])], rows
+        return ["Month", *series, *(["Source"] if cited else [])], Rows(rows)
 
     def content_key(self) -> str:
         """A hash of everything the spec is made from, so an unchanged chart skips Altair entirely (the cache

@@ -7,10 +7,23 @@ from markupsafe import Markup, escape
 Grid = list[tuple[str, list[tuple[str, str, str]], list[tuple[str, str]]]]  # as Chart.grid() gives its rows
 
 
+class Rows(list):  # type: ignore[type-arg]
+    """A monthly chart's rows as Chart.grid() gives them, and the HTML monthly_rows made of them by its arguments:
+    a session keeps the charts while the data is unchanged, so a template edit writes no chart's cells again."""
+
+    def __init__(self, rows: Grid) -> None:
+        super().__init__(rows)
+        self.html: dict[tuple[bool, bool, str], Markup] = {}
+
+
 def monthly_rows(grid: Grid, anchored: bool, sourced: bool, sources_page: str) -> Markup:
     """The table's rows (Chart.grid()), each value escaped; a figure's cell is its anchor where `anchored`, and
     `sourced` adds a cell citing each month's sources on sources_page. Written here, not by a template loop: a
     council's monthly charts have thousands of cells, and the loop cost its page a third of its time."""
+    made = grid.html if isinstance(grid, Rows) else None
+    key = (anchored, sourced, sources_page)
+    if made is not None and key in made:
+        return made[key]
     page = escape(sources_page)
     out: list[str] = []
     for month, cells, sources in grid:
@@ -25,4 +38,7 @@ def monthly_rows(grid: Grid, anchored: bool, sourced: bool, sources_page: str) -
                               for publisher, source in sources)
             out.append(f"<td>{cited}</td>")
         out.append("</tr>")
-    return Markup("".join(out))
+    html = Markup("".join(out))
+    if made is not None:
+        made[key] = html
+    return html
