@@ -342,6 +342,23 @@ def test_a_preview_shows_an_edit_and_the_follow_up_build_completes_it(tmp_path: 
     assert after == tree(cold / "build")
 
 
+def test_a_process_after_a_preview_alone_still_makes_the_cold_build(tmp_path: Path) -> None:
+    """`sitegen serve` stopped after a preview, before its follow-up build: the preview's page record was kept by
+    the session alone, and the next process, reading the older one, still makes exactly the cold build."""
+    project, session = copy_project(MINI, tmp_path / "project"), Session()
+    build_site(load_config(project), session=session)
+    record = state_file(load_config(project), RECORD)
+    written = record.read_bytes()
+    change_value(project)
+    assert build_site(load_config(project), BuildOptions(preview=True), session) is False
+    assert record.read_bytes() == written
+    build_site(load_config(project))  # a new process, with a session of its own
+    cold = tmp_path / "cold"
+    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
+    build_site(load_config(cold), BuildOptions(force=True))
+    assert tree(project / "build") == tree(cold / "build")
+
+
 def test_value_objects_hashed_by_their_repr_hold_only_plain_values() -> None:
     """The build hashes a value object by its repr only when it holds plain values: a model object inside one
     would escape the record, and a hand-written repr may leave fields out."""

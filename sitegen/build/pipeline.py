@@ -132,11 +132,11 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
         options.swapped(frozenset(writer.carried))
     files = writer.manifest()
     save_manifest(config, files, made.keys)
-    record.save()
-    save_parsed(config, session)
+    record.save(write=not preview)  # a preview's is kept by the session alone: the follow-up build writes it
     if preview:
         forget_stamp(config)  # the output is not yet what these inputs make: the next build must not skip
     else:
+        save_parsed(config, session)  # a preview leaves this to its follow-up build too
         save_stamp(config, inputs, len(specs), len(charts), files)
     report(f"{'Previewed' if preview else 'Built'} {len(specs)} pages ({record.reused} of them unchanged, copied) "
            f"and {len(charts)} charts in {step.seconds():.1f} s -> {display(writer.output)}/"

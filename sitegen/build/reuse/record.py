@@ -227,24 +227,27 @@ class Record:
         objects, others = self.model.split(reads)
         self.pages[path] = (planned, sorted(objects), sorted(others), sha)
 
-    def save(self) -> None:
+    def save(self, write: bool = True) -> None:
         """Write this build's record (whole, or not at all): each object and read once with its value, pages by
-        number."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        number. Unwritten (a preview: its follow-up build writes one), the session alone keeps it, while the file
+        stays as it is; a process that finds the file older renders again what changed since (the hashes of the
+        files in build/ differ from those it lists)."""
         objects: dict[str, int] = {}
         table: dict[str, int] = {}
-        pages, numbered = {}, {}
+        numbered = {}
         for path, (planned, names, reads, sha) in sorted(self.pages.items()):
-            named = [objects.setdefault(name, len(objects)) for name in names]
-            numbers = [table.setdefault(read, len(table)) for read in reads]
-            numbered[path] = (planned, named, numbers, sha)
-            pages[path] = {"planned": planned, "sha": sha, "objects": ",".join(map(str, named)),
-                           "reads": ",".join(map(str, numbers))}
+            numbered[path] = (planned, [objects.setdefault(name, len(objects)) for name in names],
+                              [table.setdefault(read, len(table)) for read in reads], sha)
         last = Last(list(objects), [self.model.entity(name) for name in objects], list(table),
                     [self.model.read(read) for read in table], numbered)
-        body = {"format": FORMAT, "setup": self.setup, "objects": last.objects, "object_values": last.object_values,
-                "reads": last.reads, "values": last.values, "pages": pages}
-        write_atomic(self.path, json.dumps(body, sort_keys=True, separators=(",", ":")))
+        if write or self.saved is None:
+            pages = {path: {"planned": planned, "sha": sha, "objects": ",".join(map(str, named)),
+                            "reads": ",".join(map(str, numbers))}
+                     for path, (planned, named, numbers, sha) in numbered.items()}
+            body = {"format": FORMAT, "setup": self.setup, "objects": last.objects,
+                    "object_values": last.object_values, "reads": last.reads, "values": last.values, "pages": pages}
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, json.dumps(body, sort_keys=True, separators=(",", ":")))
         if self.saved is not None:
             self.saved.keep(self.path, self.setup, last, self.model.objects[("site", "")])
 
@@ -266,29 +269,34 @@ class Last:
 
 @dataclasses.dataclass
 class Saved:
-    """The record a session's last build saved (`sitegen serve`), as read back, while its file is unchanged."""
+    """The record a session's last build made (`sitegen serve`), while the file is as that build left it (written
+    then, or not written, by a preview)."""
 
     path: Path | None = None
     setup: str = ""
-    stat: tuple[int, int, int] = (0, 0, 0)  # the file's (inode, size, modification time) as written
+    stat: tuple[int, int, int] | None = None  # the file's (inode, size, modification time) then; None: none
     last: Last | None = None
     site: Site | None = None  # the model it was valued against
 
     def keep(self, path: Path, setup: str, last: Last, site: Site) -> None:
-        """The record just saved, and its file's stat (anything else writing the file makes it unknown)."""
-        st = path.stat()
-        self.path, self.setup, self.stat, self.last = path, setup, (st.st_ino, st.st_size, st.st_mtime_ns), last
-        self.site = site
+        """The record just made, and its file's stat as the build left it (anything else writing it makes it
+        unknown)."""
+        self.path, self.setup, self.stat, self.last, self.site = path, setup, file_stat(path), last, site
 
     def last_for(self, path: Path, setup: str) -> Last | None:
-        """The record saved at path with setup, if its file is still the one written; else None: read it."""
+        """The record made for path with setup, if the file is still as that build left it; else None: read it."""
         if self.last is None or path != self.path or setup != self.setup:
             return None
-        try:
-            st = path.stat()
-        except OSError:
-            return None
-        return self.last if (st.st_ino, st.st_size, st.st_mtime_ns) == self.stat else None
+        return self.last if file_stat(path) == self.stat else None
+
+
+def file_stat(path: Path) -> tuple[int, int, int] | None:
+    """A file's (inode, size, modification time), or None where there is none."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def load(path: Path, setup: str) -> Last:
