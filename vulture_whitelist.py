@@ -71,3 +71,7 @@ _.SETTINGS_DOC  # config.py
 
 # Named in the code a kill test runs in a child process (tests/test_hostile_kill.py's PAUSED)
 _.in_template  # tests/paused_build.py
+
+# Jinja's bytecode cache calls these (sitegen/site/render.py's Compiled)
+_.load_bytecode
+_.dump_bytecode

@@ -96,7 +96,8 @@ def test_history_lists_data_commits_newest_first_with_commit_dates(project: Path
     assert [r.day.isoformat() for r in history.releases] == ["2026-01-03", "2026-01-02", "2026-01-01"]
     assert [r.when for r in history.releases][:2] == [datetime(2026, 1, 3, tzinfo=UTC),
                                                      datetime(2026, 1, 2, tzinfo=UTC)]
-    assert history.releases[0].area_codes == [NORFOLK]
+    assert {f.area_code for f in history.releases[0].changed} == {NORFOLK}
+    assert history.releases[0] in history.for_area(NORFOLK)
     assert history.last_changed is not None and history.last_changed.isoformat() == "2026-01-03"
 
 

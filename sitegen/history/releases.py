@@ -55,16 +55,6 @@ class Release:
             found.setdefault(("", f.measure), []).append(f)
         return found
 
-    @property
-    def area_codes(self) -> list[str]:
-        """Codes of the councils (and England) whose figures this release changed, renames aside."""
-        return sorted(code for code, measure in self.by_key if not measure)
-
-    @property
-    def measure_ids(self) -> list[str]:
-        """Ids of the measures whose figures this release changed, renames aside."""
-        return sorted(measure for code, measure in self.by_key if measure)
-
     def figures_for(self, area_code: str = "", measure: str = "") -> list[FigureChange]:
         """This release's figure changes for one council or one measure."""
         if area_code and measure:
