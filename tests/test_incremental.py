@@ -55,6 +55,16 @@ def change_value(project: Path) -> None:
     edit_csv(figures(project), change)
 
 
+def change_quoted_value(project: Path) -> None:
+    """The value of a figure a written page quotes (a shortcode): the page's text must show the new one."""
+    def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        for row in rows:
+            if row["id"] == "cambridgeshire-client-debt-overdue-31-march-2024":
+                row["value"] = str(int(float(row["value"]) * 2))
+        return rows
+    edit_csv(figures(project), change)
+
+
 def retitle_source(project: Path) -> None:
     """A source's title."""
     def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -121,8 +131,9 @@ def retitle_site(project: Path) -> None:
     settings.write_text(text.replace('title = "', 'title = "Edited: ', 1), encoding="utf-8")
 
 
-EDITS: list[Edit] = [change_value, retitle_source, remove_figure, copy_figure, relabel_measure, edit_page,
-                     override_template, one_council_template, override_partial, retitle_site]
+EDITS: list[Edit] = [change_value, edit_page, change_quoted_value, retitle_source, remove_figure, copy_figure,
+                     relabel_measure, edit_page, override_template, one_council_template, override_partial,
+                     retitle_site]
 
 
 @pytest.fixture(scope="module")

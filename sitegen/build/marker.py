@@ -7,7 +7,7 @@ A folder is sitegen's to replace or remove only if it holds nothing its marker d
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 MARKER = ".sitegen-output"
 MARKER_HEAD = "This folder is written by sitegen, which replaces it whole at every build. The files it wrote:\n"
@@ -30,8 +30,12 @@ def marked(folder: Path) -> set[str] | None:
 
 def foreign(folder: Path, written: set[str]) -> list[str]:
     """Paths under folder that sitegen did not write (the marker and the folders of written files aside)."""
-    folders = {str(PurePosixPath(p).parent) for p in written} | {"."}
-    folders |= {str(parent) for p in list(folders) for parent in PurePosixPath(p).parents}
+    folders = {"."}
+    for path in written:  # each folder and those above it, as strings (3,000 PurePosixPaths cost 0.05 s an edit)
+        parent = path.rpartition("/")[0]
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
     found = []
     for dirpath, dirnames, filenames in os.walk(folder):
         here = os.path.relpath(dirpath, folder)

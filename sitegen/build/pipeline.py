@@ -221,7 +221,7 @@ def read_project(config: Config, session: Session,
     found.extend(content_problems(site, pages) + headline_problems(site))
     found.raise_if_any("content has problems: nothing was published")
     site.content_pages = tuple(name for name in CONTENT_PAGES if name in pages)
-    return site, pages, render_content(site, pages)
+    return site, pages, render_content(site, pages, session.plan.rendered)
 
 
 def validated(config: Config, session: Session, force: bool = False) -> tuple[Packages, list[Problem], str]:
@@ -282,13 +282,20 @@ def content_problems(site: Site, pages: dict[str, Page]) -> list[Problem]:
     return problems
 
 
-def render_content(site: Site, pages: dict[str, Page]) -> dict[str, Markup]:
-    """Sanitised HTML for every page, shortcodes linked to their figures."""
-    out = {}
+def render_content(site: Site, pages: dict[str, Page],
+                   before: dict[tuple[str, str], Markup] | None = None) -> dict[str, Markup]:
+    """Sanitised HTML for every page, shortcodes linked to their figures; before: each page's HTML by (key, text)
+    as rendered for this same model (a session's: an edit renders the edited page alone), updated."""
+    out, made = {}, {}
     for key, page in pages.items():
-        where = "" if key == HOME_INTRO else "councils/x/" if key.startswith("councils/") else "x/"
-        root = root_for(where + "index.html")
-        out[key] = Markup(render(page, partial(figure_link, site, root=root)))
+        found = before.get((key, page.body)) if before is not None else None
+        if found is None:
+            where = "" if key == HOME_INTRO else "councils/x/" if key.startswith("councils/") else "x/"
+            found = Markup(render(page, partial(figure_link, site, root=root_for(where + "index.html"))))
+        out[key] = made[key, page.body] = found
+    if before is not None:  # only the pages as they are now: an edited page's older text is dropped
+        before.clear()
+        before.update(made)
     return out
 
 

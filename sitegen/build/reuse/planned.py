@@ -24,6 +24,7 @@ class PlanMemo:
     data_key: str = ""  # the data and settings the model below was made from (pipeline.validated)
     site: Site | None = None
     updated: date | None = None  # the model's own date, before a build sets it from the history
+    rendered: dict[tuple[str, str], Any] = field(default_factory=dict)  # written pages' HTML, by (key, text)
     plan_key: tuple[Any, ...] = ()  # the history and written pages the plan below was made with
     data: DataPlan | None = None
     canon: Canon = field(default_factory=Canon)  # filled by the first build of this plan; each next one forks it
@@ -40,6 +41,7 @@ class PlanMemo:
         site = make()
         self.data_key, self.site, self.updated = key, site, site.updated
         self.plan_key, self.data, self.digests = (), None, None  # from another model: of no use now
+        self.rendered = {}
         return site
 
     def planned(self, key: tuple[Any, ...], plan: Callable[[], DataPlan]) -> tuple[DataPlan, Canon]:
