@@ -41,7 +41,7 @@ class PlanMemo:
         site = make()
         self.data_key, self.site, self.updated = key, site, site.updated
         self.plan_key, self.data, self.digests = (), None, None  # from another model: of no use now
-        self.rendered = {}
+        self.rendered, self.kept = {}, {}
         return site
 
     def planned(self, key: tuple[Any, ...], plan: Callable[[], DataPlan]) -> tuple[DataPlan, Canon]:
@@ -60,8 +60,8 @@ class PlanMemo:
         return self.views
 
     def keep(self, name: str, key: Any, make: Callable[[], Any]) -> Any:
-        """What make() returns, kept while the plan and key are unchanged (the packages' metadata, the drawn
-        charts)."""
+        """What make() returns, kept while the model, the plan and key are unchanged (the packages' metadata, the
+        drawn charts, the model's objects by key)."""
         found = self.kept.get(name)
         if found is None or found[0] != key:
             found = self.kept[name] = (key, make())
