@@ -126,7 +126,7 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     record = page_record(config, site, env, force, session, canon)
     downloads = Cache(config.root / config.cache_dir, "downloads", session.code, read=not force)
     made = Made(downloads, record.setup, session.files, preview, None if force else load_made(config))
-    digests = session.plan.figure_digests(partial(figure_digests, site))  # downloads and the API are keyed by them
+    digests = session.plan.keep("digests", (), partial(figure_digests, site))  # downloads, API are keyed by them
     write_output(writer, made, Published(site, history, specs, drawn, record, env, abouts, digests), step)
     if options.swapped is not None:
         options.swapped(frozenset(writer.carried))

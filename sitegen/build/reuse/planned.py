@@ -31,7 +31,6 @@ class PlanMemo:
     views_key: str = ""  # what the views below were made with of the model (publish.extras.views_key)
     views: dict[tuple[str, str], Any] = field(default_factory=dict)  # releases as pages show them, by (commit, area)
     kept: dict[str, Any] = field(default_factory=dict)  # other things made from the plan alone, by name (see keep)
-    digests: dict[str, bytes] | None = None  # each figure's digest (publish.fingerprint), once a model
 
     def model(self, key: str, make: Callable[[], Site]) -> Site:
         """The model of the data and settings `key`: the one kept, its date as made, or a new one from make()."""
@@ -40,7 +39,7 @@ class PlanMemo:
             return self.site
         site = make()
         self.data_key, self.site, self.updated = key, site, site.updated
-        self.plan_key, self.data, self.digests = (), None, None  # from another model: of no use now
+        self.plan_key, self.data = (), None  # from another model: of no use now
         self.rendered, self.kept = {}, {}
         return site
 
@@ -61,14 +60,8 @@ class PlanMemo:
 
     def keep(self, name: str, key: Any, make: Callable[[], Any]) -> Any:
         """What make() returns, kept while the model, the plan and key are unchanged (the packages' metadata, the
-        drawn charts, the model's objects by key)."""
+        drawn charts, the model's objects by key, each figure's digest)."""
         found = self.kept.get(name)
         if found is None or found[0] != key:
             found = self.kept[name] = (key, make())
         return found[1]
-
-    def figure_digests(self, make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
-        """Each figure's digest, made once a model."""
-        if self.digests is None:
-            self.digests = make()
-        return self.digests
