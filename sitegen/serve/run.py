@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -170,6 +171,7 @@ class Builder:
                 self.failed([], f"making the downloads and search index failed: {message}")
                 return
             self.pending.set(frozenset())
+            settle()
         report(f"Downloads and search index up to date in {time.perf_counter() - started:.2f} s")
 
     def warm_up(self) -> None:
@@ -179,6 +181,8 @@ class Builder:
         # only a head start: a build that draws reports its own errors
         with self.lock, contextlib.suppress(Exception):
             warm_up()
+        with self.lock:
+            settle()
 
     def stop(self) -> None:
         """Stop a follow-up build in progress (its staging folder is thrown away) and wait for it."""
@@ -195,6 +199,14 @@ class Builder:
               end="", file=sys.stderr, flush=True)
         self.pending.set(frozenset())  # no follow-up build comes until an edit builds: serve what there is
         self.state.publish(problem_rows(problems), message or "the data is not valid")
+
+
+def settle() -> None:
+    """Collect what the builds so far left, and set what survives aside from later collections: otherwise each
+    full collection during an edit's build walks the whole kept model again (about 0.25 s on the real site)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def watched(project: Path, config: Config) -> list[Path]:

@@ -238,7 +238,10 @@ class Record:
         for path, (planned, names, reads, sha) in sorted(self.pages.items()):
             numbered[path] = (planned, [objects.setdefault(name, len(objects)) for name in names],
                               [table.setdefault(read, len(table)) for read in reads], sha)
-        last = Last(list(objects), [self.model.entity(name) for name in objects], list(table),
+        # the same model objects as the last build's: valued as they were then (reuse relies on it too)
+        known = dict(zip(self.last.objects, self.last.object_values, strict=True)) if self.same_objects else {}
+        entity = self.model.entity
+        last = Last(list(objects), [known.get(name) or entity(name) for name in objects], list(table),
                     [self.model.read(read) for read in table], numbered)
         if write or self.saved is None:
             pages = {path: {"planned": planned, "sha": sha, "objects": ",".join(map(str, named)),
