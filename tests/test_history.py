@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from gitrepo import ADDED_ROW, append, commit, edit, make_repo, set_value
 
+from sitegen.cache import Cache
 from sitegen.config import load_config
 from sitegen.data.model import Site, build_model
 from sitegen.data.validate import validate_packages
@@ -21,6 +23,7 @@ from sitegen.history.diff import DataDiff, FieldChange, FigureChange, TableChang
 from sitegen.history.git import NO_REPOSITORY, SHALLOW
 from sitegen.history.memo import HistoryMemo
 from sitegen.history.releases import History, Release, load_history
+from sitegen.history.stored import SUFFIX, diff_key
 from sitegen.publish.feeds import FeedSpec, plan_feeds, render_feed
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -89,6 +92,28 @@ def test_a_session_reads_the_history_once_and_each_new_commit_alone(tmp_path: Pa
     assert [r.day.isoformat() for r in second.releases] == ["2026-01-02", "2026-01-01"]
     assert kept and all(memo.revisions[name] is data for name, data in kept.items())
     assert len(memo.revisions) == 2
+
+
+def test_a_fresh_process_reads_each_releases_diff_back_from_the_cache(project: Path, tmp_path: Path) -> None:
+    """A build in a new process (a new memo) exports and compares no commit the cache has a diff for; an entry
+    that is not a diff is made again; `--force` (a cache not read) makes every diff again."""
+    config = load_config(project)
+    cache = Cache(tmp_path / "cache", "releases", "code")
+    exports = project / config.cache_dir / "exports"
+    made = load_history(config, HistoryMemo(), cache)
+    assert made == load_history(config)  # as made without a cache
+    shutil.rmtree(exports)
+    again = load_history(config, HistoryMemo(), cache)
+    assert again == made
+    assert not exports.exists()  # no commit's data was exported to be read
+    [oldest, middle, _] = [r.sha for r in reversed(made.releases)]
+    cache.put(diff_key(repr(config), oldest, middle), SUFFIX, '{"figures": [["changed"]], "sources": []}')
+    assert load_history(config, HistoryMemo(), cache) == made
+    assert exports.exists()  # that one diff was made again, from the two commits' data
+    shutil.rmtree(exports)
+    forced = Cache(tmp_path / "cache", "releases", "code", read=False)
+    assert load_history(config, HistoryMemo(), forced) == made
+    assert exports.exists()
 
 
 def test_history_lists_data_commits_newest_first_with_commit_dates(project: Path) -> None:

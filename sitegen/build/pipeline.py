@@ -102,7 +102,8 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     step("Validating the data packages")
     site, pages, rendered = read_project(config, session, force)
     step("Reading the data's history and planning pages")
-    history = load_history(config, session.history)
+    history = load_history(config, session.history, Cache(config.root / config.cache_dir, "releases", session.code,
+                                                          read=not force))
     site.updated = last_changed(site, history)  # the one "data last changed" date every page and file prints
     data, canon = session.plan.planned((history.missing, tuple(r.sha for r in history.releases), site.updated,
                                         site.content_pages), partial(plan_data, site))

@@ -14,8 +14,10 @@ from sitegen.history.diff import DataDiff, FigureChange, compare
 from sitegen.history.exports import exported
 from sitegen.history.git import why_no_history
 from sitegen.history.memo import HistoryMemo
+from sitegen.history.stored import diff_key, store_diff, stored_diff
 
 if TYPE_CHECKING:
+    from sitegen.cache import Cache
     from sitegen.config import Config
 
 NO_COMMITS = "No commit has changed the data yet."
@@ -87,8 +89,9 @@ class History:
 
 
 
-def load_history(config: Config, memo: HistoryMemo | None = None) -> History:
-    """Every commit that touched the data folder, oldest diffed against nothing, newest first."""
+def load_history(config: Config, memo: HistoryMemo | None = None, cache: Cache | None = None) -> History:
+    """Every commit that touched the data, oldest diffed against nothing, newest first (each diff read back from
+    the cache where an earlier build made it)."""
     missing = why_no_history(config)
     if missing:
         return History(missing=missing)
@@ -96,24 +99,46 @@ def load_history(config: Config, memo: HistoryMemo | None = None) -> History:
     memo = HistoryMemo() if memo is None else memo
     key = (repr(config), tuple(c.sha for c in commits))
     if memo.history is None or memo.key != key:
-        memo.key, memo.history = key, read_releases(config, commits, memo)
+        memo.key, memo.history = key, read_releases(config, commits, memo, cache)
     return memo.history
 
 
-def read_releases(config: Config, commits: list[gitdata.Commit], memo: HistoryMemo) -> History:
-    """The diff of each data commit against the one before it, newest first (revisions read before reused)."""
-    releases, before = [], Packages(config.root)
-    revisions: dict[tuple[str, str], Packages] = {}
+def read_releases(config: Config, commits: list[gitdata.Commit], memo: HistoryMemo,
+                  cache: Cache | None = None) -> History:
+    """The diff of each data commit against the one before it, newest first (diffs kept in the cache, and
+    revisions read before, reused)."""
+    settings, releases = repr(config), []
+    before_sha = ""
+    before: Packages | None = Packages(config.root)
+    revisions: dict[tuple[str, str], Packages | None] = {}
+    after: Packages | None
     # first-parent order: the data at a commit's parent is the data at the previous data commit
     for commit in reversed(commits):
-        name = (repr(config), commit.sha)
-        known = memo.revisions.get(name)
-        after = revisions[name] = known if known is not None else read_revision(config, commit.sha)
-        diff = compare(before, after, tables=True)
+        key = diff_key(settings, before_sha, commit.sha)
+        diff = stored_diff(cache, key)
+        if diff is None:
+            if before is None:  # the diff before came from the cache: this commit's parent data is unread yet
+                before = revision(config, before_sha, memo, revisions)
+            after = revision(config, commit.sha, memo, revisions)
+            diff = compare(before, after, tables=True)
+            store_diff(cache, key, diff)
+        else:
+            after = revisions[(settings, commit.sha)] = memo.revisions.get((settings, commit.sha))
         releases.append(Release(commit.sha, datetime.fromtimestamp(commit.time, UTC), diff))
-        before = after
-    memo.revisions = revisions  # only this history's revisions are kept
+        before_sha, before = commit.sha, after
+    memo.revisions = {name: found for name, found in revisions.items() if found is not None}  # this history's
     return History(list(reversed(releases)), "" if releases else NO_COMMITS)
+
+
+def revision(config: Config, sha: str, memo: HistoryMemo, revisions: dict[tuple[str, str], Packages | None]
+             ) -> Packages:
+    """The data at a commit: as the session read it before, else read now; kept for this history."""
+    name = (repr(config), sha)
+    found = memo.revisions.get(name)
+    if found is None:
+        found = read_revision(config, sha)
+    revisions[name] = found
+    return found
 
 
 def read_revision(config: Config, sha: str) -> Packages:
