@@ -18,6 +18,8 @@ from sitegen.errors import say
 from sitegen.files import write_atomic
 
 FORMAT = b"sitegen-cache 1 sha256="
+USED = "used-by-"  # a cache folder's record of the entries its last builds used, one file per output folder
+KEEP_BUILDS = 10  # complete builds whose entries are kept: a file changed back within them is not made again
 
 # Libraries whose version can change the output bytes
 LIBRARIES = ("altair", "feedgen", "frictionless", "jinja2", "markdown", "nh3", "vl-convert-python")
@@ -120,6 +122,7 @@ class Cache:
         self.code = code  # the code and library versions (code_digest): a change to
         # either makes every entry stale
         self.read = read  # False for `--force`: rebuild every entry, overwriting what is there
+        self.used: set[str] = set()  # the entries this build read, wrote or relies on, by file name (see prune)
 
     def path(self, key: str, suffix: str) -> Path:
         """Where an entry lives: its key together with the versions of the code and libraries that make it."""
@@ -138,13 +141,50 @@ class Cache:
         if text is None:
             path.unlink(missing_ok=True)
             say(f"discarded a corrupt cache entry {path} (its content does not match its hash); rebuilding it")
+        else:
+            self.used.add(path.name)
         return text
+
+    def mark(self, key: str, suffix: str) -> None:
+        """Count an entry as used by this build without reading it (the file made from it was linked instead)."""
+        self.used.add(self.path(key, suffix).name)
 
     def put(self, key: str, suffix: str, text: str) -> None:
         """Store an entry, with the hash of its content, atomically."""
         self.folder.mkdir(parents=True, exist_ok=True)
         # no fsync: an entry lost or torn by a crash fails its hash on the next read and is made again
         write_atomic(self.path(key, suffix), pack(text), durable=False)
+        self.used.add(self.path(key, suffix).name)
+
+    def prune(self, output: str, builds: int = KEEP_BUILDS) -> None:
+        """Remove the entries that none of the last `builds` complete builds of any output used: each changed file
+        adds an entry, and nothing else would ever remove one (a stale code's entries, a figure's old values).
+        output names the build's output folder: outputs sharing the cache keep each other's entries."""
+        record = self.folder / f"{USED}{hashlib.sha256(output.encode()).hexdigest()[:16]}.json"
+        lists = [*used_lists(record), sorted(self.used)][-builds:]
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(record, json.dumps(lists), durable=False)
+            keep = {name for path in self.folder.glob(f"{USED}*.json") for names in used_lists(path)
+                    for name in names}
+            with os.scandir(self.folder) as entries:
+                stale = [entry.path for entry in entries if not entry.name.startswith(USED)
+                         and entry.name not in keep and entry.is_file(follow_symlinks=False)]
+            for path in stale:
+                os.unlink(path)
+        except OSError:  # read-only, or an entry in use (Windows): kept until the next build tries again
+            return
+
+
+def used_lists(record: Path) -> list[list[str]]:
+    """The entry names each of the last complete builds used, as prune wrote them; none when unreadable."""
+    try:
+        found = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(found, list) or not all(isinstance(names, list) for names in found):
+        return []
+    return [[name for name in names if isinstance(name, str)] for names in found]
 
 
 def pack(text: str) -> bytes:

@@ -116,6 +116,19 @@ def test_a_fresh_process_reads_each_releases_diff_back_from_the_cache(project: P
     assert exports.exists()
 
 
+def test_a_session_that_reads_the_history_once_keeps_its_diffs_in_the_cache(project: Path, tmp_path: Path) -> None:
+    """`sitegen serve` reads the diffs once; its later builds, which read none, do not let the cache drop them."""
+    config, memo = load_config(project), HistoryMemo()
+    for _ in range(3):  # builds of one session, each pruning the cache as a complete build does
+        cache = Cache(tmp_path / "cache", "releases", "code")
+        load_history(config, memo, cache)
+        cache.prune("build", builds=1)
+    exports = project / config.cache_dir / "exports"
+    shutil.rmtree(exports, ignore_errors=True)
+    load_history(config, HistoryMemo(), Cache(tmp_path / "cache", "releases", "code"))
+    assert not exports.exists()  # every diff read back from the cache
+
+
 def test_history_lists_data_commits_newest_first_with_commit_dates(project: Path) -> None:
     history = load_history(load_config(project))
     assert [r.day.isoformat() for r in history.releases] == ["2026-01-03", "2026-01-02", "2026-01-01"]

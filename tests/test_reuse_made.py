@@ -13,12 +13,18 @@ from sitegen.build.manifest import MANIFEST, state_file
 from sitegen.build.options import BuildOptions
 from sitegen.build.pipeline import build as build_site
 from sitegen.build.session import Session
+from sitegen.cache import USED, Cache
 from sitegen.config import load_config
 
 
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file below folder, by relative path."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def entries(folder: Path) -> set[str]:
+    """The names of a cache folder's entries (not its record of what builds used)."""
+    return {p.name for p in folder.iterdir() if not p.name.startswith(USED)}
 
 
 def retitle_page(project: Path) -> None:
@@ -50,8 +56,45 @@ def test_unchanged_downloads_are_linked_and_an_edited_one_made_again(tmp_path: P
     assert all((project / "build" / path).read_bytes() != b"edited by hand" for path in edited)
     # made again: only the edited download (the others were neither made nor looked for in the cache; the API's
     # files are never cached)
-    assert len(list((project / ".cache/downloads").iterdir())) == 1
+    assert len(entries(project / ".cache/downloads")) == 1
     cold = tmp_path / "cold"
     shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
     build_site(load_config(cold), BuildOptions(force=True))
     assert tree(project / "build") == tree(cold / "build")
+
+
+def test_the_downloads_cache_drops_entries_no_recent_build_used(tmp_path: Path) -> None:
+    """An entry no build used (another code version's, a figure's old value) goes at the next complete build; what
+    the last builds used stays, so a value changed back is not made again."""
+    project = copy_project(MINI, tmp_path / "project", warm=False)
+    build_site(load_config(project))
+    folder = project / ".cache/downloads"
+    first = entries(folder)
+    stale = folder / ("0" * 64 + ".b64")
+    stale.write_bytes(b"an entry of an older version of sitegen")
+    figures = project / "datapackages/nhs-debts/figures.csv"
+    original = figures.read_text(encoding="utf-8")
+    figures.write_text(original.replace(",13000000,", ",13100000,", 1), encoding="utf-8")
+    build_site(load_config(project))
+    assert not stale.exists()
+    assert first <= entries(folder) and entries(folder) != first  # the changed downloads' new entries beside
+    figures.write_text(original, encoding="utf-8")
+    build_site(load_config(project))
+    assert entries(folder) >= first
+
+
+def test_a_cache_keeps_the_entries_of_its_last_builds_for_each_output(tmp_path: Path) -> None:
+    """Entries are kept while one of the last few complete builds of any output sharing the cache used them."""
+    def build_using(names: list[str], output: str) -> None:
+        cache = Cache(tmp_path, "kind", "code")
+        for name in names:
+            cache.put(name, ".txt", name)
+        cache.prune(output, builds=2)
+
+    build_using(["a", "b"], "site")
+    build_using(["x"], "other site")
+    build_using(["b", "c"], "site")
+    kept = entries(tmp_path / "kind")
+    assert kept == {Cache(tmp_path, "kind", "code").path(n, ".txt").name for n in "abcx"}
+    build_using(["c"], "site")  # "a" was last used three builds of this output ago
+    assert entries(tmp_path / "kind") == kept - {Cache(tmp_path, "kind", "code").path("a", ".txt").name}

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from sitegen.build.fresh import Work, build_if_needed
 from sitegen.build.guard import check_writable
-from sitegen.build.manifest import load_made, load_manifest, save_manifest, state_file
+from sitegen.build.manifest import load_made, load_manifest, output_path, save_manifest, state_file
 from sitegen.build.options import BuildOptions
 from sitegen.build.reuse.cache import Made
 from sitegen.build.reuse.canon import Canon
@@ -102,8 +102,8 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     step("Validating the data packages")
     site, pages, rendered = read_project(config, session, force)
     step("Reading the data's history and planning pages")
-    history = load_history(config, session.history, Cache(config.root / config.cache_dir, "releases", session.code,
-                                                          read=not force))
+    releases = Cache(config.root / config.cache_dir, "releases", session.code, read=not force)
+    history = load_history(config, session.history, releases)
     site.updated = last_changed(site, history)  # the one "data last changed" date every page and file prints
     data, canon = session.plan.planned((history.missing, tuple(r.sha for r in history.releases), site.updated,
                                         site.content_pages), partial(plan_data, site))
@@ -139,6 +139,8 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     else:
         save_parsed(config, session)  # a preview leaves this to its follow-up build too
         save_stamp(config, inputs, len(specs), len(charts), files)
+        for cache in (downloads, releases):  # a preview reads and writes neither whole: its follow-up prunes
+            cache.prune(str(output_path(config)))
     report(f"{'Previewed' if preview else 'Built'} {len(specs)} pages ({record.reused} of them unchanged, copied) "
            f"and {len(charts)} charts in {step.seconds():.1f} s -> {display(writer.output)}/"
            f"{' (downloads and search index to follow)' if preview else ''}")

@@ -14,7 +14,7 @@ from sitegen.history.diff import DataDiff, FigureChange, compare
 from sitegen.history.exports import exported
 from sitegen.history.git import why_no_history
 from sitegen.history.memo import HistoryMemo
-from sitegen.history.stored import diff_key, store_diff, stored_diff
+from sitegen.history.stored import SUFFIX, diff_key, store_diff, stored_diff
 
 if TYPE_CHECKING:
     from sitegen.cache import Cache
@@ -100,6 +100,10 @@ def load_history(config: Config, memo: HistoryMemo | None = None, cache: Cache |
     key = (repr(config), tuple(c.sha for c in commits))
     if memo.history is None or memo.key != key:
         memo.key, memo.history = key, read_releases(config, commits, memo, cache)
+    elif cache is not None:  # read before by this session: its diffs are still this history's
+        oldest_first = [c.sha for c in reversed(commits)]
+        for before, after in zip(["", *oldest_first], oldest_first, strict=False):
+            cache.mark(diff_key(key[0], before, after), SUFFIX)
     return memo.history
 
 

@@ -36,6 +36,7 @@ class Made:
         if self.carried(writer, path):
             return
         key = self.keys[path] = self.key(inputs)
+        self.cache.mark(key, ".b64")  # kept in the cache while the site holds this file, read or linked
         if self.last.get(path) == key and writer.keep_last(path):
             return  # made from the same inputs as the file the last build left there: linked, never read
         data = self.found(key)
