@@ -11,6 +11,7 @@ import pickle
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import MINI, copy_project
 
 from sitegen.build.options import BuildOptions
@@ -95,15 +96,20 @@ class Planted:
         return os.system, (self.command,)
 
 
-def test_a_planted_cache_file_runs_nothing(tmp_path: Path) -> None:
+def test_a_planted_cache_file_runs_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A cache file with a valid header and hash whose pickle calls a function (a project shared with its cache,
-    say) is refused: the function never runs, and the build is the cold build."""
+    say) is refused, and said (a cache this code wrote but cannot read would otherwise slow every build unseen):
+    the function never runs, and the build is the cold build."""
     project, cache = project_in(tmp_path)
     build_site(load_config(project))
     marker = tmp_path / "ran"
     body = pickle.dumps(Planted(f"touch {marker}"), protocol=5)
     (cache / NAME).write_bytes(header(Session().code) + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    capsys.readouterr()
     assert signature(load_memo(cache, Session().code)) == []
+    said = capsys.readouterr().err
+    assert f"could not read back the parsed data kept in {cache / NAME}" in said
+    assert "posix.system is not part of the data" in said and "parsed afresh" in said
     change_value(project)
     build_site(load_config(project), session=Session())
     assert not marker.exists()

@@ -16,6 +16,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from sitegen.data.memo import DataMemo
+from sitegen.errors import say
 from sitegen.files import write_atomic
 
 if TYPE_CHECKING:
@@ -68,7 +69,10 @@ def load_memo(folder: Path, code: str) -> DataMemo:
         return DataMemo()  # another version's, or torn: read the data afresh
     try:
         memo = DataUnpickler(io.BytesIO(body)).load()
-    except Exception:  # noqa: BLE001 - whatever an unreadable cache raises, the data is read afresh
+    except Exception as exc:  # noqa: BLE001 - whatever an unreadable cache raises, the data is read afresh
+        # this very code wrote it whole, yet cannot read it: said, or every build parses everything unseen
+        say(f"could not read back the parsed data kept in {folder / NAME} ({type(exc).__name__}: {exc}); "
+            "the data is parsed afresh")
         return DataMemo()
     return memo if isinstance(memo, DataMemo) else DataMemo()
 
