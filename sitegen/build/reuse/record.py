@@ -44,7 +44,10 @@ class TracingEnvironment(jinja2.Environment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Jinja's `a.b`, recorded when `a` is a model object."""
-        value = super().getattr(obj, attribute)
+        try:  # Jinja's own first step, inline: a page makes about 700 of these
+            value = getattr(obj, attribute)
+        except AttributeError:
+            value = super().getattr(obj, attribute)  # an item, or undefined
         if self.reads is not None and type(obj) in KINDS:
             self.reads.add((KINDS[type(obj)], entity_key(obj), attribute))
         return value
