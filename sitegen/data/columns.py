@@ -153,10 +153,10 @@ def dtype_of(type_: str) -> Any:
     return {"integer": pl.Float64, "number": pl.Float64, "boolean": pl.Boolean, "date": pl.Date}.get(type_, pl.String)
 
 
-def has_control(raw: bytes) -> bool:
-    """Whether a file holds a control character (C0 but tab and newline, C1, U+2028, U+2029) anywhere."""
-    rest = raw.translate(None, bytes(range(32, 127)) + b"\t\n")  # what is left is controls and non-ASCII bytes
-    return CONTROL_BYTES.search(rest) is not None  # a non-ASCII character's bytes stay together in rest
+def has_control(unusual: bytes) -> bool:
+    """Whether a file holds a control character (C0 but tab and newline, C1, U+2028, U+2029) anywhere, from its
+    unusual bytes (split.unusual_bytes: controls and non-ASCII bytes)."""
+    return CONTROL_BYTES.search(unusual) is not None  # a non-ASCII character's bytes stay together in unusual
 
 
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")

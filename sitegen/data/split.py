@@ -29,17 +29,23 @@ def cell_map(schema: pl.Schema, i: int, fn: Callable[[pl.Expr], pl.Expr]) -> pl.
     return fn(pl.col(f"c{i}"))
 
 
+def unusual_bytes(raw: bytes) -> bytes:
+    """A file's bytes other than printable ASCII, tab and newline (controls, CR, NUL, non-ASCII): one pass that
+    tells what several questions about the file need, and nothing at all for the usual file."""
+    return raw.translate(None, bytes(range(32, 127)) + b"\t\n")
+
+
 Quoted = dict[int, tuple[list[str], int]]  # line index -> csv's record starting there, and its number of lines
 
 
-def frame_of(raw: bytes, width: int) -> tuple[list[str], pl.DataFrame] | None:
+def frame_of(raw: bytes, width: int, unusual: bytes | None = None) -> tuple[list[str], pl.DataFrame] | None:
     """Header and records of a CSV, split by polars; None for a file Python's csv must read (CR, NUL, errors).
 
     A line without a quote is a record of comma-separated cells; from a line holding a quote, Python's csv reads
     the one record starting there (over several lines when a quoted cell holds newlines), so the records and
-    the line each starts on are csv's.
+    the line each starts on are csv's. unusual: as simple_frame takes it.
     """
-    simple = simple_frame(raw, width)
+    simple = simple_frame(raw, width, unusual)
     if simple is not None:
         return header_and_records(simple, width)
     facts = line_facts(raw, width)
@@ -55,34 +61,34 @@ def frame_of(raw: bytes, width: int) -> tuple[list[str], pl.DataFrame] | None:
     return None if frame is None else header_and_records(patch(frame, quoted, width), width)
 
 
-def simple_frame(raw: bytes, width: int) -> pl.DataFrame | None:
+def simple_frame(raw: bytes, width: int, unusual: bytes | None = None) -> pl.DataFrame | None:
     """frame_of's frame for the usual file: every line one record of exactly `width` cells, each line holding a
     quote split as Python's csv splits it; None for any other file (frame_of then looks at it line by line).
 
-    The usual file needs only each line's count of commas besides polars's read, which costs half the time and
-    far less memory than keeping every line's text.
+    unusual: the file's bytes other than printable ASCII, tab and newline (unusual_bytes), where the caller has
+    them. The usual file is proved so by counts, besides polars's read of its cells: polars refuses a record of
+    more than `width` cells, sees as many records as lines only when none spans two, and the lines without a
+    quote hold `width - 1` commas each exactly when none holds more and they hold that many in all.
     """
-    separator = next((chr(b) for b in range(1, 32) if b not in (10, 13) and bytes([b]) not in raw), None)
-    quoted = None if b"\r" in raw or b"\x00" in raw or separator is None or width == 0 else quoted_lines(raw)
-    if separator is None or quoted is None or any(len(record) != width for record in quoted.values()):
+    odd = raw if unusual is None else unusual
+    if b"\r" in odd or b"\x00" in odd or width == 0:
         return None
+    found = quoted_lines(raw)
+    if found is None or any(len(record) != width for record in found[0].values()):
+        return None
+    quoted, count, quoted_commas = found
     try:
-        lines = pl.read_csv(raw, has_header=False, separator=separator, quote_char=None, schema={"l": pl.String},
-                            raise_if_empty=False)["l"]
-        count = lines.len()  # one record a line: polars must see as many
-        odd = (lines.str.count_matches(",", literal=True) != width - 1).fill_null(True).arg_true().to_list()
-        if count != raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1) or not set(odd) <= set(quoted):
-            return None
-        del lines  # before the cells are read: the two at once would double the peak
         frame = pl.read_csv(raw, has_header=False, quote_char='"', infer_schema=False, empty_string_is_null=False,
                             raise_if_empty=False, schema=kinds(raw, width))
     except pl.exceptions.PolarsError:
+        return None
+    if frame.height != count or raw.count(b",") - quoted_commas != (width - 1) * (count - len(quoted)):
         return None
     frame = enums(frame)
     cells = [pl.col(f"c{i}") for i in range(width)]
     lengths = [cell_map(frame.schema, i, lambda text: text.str.len_bytes()).max() for i in range(width)]
     longest = frame.select(pl.max_horizontal(lengths))[0, 0]
-    if frame.height != count or int(longest or 0) > FIELD_LIMIT:
+    if int(longest or 0) > FIELD_LIMIT:
         return None
     if records_at(frame, list(quoted), width) != [padded(record, width) for record in quoted.values()]:
         return None
@@ -121,11 +127,12 @@ def enums(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col(c).cast(pl.Enum(frame[c].unique().cast(pl.String).sort())) for c in kept)
 
 
-def quoted_lines(raw: bytes) -> dict[int, list[str]] | None:
+def quoted_lines(raw: bytes) -> tuple[dict[int, list[str]], int, int] | None:
     """Python csv's record of each line holding a quote, by line index; None where a line is not a record of
-    `width` cells on its own (a quoted newline, a csv error)."""
+    `width` cells on its own (a quoted newline, a csv error). With the records, the file's number of lines and
+    the commas on the lines holding a quote (what simple_frame counts), worked out in the same walk."""
     found: dict[int, list[str]] = {}
-    index, start, at = 0, 0, raw.find(b'"')
+    index, start, at, commas = 0, 0, raw.find(b'"'), 0
     while at >= 0:
         begin = raw.rfind(b"\n", 0, at) + 1
         end = raw.find(b"\n", at)
@@ -138,8 +145,10 @@ def quoted_lines(raw: bytes) -> dict[int, list[str]] | None:
             return None
         if any("\n" in cell for cell in found[index]):  # a quote left open: the record goes on past this line
             return None
+        commas += raw.count(b",", begin, end)
         start, at = begin, raw.find(b'"', end)
-    return found
+    lines = index + raw.count(b"\n", start) + (0 if raw.endswith(b"\n") else 1)
+    return found, lines, commas
 
 
 def line_facts(raw: bytes, width: int) -> tuple[pl.Series, Quoted, dict[int, list[str]]] | None:
