@@ -116,15 +116,28 @@ def kinds(raw: bytes, width: int) -> dict[str, Any]:
     if sample.height <= SAMPLE:  # a short file: its strings cost little
         return schema
     counts = sample.select(pl.all().n_unique()).row(0, named=True)
-    return {name: pl.Categorical if counts[name] <= FEW else pl.String for name in schema}
+    # categories of its own for each column: its values by id are then exactly its values (enums)
+    return {name: pl.Categorical(pl.Categories.random()) if counts[name] <= FEW else pl.String for name in schema}
 
 
 def enums(frame: pl.DataFrame) -> pl.DataFrame:
-    """A frame read with categories, each such column an Enum of its own values (whose cells cell_map reads)."""
-    # polars reads a blank cell as null into categories; every line here has all its cells, so null is blank
-    frame = frame.with_columns(pl.col(pl.Categorical).fill_null(pl.lit("", pl.Categorical)))
-    kept = [c for c, dtype in frame.schema.items() if dtype == pl.Categorical]
-    return frame.with_columns(pl.col(c).cast(pl.Enum(frame[c].unique().cast(pl.String).sort())) for c in kept)
+    """A frame read with categories of its own (kinds), each such column an Enum of its sorted values (whose cells
+    cell_map reads), made from the categories' ids: no text is looked up again."""
+    columns = []
+    for name, dtype in frame.schema.items():
+        if not isinstance(dtype, pl.Categorical):
+            continue
+        values = dtype.categories.to_series()  # the column's own categories, by id
+        ids = pl.col(name).to_physical()
+        if frame[name].null_count():  # polars reads a blank cell as null into categories; every line here has all
+            blank = values.index_of("")  # its cells, so null is blank
+            if blank is None:
+                blank, values = values.len(), values.append(pl.Series([""]))
+            ids = ids.fill_null(blank)
+        order = values.arg_sort()
+        ranks = order.arg_sort().cast(pl.UInt32)  # each id's place among the sorted values
+        columns.append(pl.lit(ranks).gather(ids).cat.to(pl.Enum(values.gather(order))).alias(name))
+    return frame.with_columns(columns)
 
 
 def quoted_lines(raw: bytes) -> tuple[dict[int, list[str]], int, int] | None:
