@@ -65,6 +65,18 @@ class Cells:
             return self.text_map(i, lambda text: fn(typed_expr(text, self.types[i], self.clean)))
         return fn(self.field_expr(i))
 
+    def code(self, name: str) -> pl.Expr:
+        """A field's typed cells for grouping rows: where its text is held as an Enum, a number for each distinct
+        typed value (null for null), equal exactly where the values are, and cheap to sort and compare; else the
+        typed cells (expr)."""
+        i = len(self.names) - 1 - self.names[::-1].index(name)
+        dtype = self.schema[f"c{i}"]
+        if not isinstance(dtype, pl.Enum):
+            return self.field_expr(i)
+        values = pl.lit(pl.Series(dtype.categories, dtype=pl.String))
+        ranks = pl.select(typed_expr(values, self.types[i], self.clean).rank("dense")).to_series()
+        return pl.lit(ranks).gather(pl.col(f"c{i}").to_physical())
+
     def field_expr(self, i: int, records: bool = False) -> pl.Expr:
         """The i-th field typed as read_cell types it, over the data rows (or every record, blank ones too).
 
