@@ -35,11 +35,19 @@ class Cells:
         self.mask = data_mask(frame, len(self.names))
         self.data = frame if self.mask.all() else frame.filter(self.mask)  # no copy when no row is blank
         self.typed: dict[tuple[int, bool], pl.Series] = {}  # typed columns made so far (field_expr)
+        self._schema: pl.Schema | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickling keeps: all but the schema (the parsed-data cache's unpickler admits no polars Schema)."""
+        return {**self.__dict__, "_schema": None}
 
     @property
     def schema(self) -> pl.Schema:
-        """The frame's column types (not kept: the parsed-data cache's unpickler admits no polars Schema)."""
-        return self.frame.schema
+        """The frame's column types, worked out once: polars makes every Enum's list of values anew each time it is
+        asked, and the checks and rules ask about 2,000 times."""
+        if self._schema is None:
+            self._schema = self.frame.schema
+        return self._schema
 
     def text(self, i: int) -> pl.Expr:
         """The i-th field's cells as written (cell_text)."""
@@ -64,6 +72,20 @@ class Cells:
         if self.types[i] in ("string", "any") and self.clean:
             return self.text_map(i, lambda text: fn(typed_expr(text, self.types[i], self.clean)))
         return fn(self.field_expr(i))
+
+    def test(self, i: int, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+        """fn, a test of the i-th field's text cell by cell, over every record; where the text is held as an Enum,
+        judged once a value, and no pass over the records at all when no value passes (nor is null)."""
+        dtype = self.schema[f"c{i}"]
+        if not isinstance(dtype, pl.Enum):
+            return fn(pl.col(f"c{i}"))
+        judged = pl.select(fn(pl.lit(pl.Series(f"c{i}", dtype.categories, dtype=pl.String))).alias("j"))["j"]
+        cells = pl.lit(judged).gather(pl.col(f"c{i}").to_physical())
+        # the values include the header's (the field's name, which a date or an enum test fails): is any passing
+        # value in a record at all? A pass over small integers, where the test's pass would gather every record
+        if not judged.fill_null(True).any() or not self.frame.select(cells.fill_null(True).any())[0, 0]:
+            return pl.lit(False)
+        return cells
 
     def code(self, name: str) -> pl.Expr:
         """A field's typed cells for grouping rows: where its text is held as an Enum, a number for each distinct
@@ -187,6 +209,16 @@ def typed_expr(col: pl.Expr, type_: str, clean: bool = False) -> pl.Expr:
     if type_ == "date":
         return pl.when(text.str.contains(DATE)).then(text.str.to_date("%Y-%m-%d", strict=False))
     return pl.when(text != "" if clean else (text != "") & ~text.str.contains(CONTROL)).then(text)
+
+
+def twins(frame: pl.DataFrame, expr: pl.Expr) -> pl.Series:
+    """Indexes of the records whose value of expr hashes as another record's does: every record whose value
+    repeats, and perhaps a few more (a collision), which the exact check then passes. Sorting the hashes finds
+    that none repeats, the usual case, in a third of the time is_duplicated takes to build its table."""
+    hashes = frame.select(expr.hash().alias("h"))["h"]
+    ordered = hashes.sort()
+    repeated = ordered.filter(ordered == ordered.shift(1))
+    return hashes.is_in(repeated.implode()).arg_true() if repeated.len() else pl.Series([], dtype=pl.UInt32)
 
 
 def data_mask(frame: pl.DataFrame, width: int) -> pl.Series:
