@@ -87,6 +87,14 @@ class Cells:
             return pl.lit(False)
         return cells
 
+    def where(self, name: str, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+        """fn, a test of a field's typed cells (expr), over the data rows; where its text is held as an Enum, judged
+        once a value (test)."""
+        i = len(self.names) - 1 - self.names[::-1].index(name)
+        if isinstance(self.schema[f"c{i}"], pl.Enum):
+            return self.test(i, lambda text: fn(typed_expr(text, self.types[i], self.clean)))
+        return fn(self.field_expr(i))
+
     def code(self, name: str) -> pl.Expr:
         """A field's typed cells for grouping rows: where its text is held as an Enum, a number for each distinct
         typed value (null for null), equal exactly where the values are, and cheap to sort and compare; else the
