@@ -231,6 +231,11 @@ def twins(frame: pl.DataFrame, expr: pl.Expr) -> pl.Series:
 
 def data_mask(frame: pl.DataFrame, width: int) -> pl.Series:
     """Records holding at least one non-blank cell (readers skip the others as blank rows)."""
-    filled = [cell_map(frame.schema, i, lambda text: text != "").fill_null(False) for i in range(width)]
+    schema = frame.schema
+    # an Enum column has a cell in every record (split.enums) and, without a blank among its values, fills them all
+    dtypes = [schema[f"c{i}"] for i in range(width)]
+    if any(isinstance(dtype, pl.Enum) and "" not in dtype.categories for dtype in dtypes):
+        return pl.Series("m", [True], dtype=pl.Boolean).new_from_index(0, frame.height)
+    filled = [cell_map(schema, i, lambda text: text != "").fill_null(False) for i in range(width)]
     extra = pl.col("extra").list.eval(pl.element() != "").list.any().fill_null(False)
     return frame.select(pl.any_horizontal([*filled, extra]).alias("m"))["m"]
