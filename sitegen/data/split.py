@@ -29,23 +29,31 @@ def cell_map(schema: pl.Schema, i: int, fn: Callable[[pl.Expr], pl.Expr]) -> pl.
     return fn(pl.col(f"c{i}"))
 
 
-def unusual_bytes(raw: bytes) -> bytes:
-    """A file's bytes other than printable ASCII, tab and newline (controls, CR, NUL, non-ASCII): one pass that
-    tells what several questions about the file need, and nothing at all for the usual file."""
-    return raw.translate(None, bytes(range(32, 127)) + b"\t\n")
+def marks_of(raw: bytes) -> bytes:
+    """A file's commas, quotes, newlines and unusual bytes (controls, CR, NUL, non-ASCII), in order: one pass over
+    the file that leaves a quarter of it, in which the lines, the commas and the quotes are counted and found."""
+    return raw.translate(None, MARKED)
+
+
+MARKED = bytes(b for b in range(32, 127) if b not in b',"') + b"\t"  # what marks_of leaves out
+
+
+def unusual_bytes(marks: bytes) -> bytes:
+    """A file's bytes other than printable ASCII, tab and newline, from its marks (marks_of)."""
+    return marks.translate(None, b',"\n')
 
 
 Quoted = dict[int, tuple[list[str], int]]  # line index -> csv's record starting there, and its number of lines
 
 
-def frame_of(raw: bytes, width: int, unusual: bytes | None = None) -> tuple[list[str], pl.DataFrame] | None:
+def frame_of(raw: bytes, width: int, marks: bytes | None = None) -> tuple[list[str], pl.DataFrame] | None:
     """Header and records of a CSV, split by polars; None for a file Python's csv must read (CR, NUL, errors).
 
     A line without a quote is a record of comma-separated cells; from a line holding a quote, Python's csv reads
     the one record starting there (over several lines when a quoted cell holds newlines), so the records and
-    the line each starts on are csv's. unusual: as simple_frame takes it.
+    the line each starts on are csv's. marks: the file's marks (marks_of), where the caller has them.
     """
-    simple = simple_frame(raw, width, unusual)
+    simple = simple_frame(raw, width, marks_of(raw) if marks is None else marks)
     if simple is not None:
         return header_and_records(simple, width)
     facts = line_facts(raw, width)
@@ -61,19 +69,17 @@ def frame_of(raw: bytes, width: int, unusual: bytes | None = None) -> tuple[list
     return None if frame is None else header_and_records(patch(frame, quoted, width), width)
 
 
-def simple_frame(raw: bytes, width: int, unusual: bytes | None = None) -> pl.DataFrame | None:
+def simple_frame(raw: bytes, width: int, marks: bytes) -> pl.DataFrame | None:
     """frame_of's frame for the usual file: every line one record of exactly `width` cells, each line holding a
     quote split as Python's csv splits it; None for any other file (frame_of then looks at it line by line).
 
-    unusual: the file's bytes other than printable ASCII, tab and newline (unusual_bytes), where the caller has
-    them. The usual file is proved so by counts, besides polars's read of its cells: polars refuses a record of
-    more than `width` cells, sees as many records as lines only when none spans two, and the lines without a
-    quote hold `width - 1` commas each exactly when none holds more and they hold that many in all.
+    The usual file is proved so by counts in its marks (marks_of), besides polars's read of its cells: polars
+    refuses a record of more than `width` cells, sees as many records as lines only when none spans two, and the
+    lines without a quote hold `width - 1` commas each exactly when none holds more and they hold that many in all.
     """
-    odd = raw if unusual is None else unusual
-    if b"\r" in odd or b"\x00" in odd or width == 0:
+    if b"\r" in marks or b"\x00" in marks or width == 0:
         return None
-    found = quoted_lines(raw)
+    found = quoted_lines(raw, marks)
     if found is None or any(len(record) != width for record in found[0].values()):
         return None
     quoted, count, quoted_commas = found
@@ -82,7 +88,7 @@ def simple_frame(raw: bytes, width: int, unusual: bytes | None = None) -> pl.Dat
                             raise_if_empty=False, schema=kinds(raw, width))
     except pl.exceptions.PolarsError:
         return None
-    if frame.height != count or raw.count(b",") - quoted_commas != (width - 1) * (count - len(quoted)):
+    if frame.height != count or marks.count(b",") - quoted_commas != (width - 1) * (count - len(quoted)):
         return None
     frame = enums(frame)
     cells = [pl.col(f"c{i}") for i in range(width)]
@@ -140,17 +146,18 @@ def enums(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(columns)
 
 
-def quoted_lines(raw: bytes) -> tuple[dict[int, list[str]], int, int] | None:
+def quoted_lines(raw: bytes, marks: bytes) -> tuple[dict[int, list[str]], int, int] | None:
     """Python csv's record of each line holding a quote, by line index; None where a line is not a record of
     `width` cells on its own (a quoted newline, a csv error). With the records, the file's number of lines and
-    the commas on the lines holding a quote (what simple_frame counts), worked out in the same walk."""
+    the commas on the lines holding a quote (what simple_frame counts). A quote's line is counted in the file's
+    marks (marks_of), where the n-th quote is the file's n-th."""
     found: dict[int, list[str]] = {}
-    index, start, at, commas = 0, 0, raw.find(b'"'), 0
+    index, at, commas, mark, marked = 0, raw.find(b'"'), 0, 0, marks.find(b'"')
     while at >= 0:
         begin = raw.rfind(b"\n", 0, at) + 1
         end = raw.find(b"\n", at)
         end = len(raw) if end < 0 else end
-        index += raw.count(b"\n", start, begin)
+        index += marks.count(b"\n", mark, marked)
         reader = csv.reader([raw[begin:end].decode("utf-8") + "\n"])
         try:
             found[index] = next(reader)
@@ -159,9 +166,10 @@ def quoted_lines(raw: bytes) -> tuple[dict[int, list[str]], int, int] | None:
         if any("\n" in cell for cell in found[index]):  # a quote left open: the record goes on past this line
             return None
         commas += raw.count(b",", begin, end)
-        start, at = begin, raw.find(b'"', end)
-    lines = index + raw.count(b"\n", start) + (0 if raw.endswith(b"\n") else 1)
-    return found, lines, commas
+        at, mark = raw.find(b'"', end), marked  # the first quote of a later line, in the file and in its marks
+        after = marks.find(b"\n", marked)
+        marked = -1 if after < 0 else marks.find(b'"', after)
+    return found, marks.count(b"\n") + (0 if raw.endswith(b"\n") else 1), commas
 
 
 def line_facts(raw: bytes, width: int) -> tuple[pl.Series, Quoted, dict[int, list[str]]] | None:
