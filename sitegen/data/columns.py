@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -176,10 +177,12 @@ class Cells:
         for i, type_ in enumerate(self.types):
             if self.clean and type_ in ("string", "any"):
                 continue
-            cell = self.text(i)  # no fill_null(""): a copy of the column, where a boolean will do
-            bad = cell.str.contains(CONTROL).fill_null(False) if type_ in ("string", "any") else (
-                (cell != "").fill_null(False) & self.field_expr(i).is_null())
-            found += [(row, i) for row in self.data.with_row_index("_i").filter(bad)["_i"].to_list()]
+            if isinstance(self.schema[f"c{i}"], pl.Enum):  # judged once a value, with no pass if none is bad
+                bad = self.test(i, partial(unreadable, type_, self.clean))
+            else:  # no fill_null(""): a copy of the column, where a boolean will do
+                bad = self.text(i).str.contains(CONTROL).fill_null(False) if type_ in ("string", "any") else (
+                    (self.text(i) != "").fill_null(False) & self.field_expr(i).is_null())
+            found += [(row, i) for row in self.pick(bad)]
         out = []
         for row, i in sorted(found):
             written, line = str(self.data[f"c{i}"][row] or ""), int(self.data["line"][row])
@@ -188,6 +191,13 @@ class Cells:
                 out.append(problem(cell_code(written, self.types[i]), f"{why} (field type {self.types[i]})", shown,
                                    line, self.names[i], written))
         return out
+
+
+def unreadable(type_: str, clean: bool, text: pl.Expr) -> pl.Expr:
+    """Cells read_cell may fault, by their text: a control character in text, else what cannot be typed."""
+    if type_ in ("string", "any"):
+        return text.str.contains(CONTROL)
+    return (text != "") & typed_expr(text, type_, clean).is_null()
 
 
 def dtype_of(type_: str) -> Any:

@@ -92,7 +92,9 @@ def simple_frame(raw: bytes, width: int, marks: bytes) -> pl.DataFrame | None:
         return None
     frame = enums(frame)
     cells = [pl.col(f"c{i}") for i in range(width)]
-    lengths = [cell_map(frame.schema, i, lambda text: text.str.len_bytes()).max() for i in range(width)]
+    # an Enum's longest value is its longest cell: its values are all cells' (enums), the header's among them
+    lengths = [pl.lit(pl.Series(dtype.categories)).str.len_bytes().max() if isinstance(dtype, pl.Enum) else
+               pl.col(c).str.len_bytes().max() for c, dtype in frame.schema.items() if c.startswith("c")]
     longest = frame.select(pl.max_horizontal(lengths))[0, 0]
     if int(longest or 0) > FIELD_LIMIT:
         return None
