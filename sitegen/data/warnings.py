@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
@@ -58,7 +59,7 @@ def jump_pairs(cells: Any) -> list[tuple[int, int]]:
     # the row before in sort order, where it is of the same series (shifting once beats a window per series)
     same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(c).shift(1)) for c in series])
     # only rows of one series next to each other matter, not where blank keys sort: nulls_last doubles the cost
-    frame = frame.sort([*series, "start"], maintain_order=True).with_columns(
+    frame = frame.sort(sort_key(frame, series), maintain_order=True).with_columns(
         **{f"b_{c}": pl.when(same).then(pl.col(c).shift(1)) for c in ("_i", "value", "start", "end")})
     low = pl.min_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
     high = pl.max_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
@@ -66,6 +67,26 @@ def jump_pairs(cells: Any) -> list[tuple[int, int]]:
     longer = (pl.col("end") - pl.col("start")).dt.total_days() > MONTH_DAYS
     found = frame.filter(pl.col("b__i").is_not_null() & (gap == 1) & longer & (high >= 10 * low * (1 - 1e-9)))
     return list(zip(found["b__i"].to_list(), found["_i"].to_list(), strict=True))
+
+
+def sort_key(frame: Any, series: list[str]) -> Any:
+    """What jump_pairs sorts by: the series' numbers (Cells.code) and the start packed into one integer where they
+    fit in 63 bits, which sorts in half the time of four columns; else the four columns."""
+    import polars as pl
+
+    if frame.is_empty() or any(not frame.schema[c].is_integer() for c in series):
+        return [*series, "start"]
+    start = pl.col("start")
+    days = frame.select(first=start.min(), span=(start.max() - start.min()).dt.total_days())
+    # a code c is the digit c + 1 (0 for blank), below its column's largest code + 2; a start, its days from the first
+    sizes = [int(m or 0) + 2 for m in frame.select(pl.col(c).max() for c in series).row(0)] + [days["span"][0] + 1]
+    if math.prod(sizes) >= 2**63:
+        return [*series, "start"]
+    key = pl.lit(0, pl.UInt64)
+    for column, size in zip([*series, "start"], sizes, strict=True):
+        value = (start - days["first"][0]).dt.total_days() if column == "start" else pl.col(column) + 1
+        key = key * size + value.cast(pl.UInt64).fill_null(0)
+    return key
 
 
 def _jump(table: Resource, a: dict[str, Any], b: dict[str, Any], line: int) -> Iterator[Problem]:
