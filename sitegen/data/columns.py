@@ -146,6 +146,8 @@ class Cells:
         """Typed rows (all, or those at indexes), each cell as readers.typed_rows reads it; with `only`, just those
         of its fields the table has (a rule that reads four fields of 36,000 rows)."""
         keep = range(len(self.names)) if only is None else [i for i in range(len(self.names)) if self.names[i] in only]
+        if indexes is not None and not indexes:  # a rule that picked no row: no query a field
+            return []
         if not keep:
             return [{} for _ in range(self.data.height if indexes is None else len(indexes))]
         names = [self.names[i] for i in keep]
