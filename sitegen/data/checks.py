@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from sitegen.data.columns import Cells
+from sitegen.data.columns import Cells, twins, typed_expr
 
 if TYPE_CHECKING:
     from sitegen.data.rows import Package, Resource
@@ -127,25 +127,38 @@ def texpr(cells: Cells, i: int) -> pl.Expr:
 
 def candidate_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.DataFrame]) -> list[int]:
     """Records frictionless may find fault with: a superset, checked exactly afterwards."""
-    n = len(cells.names)
-    picks: list[pl.Expr] = [pl.col("width") != n]
+    picks: list[pl.Expr] = [pl.col("width") != len(cells.names)]
     for i, spec in enumerate(cells.fields):
-        text, value = cells.text(i), texpr(cells, i)
-        nonblank = (text != "").fill_null(False)
-        picks.append(nonblank & value.is_null())
-        if cells.types[i] in ("string", "any") and not cells.clean:
-            picks.append(text.str.contains(r"[\x00-\x1f\x7f-\x{9f}\x{2028}\x{2029}]").fill_null(False))
-        constraints = spec.get("constraints") or {}
-        if constraints.get("required"):
-            picks.append(value.is_null())
-        if "enum" in constraints:
-            picks.append(nonblank & ~text.is_in([str(v) for v in constraints["enum"] or []]))
-        for name, sign in (("minimum", -1), ("maximum", 1)):
-            if name in constraints:
-                picks.append(value.is_not_null() & bound(value, constraints[name], sign, cells.types[i])
-                             & ~at_limit(text, constraints[name], spec))
+        if isinstance(cells.schema[f"c{i}"], pl.Enum):  # a field's tests read its cell alone: once a value, then
+            picks.append(cells.test(i, partial(text_tests, cells, i, spec)))
+        else:
+            picks += field_tests(cells, i, spec, cells.text(i), texpr(cells, i))
     found = set(cells.frame.select(pl.any_horizontal(picks).fill_null(True).alias("_m"))["_m"].arg_true().to_list())
     return sorted(found | keyed_rows(cells, schema, lookups))
+
+
+def text_tests(cells: Cells, i: int, spec: dict[str, Any], text: pl.Expr) -> pl.Expr:
+    """Whether field_tests pick a cell, from its text alone (null counts as picked)."""
+    typed = typed_expr(text, cells.types[i], cells.clean)
+    return pl.any_horizontal(field_tests(cells, i, spec, text, typed)).fill_null(True)
+
+
+def field_tests(cells: Cells, i: int, spec: dict[str, Any], text: pl.Expr, value: pl.Expr) -> list[pl.Expr]:
+    """The tests of one field's cells (its text, and its value typed) that pick a record frictionless may fault."""
+    nonblank = (text != "").fill_null(False)
+    picks = [nonblank & value.is_null()]
+    if cells.types[i] in ("string", "any") and not cells.clean:
+        picks.append(text.str.contains(r"[\x00-\x1f\x7f-\x{9f}\x{2028}\x{2029}]").fill_null(False))
+    constraints = spec.get("constraints") or {}
+    if constraints.get("required"):
+        picks.append(value.is_null())
+    if "enum" in constraints:
+        picks.append(nonblank & ~text.is_in([str(v) for v in constraints["enum"] or []]))
+    for name, sign in (("minimum", -1), ("maximum", 1)):
+        if name in constraints:
+            picks.append(value.is_not_null() & bound(value, constraints[name], sign, cells.types[i])
+                         & ~at_limit(text, constraints[name], spec))
+    return picks
 
 
 def bound(value: pl.Expr, limit: Any, sign: int, type_: str) -> pl.Expr:
@@ -154,9 +167,9 @@ def bound(value: pl.Expr, limit: Any, sign: int, type_: str) -> pl.Expr:
         if type_ in ("integer", "number"):
             margin = abs(float(limit)) * 1e-9 + 1e-9
             return value >= float(limit) - margin if sign > 0 else value <= float(limit) + margin
-        return pl.lit(True)
     except (TypeError, ValueError):
-        return pl.lit(True)
+        pass
+    return pl.lit(True)
 
 
 def at_limit(text: pl.Expr, limit: Any, spec: dict[str, Any]) -> pl.Expr:
@@ -179,7 +192,7 @@ def keyed_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.DataF
     repeated: dict[tuple[str, ...], pl.Series] = {}  # a key's repeated records (the primary key is often unique too)
     for key in [(f["name"],) for f in cells.fields if (f.get("constraints") or {}).get("unique")] + [pk_names]:
         if key and key not in repeated:
-            repeated[key] = true_at(frame, pl.struct([typed[n] for n in key]).is_duplicated())
+            repeated[key] = twins(frame, typed[key[0]] if len(key) == 1 else pl.struct([typed[n] for n in key]))
         if key and repeated[key].len():
             some = pl.any_horizontal([typed[n].gather(repeated[key]).is_not_null() for n in key])
             found |= set(repeated[key].filter(frame.select(some.alias("_m"))["_m"]).to_list())
@@ -192,16 +205,25 @@ def keyed_rows(cells: Cells, schema: dict[str, Any], lookups: dict[str, pl.DataF
     else:
         found |= set(true_at(frame, pl.struct(list(typed.values())).is_duplicated()).to_list())
     for index, fk in enumerate(schema.get("foreignKeys", [])):
-        mine = [typed[n].alias(f"k{j}") for j, n in enumerate(key_list(fk["fields"]))]
+        target, fields = lookups[f"fk{index}"], key_list(fk["fields"])
+        if len(fields) == 1 == target.width and cells.types[names.index(fields[0])] in ("string", "any"):
+            unknown = partial(not_in, cells.clean, target["k0"])
+            found |= set(true_at(frame, cells.test(names.index(fields[0]), unknown)).to_list())
+            continue
+        mine = [typed[n].alias(f"k{j}") for j, n in enumerate(fields)]
         have = cells.frame.with_row_index("_i").select("_i", *mine).filter(
             pl.any_horizontal([pl.col(f"k{j}").is_not_null() for j in range(len(mine))]))
-        target = lookups[f"fk{index}"]
         if target.width != len(mine):
             found |= set(have["_i"].to_list())
             continue
         missing = have.join(target, on=[f"k{j}" for j in range(len(mine))], how="anti", nulls_equal=False)
         found |= set(missing["_i"].to_list())
     return found
+
+
+def not_in(clean: bool, known: pl.Series, text: pl.Expr) -> pl.Expr:
+    """Text cells neither blank nor among known: an anti join's rows for one text field, found once a value."""
+    return typed_expr(text, "string", clean).is_not_null() & ~typed_expr(text, "string", clean).is_in(known.implode())
 
 
 def true_at(frame: pl.DataFrame, expr: pl.Expr) -> pl.Series:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -35,11 +36,19 @@ class Cells:
         self.mask = data_mask(frame, len(self.names))
         self.data = frame if self.mask.all() else frame.filter(self.mask)  # no copy when no row is blank
         self.typed: dict[tuple[int, bool], pl.Series] = {}  # typed columns made so far (field_expr)
+        self._schema: pl.Schema | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickling keeps: all but the schema (the parsed-data cache's unpickler admits no polars Schema)."""
+        return {**self.__dict__, "_schema": None}
 
     @property
     def schema(self) -> pl.Schema:
-        """The frame's column types (not kept: the parsed-data cache's unpickler admits no polars Schema)."""
-        return self.frame.schema
+        """The frame's column types, worked out once: polars makes every Enum's list of values anew each time it is
+        asked, and the checks and rules ask about 2,000 times."""
+        if self._schema is None:
+            self._schema = self.frame.schema
+        return self._schema
 
     def text(self, i: int) -> pl.Expr:
         """The i-th field's cells as written (cell_text)."""
@@ -64,6 +73,40 @@ class Cells:
         if self.types[i] in ("string", "any") and self.clean:
             return self.text_map(i, lambda text: fn(typed_expr(text, self.types[i], self.clean)))
         return fn(self.field_expr(i))
+
+    def test(self, i: int, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+        """fn, a test of the i-th field's text cell by cell, over every record; where the text is held as an Enum,
+        judged once a value, and no pass over the records at all when no value passes (nor is null)."""
+        dtype = self.schema[f"c{i}"]
+        if not isinstance(dtype, pl.Enum):
+            return fn(pl.col(f"c{i}"))
+        judged = pl.select(fn(pl.lit(pl.Series(f"c{i}", dtype.categories, dtype=pl.String))).alias("j"))["j"]
+        cells = pl.lit(judged).gather(pl.col(f"c{i}").to_physical())
+        # the values include the header's (the field's name, which a date or an enum test fails): is any passing
+        # value in a record at all? A pass over small integers, where the test's pass would gather every record
+        if not judged.fill_null(True).any() or not self.frame.select(cells.fill_null(True).any())[0, 0]:
+            return pl.lit(False)
+        return cells
+
+    def where(self, name: str, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+        """fn, a test of a field's typed cells (expr), over the data rows; where its text is held as an Enum, judged
+        once a value (test)."""
+        i = len(self.names) - 1 - self.names[::-1].index(name)
+        if isinstance(self.schema[f"c{i}"], pl.Enum):
+            return self.test(i, lambda text: fn(typed_expr(text, self.types[i], self.clean)))
+        return fn(self.field_expr(i))
+
+    def code(self, name: str) -> pl.Expr:
+        """A field's typed cells for grouping rows: where its text is held as an Enum, a number for each distinct
+        typed value (null for null), equal exactly where the values are, and cheap to sort and compare; else the
+        typed cells (expr)."""
+        i = len(self.names) - 1 - self.names[::-1].index(name)
+        dtype = self.schema[f"c{i}"]
+        if not isinstance(dtype, pl.Enum):
+            return self.field_expr(i)
+        values = pl.lit(pl.Series(dtype.categories, dtype=pl.String))
+        ranks = pl.select(typed_expr(values, self.types[i], self.clean).rank("dense")).to_series()
+        return pl.lit(ranks).gather(pl.col(f"c{i}").to_physical())
 
     def field_expr(self, i: int, records: bool = False) -> pl.Expr:
         """The i-th field typed as read_cell types it, over the data rows (or every record, blank ones too).
@@ -103,6 +146,8 @@ class Cells:
         """Typed rows (all, or those at indexes), each cell as readers.typed_rows reads it; with `only`, just those
         of its fields the table has (a rule that reads four fields of 36,000 rows)."""
         keep = range(len(self.names)) if only is None else [i for i in range(len(self.names)) if self.names[i] in only]
+        if indexes is not None and not indexes:  # a rule that picked no row: no query a field
+            return []
         if not keep:
             return [{} for _ in range(self.data.height if indexes is None else len(indexes))]
         names = [self.names[i] for i in keep]
@@ -134,10 +179,12 @@ class Cells:
         for i, type_ in enumerate(self.types):
             if self.clean and type_ in ("string", "any"):
                 continue
-            cell = self.text(i)  # no fill_null(""): a copy of the column, where a boolean will do
-            bad = cell.str.contains(CONTROL).fill_null(False) if type_ in ("string", "any") else (
-                (cell != "").fill_null(False) & self.field_expr(i).is_null())
-            found += [(row, i) for row in self.data.with_row_index("_i").filter(bad)["_i"].to_list()]
+            if isinstance(self.schema[f"c{i}"], pl.Enum):  # judged once a value, with no pass if none is bad
+                bad = self.test(i, partial(unreadable, type_, self.clean))
+            else:  # no fill_null(""): a copy of the column, where a boolean will do
+                bad = self.text(i).str.contains(CONTROL).fill_null(False) if type_ in ("string", "any") else (
+                    (self.text(i) != "").fill_null(False) & self.field_expr(i).is_null())
+            found += [(row, i) for row in self.pick(bad)]
         out = []
         for row, i in sorted(found):
             written, line = str(self.data[f"c{i}"][row] or ""), int(self.data["line"][row])
@@ -148,15 +195,22 @@ class Cells:
         return out
 
 
+def unreadable(type_: str, clean: bool, text: pl.Expr) -> pl.Expr:
+    """Cells read_cell may fault, by their text: a control character in text, else what cannot be typed."""
+    if type_ in ("string", "any"):
+        return text.str.contains(CONTROL)
+    return (text != "") & typed_expr(text, type_, clean).is_null()
+
+
 def dtype_of(type_: str) -> Any:
     """The polars type typed_expr gives a field type."""
     return {"integer": pl.Float64, "number": pl.Float64, "boolean": pl.Boolean, "date": pl.Date}.get(type_, pl.String)
 
 
-def has_control(raw: bytes) -> bool:
-    """Whether a file holds a control character (C0 but tab and newline, C1, U+2028, U+2029) anywhere."""
-    rest = raw.translate(None, bytes(range(32, 127)) + b"\t\n")  # what is left is controls and non-ASCII bytes
-    return CONTROL_BYTES.search(rest) is not None  # a non-ASCII character's bytes stay together in rest
+def has_control(unusual: bytes) -> bool:
+    """Whether a file holds a control character (C0 but tab and newline, C1, U+2028, U+2029) anywhere, from its
+    unusual bytes (split.unusual_bytes: controls and non-ASCII bytes)."""
+    return CONTROL_BYTES.search(unusual) is not None  # a non-ASCII character's bytes stay together in unusual
 
 
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")
@@ -177,8 +231,23 @@ def typed_expr(col: pl.Expr, type_: str, clean: bool = False) -> pl.Expr:
     return pl.when(text != "" if clean else (text != "") & ~text.str.contains(CONTROL)).then(text)
 
 
+def twins(frame: pl.DataFrame, expr: pl.Expr) -> pl.Series:
+    """Indexes of the records whose value of expr hashes as another record's does: every record whose value
+    repeats, and perhaps a few more (a collision), which the exact check then passes. Sorting the hashes finds
+    that none repeats, the usual case, in a third of the time is_duplicated takes to build its table."""
+    hashes = frame.select(expr.hash().alias("h"))["h"]
+    ordered = hashes.sort()
+    repeated = ordered.filter(ordered == ordered.shift(1))
+    return hashes.is_in(repeated.implode()).arg_true() if repeated.len() else pl.Series([], dtype=pl.UInt32)
+
+
 def data_mask(frame: pl.DataFrame, width: int) -> pl.Series:
     """Records holding at least one non-blank cell (readers skip the others as blank rows)."""
-    filled = [cell_map(frame.schema, i, lambda text: text != "").fill_null(False) for i in range(width)]
+    schema = frame.schema
+    # an Enum column has a cell in every record (split.enums) and, without a blank among its values, fills them all
+    dtypes = [schema[f"c{i}"] for i in range(width)]
+    if any(isinstance(dtype, pl.Enum) and "" not in dtype.categories for dtype in dtypes):
+        return pl.Series("m", [True], dtype=pl.Boolean).new_from_index(0, frame.height)
+    filled = [cell_map(schema, i, lambda text: text != "").fill_null(False) for i in range(width)]
     extra = pl.col("extra").list.eval(pl.element() != "").list.any().fill_null(False)
     return frame.select(pl.any_horizontal([*filled, extra]).alias("m"))["m"]

@@ -235,11 +235,12 @@ def parse_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs,
                   raw: bytes) -> tuple[Resource | None, list[Problem]]:
     """read_columns, once the bytes are read and checked."""
     from sitegen.data.columns import Cells, has_control
-    from sitegen.data.split import frame_from_records, frame_of
+    from sitegen.data.split import frame_from_records, frame_of, marks_of, unusual_bytes
 
     fields = descriptor.get("schema", {}).get("fields", [])
     names, shown = [str(f.get("name")) for f in fields], display(path)
-    fast = frame_of(raw, len(names))
+    marks = marks_of(raw)
+    fast = frame_of(raw, len(names), marks)
     if fast is None:
         text = raw.decode("utf-8")
         records, lines, problems = parse_records(text, shown)
@@ -251,7 +252,7 @@ def parse_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs,
     problems = header_problems(header, names, shown)
     if problems:
         return None, problems
-    cells = Cells(frame, fields, clean=not has_control(raw))
+    cells = Cells(frame, fields, clean=not has_control(unusual_bytes(marks)))
     resource = Resource(str(descriptor.get("name")), path, descriptor, raw=raw if inputs.keep_bytes else b"",
                         cells=cells)
     return resource, cells.cell_problems(shown)

@@ -24,6 +24,7 @@ from sitegen.data.pick import (
     figure_tables,
     outside,
     rows_where,
+    test,
 )
 from sitegen.data.rows import Packages, Resource
 from sitegen.errors import Problem, problem
@@ -35,20 +36,6 @@ RESERVED_SLUGS = frozenset({"england", "index", "councils", "icbs", "measures", 
                             "charts", "static", "js", "404", "about", "methodology", "sitemap", "robots"})
 
 Rule = Callable[[Packages], Iterator[Problem]]
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def check_references(packages: Packages) -> Iterator[Problem]:
@@ -63,8 +50,8 @@ def check_references(packages: Packages) -> Iterator[Problem]:
                           "package to check them against", display(table.path))
         return
     def picker(cells: Any) -> list[int]:
-        return list(cells.pick(outside(col(cells, "area_code"), areas) | outside(col(cells, "counterparty_code"),
-                                                                               bodies)))
+        return list(cells.pick(test(cells, "area_code", lambda v: outside(v, areas))
+                               | test(cells, "counterparty_code", lambda v: outside(v, bodies))))
     for _, table in figure_tables(packages):
         for i, row in rows_where(table, picker):
             if row.get("area_code") and row["area_code"] not in areas:
@@ -104,7 +91,9 @@ def _label_problem(table: Resource, i: int, label: str, start: Any, end: Any) ->
 def check_sources(packages: Packages) -> Iterator[Problem]:
     """Every figure names a source; every source URL is http(s)."""
     for _, table in figure_tables(packages):
-        for i, row in rows_where(table, lambda cells: list(cells.pick(col(cells, "source_id").is_null()))):
+        def picker(cells: Any) -> list[int]:
+            return list(cells.pick(test(cells, "source_id", lambda v: v.is_null())))
+        for i, row in rows_where(table, picker):
             if not row.get("source_id"):
                 yield at(table, i, "missing-source", "the figure has no source_id", "source_id", "")
     for _, package in sorted(packages.packages.items()):
@@ -136,7 +125,7 @@ def formula_rows(cells: Any) -> list[int]:
     import polars as pl
 
     # the text as written, not typed: blank cells match nothing; the rule passes over ones with a control character
-    text = [cells.text_map(i, lambda c: c.str.contains(r"^[=+\-@\t\r]")) for i, t in enumerate(cells.types)
+    text = [cells.test(i, lambda c: c.str.contains(r"^[=+\-@\t\r]")) for i, t in enumerate(cells.types)
             if t in ("string", "any")]
     return list(cells.pick(pl.any_horizontal(text))) if text else []
 
@@ -166,9 +155,12 @@ def repeated_figures(cells: Any) -> list[int]:
     """Rows whose figure key appears more than once."""
     import polars as pl
 
-    # by the key's hash: no copy of seven columns to compare (90 MB at 500,000 rows); a collision only adds a row
-    # that the rule then reads and passes
-    return list(cells.pick(pl.struct([col(cells, k).alias(k) for k in FIGURE_KEY]).hash().is_duplicated()))
+    from sitegen.data.columns import twins
+
+    # by the key's hash, of its fields' numbers where their text is an Enum (Cells.code): no copy of seven columns
+    # to compare (90 MB at 500,000 rows); a collision only adds a row that the rule then reads and passes
+    key = [(cells.code(k) if k in cells.names else pl.lit(None)).alias(k) for k in FIGURE_KEY]
+    return list(twins(cells.data, pl.struct(key)).to_list())
 
 
 def check_values(packages: Packages) -> Iterator[Problem]:
@@ -197,21 +189,26 @@ def value_rows(measures: dict[Any, dict[str, Any]]) -> Picker:
         numeric = "value" in cells.names and cells.types[cells.names.index("value")] in ("integer", "number")
         if len(known) != len(measures) or not numeric:
             return list(range(cells.data.height))
-        measure, value, unit = col(cells, "measure"), col(cells, "value"), col(cells, "unit")
-        negative = measure.replace_strict({k: bool(m.get("allows_negative")) for k, m in measures.items()},
-                                          default=None, return_dtype=pl.Boolean)
-        wanted = measure.replace_strict({k: m.get("unit") for k, m in measures.items()}, default=None,
-                                        return_dtype=pl.String)
+        def by_measure(fn: Callable[[Any], Any]) -> Any:
+            """fn of each row's measure: once a measure where its text is an Enum (Cells.expr_map)."""
+            return cells.expr_map("measure", fn) if "measure" in cells.names else fn(pl.lit(None, pl.String))
+
+        value, unit = col(cells, "value"), col(cells, "unit")
+        negative = by_measure(lambda ids: ids.replace_strict({k: bool(m.get("allows_negative")) for k, m in
+                                                              measures.items()}, default=None, return_dtype=pl.Boolean))
+        wanted = by_measure(lambda ids: ids.replace_strict({k: m.get("unit") for k, m in measures.items()},
+                                                           default=None, return_dtype=pl.String))
         wrong = ((value < 0) & ~negative) | ((wanted == "percent") & ((value < 0) | (value > 100))) | (
             unit.is_not_null() & wanted.is_not_null() & (unit.cast(pl.String) != wanted))
-        return list(cells.pick(measure.is_in(known) & value.is_not_null() & wrong))
+        return list(cells.pick(by_measure(lambda ids: ids.is_in(known)) & value.is_not_null() & wrong))
     return pick
 
 
 def check_claims(packages: Packages) -> Iterator[Problem]:
     """A claim says whose claim it is."""
     def picker(cells: Any) -> list[int]:
-        return list(cells.pick((col(cells, "status") == "claim") & col(cells, "claimant").is_null()))
+        return list(cells.pick(test(cells, "status", lambda v: v == "claim")
+                               & test(cells, "claimant", lambda v: v.is_null())))
     for _, table in figure_tables(packages):
         for i, row in rows_where(table, picker):
             if row.get("status") == "claim" and not row.get("claimant"):
@@ -223,7 +220,7 @@ def check_disputes(packages: Packages) -> Iterator[Problem]:
     known = {str(row["id"]) for _, package in sorted(packages.packages.items())
              for row in (package.resources["disputes"].rows if "disputes" in package.resources else [])}
     def picker(cells: Any) -> list[int]:
-        return list(cells.pick(outside(cells.expr("dispute"), known))) if "dispute" in cells.names else []
+        return list(cells.pick(test(cells, "dispute", lambda v: outside(v, known)))) if "dispute" in cells.names else []
     for _, table in figure_tables(packages):
         for i, row in rows_where(table, picker):
             if row.get("dispute") and row["dispute"] not in known:
@@ -262,7 +259,7 @@ def slug_rows(names: list[str]) -> Picker:
         import polars as pl
 
         wrong = [col(cells, n).is_not_null() & (~col(cells, n).cast(pl.String).str.contains(SLUG.pattern)
-                 | (col(cells, n).cast(pl.String).str.len_chars() > MAX_SLUG)
+                 | (col(cells, n).cast(pl.String).str.len_bytes() > MAX_SLUG)  # a slug is ASCII, or picked anyway
                  | col(cells, n).cast(pl.String).is_in(sorted(RESERVED_SLUGS))) for n in names]
         return list(cells.pick(pl.any_horizontal(wrong))) if wrong else []
     return pick

@@ -29,17 +29,31 @@ def cell_map(schema: pl.Schema, i: int, fn: Callable[[pl.Expr], pl.Expr]) -> pl.
     return fn(pl.col(f"c{i}"))
 
 
+def marks_of(raw: bytes) -> bytes:
+    """A file's commas, quotes, newlines and unusual bytes (controls, CR, NUL, non-ASCII), in order: one pass over
+    the file that leaves a quarter of it, in which the lines, the commas and the quotes are counted and found."""
+    return raw.translate(None, MARKED)
+
+
+MARKED = bytes(b for b in range(32, 127) if b not in b',"') + b"\t"  # what marks_of leaves out
+
+
+def unusual_bytes(marks: bytes) -> bytes:
+    """A file's bytes other than printable ASCII, tab and newline, from its marks (marks_of)."""
+    return marks.translate(None, b',"\n')
+
+
 Quoted = dict[int, tuple[list[str], int]]  # line index -> csv's record starting there, and its number of lines
 
 
-def frame_of(raw: bytes, width: int) -> tuple[list[str], pl.DataFrame] | None:
+def frame_of(raw: bytes, width: int, marks: bytes | None = None) -> tuple[list[str], pl.DataFrame] | None:
     """Header and records of a CSV, split by polars; None for a file Python's csv must read (CR, NUL, errors).
 
     A line without a quote is a record of comma-separated cells; from a line holding a quote, Python's csv reads
     the one record starting there (over several lines when a quoted cell holds newlines), so the records and
-    the line each starts on are csv's.
+    the line each starts on are csv's. marks: the file's marks (marks_of), where the caller has them.
     """
-    simple = simple_frame(raw, width)
+    simple = simple_frame(raw, width, marks_of(raw) if marks is None else marks)
     if simple is not None:
         return header_and_records(simple, width)
     facts = line_facts(raw, width)
@@ -55,34 +69,34 @@ def frame_of(raw: bytes, width: int) -> tuple[list[str], pl.DataFrame] | None:
     return None if frame is None else header_and_records(patch(frame, quoted, width), width)
 
 
-def simple_frame(raw: bytes, width: int) -> pl.DataFrame | None:
+def simple_frame(raw: bytes, width: int, marks: bytes) -> pl.DataFrame | None:
     """frame_of's frame for the usual file: every line one record of exactly `width` cells, each line holding a
     quote split as Python's csv splits it; None for any other file (frame_of then looks at it line by line).
 
-    The usual file needs only each line's count of commas besides polars's read, which costs half the time and
-    far less memory than keeping every line's text.
+    The usual file is proved so by counts in its marks (marks_of), besides polars's read of its cells: polars
+    refuses a record of more than `width` cells, sees as many records as lines only when none spans two, and the
+    lines without a quote hold `width - 1` commas each exactly when none holds more and they hold that many in all.
     """
-    separator = next((chr(b) for b in range(1, 32) if b not in (10, 13) and bytes([b]) not in raw), None)
-    quoted = None if b"\r" in raw or b"\x00" in raw or separator is None or width == 0 else quoted_lines(raw)
-    if separator is None or quoted is None or any(len(record) != width for record in quoted.values()):
+    if b"\r" in marks or b"\x00" in marks or width == 0:
         return None
+    found = quoted_lines(raw, marks)
+    if found is None or any(len(record) != width for record in found[0].values()):
+        return None
+    quoted, count, quoted_commas = found
     try:
-        lines = pl.read_csv(raw, has_header=False, separator=separator, quote_char=None, schema={"l": pl.String},
-                            raise_if_empty=False)["l"]
-        count = lines.len()  # one record a line: polars must see as many
-        odd = (lines.str.count_matches(",", literal=True) != width - 1).fill_null(True).arg_true().to_list()
-        if count != raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1) or not set(odd) <= set(quoted):
-            return None
-        del lines  # before the cells are read: the two at once would double the peak
         frame = pl.read_csv(raw, has_header=False, quote_char='"', infer_schema=False, empty_string_is_null=False,
                             raise_if_empty=False, schema=kinds(raw, width))
     except pl.exceptions.PolarsError:
         return None
+    if frame.height != count or marks.count(b",") - quoted_commas != (width - 1) * (count - len(quoted)):
+        return None
     frame = enums(frame)
     cells = [pl.col(f"c{i}") for i in range(width)]
-    lengths = [cell_map(frame.schema, i, lambda text: text.str.len_bytes()).max() for i in range(width)]
+    # an Enum's longest value is its longest cell: its values are all cells' (enums), the header's among them
+    lengths = [pl.lit(pl.Series(dtype.categories)).str.len_bytes().max() if isinstance(dtype, pl.Enum) else
+               pl.col(c).str.len_bytes().max() for c, dtype in frame.schema.items() if c.startswith("c")]
     longest = frame.select(pl.max_horizontal(lengths))[0, 0]
-    if frame.height != count or int(longest or 0) > FIELD_LIMIT:
+    if int(longest or 0) > FIELD_LIMIT:
         return None
     if records_at(frame, list(quoted), width) != [padded(record, width) for record in quoted.values()]:
         return None
@@ -110,27 +124,42 @@ def kinds(raw: bytes, width: int) -> dict[str, Any]:
     if sample.height <= SAMPLE:  # a short file: its strings cost little
         return schema
     counts = sample.select(pl.all().n_unique()).row(0, named=True)
-    return {name: pl.Categorical if counts[name] <= FEW else pl.String for name in schema}
+    # categories of its own for each column: its values by id are then exactly its values (enums)
+    return {name: pl.Categorical(pl.Categories.random()) if counts[name] <= FEW else pl.String for name in schema}
 
 
 def enums(frame: pl.DataFrame) -> pl.DataFrame:
-    """A frame read with categories, each such column an Enum of its own values (whose cells cell_map reads)."""
-    # polars reads a blank cell as null into categories; every line here has all its cells, so null is blank
-    frame = frame.with_columns(pl.col(pl.Categorical).fill_null(pl.lit("", pl.Categorical)))
-    kept = [c for c, dtype in frame.schema.items() if dtype == pl.Categorical]
-    return frame.with_columns(pl.col(c).cast(pl.Enum(frame[c].unique().cast(pl.String).sort())) for c in kept)
+    """A frame read with categories of its own (kinds), each such column an Enum of its sorted values (whose cells
+    cell_map reads), made from the categories' ids: no text is looked up again."""
+    columns = []
+    for name, dtype in frame.schema.items():
+        if not isinstance(dtype, pl.Categorical):
+            continue
+        values = dtype.categories.to_series()  # the column's own categories, by id
+        ids = pl.col(name).to_physical()
+        if frame[name].null_count():  # polars reads a blank cell as null into categories; every line here has all
+            blank = values.index_of("")  # its cells, so null is blank
+            if blank is None:
+                blank, values = values.len(), values.append(pl.Series([""]))
+            ids = ids.fill_null(blank)
+        order = values.arg_sort()
+        ranks = order.arg_sort().cast(pl.UInt32)  # each id's place among the sorted values
+        columns.append(pl.lit(ranks).gather(ids).cat.to(pl.Enum(values.gather(order))).alias(name))
+    return frame.with_columns(columns)
 
 
-def quoted_lines(raw: bytes) -> dict[int, list[str]] | None:
+def quoted_lines(raw: bytes, marks: bytes) -> tuple[dict[int, list[str]], int, int] | None:
     """Python csv's record of each line holding a quote, by line index; None where a line is not a record of
-    `width` cells on its own (a quoted newline, a csv error)."""
+    `width` cells on its own (a quoted newline, a csv error). With the records, the file's number of lines and
+    the commas on the lines holding a quote (what simple_frame counts). A quote's line is counted in the file's
+    marks (marks_of), where the n-th quote is the file's n-th."""
     found: dict[int, list[str]] = {}
-    index, start, at = 0, 0, raw.find(b'"')
+    index, at, commas, mark, marked = 0, raw.find(b'"'), 0, 0, marks.find(b'"')
     while at >= 0:
         begin = raw.rfind(b"\n", 0, at) + 1
         end = raw.find(b"\n", at)
         end = len(raw) if end < 0 else end
-        index += raw.count(b"\n", start, begin)
+        index += marks.count(b"\n", mark, marked)
         reader = csv.reader([raw[begin:end].decode("utf-8") + "\n"])
         try:
             found[index] = next(reader)
@@ -138,8 +167,11 @@ def quoted_lines(raw: bytes) -> dict[int, list[str]] | None:
             return None
         if any("\n" in cell for cell in found[index]):  # a quote left open: the record goes on past this line
             return None
-        start, at = begin, raw.find(b'"', end)
-    return found
+        commas += raw.count(b",", begin, end)
+        at, mark = raw.find(b'"', end), marked  # the first quote of a later line, in the file and in its marks
+        after = marks.find(b"\n", marked)
+        marked = -1 if after < 0 else marks.find(b'"', after)
+    return found, marks.count(b"\n") + (0 if raw.endswith(b"\n") else 1), commas
 
 
 def line_facts(raw: bytes, width: int) -> tuple[pl.Series, Quoted, dict[int, list[str]]] | None:

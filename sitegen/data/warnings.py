@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
-from sitegen.data.pick import col, figure_tables
-from sitegen.errors import Problem, problem
+from sitegen.data.pick import figure_tables
+from sitegen.errors import PROBLEM_TYPES, Problem
 
 if TYPE_CHECKING:
     from sitegen.data.columns import Cells
@@ -47,7 +48,9 @@ def jump_pairs(cells: Any) -> list[tuple[int, int]]:
     """(before, after) rows of one series, consecutive in period order, that may change more than tenfold."""
     import polars as pl
 
-    key = [col(cells, k).alias(k) for k in ("measure", "area_code", "counterparty_code")]
+    # the series' fields as numbers where their text is held as an Enum: sorting 500,000 rows by text costs 0.1 s
+    key = [(cells.code(k) if k in cells.names else pl.lit(None)).alias(k)
+           for k in ("measure", "area_code", "counterparty_code")]
     frame = cells.data.with_row_index("_i").select(
         "_i", *key, value=cells.expr("value").cast(pl.Float64), start=cells.expr("period_start"),
         end=cells.expr("period_end"),
@@ -55,7 +58,8 @@ def jump_pairs(cells: Any) -> list[tuple[int, int]]:
     series = ["measure", "area_code", "counterparty_code"]
     # the row before in sort order, where it is of the same series (shifting once beats a window per series)
     same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(c).shift(1)) for c in series])
-    frame = frame.sort([*series, "start"], maintain_order=True, nulls_last=True).with_columns(
+    # only rows of one series next to each other matter, not where blank keys sort: nulls_last doubles the cost
+    frame = frame.sort(sort_key(frame, series), maintain_order=True).with_columns(
         **{f"b_{c}": pl.when(same).then(pl.col(c).shift(1)) for c in ("_i", "value", "start", "end")})
     low = pl.min_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
     high = pl.max_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
@@ -65,6 +69,26 @@ def jump_pairs(cells: Any) -> list[tuple[int, int]]:
     return list(zip(found["b__i"].to_list(), found["_i"].to_list(), strict=True))
 
 
+def sort_key(frame: Any, series: list[str]) -> Any:
+    """What jump_pairs sorts by: the series' numbers (Cells.code) and the start packed into one integer where they
+    fit in 63 bits, which sorts in half the time of four columns; else the four columns."""
+    import polars as pl
+
+    if frame.is_empty() or any(not frame.schema[c].is_integer() for c in series):
+        return [*series, "start"]
+    start = pl.col("start")
+    days = frame.select(first=start.min(), span=(start.max() - start.min()).dt.total_days())
+    # a code c is the digit c + 1 (0 for blank), below its column's largest code + 2; a start, its days from the first
+    sizes = [int(m or 0) + 2 for m in frame.select(pl.col(c).max() for c in series).row(0)] + [days["span"][0] + 1]
+    if math.prod(sizes) >= 2**63:
+        return [*series, "start"]
+    key = pl.lit(0, pl.UInt64)
+    for column, size in zip([*series, "start"], sizes, strict=True):
+        value = (start - days["first"][0]).dt.total_days() if column == "start" else pl.col(column) + 1
+        key = key * size + value.cast(pl.UInt64).fill_null(0)
+    return key
+
+
 def _jump(table: Resource, a: dict[str, Any], b: dict[str, Any], line: int) -> Iterator[Problem]:
     """A warning when b, following a in one series, is more than ten times larger or smaller."""
     low, high = sorted((abs(a["value"]), abs(b["value"])))
@@ -72,12 +96,11 @@ def _jump(table: Resource, a: dict[str, Any], b: dict[str, Any], line: int) -> I
     alike = abs(((a["period_end"] - a["period_start"]) - (b["period_end"] - b["period_start"])).days) <= 3
     longer = (b["period_end"] - b["period_start"]).days > MONTH_DAYS
     if alike and longer and (b["period_start"] - a["period_end"]).days == 1 and high > 10 * low:
-        found = problem("big-change", f"{b['value']} in {b.get('period_label')} after {a['value']} in "
-                        f"{a.get('period_label')}: a change of more than 10 times", table.shown, line, "value",
-                        b["value"])
-        # made anew rather than by dataclasses.replace, which costs a third of a warning (there may be 20,000)
-        yield Problem(found.path, found.line, found.field, found.code, found.message, found.value, found.hint,
-                      "warning")
+        # made at once as a warning (problem() then dataclasses.replace cost twice as much: there may be 20,000)
+        shown = str(b["value"])  # as problem() shows a value
+        yield Problem(table.shown, line, "value", "big-change", f"{b['value']} in {b.get('period_label')} after "
+                      f"{a['value']} in {a.get('period_label')}: a change of more than 10 times",
+                      shown if len(shown) <= 80 else shown[:77] + "...", PROBLEM_TYPES["big-change"][1], "warning")
 
 
 WARNINGS: tuple[Rule, ...] = (check_jumps,)
@@ -85,4 +108,6 @@ WARNINGS: tuple[Rule, ...] = (check_jumps,)
 
 def apply_warnings(packages: Packages) -> list[Problem]:
     """Every warning: things worth a second look that do not make the data invalid."""
-    return sorted(found for rule in WARNINGS for found in rule(packages))
+    # by the fields in the order Problem compares them, as a tuple: the dataclass's own __lt__ costs twice as much
+    return sorted((found for rule in WARNINGS for found in rule(packages)), key=lambda p: (
+        p.path, p.line, p.field, p.code, p.message, p.value, p.hint, p.severity))
