@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from functools import partial
 from pathlib import Path
@@ -121,6 +122,9 @@ def build(project: Path, force: bool, base_url: str | None, repository_url: str 
     def make(config: Config, work: Work, options: BuildOptions, session: Session) -> bool:
         from sitegen.build.pipeline import make_site  # only when there is work: nothing changed loads no stage
 
+        # a build keeps nearly all it makes until the process ends: a collection would only walk it again and
+        # again (0.8 s of CPU of one figure changed on the real site, 1.6 s of a cold build; 35 MB more at most)
+        gc.disable()
         return make_site(config, work, options, session)
 
     try:
