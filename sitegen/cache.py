@@ -19,6 +19,7 @@ from sitegen.files import write_atomic
 
 FORMAT = b"sitegen-cache 1 sha256="
 USED = "used-by-"  # a cache folder's record of the entries its last builds used, one file per output folder
+ENTRY = re.compile(r"[0-9a-f]{64}(\.[a-z0-9]+)+")  # an entry's file name (Cache.path): nothing else is ever pruned
 KEEP_BUILDS = 10  # complete builds whose entries are kept: a file changed back within them is not made again
 
 # Libraries whose version can change the output bytes
@@ -153,22 +154,25 @@ class Cache:
         """Store an entry, with the hash of its content, atomically."""
         self.folder.mkdir(parents=True, exist_ok=True)
         # no fsync: an entry lost or torn by a crash fails its hash on the next read and is made again
-        write_atomic(self.path(key, suffix), pack(text), durable=False)
-        self.used.add(self.path(key, suffix).name)
+        path = self.path(key, suffix)
+        write_atomic(path, pack(text), durable=False)
+        self.used.add(path.name)
 
     def prune(self, output: str, builds: int = KEEP_BUILDS) -> None:
         """Remove the entries that none of the last `builds` complete builds of any output used: each changed file
         adds an entry, and nothing else would ever remove one (a stale code's entries, a figure's old values).
-        output names the build's output folder: outputs sharing the cache keep each other's entries."""
+        output names the build's output folder: outputs sharing the cache keep each other's entries. Only files
+        named as entries are removed, and nothing in a folder reached through a link (cache_dir is a setting)."""
+        if self.folder.is_symlink() or not self.folder.is_dir():
+            return
         record = self.folder / f"{USED}{hashlib.sha256(output.encode()).hexdigest()[:16]}.json"
         lists = [*used_lists(record), sorted(self.used)][-builds:]
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(record, json.dumps(lists), durable=False)
             keep = {name for path in self.folder.glob(f"{USED}*.json") for names in used_lists(path)
                     for name in names}
             with os.scandir(self.folder) as entries:
-                stale = [entry.path for entry in entries if not entry.name.startswith(USED)
+                stale = [entry.path for entry in entries if ENTRY.fullmatch(entry.name)
                          and entry.name not in keep and entry.is_file(follow_symlinks=False)]
             for path in stale:
                 os.unlink(path)

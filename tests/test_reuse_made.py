@@ -96,5 +96,8 @@ def test_a_cache_keeps_the_entries_of_its_last_builds_for_each_output(tmp_path: 
     build_using(["b", "c"], "site")
     kept = entries(tmp_path / "kind")
     assert kept == {Cache(tmp_path, "kind", "code").path(n, ".txt").name for n in "abcx"}
+    foreign = tmp_path / "kind" / "notes.txt"  # cache_dir is a setting: a file sitegen did not make stays
+    foreign.write_text("mine", encoding="utf-8")
     build_using(["c"], "site")  # "a" was last used three builds of this output ago
-    assert entries(tmp_path / "kind") == kept - {Cache(tmp_path, "kind", "code").path("a", ".txt").name}
+    assert entries(tmp_path / "kind") == kept - {Cache(tmp_path, "kind", "code").path("a", ".txt").name} | {
+        foreign.name}

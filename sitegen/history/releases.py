@@ -101,10 +101,15 @@ def load_history(config: Config, memo: HistoryMemo | None = None, cache: Cache |
     if memo.history is None or memo.key != key:
         memo.key, memo.history = key, read_releases(config, commits, memo, cache)
     elif cache is not None:  # read before by this session: its diffs are still this history's
-        oldest_first = [c.sha for c in reversed(commits)]
-        for before, after in zip(["", *oldest_first], oldest_first, strict=False):
-            cache.mark(diff_key(key[0], before, after), SUFFIX)
+        for before, commit in diffed(commits):
+            cache.mark(diff_key(key[0], before, commit.sha), SUFFIX)
     return memo.history
+
+
+def diffed(commits: list[gitdata.Commit]) -> list[tuple[str, gitdata.Commit]]:
+    """Each data commit, oldest first, with the data commit before it ("" for the first)."""
+    oldest_first = list(reversed(commits))
+    return list(zip(["", *(c.sha for c in oldest_first)], oldest_first, strict=False))
 
 
 def read_releases(config: Config, commits: list[gitdata.Commit], memo: HistoryMemo,
@@ -112,12 +117,11 @@ def read_releases(config: Config, commits: list[gitdata.Commit], memo: HistoryMe
     """The diff of each data commit against the one before it, newest first (diffs kept in the cache, and
     revisions read before, reused)."""
     settings, releases = repr(config), []
-    before_sha = ""
     before: Packages | None = Packages(config.root)
     revisions: dict[tuple[str, str], Packages | None] = {}
     after: Packages | None
     # first-parent order: the data at a commit's parent is the data at the previous data commit
-    for commit in reversed(commits):
+    for before_sha, commit in diffed(commits):
         key = diff_key(settings, before_sha, commit.sha)
         diff = stored_diff(cache, key)
         if diff is None:
@@ -129,7 +133,7 @@ def read_releases(config: Config, commits: list[gitdata.Commit], memo: HistoryMe
         else:
             after = revisions[(settings, commit.sha)] = memo.revisions.get((settings, commit.sha))
         releases.append(Release(commit.sha, datetime.fromtimestamp(commit.time, UTC), diff))
-        before_sha, before = commit.sha, after
+        before = after
     memo.revisions = {name: found for name, found in revisions.items() if found is not None}  # this history's
     return History(list(reversed(releases)), "" if releases else NO_COMMITS)
 
