@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
@@ -129,10 +128,20 @@ class Position:
 def spread(values: Iterable[float]) -> Spread | None:
     """Median and quartiles; None for fewer than two values."""
     ordered = sorted(values)
-    if len(ordered) < 2:
+    n = len(ordered)
+    if n < 2:
         return None
-    lower, _, upper = statistics.quantiles(ordered, n=4, method="inclusive")
-    return Spread(len(ordered), statistics.median(ordered), lower, upper)
+    # statistics.quantiles(n=4, method="inclusive") and statistics.median, as Python 3.11 works them out, without
+    # their sorting and checks again: 50,000 spreads on the real site
+    lower, upper = (quartile(ordered, i) for i in (1, 3))
+    middle = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+    return Spread(n, middle, lower, upper)
+
+
+def quartile(ordered: list[float], i: int) -> float:
+    """The i-th of the inclusive quartiles of a sorted list of two values or more."""
+    j, delta = divmod(i * (len(ordered) - 1), 4)
+    return (ordered[j] * (4 - delta) + ordered[j + 1] * delta) / 4
 
 
 def periods(measure: Measure, councils: list[Council]) -> list[Period]:
