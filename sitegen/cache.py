@@ -131,6 +131,17 @@ class Cache:
 
     def get(self, key: str, suffix: str) -> str | None:
         """An entry's text, or None when there is none (or it was corrupt, and is now gone)."""
+        body = self.get_bytes(key, suffix)
+        if body is None:
+            return None
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            self.discard(self.path(key, suffix))
+            return None
+
+    def get_bytes(self, key: str, suffix: str) -> bytes | None:
+        """An entry's bytes, or None when there is none (or it was corrupt, and is now gone)."""
         if not self.read:
             return None
         path = self.path(key, suffix)
@@ -138,24 +149,33 @@ class Cache:
             data = path.read_bytes()
         except FileNotFoundError:
             return None
-        text = unpack(data)
-        if text is None:
-            path.unlink(missing_ok=True)
-            say(f"discarded a corrupt cache entry {path} (its content does not match its hash); rebuilding it")
+        body = unpack(data)
+        if body is None:
+            self.discard(path)
         else:
             self.used.add(path.name)
-        return text
+        return body
+
+    def discard(self, path: Path) -> None:
+        """Remove a corrupt entry, and say so."""
+        path.unlink(missing_ok=True)
+        self.used.discard(path.name)
+        say(f"discarded a corrupt cache entry {path} (its content does not match its hash); rebuilding it")
 
     def mark(self, key: str, suffix: str) -> None:
         """Count an entry as used by this build without reading it (the file made from it was linked instead)."""
         self.used.add(self.path(key, suffix).name)
 
     def put(self, key: str, suffix: str, text: str) -> None:
-        """Store an entry, with the hash of its content, atomically."""
+        """Store an entry's text, with the hash of its content, atomically."""
+        self.put_bytes(key, suffix, text.encode("utf-8"))
+
+    def put_bytes(self, key: str, suffix: str, body: bytes) -> None:
+        """Store an entry's bytes, with the hash of its content, atomically."""
         self.folder.mkdir(parents=True, exist_ok=True)
         # no fsync: an entry lost or torn by a crash fails its hash on the next read and is made again
         path = self.path(key, suffix)
-        write_atomic(path, pack(text), durable=False)
+        write_atomic(path, pack(body), durable=False)
         self.used.add(path.name)
 
     def prune(self, output: str, builds: int = KEEP_BUILDS) -> None:
@@ -191,18 +211,14 @@ def used_lists(record: Path) -> list[list[str]]:
     return [[name for name in names if isinstance(name, str)] for names in found]
 
 
-def pack(text: str) -> bytes:
+def pack(body: bytes) -> bytes:
     """An entry's bytes: a header line holding the content's hash, then the content."""
-    body = text.encode("utf-8")
     return FORMAT + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
 
 
-def unpack(data: bytes) -> str | None:
+def unpack(data: bytes) -> bytes | None:
     """The content of an entry whose hash matches, else None (truncated, emptied, garbled, or from elsewhere)."""
     header, _, body = data.partition(b"\n")
     if not header.startswith(FORMAT) or header.removeprefix(FORMAT) != hashlib.sha256(body).hexdigest().encode():
         return None
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+    return body

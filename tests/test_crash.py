@@ -351,11 +351,11 @@ def test_force_reads_nothing_from_the_cache(warm: Path, tmp_path: Path, new_site
     project = retitle(clone(warm, tmp_path / "p"))
     for kind, suffix in CACHE_KINDS.items():  # entries whose hash is right, so only --force keeps them out
         for entry in (project / ".cache" / kind).glob(f"*{suffix}"):
-            entry.write_bytes(pack("poisoned"))
+            entry.write_bytes(pack(b"poisoned"))
     result = sitegen(project, "build", "--force")
     assert result.returncode == 0, result.stderr
     assert tree(project / "build") == new_site
-    assert "poisoned" not in {unpack(p.read_bytes()) for p in (project / ".cache").rglob("*.*") if p.parent.name
+    assert b"poisoned" not in {unpack(p.read_bytes()) for p in (project / ".cache").rglob("*.*") if p.parent.name
                               in CACHE_KINDS}
 
 

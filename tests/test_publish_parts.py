@@ -98,11 +98,11 @@ def test_sheet_chunks_from_the_cache_make_the_cold_bytes(tmp_path: Path) -> None
     day = date(2026, 1, 1)
     assert workbook("t", day, [keyed(rows(count))], cache) == workbook("t", day, [keyed(rows(count))])
     entries = set(cache.folder.iterdir())
-    assert sorted(p.suffix for p in entries) == [".sst", ".xml", ".xml", ".xml"]  # the strings, 3 chunks of rows
+    assert sorted(p.suffix for p in entries) == [".sstz", ".xmlz", ".xmlz", ".xmlz"]  # the strings, 3 chunks of rows
     revalued = rows(count, revalued=FLUSH_ROWS + 7)
     assert workbook("t", day, [keyed(revalued)], cache) == workbook("t", day, [Sheet(
         "figures", revalued, bold_header=True)])
-    assert [p.suffix for p in set(cache.folder.iterdir()) - entries] == [".xml"]  # one chunk; the same strings
+    assert [p.suffix for p in set(cache.folder.iterdir()) - entries] == [".xmlz"]  # one chunk; the same strings
     renamed = rows(count, renamed=3)
     made = workbook("t", day, [keyed(renamed)], cache)
     assert made == workbook("t", day, [Sheet("figures", renamed, bold_header=True)])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import zipfile
@@ -11,10 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from math import isfinite
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from sitegen.publish.spreadsheet import DATE_FORMAT, safe_cell
+from sitegen.publish.zipped import Member, Piece, ZipWriter, deflate
 from sitegen.text import column_letters
 
 if TYPE_CHECKING:
@@ -72,31 +72,56 @@ def workbook(title: str, created: date, sheets: list[Sheet], parts: Cache | None
     if len({n.lower() for n in names}) < len(names):
         raise ValueError(f"worksheet names must differ (Excel ignores case): {names}")
     strings: dict[str, int] = {}
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for part, text in package_parts(title, created, sheets).items():
-            with member(archive, part) as out:
-                out.write(text.encode("utf-8"))
-        for i, sheet in enumerate(sheets, start=1):
-            with member(archive, f"xl/worksheets/sheet{i}.xml") as out:
-                write_sheet(out, sheet, i == 1, strings, parts)
-        with member(archive, "xl/sharedStrings.xml") as out:  # last: it is complete only once every sheet is
-            out.write(f'{HEAD}<sst xmlns="{MAIN}" uniqueCount="{len(strings)}">'.encode())
-            out.write(shared_items(strings, parts).encode("utf-8"))
-            out.write(b"</sst>")
-    return buffer.getvalue()
+    archive = ZipWriter()
+    for part, text in package_parts(title, created, sheets).items():
+        archive.write(part, text.encode("utf-8"))
+    for i, sheet in enumerate(sheets, start=1):
+        with archive.member(f"xl/worksheets/sheet{i}.xml") as out:
+            write_sheet(out, sheet, i == 1, strings, parts)
+    with archive.member("xl/sharedStrings.xml") as out:  # last: it is complete only once every sheet is
+        out.write(f'{HEAD}<sst xmlns="{MAIN}" uniqueCount="{len(strings)}">'.encode())
+        shared_items(out, strings, parts)
+        out.write(b"</sst>")
+    return archive.bytes()
 
 
-def shared_items(strings: dict[str, int], parts: Cache | None) -> str:
-    """The shared strings' XML, from the cache (kept by the strings, in order) where it holds it."""
+def shared_items(out: Member, strings: dict[str, int], parts: Cache | None) -> None:
+    """The shared strings' XML, deflated, from the cache (kept by the strings, in order) where it holds it."""
     if parts is None:
-        return "".join(map(shared_item, strings))
+        out.write("".join(map(shared_item, strings)).encode("utf-8"))
+        return
     key = hashlib.sha256(json.dumps(list(strings)).encode()).hexdigest()
-    text = parts.get(key, ".sst")
-    if text is None:
-        text = "".join(map(shared_item, strings))
-        parts.put(key, ".sst", text)
-    return text
+    piece = kept_piece(parts.get_bytes(key, ".sstz"))
+    if piece is None:
+        data = "".join(map(shared_item, strings)).encode("utf-8")
+        piece = deflate(data)
+        parts.put_bytes(key, ".sstz", piece_entry(piece))
+        out.add(piece, data)
+    else:
+        out.add(piece)
+
+
+def piece_entry(piece: Piece, head: bytes = b"") -> bytes:
+    """A deflated piece as a cache entry: a line of its own (head), a line of its length and CRC, then its bytes."""
+    return head + b"\n" + f"{piece.length} {piece.crc}".encode() + b"\n" + piece.deflated
+
+
+def kept_piece(entry: bytes | None) -> Piece | None:
+    """A piece from its cache entry (piece_entry without a head); None for none, or one of another shape."""
+    if entry is None:
+        return None
+    _, piece = entry_parts(entry)
+    return piece
+
+
+def entry_parts(entry: bytes) -> tuple[bytes, Piece | None]:
+    """A cache entry's head line and piece (None when the entry is of another shape)."""
+    head, _, rest = entry.partition(b"\n")
+    sizes, _, deflated = rest.partition(b"\n")
+    numbers = sizes.split(b" ")
+    if len(numbers) != 2 or not all(n.isdigit() for n in numbers):
+        return head, None
+    return head, Piece(int(numbers[0]), int(numbers[1]), deflated)
 
 
 def zip_entry(name: str) -> zipfile.ZipInfo:
@@ -105,11 +130,6 @@ def zip_entry(name: str) -> zipfile.ZipInfo:
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     return info
-
-
-def member(archive: zipfile.ZipFile, name: str) -> IO[bytes]:
-    """A part of the workbook to write to."""
-    return archive.open(zip_entry(name), "w")
 
 
 def package_parts(title: str, created: date, sheets: list[Sheet]) -> dict[str, str]:
@@ -164,10 +184,10 @@ def relationships(targets: list[tuple[str, str]]) -> str:
            "</Relationships>"
 
 
-def write_sheet(out: IO[bytes], sheet: Sheet, first: bool, strings: dict[str, int], parts: Cache | None = None) -> None:
-    """One worksheet's XML, written in chunks of rows; its text goes into `strings` (text -> index). With row keys
-    and a cache of parts, each chunk's XML comes from the cache when its rows and the strings before it are those
-    it was made from."""
+def write_sheet(out: Member, sheet: Sheet, first: bool, strings: dict[str, int], parts: Cache | None = None) -> None:
+    """One worksheet's XML, deflated in chunks of rows; its text goes into `strings` (text -> index). With row keys
+    and a cache of parts, each chunk comes deflated from the cache when its rows and the strings before it are
+    those it was made from."""
     letters = [column_letters(c) for c in range(width(sheet))]
     last = f"{letters[-1]}{len(sheet.rows)}" if sheet.rows else "A1"
     view = ' tabSelected="1"' if first else ""
@@ -185,12 +205,9 @@ def write_sheet(out: IO[bytes], sheet: Sheet, first: bool, strings: dict[str, in
     if sheet.autofilter:
         tail += f'<autoFilter ref="A1:{letters[-1]}{max(len(sheet.rows), 2)}"/>'
     tail += "</worksheet>"
-    starts = range(0, len(sheet.rows), FLUSH_ROWS)
-    for start in starts:
-        text = chunks.xml(start)
-        out.write((text + tail if start == starts[-1] else text).encode())
-    if not starts:
-        out.write(tail.encode())
+    for start in range(0, len(sheet.rows), FLUSH_ROWS):
+        chunks.add(out, start)
+    out.write(tail.encode())
 
 
 class Chunks:
@@ -202,24 +219,27 @@ class Chunks:
         self.sheet, self.letters, self.strings, self.seen, self.parts = sheet, letters, strings, seen, parts
         self.chain = hashlib.sha256(json.dumps(list(strings)).encode()).digest() if parts is not None else b""
 
-    def xml(self, start: int) -> str:
-        """The XML of the rows from start, from the cache where it holds them."""
+    def add(self, out: Member, start: int) -> None:
+        """The XML of the rows from start, deflated (from the cache where it holds them), added to out."""
         if self.parts is None or self.sheet.row_keys is None:
-            return rows_xml(self.sheet, start, self.letters, self.strings, self.seen, [])
+            out.write(rows_xml(self.sheet, start, self.letters, self.strings, self.seen, []).encode())
+            return
         head = f"{start} {len(self.letters)} {self.sheet.bold_header}\0".encode()
         key = hashlib.sha256(head + self.chain + b"".join(self.sheet.row_keys[start:start + FLUSH_ROWS])).hexdigest()
-        entry = self.parts.get(key, ".xml")
-        if entry is not None:
-            added, _, text = entry.partition("\n")
+        entry = self.parts.get_bytes(key, ".xmlz")
+        added, piece = entry_parts(entry) if entry is not None else (b"", None)
+        if piece is not None:
             new = json.loads(added)
             for item in new:
                 self.strings.setdefault(item, len(self.strings))
+            out.add(piece)
         else:
             new = []
-            text = rows_xml(self.sheet, start, self.letters, self.strings, self.seen, new)
-            self.parts.put(key, ".xml", json.dumps(new, ensure_ascii=False) + "\n" + text)
+            data = rows_xml(self.sheet, start, self.letters, self.strings, self.seen, new).encode()
+            piece = deflate(data)
+            self.parts.put_bytes(key, ".xmlz", piece_entry(piece, json.dumps(new, ensure_ascii=False).encode()))
+            out.add(piece, data)
         self.chain = hashlib.sha256(self.chain + json.dumps(new).encode()).digest()
-        return text
 
 
 def rows_xml(sheet: Sheet, start: int, letters: list[str], strings: dict[str, int], seen: dict[str, int],
