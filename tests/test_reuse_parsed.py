@@ -4,7 +4,6 @@ a damaged or planted cache file costs time and nothing else."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 import pickle
@@ -16,8 +15,9 @@ from conftest import MINI, copy_project
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.pipeline import build as build_site
-from sitegen.build.reuse.parsed import NAME, header, load_memo, signature
+from sitegen.build.reuse.parsed import KIND, load_memo, signature
 from sitegen.build.session import Session
+from sitegen.cache import pack
 from sitegen.config import load_config
 
 
@@ -72,17 +72,39 @@ def test_a_new_process_parses_again_only_the_edited_file(tmp_path: Path) -> None
     assert tree(project / "build") == cold_build_of(project, tmp_path)
 
 
-def test_a_cache_file_from_elsewhere_is_ignored(tmp_path: Path) -> None:
-    """A torn cache file, or one another version of sitegen wrote, is read as no cache: the build parses the data
-    afresh and is the cold build."""
+def entries(cache: Path) -> list[Path]:
+    """The parsed data's entries (the index aside), one per file or package."""
+    return sorted(p for p in (cache / KIND).glob("*.pickle"))
+
+
+def test_a_new_process_writes_only_the_edited_files_entry(tmp_path: Path) -> None:
+    """After an edit to one CSV, a build in a new session writes that file's parsed entry, and its package's
+    checks, and no other entry again."""
     project, cache = project_in(tmp_path)
     build_site(load_config(project))
-    data = (cache / NAME).read_bytes()
-    for damaged in (data[: len(data) // 2], data.replace(b"sitegen-parsed 1", b"sitegen-parsed 0", 1)):
-        (cache / NAME).write_bytes(damaged)
-        assert signature(load_memo(cache, Session().code)) == []
-        change_value(project)
-        build_site(load_config(project), session=Session())
+    before = {p: p.stat().st_mtime_ns for p in entries(cache)}
+    change_value(project)
+    build_site(load_config(project), session=Session())
+    after = {p: p.stat().st_mtime_ns for p in entries(cache)}
+    assert 0 < len(set(after) - set(before)) <= 2  # the CSV parsed, its package checked
+    assert all(after[p] == before[p] for p in set(after) & set(before))
+
+
+def test_a_damaged_cache_entry_is_ignored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A torn entry, or one another version of sitegen wrote, is read as no entry (a torn one is said): the build
+    parses that file afresh and is the cold build."""
+    project, cache = project_in(tmp_path)
+    build_site(load_config(project))
+    victims = entries(cache)
+    for victim in victims:
+        data = victim.read_bytes()
+        victim.write_bytes(data[: len(data) // 2])
+    capsys.readouterr()
+    assert signature(load_memo(cache, Session().code)) == []
+    assert capsys.readouterr().err.count("discarded a corrupt cache entry") == len(victims)
+    assert signature(load_memo(cache, "another version")) == []
+    change_value(project)
+    build_site(load_config(project), session=Session())
     assert tree(project / "build") == cold_build_of(project, tmp_path)
 
 
@@ -97,18 +119,18 @@ class Planted:
 
 
 def test_a_planted_cache_file_runs_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A cache file with a valid header and hash whose pickle calls a function (a project shared with its cache,
-    say) is refused, and said (a cache this code wrote but cannot read would otherwise slow every build unseen):
+    """A cache entry with a valid hash whose pickle calls a function (a project shared with its cache, say) is
+    refused, and said (a cache this code wrote but cannot read would otherwise slow every build unseen):
     the function never runs, and the build is the cold build."""
     project, cache = project_in(tmp_path)
     build_site(load_config(project))
     marker = tmp_path / "ran"
-    body = pickle.dumps(Planted(f"touch {marker}"), protocol=5)
-    (cache / NAME).write_bytes(header(Session().code) + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    planted = entries(cache)[0]  # an entry with a valid hash
+    planted.write_bytes(pack(pickle.dumps(Planted(f"touch {marker}"), protocol=5)))
     capsys.readouterr()
-    assert signature(load_memo(cache, Session().code)) == []
+    assert len(signature(load_memo(cache, Session().code))) == len(entries(cache)) - 1
     said = capsys.readouterr().err
-    assert f"could not read back the parsed data kept in {cache / NAME}" in said
+    assert f"could not read back the parsed data kept in {planted}" in said
     assert "posix.system is not part of the data" in said and "parsed afresh" in said
     change_value(project)
     build_site(load_config(project), session=Session())
