@@ -101,3 +101,27 @@ def test_a_cache_keeps_the_entries_of_its_last_builds_for_each_output(tmp_path: 
     build_using(["c"], "site")  # "a" was last used three builds of this output ago
     assert entries(tmp_path / "kind") == kept - {Cache(tmp_path, "kind", "code").path("a", ".txt").name} | {
         foreign.name}
+
+
+def test_the_chart_caches_drop_entries_no_recent_build_used(tmp_path: Path) -> None:
+    """The chart specs, SVGs and scripts kept in the cache: an entry no build used goes at the next complete
+    build, those in use stay, and the build after draws nothing (every chart and spec found)."""
+    project = copy_project(MINI, tmp_path / "project", warm=False)
+    build_site(load_config(project))
+    folders = [project / ".cache" / kind for kind in ("specs", "charts", "js")]
+    first = {folder: entries(folder) for folder in folders}
+    assert all(first.values())
+    stale = [folder / ("0" * 64 + suffix) for folder, suffix in zip(folders, (".vl.json", ".svg", ".js"),
+                                                                     strict=True)]
+    for path in stale:
+        path.write_bytes(b"an entry of an older version of sitegen")
+    figures = project / "datapackages/nhs-debts/figures.csv"
+    figures.write_text(figures.read_text(encoding="utf-8").replace(",13000000,", ",13100000,", 1),
+                       encoding="utf-8")
+    build_site(load_config(project))
+    assert not any(path.exists() for path in stale)
+    assert all(entries(folder) >= first[folder] for folder in folders)  # the last builds' entries stay
+    made = {folder: entries(folder) for folder in folders}
+    project.joinpath("content/about.md").write_text("# About\n\nWritten again.\n", encoding="utf-8")
+    build_site(load_config(project))
+    assert {folder: entries(folder) for folder in folders} == made  # nothing drawn, nothing pruned that was used

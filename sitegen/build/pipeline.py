@@ -139,7 +139,8 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     else:
         save_parsed(config, session)  # a preview leaves this to its follow-up build too
         save_stamp(config, inputs, len(specs), len(charts), files)
-        for cache in (downloads, releases):  # a preview reads and writes neither whole: its follow-up prunes
+        # a preview reads and writes the downloads and releases in part only: its follow-up build prunes them
+        for cache in (downloads, releases, *drawn.caches):
             cache.prune(str(output_path(config)))
     report(f"{'Previewed' if preview else 'Built'} {len(specs)} pages ({record.reused} of them unchanged, copied) "
            f"and {len(charts)} charts in {step.seconds():.1f} s -> {display(writer.output)}/"
@@ -154,6 +155,7 @@ class Drawn:
     specs: dict[str, str]
     svgs: dict[str, str]
     scripts: dict[str, bytes]
+    caches: tuple[Cache, ...]  # what they were read from and kept in, with the entries they used (see Cache.prune)
 
 
 @dataclass
@@ -173,11 +175,10 @@ class Published:
 def draw_charts(config: Config, charts: list[Chart], force: bool, session: Session) -> Drawn:
     """Every chart's spec and SVG (unchanged ones from the cache), and the chart scripts."""
     folder, code = config.root / config.cache_dir, session.code
-    specs_json, drawn = chart_svgs(charts, Cache(folder, "specs", code, read=not force),
-                                   Cache(folder, "charts", code, read=not force), config.chart_workers,
-                                   session.chart_templates)
+    caches = tuple(Cache(folder, kind, code, read=not force) for kind in ("specs", "charts", "js"))
+    specs_json, drawn = chart_svgs(charts, caches[0], caches[1], config.chart_workers, session.chart_templates)
     svgs = {chart_id: themed(svg) for chart_id, svg in drawn.items()}  # as published, everywhere it is
-    return Drawn(specs_json, svgs, script_assets(Cache(folder, "js", code, read=not force)))
+    return Drawn(specs_json, svgs, script_assets(caches[2]), caches)
 
 
 def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> None:

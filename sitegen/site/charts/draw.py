@@ -213,8 +213,10 @@ def chart_svgs(charts: Sequence[Chart], specs: Cache, svgs: Cache, workers: int 
 def shape_template(shape: Shape, templates: dict[Shape, str], specs: Cache) -> str:
     """A shape's template: the session's, else the cache's, else made by Altair (a second of CPU to load it, in
     a build that changed one figure) and kept in both."""
-    if shape not in templates:
-        key = f"template {canonical(list(shape))}"
+    key = f"template {canonical(list(shape))}"
+    if shape in templates:
+        specs.mark(key, ".shape.json")  # this build's too, so pruning keeps it for the next process
+    else:
         text = specs.get(key, ".shape.json")
         if text is None:
             text = template(*shape)
