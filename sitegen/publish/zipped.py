@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 LEVEL = 6  # zlib's default, as zipfile deflates
 FINAL = b"\x03\x00"  # an empty final block: it closes the stream the pieces make
-LIMIT = 0xFFFF_FFFF  # sizes and offsets above this need ZIP64: a sheet of a million figures is about a third of it
+LIMIT = 0xFFFF_FFFF  # sizes and offsets above need ZIP64: a million figures' sheet is a sixth of it (750 bytes a row)
 DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1 January 1980, the zip format's first day: no build clock in the bytes
 UNIX_FILE = 0o644 << 16  # external attributes: rw-r--r--, as in every other download
 MADE_BY = (3 << 8) | 20  # made on Unix, to version 2.0 of the format (deflate)
