@@ -116,7 +116,7 @@ def known_code_digest(known: Any) -> tuple[str, str]:
 
 
 class Cache:
-    """Text entries under one folder, each named `<key><suffix>`; every read checks the entry's hash."""
+    """Entries (text or bytes) under one folder, each named `<key><suffix>`; every read checks the entry's hash."""
 
     def __init__(self, folder: Path, kind: str, code: str, read: bool = True) -> None:
         self.folder = folder / kind
