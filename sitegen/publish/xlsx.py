@@ -91,7 +91,7 @@ def shared_items(out: Member, strings: dict[str, int], parts: Cache | None) -> N
         out.write("".join(map(shared_item, strings)).encode("utf-8"))
         return
     key = hashlib.sha256(json.dumps(list(strings)).encode()).hexdigest()
-    piece = kept_piece(parts.get_bytes(key, ".sstz"))
+    _, piece = kept(parts, key, ".sstz")
     if piece is None:
         data = "".join(map(shared_item, strings)).encode("utf-8")
         piece = deflate(data)
@@ -106,16 +106,11 @@ def piece_entry(piece: Piece, head: bytes = b"") -> bytes:
     return head + b"\n" + f"{piece.length} {piece.crc}".encode() + b"\n" + piece.deflated
 
 
-def kept_piece(entry: bytes | None) -> Piece | None:
-    """A piece from its cache entry (piece_entry without a head); None for none, or one of another shape."""
+def kept(parts: Cache, key: str, suffix: str) -> tuple[bytes, Piece | None]:
+    """The head line and piece a cache entry holds (piece_entry's); no piece when there is none of this shape."""
+    entry = parts.get_bytes(key, suffix)
     if entry is None:
-        return None
-    _, piece = entry_parts(entry)
-    return piece
-
-
-def entry_parts(entry: bytes) -> tuple[bytes, Piece | None]:
-    """A cache entry's head line and piece (None when the entry is of another shape)."""
+        return b"", None
     head, _, rest = entry.partition(b"\n")
     sizes, _, deflated = rest.partition(b"\n")
     numbers = sizes.split(b" ")
@@ -226,8 +221,7 @@ class Chunks:
             return
         head = f"{start} {len(self.letters)} {self.sheet.bold_header}\0".encode()
         key = hashlib.sha256(head + self.chain + b"".join(self.sheet.row_keys[start:start + FLUSH_ROWS])).hexdigest()
-        entry = self.parts.get_bytes(key, ".xmlz")
-        added, piece = entry_parts(entry) if entry is not None else (b"", None)
+        added, piece = kept(self.parts, key, ".xmlz")
         if piece is not None:
             new = json.loads(added)
             for item in new:
