@@ -37,7 +37,7 @@ from sitegen.site.words import council_narrative
 from sitegen.text import upper_first
 
 if TYPE_CHECKING:
-    from sitegen.data.model import Council, Site
+    from sitegen.data.model import Council, Site, Topic
 
 @dataclass(frozen=True)
 class DataPlan:
@@ -164,14 +164,18 @@ def coverage_pages(site: Site, cells: dict[str, tuple[int, int]]) -> list[PageSp
     """What is known for each council: a map of topics covered and a section per topic; a page per topic's map."""
     topics = sorted({m.topic for m in site.measures if any(f.area is not site.england for f in m.figures)},
                     key=lambda t: (t.order, t.id))
+    labels: dict[Topic, dict[str, set[str]]] = {}  # each topic's measures by council code, in one pass
+    for c in site.councils:
+        for f in c.figures:
+            labels.setdefault(f.measure.topic, {}).setdefault(c.code, set()).add(f.measure.label)
     sections = [(t, [m for m in site.measures if m.topic is t],
-                 [c for c in site.councils if any(f.measure.topic is t for f in c.figures)]) for t in topics]
+                 [c for c in site.councils if c.code in labels.get(t, {})]) for t in topics]
     specs = [PageSpec("coverage/index.html", ["coverage.html"], "Coverage: what is known and what is missing",
                       {"coverage_map": topics_map(site.councils, cells), "map": england_map(site),
                        "topics": sections, "quality": data_quality(site)})]
     specs += [PageSpec(f"coverage/{t.id}/index.html", ["coverage_topic.html"], f"Coverage: {t.label}",
                        {"topic": t, "measures": measures, "with_figure": councils,
-                        "hexmap": topic_map(site.councils, cells, t)},
+                        "hexmap": topic_map(site.councils, cells, t, labels.get(t, {}))},
                        description=f"Which councils have a figure on {t.label.lower()}, and which have none yet.")
               for t, measures, councils in sections]
     return specs
