@@ -370,6 +370,26 @@ def test_a_process_after_a_preview_alone_still_makes_the_cold_build(tmp_path: Pa
     assert tree(project / "build") == tree(cold / "build")
 
 
+def test_previews_in_a_row_each_show_the_cold_builds_pages(tmp_path: Path) -> None:
+    """`sitegen serve` previews edit after edit with no follow-up build between them: each preview's page record
+    is kept by the session alone, numbered on from the last one's. Every preview's pages are the cold build's,
+    and the build that follows makes the cold build whole."""
+    project, session = copy_project(MINI, tmp_path / "project"), Session()
+    build_site(load_config(project), session=session)
+    cold = tmp_path / "cold"
+    for n, edit in enumerate(EDITS):
+        edit(project)
+        assert build_site(load_config(project), BuildOptions(preview=True), session) is False, edit.__name__
+        cold = tmp_path / f"cold-{n}"
+        shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
+        build_site(load_config(cold))
+        previewed, wanted = tree(project / "build"), tree(cold / "build")
+        pages = sorted(p for p in wanted if p.endswith(".html"))
+        assert [previewed.get(p) for p in pages] == [wanted[p] for p in pages], f"after {edit.__name__}"
+    assert build_site(load_config(project), BuildOptions(), session) is True
+    assert tree(project / "build") == tree(cold / "build")
+
+
 def test_value_objects_hashed_by_their_repr_hold_only_plain_values() -> None:
     """The build hashes a value object by its repr only when it holds plain values: a model object inside one
     would escape the record, and a hand-written repr may leave fields out."""
