@@ -41,7 +41,7 @@ def work_to_do(config: Config, options: BuildOptions, session: Session) -> Work 
     stamp = read_stamp(config)
     code, status = session.code_hash(stamp.get("code"))  # as the last build's, unless the code's files changed
     inputs = input_digest(config, BUILTIN_TEMPLATES, code, stamp, status)
-    last = None if options.force else unchanged(config, inputs, stamp)
+    last = None if options.force or options.rebuild else unchanged(config, inputs, stamp)
     # as the last build left it, the output holds only what sitegen wrote: the guard need not look through it
     output = prepare_output(config, session.removals, as_left=last is not None)
     if last:

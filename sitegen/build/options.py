@@ -15,6 +15,9 @@ class BuildOptions:
     """One build's switches; the defaults are `sitegen build`'s."""
 
     force: bool = False  # build even when nothing changed, reading nothing from the caches or the last build
+    # build even when nothing changed, reusing all it can: `sitegen serve`, started on an up-to-date site, then holds
+    # the model and the planned pages, which its first edit would otherwise make
+    rebuild: bool = False
     wait: bool = True  # wait for another build of the project to finish (False: BuildLocked at once)
     background: bool = False  # remove the replaced site in a thread (`sitegen serve` serves the new one meanwhile)
     # make every page and chart, carrying the last build's downloads and search index for a follow-up build to make

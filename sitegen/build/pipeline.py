@@ -142,9 +142,10 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
         # a preview reads and writes the downloads and releases in part only: its follow-up build prunes them
         for cache in (downloads, releases, *drawn.caches):
             cache.prune(str(output_path(config)))
-    report(f"{'Previewed' if preview else 'Built'} {len(specs)} pages ({record.reused} of them unchanged, copied) "
-           f"and {len(charts)} charts in {step.seconds():.1f} s -> {display(writer.output)}/"
-           f"{' (downloads and search index to follow)' if preview else ''}")
+    verb, after = ("Previewed", " (downloads and search index to follow)") if preview else (
+        ("Checked", " (ready for edits)") if options.rebuild else ("Built", ""))
+    report(f"{verb} {len(specs)} pages ({record.reused} of them unchanged, copied) and {len(charts)} charts in "
+           f"{step.seconds():.1f} s -> {display(writer.output)}/{after}")
     return not preview
 
 

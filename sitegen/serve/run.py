@@ -181,14 +181,37 @@ class Builder:
         report(f"Downloads and search index up to date in {time.perf_counter() - started:.2f} s")
 
     def warm_up(self) -> None:
-        """Start the chart engine while the first build's site is being looked at (not during a build)."""
+        """Start the chart engine while the first build's site is being looked at (not during a build); where that
+        build found the site up to date, read it for editing."""
         from sitegen.site.charts.draw import warm_up
 
+        edit = self.edits
         # only a head start: a build that draws reports its own errors
         with self.lock, contextlib.suppress(Exception):
             warm_up()
+        self.prepare(edit)
         with self.lock:
             self.settle()
+
+    def prepare(self, edit: int) -> None:
+        """Where the first build found the site up to date (the session holds no model), build it once more reusing
+        all it can, so the session holds what the first edit would otherwise make (the model, every page planned
+        and valued: about 7 s on the real site); unless an edit came, or the last build failed."""
+        from sitegen.errors import Superseded
+
+        with self.lock:
+            if (edit != self.edits or self.cancel.is_set() or self.session.plan.site is not None
+                    or self.state.problems or self.state.message):
+                return
+            try:
+                options = BuildOptions(background=True, cancel=self.cancel, rebuild=True)
+                with collection_paused():
+                    self.run_build(self.config or load_config(self.project), options, self.session)
+            except Superseded:  # an edit came: its build does what is left
+                return
+            except Exception as exc:  # noqa: BLE001 - reported like any failed build; the server goes on
+                message = exc.format_message() if isinstance(exc, SitegenError) else f"{type(exc).__name__}: {exc}"
+                self.failed([], f"reading the site for editing failed: {message}")
 
     def settle(self) -> None:
         """Collect what the builds left (the lock held), and count from there."""
