@@ -217,3 +217,38 @@ def test_long_table_of_few_values_reports_every_broken_cell(data: Path) -> None:
         tv.set_cell(data / tv.FIGURES, line, field, value)
     found = {(p.line, p.field) for p in same_reports(data)}
     assert {(line, field) for line, field, _ in LONG_CELLS} <= found
+
+
+SERIES = [  # (start, end, value): one series of a council's measure, in turn
+    ("2015-04-01", "2016-03-31", "100"),
+    ("2016-04-01", "2017-03-31", "1001"),  # more than ten times the year before: a warning
+    ("2017-04-01", "2019-03-31", "10"),  # a two-year period after a year: not alike, none
+    ("2019-04-01", "2020-03-31", "1"),  # a year after two: none
+    ("2020-04-01", "2021-03-31", "10"),  # exactly ten times: none
+    ("2021-04-01", "2022-03-31", "-0.5"),  # more than ten times smaller, in size: a warning
+    ("2022-04-02", "2023-03-31", "500"),  # a day's gap after the year before: none
+    ("2023-04-01", "2023-04-30", "1"),  # a month: never compared
+    ("2023-05-01", "2023-05-31", "50"),
+    ("2024-04-01", "2025-03-31", "-0.04"),  # a year after a month: not alike, none
+]
+
+
+def test_tenfold_changes_are_the_same_warnings_in_columns_as_row_by_row(data: Path) -> None:
+    """The warning that a value changed more than tenfold, judged in columns (periods alike and following on, the
+    values within a rounding) then exactly in Python, gives the row-by-row reader's warnings, line for line."""
+    from sitegen.data.warnings import apply_warnings
+
+    path = data / tv.FIGURES
+    header, first, *rest = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    made = []
+    for k, (start, end, value) in enumerate(SERIES):
+        row = dict(zip(header, first, strict=True)) | {"id": f"series-{k}", "period_start": start, "period_end": end,
+                                                      "period_label": f"period {k}", "value": value}
+        made.append([row[name] for name in header])
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([header, first, *rest, *made])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    warned = [apply_warnings(validate_packages(data, engine=engine)[0]) for engine in ("columnar", "frictionless")]
+    assert warned[0] == warned[1]
+    series = [w for w in warned[0] if w.path.endswith(tv.FIGURES) and w.line > len(rest) + 2]
+    assert [(w.line - len(rest) - 3, w.value) for w in series] == [(1, "1001"), (5, "-0.5")]

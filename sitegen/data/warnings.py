@@ -17,7 +17,6 @@ Rule = Callable[["Packages"], Iterator["Problem"]]
 # Months (and shorter periods) are not compared: a monthly count of a few days swings tenfold as a matter of
 # course (0 days, then 12); an importer of monthly figures reviews them against the series' median instead.
 MONTH_DAYS = 31
-JUMP_FIELDS = ("value", "period_start", "period_end", "period_label")
 
 
 def check_jumps(packages: Packages) -> Iterator[Problem]:
@@ -27,11 +26,14 @@ def check_jumps(packages: Packages) -> Iterator[Problem]:
         if cells is not None and {"value", "period_start", "period_end"} <= set(cells.names):
             pairs = jump_pairs(cells)
             wanted = sorted({i for p in pairs for i in p})
-            # only the fields a warning reads, and the lines in one go: there may be tens of thousands
-            rows = dict(zip(wanted, cells.rows(wanted, JUMP_FIELDS), strict=True))
+            # the value and label alone (the periods were compared exactly in columns), and the lines in one go:
+            # there may be tens of thousands
+            rows = dict(zip(wanted, cells.rows(wanted, ("value", "period_label")), strict=True))
             lines = dict(zip(wanted, cells.data["line"].gather(wanted).to_list(), strict=True))
             for before, after in pairs:
-                yield from _jump(table, rows[before], rows[after], lines[after])
+                a, b = rows[before], rows[after]
+                if tenfold(a["value"], b["value"]):
+                    yield jump_warning(table, a, b, lines[after])
             continue
         series: dict[tuple[Any, ...], list[int]] = {}
         for i, row in enumerate(table.rows):
@@ -45,7 +47,8 @@ def check_jumps(packages: Packages) -> Iterator[Problem]:
 
 
 def jump_pairs(cells: Any) -> list[tuple[int, int]]:
-    """(before, after) rows of one series, consecutive in period order, that may change more than tenfold."""
+    """(before, after) rows of one series, consecutive in period order, alike and following on without a gap (as
+    _jump judges them), whose values may differ more than tenfold."""
     import polars as pl
 
     # the series' fields as numbers where their text is held as an Enum: sorting 500,000 rows by text costs 0.1 s
@@ -65,7 +68,10 @@ def jump_pairs(cells: Any) -> list[tuple[int, int]]:
     high = pl.max_horizontal(pl.col("value").abs(), pl.col("b_value").abs())
     gap = (pl.col("start") - pl.col("b_end")).dt.total_days()
     longer = (pl.col("end") - pl.col("start")).dt.total_days() > MONTH_DAYS
-    found = frame.filter(pl.col("b__i").is_not_null() & (gap == 1) & longer & (high >= 10 * low * (1 - 1e-9)))
+    alike = ((pl.col("end") - pl.col("start")) - (pl.col("b_end") - pl.col("b_start"))).dt.total_days().abs() <= 3
+    # the periods exactly as _jump compares them; the values within a rounding of it, for Python to judge exactly
+    found = frame.filter(pl.col("b__i").is_not_null() & (gap == 1) & longer & alike
+                         & (high >= 10 * low * (1 - 1e-9)))
     return list(zip(found["b__i"].to_list(), found["_i"].to_list(), strict=True))
 
 
@@ -91,16 +97,26 @@ def sort_key(frame: Any, series: list[str]) -> Any:
 
 def _jump(table: Resource, a: dict[str, Any], b: dict[str, Any], line: int) -> Iterator[Problem]:
     """A warning when b, following a in one series, is more than ten times larger or smaller."""
-    low, high = sorted((abs(a["value"]), abs(b["value"])))
     # like periods (a leap day or a short month apart) that follow on without a gap
     alike = abs(((a["period_end"] - a["period_start"]) - (b["period_end"] - b["period_start"])).days) <= 3
     longer = (b["period_end"] - b["period_start"]).days > MONTH_DAYS
-    if alike and longer and (b["period_start"] - a["period_end"]).days == 1 and high > 10 * low:
-        # made at once as a warning (problem() then dataclasses.replace cost twice as much: there may be 20,000)
-        shown = str(b["value"])  # as problem() shows a value
-        yield Problem(table.shown, line, "value", "big-change", f"{b['value']} in {b.get('period_label')} after "
-                      f"{a['value']} in {a.get('period_label')}: a change of more than 10 times",
-                      shown if len(shown) <= 80 else shown[:77] + "...", PROBLEM_TYPES["big-change"][1], "warning")
+    if alike and longer and (b["period_start"] - a["period_end"]).days == 1 and tenfold(a["value"], b["value"]):
+        yield jump_warning(table, a, b, line)
+
+
+def tenfold(a: float, b: float) -> bool:
+    """Whether one value is more than ten times the other, in size."""
+    low, high = sorted((abs(a), abs(b)))
+    return high > 10 * low
+
+
+def jump_warning(table: Resource, a: dict[str, Any], b: dict[str, Any], line: int) -> Problem:
+    """The warning that b, following a in one series, changed more than tenfold."""
+    # made at once as a warning (problem() then dataclasses.replace cost twice as much: there may be 20,000)
+    shown = str(b["value"])  # as problem() shows a value
+    return Problem(table.shown, line, "value", "big-change", f"{b['value']} in {b.get('period_label')} after "
+                   f"{a['value']} in {a.get('period_label')}: a change of more than 10 times",
+                   shown if len(shown) <= 80 else shown[:77] + "...", PROBLEM_TYPES["big-change"][1], "warning")
 
 
 WARNINGS: tuple[Rule, ...] = (check_jumps,)
