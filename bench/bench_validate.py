@@ -31,10 +31,10 @@ def frictionless_validate(folder: Path) -> Sample:
     return total
 
 
-def rows(sizes: Sequence[int] = (100_000, 1_000_000), runs: int = 3, big_runs: int = 1,
+def rows(sizes: Sequence[int] = (100_000, 1_000_000), runs: int = 3, big_runs: int = 3,
          work: Path | None = None) -> list[Row]:
     """The validation rows of `make bench`: for each size, both validators on one SYNTHETIC project (a million rows
-    or more are measured big_runs times: each frictionless run takes minutes)."""
+    or more are measured big_runs times: each frictionless run takes about a minute)."""
     if work is None:
         with tempfile.TemporaryDirectory(prefix="sitegen-bench-validate-") as tmp:
             return rows(sizes, runs, big_runs, Path(tmp))
