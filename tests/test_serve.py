@@ -460,24 +460,3 @@ def test_only_regular_files_inside_the_site_are_found(tmp_path: Path) -> None:
     for parts in (["linked"], ["out"], ["out", "index.html"], ["bare"], ["marker"], ["manifest"], ["pipe"],
                   ["missing"], ["page", "index.html", "x"]):
         assert site_file(site, parts, True) is None, parts
-
-
-@pytest.mark.parametrize("kept", [True, False])
-def test_ctrl_c_reaches_python_again_after_a_native_library_took_it_over(kept: bool) -> None:
-    """A native library may leave SIGINT with a handler of its own that never reaches Python (here: ignored at the
-    system level, behind Python's back). While serve waits it puts Python's handler back (keep_ctrl_c), so Ctrl-C
-    still stops it; without that, the signal is lost."""
-    code = ("import ctypes, os, signal, time\n"
-            "from sitegen.serve.run import keep_ctrl_c\n"
-            "libc = ctypes.CDLL(None)\n"
-            "libc.signal.argtypes = [ctypes.c_int, ctypes.c_void_p]\n"
-            "libc.signal(signal.SIGINT, 1)  # SIG_IGN, set below Python\n"
-            f"{'keep_ctrl_c()' if kept else 'pass'}\n"
-            "os.kill(os.getpid(), signal.SIGINT)\n"
-            "time.sleep(2)\n"
-            "print('still running')\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    if kept:
-        assert done.returncode != 0 and "KeyboardInterrupt" in done.stderr, done.stdout + done.stderr
-    else:
-        assert done.returncode == 0 and done.stdout == "still running\n", done.stdout + done.stderr

@@ -337,7 +337,6 @@ def run_serve(project: Path, port: int, build: BuildFunction, host: str = "127.0
         if browse:
             threading.Thread(target=open_browser, args=(url,), daemon=True).start()
         while any(w.is_alive() for w in watchers):
-            keep_ctrl_c()
             watchers[0].join(0.5)
     except KeyboardInterrupt:
         print("\nStopped.", flush=True)
@@ -352,18 +351,6 @@ def run_serve(project: Path, port: int, build: BuildFunction, host: str = "127.0
         for watcher in watchers:
             watcher.join(2)
         finish_removals(builder.session.removals)  # the last rebuild's old site: no leftover beside build/
-
-
-def keep_ctrl_c() -> None:
-    """Put Python's own SIGINT handler back in place, should a native library have taken the signal over.
-
-    polars installs a handler of its own, which passes the signal on to the one it found; yet once in three runs of
-    `bench/bench_serve.py` (4 December 2026) Ctrl-C no longer reached Python: the handler in place was polars',
-    and serve went on serving. Called while serve waits, every half second (one system call).
-    """
-    handler = signal.getsignal(signal.SIGINT)
-    if handler is not None:  # None: set outside Python, which Python cannot put back
-        signal.signal(signal.SIGINT, handler)
 
 
 def stop_now(signum: int, frame: FrameType | None) -> None:
