@@ -164,9 +164,10 @@ def test_started_on_an_up_to_date_site_it_reads_the_site_for_editing_and_leaves_
         page.write_text(page.read_text(encoding="utf-8") + "\nA sentence added while serving.\n", encoding="utf-8")
         server.wait_for(r"^Previewed \d+ pages", TIMEOUT)
         assert "A sentence added while serving." in get(base + "about/")[1]
+        server.wait_for(r"^Downloads and search index up to date", 60)
     finally:
-        assert server.interrupt() == 0
-    assert "Traceback" not in server.text() and "failed" not in server.text(), server.text()
+        code = server.interrupt()
+    assert code == 0 and "Traceback" not in server.text() and "failed" not in server.text(), server.text()
 
 
 def test_a_download_asked_for_after_a_preview_waits_for_the_follow_up_build(project: Path) -> None:
