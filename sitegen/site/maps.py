@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
@@ -86,6 +87,13 @@ def corners(x: float, y: float) -> str:
     return " ".join(f"{x + dx:.2f},{y + dy:.2f}" for dx, dy in CORNERS)
 
 
+@lru_cache(maxsize=8192)
+def hex_points(q: int, r: int, top: int, left: float) -> str:
+    """A cell's corners in a drawing framed by top and left: the same for every map of the same frame (the real
+    site draws 48,000 hexes in 400 maps, and spelling their corners out took 0.3 s)."""
+    return corners(*centre(q, r, top, left))
+
+
 def frame(cells: dict[str, tuple[int, int]]) -> tuple[int, float, float, float]:
     """Top row, left edge, width and height of the drawing."""
     width = math.sqrt(3) * RADIUS
@@ -100,7 +108,7 @@ def draw(map_id: str, title: str, description: str, entries: list[tuple[str, str
     """A map from (code, name, path, cell, band, text) entries, in a stable order (north to south, west to east)."""
     top, left, width, height = frame({code: cell for code, _, _, cell, _, _ in entries})
     ordered = sorted(entries, key=lambda e: (-e[3][1], e[3][0]))
-    cells = tuple(Cell(code, name, path, corners(*centre(*cell, top, left)), band, text)
+    cells = tuple(Cell(code, name, path, hex_points(*cell, top, left), band, text)
                   for code, name, path, cell, band, text in ordered)
     return HexMap(map_id, title, description, cells, bands, gap, width, height)
 

@@ -162,9 +162,9 @@ def councils_with(measure: Measure) -> list[tuple[Area, list[str]]]:
     return sorted(periods.values(), key=lambda pair: (pair[0].short_name, pair[0].code))
 
 
-def figure_link(site: Site, figure_id: str, root: str) -> str:
-    """HTML for a `{{ figure:ID }}` shortcode: the value, linked to its row on its area's page."""
-    figure = next(f for f in site.figures if f.id == figure_id)
+def figure_link(figures: dict[str, Figure], figure_id: str, root: str) -> str:
+    """HTML for a `{{ figure:ID }}` shortcode: the value, linked to its row on its area's page (figures by id)."""
+    figure = figures[figure_id]
     href = f"{root}councils/{figure.area.slug}/index.html#figure-{figure.id}"
     return str(Markup('<a class="figref" href="{}">{}</a>').format(href, figure.value_text))
 
