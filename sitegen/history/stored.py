@@ -4,14 +4,17 @@ reads back the diffs it made before rather than exporting and comparing every da
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sitegen.history.diff import DataDiff, FieldChange, FigureChange, SourceChange, TableChange
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sitegen.cache import Cache
 
 SUFFIX = ".diff.json"
+T = TypeVar("T")
 
 
 def diff_key(settings: str, before: str, after: str) -> str:
@@ -55,21 +58,31 @@ def json_of(value: Any) -> Any:
 
 def diff_of(body: dict[str, Any]) -> DataDiff:
     """The diff `plain` wrote (a KeyError, TypeError or ValueError when it is not one)."""
-    figures = [FigureChange(**fields(FIGURE, row, str)) for row in body["figures"]]
-    sources = [SourceChange(**fields(SOURCE, row, str)) for row in body["sources"]]
-    tables = [TableChange(**fields(TABLE, row, (str, str, str, int, int, int))) for row in body["tables"]]
+    figures = changes_of(FigureChange, FIGURE, body["figures"], (str,) * (len(FIGURE) - 1))
+    sources = changes_of(SourceChange, SOURCE, body["sources"], (str,) * (len(SOURCE) - 1))
+    tables = changes_of(TableChange, TABLE, body["tables"], (str, str, str, int, int, int))
     return DataDiff(figures, sources, tables)
 
 
-def fields(names: tuple[str, ...], row: list[Any], kinds: type | tuple[type, ...]) -> dict[str, Any]:
-    """A change's fields by name, each checked: text (or numbers, as kinds says), field changes as tuples."""
-    found = dict(zip(names, row, strict=True))
-    held = found.pop("changes", None)
-    expected = [kinds] * len(found) if isinstance(kinds, type) else kinds
-    if not all(type(value) is kind for value, kind in zip(found.values(), expected, strict=True)):
-        raise TypeError("a change's field is not of its type")
-    if held is not None:
-        if not all(isinstance(c, list) and len(c) == 3 and all(type(x) is str for x in c) for c in held):
+def changes_of(cls: Callable[..., T], names: tuple[str, ...], rows: list[Any], kinds: tuple[type, ...]) -> list[T]:
+    """Each row a change of cls, its fields checked: of their kinds, in order, with field changes as tuples where
+    cls has them.
+
+    Checked a field at a time over all rows, not a row at a time: the release that imported the delayed transfers
+    adds 48,000 figures, and reading its diff back took 0.4 s.
+    """
+    if type(rows) is not list or any(type(row) is not list or len(row) != len(names) for row in rows):
+        raise TypeError("a change is not a list of its fields")
+    columns = list(zip(*rows, strict=True)) or [() for _ in names]  # each field's values, in the rows' order
+    at = names.index("changes") if "changes" in names else None
+    plain = [i for i in range(len(names)) if i != at]
+    for i, kind in zip(plain, kinds, strict=True):
+        if not set(map(type, columns[i])) <= {kind}:
+            raise TypeError(f"a change's {names[i]} is not of its type")
+    if at is not None:
+        held = columns[at]
+        shaped = (type(c) is list and len(c) == 3 and set(map(type, c)) <= {str} for changes in held for c in changes)
+        if not set(map(type, held)) <= {list} or not all(shaped):
             raise ValueError("a field change of another shape")
-        found["changes"] = tuple(FieldChange(*c) for c in held)
-    return found
+        columns[at] = tuple(tuple(FieldChange(*c) for c in changes) if changes else () for changes in held)
+    return list(map(cls, *columns))
