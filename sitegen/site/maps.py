@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
@@ -86,12 +85,17 @@ def corners(x: float, y: float) -> str:
     """The six corners of a pointy-top hex, slightly inset so neighbours show a seam."""
     return " ".join(f"{x + dx:.2f},{y + dy:.2f}" for dx, dy in CORNERS)
 
+Points = dict[tuple[int, int, int, float], str]  # a cell's corners by its place and its drawing's frame
 
-@lru_cache(maxsize=8192)
-def hex_points(q: int, r: int, top: int, left: float) -> str:
-    """A cell's corners in a drawing framed by top and left: the same for every map of the same frame (the real
-    site draws 48,000 hexes in 400 maps, and spelling their corners out took 0.3 s)."""
-    return corners(*centre(q, r, top, left))
+
+def hex_points(points: Points, cell: tuple[int, int], top: int, left: float) -> str:
+    """A cell's corners in a drawing framed by top and left, from points where maps of the same frame drew it
+    before (a measure's monthly maps: the real site draws 48,000 hexes, and spelling each out took 0.3 s)."""
+    key = (*cell, top, left)
+    found = points.get(key)
+    if found is None:
+        found = points[key] = corners(*centre(*cell, top, left))
+    return found
 
 
 def frame(cells: dict[str, tuple[int, int]]) -> tuple[int, float, float, float]:
@@ -104,11 +108,13 @@ def frame(cells: dict[str, tuple[int, int]]) -> tuple[int, float, float, float]:
 
 
 def draw(map_id: str, title: str, description: str, entries: list[tuple[str, str, str, tuple[int, int], int | None,
-         str]], bands: tuple[str, ...], gap: str) -> HexMap:
-    """A map from (code, name, path, cell, band, text) entries, in a stable order (north to south, west to east)."""
+         str]], bands: tuple[str, ...], gap: str, points: Points | None = None) -> HexMap:
+    """A map from (code, name, path, cell, band, text) entries, in a stable order (north to south, west to east);
+    points: cells' corners as drawn before (see hex_points)."""
     top, left, width, height = frame({code: cell for code, _, _, cell, _, _ in entries})
     ordered = sorted(entries, key=lambda e: (-e[3][1], e[3][0]))
-    cells = tuple(Cell(code, name, path, hex_points(*cell, top, left), band, text)
+    points = {} if points is None else points
+    cells = tuple(Cell(code, name, path, hex_points(points, cell, top, left), band, text)
                   for code, name, path, cell, band, text in ordered)
     return HexMap(map_id, title, description, cells, bands, gap, width, height)
 
@@ -137,8 +143,9 @@ def quartile_band(value: float, cuts: tuple[float, float, float]) -> int:
     return sum(value > cut for cut in cuts)
 
 
-def value_map(period: Period, cells: dict[str, tuple[int, int]]) -> HexMap | None:
-    """A comparable period's values on its basis (per head, per 100,000) by quartile; councils without one as gaps."""
+def value_map(period: Period, cells: dict[str, tuple[int, int]], points: Points | None = None) -> HexMap | None:
+    """A comparable period's values on its basis (per head, per 100,000) by quartile; councils without one as gaps
+    (points: see draw)."""
     by_head, middle = bool(period.basis), period.spread
     if not cells or middle is None:
         return None
@@ -166,7 +173,7 @@ def value_map(period: Period, cells: dict[str, tuple[int, int]]) -> HexMap | Non
     return draw(f"map-{period.measure.id}", f"{period.measure.label}, {period.label}, {what}",
                 f"One hex per council, coloured by {what} in four bands split at the England quartiles. "
                 f"{len(period.figures)} councils have a figure; {len(period.gaps)} have none (an outline only).",
-                entries, bands, "no figure")
+                entries, bands, "no figure", points)
 
 
 def icb_map(icbs: list[Icb], cells: dict[str, tuple[int, int]]) -> HexMap | None:

@@ -14,7 +14,7 @@ from sitegen.data.yearly import is_monthly, year_totals
 from sitegen.site.charts.model import Chart, Point
 from sitegen.site.charts.specs import PALETTE
 from sitegen.site.compare import Period, Position, basis_unit, period_words
-from sitegen.site.maps import HexMap, value_map
+from sitegen.site.maps import HexMap, Points, value_map
 from sitegen.text import slugify
 
 
@@ -101,12 +101,13 @@ def measure_periods(measure: Measure, periods: list[Period], positions: dict[str
                     cells: dict[str, tuple[int, int]]) -> list[MeasurePeriod]:
     """Each period of a measure, newest first, ranked on its basis; only comparable periods are ranked and mapped."""
     out = []
+    points: Points = {}  # the periods' maps share a frame, mostly: each hex's corners are spelt out once
     for period in reversed(periods):
         found = [positions[f.id] for f in period.figures if f.id in positions]
         # the ranked first, by rank; those with no place on the basis (no population) after, by value
         ranked = sorted(found, key=lambda p: (p.rank is None, p.rank or 0))
         out.append(MeasurePeriod(period, period_words(period), ranked,
-                                 value_map(period, cells) if period.comparable else None))
+                                 value_map(period, cells, points) if period.comparable else None))
     return out
 
 
