@@ -18,9 +18,10 @@ from conftest import MINI, copy_project
 from sitegen.build.manifest import state_file
 from sitegen.build.options import BuildOptions
 from sitegen.build.pipeline import build as build_site
-from sitegen.build.reuse.record import RECORD
+from sitegen.build.reuse.record import RECORD, SEP
 from sitegen.build.session import Session
 from sitegen.config import load_config
+from sitegen.data.model import ENGLAND
 
 Edit = Callable[[Path], None]
 
@@ -254,6 +255,36 @@ def test_an_unchanged_page_is_linked_not_written(tmp_path: Path) -> None:
     change_value(project)
     build_site(load_config(project))
     assert os.stat(project / "build/about/index.html").st_ino == before
+
+
+COUNTING = ["index.html", "coverage/index.html", "measures/index.html", "councils/index.html", "icbs/index.html"]
+
+
+def test_pages_that_show_how_many_figures_there_are_depend_on_the_counts_not_the_figures(tmp_path: Path) -> None:
+    """The home, coverage, measures, councils and ICBs pages show how many figures each council, measure or ICB
+    has, never their values: their record names no council's figure (a changed value leaves them unread; the home
+    page shows the national figures), and a figure added renders them again with the new count."""
+    project = copy_project(MINI, tmp_path / "project")
+    build_site(load_config(project))
+    body = json.loads(state_file(load_config(project), RECORD).read_text(encoding="utf-8"))
+    rows = list(csv.DictReader(figures(project).open(encoding="utf-8")))
+    national = {row["id"] for path in sorted((project / "datapackages").glob("*/figures.csv"))
+                for row in csv.DictReader(path.open(encoding="utf-8")) if row["area_code"] == ENGLAND}
+    for page in COUNTING:
+        named = [body["objects"][int(n)].split(SEP) for n in body["pages"][page]["objects"].split(",") if n]
+        assert [key for kind, key in named if kind == "figure" and key not in national] == [], page
+
+    def count(measure: str) -> int:
+        shown = (project / "build/measures/index.html").read_text(encoding="utf-8")
+        found = re.search(rf'measures/{measure}/index.html">[^<]+</a> \((\d+)\)', shown)
+        assert found is not None, shown
+        return int(found.group(1))
+
+    measure = rows[0]["measure"]
+    counted = count(measure)
+    copy_figure(project)
+    build_site(load_config(project))
+    assert count(measure) == counted + 1
 
 
 def test_a_page_edited_in_build_is_written_again(tmp_path: Path) -> None:

@@ -23,6 +23,18 @@ MONTHLY_SERIES = 12  # a measure of single months with at least this many is a s
 FIGURES = "figures"  # a package with a resource of this name is a figures package
 
 
+class Counted:
+    """A model object with figures of its own."""
+
+    figures: list[Figure]
+
+    @property
+    def figure_count(self) -> int:
+        """How many figures it has: what a page showing the number reads (a read of `figures` makes the page depend
+        on every field of every one of them, and so be made again whenever any of them changes)."""
+        return len(self.figures)
+
+
 @dataclass(eq=False)
 class Source:
     """A cited source."""
@@ -52,7 +64,7 @@ class Topic:
 
 
 @dataclass(eq=False)
-class Measure:
+class Measure(Counted):
     """A measure of the vocabulary."""
 
     id: str
@@ -78,7 +90,7 @@ class Measure:
 
 
 @dataclass(eq=False)
-class Area:
+class Area(Counted):
     """Anywhere figures are reported for: a council, or the nation as a whole."""
 
     code: str
@@ -117,7 +129,7 @@ class Predecessor(Council):
 
 
 @dataclass(eq=False)
-class Icb:
+class Icb(Counted):
     """An Integrated Care Board."""
 
     code: str

@@ -170,11 +170,13 @@ def coverage_pages(site: Site, cells: dict[str, tuple[int, int]]) -> list[PageSp
             labels.setdefault(f.measure.topic, {}).setdefault(c.code, set()).add(f.measure.label)
     sections = [(t, [m for m in site.measures if m.topic is t],
                  [c for c in site.councils if c.code in labels.get(t, {})]) for t in topics]
+    # each measure's council figures, counted here: the pages then depend on the counts, not on every figure's fields
+    counts = {m.id: sum(f.area is not site.england for f in m.figures) for m in site.measures}
     specs = [PageSpec("coverage/index.html", ["coverage.html"], "Coverage: what is known and what is missing",
                       {"coverage_map": topics_map(site.councils, cells), "map": england_map(site),
-                       "topics": sections, "quality": data_quality(site)})]
+                       "topics": sections, "quality": data_quality(site), "council_figures": counts})]
     specs += [PageSpec(f"coverage/{t.id}/index.html", ["coverage_topic.html"], f"Coverage: {t.label}",
-                       {"topic": t, "measures": measures, "with_figure": councils,
+                       {"topic": t, "measures": measures, "with_figure": councils, "council_figures": counts,
                         "hexmap": topic_map(site.councils, cells, t, labels.get(t, {}))},
                        description=f"Which councils have a figure on {t.label.lower()}, and which have none yet.")
               for t, measures, councils in sections]
