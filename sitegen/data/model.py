@@ -36,7 +36,7 @@ class Counted:
 
 
 @dataclass(eq=False)
-class Source:
+class Source(Counted):
     """A cited source."""
 
     id: str

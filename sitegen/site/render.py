@@ -17,8 +17,8 @@ from sitegen.files import Inputs, ReadRefused, display, read_text
 from sitegen.site.charts.table import monthly_rows
 from sitegen.site.compare_table import compare_rows
 from sitegen.site.page import PageSpec, root_for
+from sitegen.site.sources import LISTED_AT_MOST, source_summary
 from sitegen.site.theme import BUILTIN_TEMPLATES
-from sitegen.site.views import LISTED_AT_MOST, source_summary
 from sitegen.text import plural, upper_first
 
 if TYPE_CHECKING:

@@ -10,14 +10,28 @@ if TYPE_CHECKING:
     from sitegen.data.model import Measure, Source
 
 MIN_EDITIONS = 3  # from this many editions of one publication ("Title: April 2011"), they are shown as a series
+LISTED_AT_MOST = 20  # a source citing more figures than this is summed up, not listed figure by figure
+
+
+def source_summary(source: Source) -> tuple[str, list[Measure]]:
+    """`455 figures for 152 areas, April 2011`, and the measures they are of: a source too large to list."""
+    areas = {f.area.code for f in source.figures}
+    periods = sorted({(f.period_start, f.period_label) for f in source.figures})
+    span = periods[0][1] if len(periods) == 1 else f"{periods[0][1]} to {periods[-1][1]}"
+    measures = sorted({f.measure.id: f.measure for f in source.figures}.values(), key=lambda m: m.label)
+    return f"{len(source.figures):,} figures for {len(areas)} areas, {span}", measures
 
 
 @dataclass(frozen=True)
 class Series:
-    """Sources shown together: one source, or the editions of one publication (titles `<title>: <edition>`)."""
+    """Sources shown together: one source, or the editions of one publication (titles `<title>: <edition>`); what
+    the page shows of their figures is worked out with them, so that it is part of the page's plan (a page reading
+    the figures themselves would depend on every field of every one of them)."""
 
     title: str
     sources: tuple[Source, ...]
+    measures: tuple[Measure, ...] = ()  # the measures its figures are of, by label
+    summary: tuple[str, tuple[Measure, ...]] | None = None  # a lone source too large to list: source_summary's
 
     @property
     def editions(self) -> bool:
@@ -29,12 +43,6 @@ class Series:
         """The address every edition shares, or "" when each has its own."""
         urls = {s.url for s in self.sources}
         return urls.pop() if len(urls) == 1 else ""
-
-    @property
-    def measures(self) -> list[Measure]:
-        """The measures its figures are of, by label."""
-        found = {f.measure.id: f.measure for s in self.sources for f in s.figures}
-        return sorted(found.values(), key=lambda m: m.label)
 
     def edition(self, source: Source) -> str:
         """What tells an edition from the others: its title after the publication's (`April 2011 (…)`)."""
@@ -60,7 +68,17 @@ def series(sources: list[Source]) -> list[Series]:
     out: list[Series] = []
     for (_, _, _, title), found in runs.items():
         if len(found) >= MIN_EDITIONS and all(s.title != title for s in found):
-            out.append(Series(title, tuple(sorted(found, key=first_period))))
+            out.append(made(title, tuple(sorted(found, key=first_period))))
         else:
-            out += [Series(s.title, (s,)) for s in found]
+            out += [made(s.title, (s,)) for s in found]
     return out
+
+
+def made(title: str, sources: tuple[Source, ...]) -> Series:
+    """A series of these sources, with the measures of their figures, and a lone large source's summary."""
+    measures = {f.measure.id: f.measure for s in sources for f in s.figures}
+    summary = None
+    if len(sources) == 1 and len(sources[0].figures) > LISTED_AT_MOST:
+        text, of = source_summary(sources[0])
+        summary = (text, tuple(of))
+    return Series(title, sources, tuple(sorted(measures.values(), key=lambda m: m.label)), summary)

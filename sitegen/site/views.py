@@ -8,7 +8,7 @@ from itertools import groupby
 from markupsafe import Markup
 
 from sitegen.data import fmt
-from sitegen.data.model import Area, Council, Figure, Measure, Site, Source, figure_packages
+from sitegen.data.model import Area, Council, Figure, Measure, Site, figure_packages
 from sitegen.data.periods import years_spanned
 from sitegen.data.yearly import is_monthly, year_totals
 from sitegen.site.charts.model import Chart, Point
@@ -240,14 +240,3 @@ def totals_table(figures: list[Figure]) -> tuple[list[str], list[tuple[str, list
     rows = [(y, [by.get((y, m), "not all 12 months published") for m in measures]) for y in years]
     return (["Financial year", *measures], rows) if totals else ([], [])
 
-
-LISTED_AT_MOST = 20  # a source citing more figures than this is summed up, not listed figure by figure
-
-
-def source_summary(source: Source) -> tuple[str, list[Measure]]:
-    """`455 figures for 152 areas, April 2011`, and the measures they are of: a source too large to list."""
-    areas = {f.area.code for f in source.figures}
-    periods = sorted({(f.period_start, f.period_label) for f in source.figures})
-    span = periods[0][1] if len(periods) == 1 else f"{periods[0][1]} to {periods[-1][1]}"
-    measures = sorted({f.measure.id: f.measure for f in source.figures}.values(), key=lambda m: m.label)
-    return f"{len(source.figures):,} figures for {len(areas)} areas, {span}", measures
