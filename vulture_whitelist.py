@@ -4,6 +4,7 @@
 
 # Read by the built-in Jinja templates (vulture does not read templates)
 _.confidence  # data.model.Source: templates/sources.html
+_.figure_count  # data.model.Counted: templates/home.html, coverage.html, measures.html, councils.html, icbs.html, sources.html
 _.ods_code  # data.model.Icb: templates/icb.html
 _.councils_phrase  # config.Config: templates/councils.html
 _.icb_short  # config.Config: templates/base.html, councils.html, icb.html, search.html, partials/search.html
