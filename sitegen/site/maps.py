@@ -85,6 +85,7 @@ def corners(x: float, y: float) -> str:
     """The six corners of a pointy-top hex, slightly inset so neighbours show a seam."""
     return " ".join(f"{x + dx:.2f},{y + dy:.2f}" for dx, dy in CORNERS)
 
+
 Points = dict[tuple[int, int, int, float], str]  # a cell's corners by its place and its drawing's frame
 
 

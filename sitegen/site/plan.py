@@ -162,16 +162,15 @@ def lede(intro: Markup | None) -> Markup | None:
 
 def coverage_pages(site: Site, cells: dict[str, tuple[int, int]]) -> list[PageSpec]:
     """What is known for each council: a map of topics covered and a section per topic; a page per topic's map."""
-    topics = sorted({m.topic for m in site.measures if any(f.area is not site.england for f in m.figures)},
-                    key=lambda t: (t.order, t.id))
+    # each measure's council figures, counted here: the pages then depend on the counts, not on every figure's fields
+    counts = {m.id: sum(f.area is not site.england for f in m.figures) for m in site.measures}
+    topics = sorted({m.topic for m in site.measures if counts[m.id]}, key=lambda t: (t.order, t.id))
     labels: dict[Topic, dict[str, set[str]]] = {}  # each topic's measures by council code, in one pass
     for c in site.councils:
         for f in c.figures:
             labels.setdefault(f.measure.topic, {}).setdefault(c.code, set()).add(f.measure.label)
     sections = [(t, [m for m in site.measures if m.topic is t],
                  [c for c in site.councils if c.code in labels.get(t, {})]) for t in topics]
-    # each measure's council figures, counted here: the pages then depend on the counts, not on every figure's fields
-    counts = {m.id: sum(f.area is not site.england for f in m.figures) for m in site.measures}
     specs = [PageSpec("coverage/index.html", ["coverage.html"], "Coverage: what is known and what is missing",
                       {"coverage_map": topics_map(site.councils, cells), "map": england_map(site),
                        "topics": sections, "quality": data_quality(site), "council_figures": counts})]
