@@ -118,7 +118,12 @@ class Canon:
         key = (id(value), shallow)
         found = self.parts.get(key)
         if found is None:  # once per build: nothing changes while pages render
-            # a value object of plain fields only (a chart, its points) is its repr: far quicker than walking it
+            own = getattr(kind, "canonical_digest", None)
+            if own is not None:  # a value that hashes all it is itself (a chart, by its points' fields)
+                found = self.parts[key] = own(value)
+                self.keep.append(value)
+                return found
+            # a value object of plain fields only (a map, its hexes) is its repr: far quicker than walking it
             plain = self.plain_types.get(kind)
             if plain is None:
                 plain = plain_type(kind, self.plain_types)
@@ -188,6 +193,9 @@ def plain_type(cls: type, known: dict[type, bool]) -> bool:
     made = getattr(getattr(cls, "__repr__", None), "__code__", None)
     if params is None or not params.frozen or made is None or made.co_filename not in DATACLASS_MADE:
         return False  # not a frozen dataclass, or its repr written by hand
+    if hasattr(cls, "canonical_digest"):  # hashed by its own method (Canon.plain), never by a repr
+        known[cls] = False
+        return False
     known[cls] = False  # until shown plain: a type that holds itself is walked
     names = vars(sys.modules[cls.__module__])
     for f in dataclasses.fields(cls):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import marshal
+from dataclasses import dataclass, fields
 from functools import cached_property
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -16,9 +17,8 @@ if TYPE_CHECKING:
     from datetime import date
 
 SPEC_VERSION = 4  # bump when the spec builder changes, so cached specs are rebuilt
-# What of a point its spec is made from (Chart.rows): its value as shown, its place and its series
-IN_SPEC = attrgetter("category", "order", "series", "value", "unit", "qualifier", "status", "precision", "derived",
-                     "period")
+# What of a point its spec is made from (Chart.rows): its value as shown, its place and its series (and its period)
+IN_SPEC = attrgetter("category", "order", "series", "value", "unit", "qualifier", "status", "precision", "derived")
 QUALIFIER_WORDS = {"approximate": "approximate", "at_least": "at least", "range_lower_bound": "lower bound"}
 
 
@@ -172,8 +172,14 @@ class Chart:
         adds the code and library versions, so the code making the spec from these is part of the key): each
         point's fields that its row holds or orders it by, not the row itself (formatting every value of 500 charts
         to hash them took seconds); its note, sources and figure are in its page, not in its spec."""
-        made_of = (SPEC_VERSION, self.title, self.kind, list(map(IN_SPEC, self.points)))
-        return hashlib.sha256(repr(made_of).encode()).hexdigest()
+        points = self.points
+        return hashed((SPEC_VERSION, self.title, self.kind, list(map(IN_SPEC, points)), periods(points)))
+
+    def canonical_digest(self) -> str:
+        """A hash of all a chart is, every point's every field included, for the page record
+        (sitegen.build.reuse.canon): what its repr says, at a third of the cost (9,000 charts on a large site)."""
+        points = self.points
+        return hashed((CHART_FIELDS(self), list(map(POINT_FIELDS, points)), periods(points)))
 
     def description(self) -> str:
         """What the chart shows, in words generated from its data (worked out once a chart, as grid() is)."""
@@ -193,3 +199,22 @@ class Chart:
             return [first, "Value", "Status"], [[p.category, p.value_text, p.status_text] for p in self.ordered()]
         rows = [[p.category, p.series or self.title, p.value_text, p.status_text] for p in self.ordered()]
         return [first, self.series_title, "Value", "Status"], rows
+
+
+# Every field but a point's period (dates: periods() gives them as day numbers) and a chart's points, in order
+POINT_FIELDS = attrgetter(*(f.name for f in fields(Point) if f.name != "period"))
+CHART_FIELDS = attrgetter(*(f.name for f in fields(Chart) if f.name != "points"))
+
+
+def periods(points: tuple[Point, ...]) -> list[tuple[int, int] | None]:
+    """Each point's period as day numbers (None where it has none): what marshal writes, as it writes no date."""
+    return [p.period and (p.period[0].toordinal(), p.period[1].toordinal()) for p in points]
+
+
+def hashed(parts: Any) -> str:
+    """A hash of plain values: equal values, equal bytes (marshal), or by their repr where marshal cannot."""
+    try:
+        data = b"m" + marshal.dumps(parts, 2)
+    except ValueError:  # a value of another type than the fields hold (a str subclass, say)
+        data = b"r" + repr(parts).encode()
+    return hashlib.sha256(data).hexdigest()
