@@ -516,3 +516,41 @@ def test_properties_recorded_as_own_fields_read_nothing_else() -> None:
     figure = site.figures[0]
     assert isinstance(figure, Figure) and figure.value_text != dataclasses.replace(figure, value=figure.value * 3 + 1,
                                                                                    precision=None).value_text
+
+
+def test_a_figure_is_valued_in_the_record_by_every_field_it_has() -> None:
+    """The record values a figure by its published digest (sitegen.publish.fingerprint) and the fields that digest
+    leaves out: a change to any one field of a figure changes its value, so every page that read it is rendered
+    again. A field added to Figure and to neither side fails here."""
+    import dataclasses
+    from datetime import timedelta
+
+    from sitegen.build.pipeline import read_project
+    from sitegen.build.reuse.canon import Canon
+    from sitegen.build.reuse.record import figure_value
+    from sitegen.data.disputes import Dispute
+    from sitegen.data.model import Figure
+    from sitegen.publish.fingerprint import figure_digest
+
+    site, _, _ = read_project(load_config(MINI), Session())
+    base = next(f for f in site.figures if f.counterparty is not None and f.dispute is None)
+    other_area = next(a for a in site.councils if a is not base.area)
+    other_icb = next(i for i in site.icbs if i is not base.counterparty)
+    changed: dict[str, Any] = {
+        "area": other_area, "measure": next(m for m in site.measures if m is not base.measure),
+        "source": next(s for s in site.sources if s is not base.source), "counterparty": other_icb,
+        "value": base.value + 1, "period_start": base.period_start - timedelta(days=1),
+        "period_end": base.period_end + timedelta(days=1), "counterparty_inferred": not base.counterparty_inferred,
+        "precision": (base.precision or 1.0) * 10,
+        "dispute": Dispute("d-1", "A dispute", ["A", "B"], None, "open", "")}
+    strings = [f.name for f in dataclasses.fields(Figure) if f.name not in changed]
+    changed |= {name: f"{getattr(base, name)}x" for name in strings}
+    assert set(changed) == {f.name for f in dataclasses.fields(Figure)}
+
+    def value(f: Figure) -> str:
+        return figure_value(Canon(), f, figure_digest(f))
+
+    before = value(base)
+    assert value(dataclasses.replace(base)) == before
+    for name, new in changed.items():
+        assert value(dataclasses.replace(base, **{name: new})) != before, name

@@ -124,10 +124,10 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     writer = Writer(output, last, removals, state_file(config, "spare", ""), step.check)
     # compiled templates: kept by the session while unchanged
     env = env_for(config, setup_digest(config, BUILTIN_TEMPLATES, session.code), session.envs, TracingEnvironment)
-    record = page_record(config, site, env, force, session, canon)
+    digests = session.plan.keep("digests", (), partial(figure_digests, site))  # downloads, API, record: keyed by them
+    record = page_record(config, site, env, force, session, canon, digests)
     downloads = Cache(config.root / config.cache_dir, "downloads", session.code, read=not force)
     made = Made(downloads, record.setup, session.files, preview, None if force else load_made(config))
-    digests = session.plan.keep("digests", (), partial(figure_digests, site))  # downloads, API are keyed by them
     write_output(writer, made, Published(site, history, specs, drawn, record, env, abouts, digests), step)
     if options.swapped is not None:
         options.swapped(frozenset(writer.carried))
@@ -307,11 +307,11 @@ def render_content(site: Site, pages: dict[str, Page],
 
 
 def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool, session: Session,
-                canon: Canon) -> Record:
+                canon: Canon, digests: dict[str, bytes]) -> Record:
     """The dependency record: last build's (unless forced; as the session saved it, while its file is unchanged) to
-    compare with, and this build's to fill."""
+    compare with, and this build's to fill (figures valued by their digests)."""
     objects = session.plan.keep("objects", (), partial(model_objects, site))
-    model = Model(site, partial(template_text, env), canon, objects)
+    model = Model(site, partial(template_text, env), canon, objects, digests)
     session.record = session.record or Saved()
     return Record(state_file(config, RECORD), made_with(config, session.code), model, use_last=not force,
                   saved=session.record)
