@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import re
@@ -19,13 +20,24 @@ from hypothesis import strategies as st
 
 from sitegen.cli import cli
 from sitegen.data import fmt
-from sitegen.data.periods import period_dates
+from sitegen.data.periods import is_month, period_dates
 from sitegen.data.validate import validate_packages
 
 MONEY = re.compile(r"^(\u2212?)£(\d{1,3}(?:,\d{3})*(?:\.\d+)?)(bn|m|k)?$")
 SCALE = {"bn": 1e9, "m": 1e6, "k": 1e3, None: 1.0}
 finite = st.floats(min_value=-1e16, max_value=1e16, allow_nan=False, allow_infinity=False)
 days = st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31))
+
+
+@given(st.dates(), st.integers(min_value=0, max_value=400))
+def test_a_whole_month_is_told_as_the_calendar_tells_it(start: date, length: int) -> None:
+    """is_month agrees with calendar.monthrange for any period, up to the last day there is (no next day)."""
+    end = date.fromordinal(min(start.toordinal() + length, date.max.toordinal()))
+    whole = start.day == 1 and (end.year, end.month) == (start.year, start.month) and end.day == calendar.monthrange(
+        start.year, start.month)[1]
+    assert is_month(start, end) == whole
+    assert is_month(start.replace(day=1), end) == (end.replace(day=1) == start.replace(day=1) and end.day ==
+                                                   calendar.monthrange(end.year, end.month)[1])
 
 
 @given(finite)
