@@ -554,3 +554,46 @@ def test_a_figure_is_valued_in_the_record_by_every_field_it_has() -> None:
     assert value(dataclasses.replace(base)) == before
     for name, new in changed.items():
         assert value(dataclasses.replace(base, **{name: new})) != before, name
+
+
+def test_a_position_is_known_in_the_record_by_every_field_it_has() -> None:
+    """A council's position in a period is hashed by the parts it lists (Position.canonical_parts), not walked
+    field by field: a change to any one field, or to a field of its spreads or rate per head, changes its hash,
+    so the pages that show it are rendered again. A field added to any of them and left out fails here."""
+    import dataclasses
+
+    from sitegen.build.pipeline import read_project
+    from sitegen.build.reuse.canon import Canon
+    from sitegen.data.population import PerHead
+    from sitegen.site.compare import Period, Position, Spread
+
+    site, _, _ = read_project(load_config(MINI), Session())
+    figure, other = site.figures[0], site.figures[1]
+    period = Period(figure.measure, figure.period_label, (figure,), ())
+    spread, head = Spread(3, 1.0, 0.5, 1.5), PerHead(1.0, 100, 2019, 2019, ("a",), "GBP")
+    base = Position(figure, period, 1, 0, 3, head, spread, spread, spread, 3)
+
+    def hashed(p: Position) -> Any:
+        return Canon().shallow([p])
+
+    assert hashed(dataclasses.replace(base)) == hashed(base)
+    changed: dict[str, Any] = {
+        "figure": other, "period": Period(figure.measure, "another", (figure,), ()), "rank": 2, "lower": 1, "of": 4,
+        "per_head": None, "region": None, "same_type": Spread(4, 1.0, 0.5, 1.5), "neighbours": None,
+        "neighbours_with_figure": 2}
+    assert set(changed) == {f.name for f in dataclasses.fields(Position)}
+    for name, value in changed.items():
+        assert hashed(dataclasses.replace(base, **{name: value})) != hashed(base), name
+    heads: dict[str, Any] = {"value": 2.0, "population": 101, "mid_year": 2018, "wanted": 2020, "made_of": ("b",),
+                             "unit": "count"}
+    assert set(heads) == {f.name for f in dataclasses.fields(PerHead)}
+    for name, value in heads.items():
+        moved = dataclasses.replace(base, per_head=dataclasses.replace(head, **{name: value}))
+        assert hashed(moved) != hashed(base), name
+    spreads: dict[str, Any] = {"count": 4, "median": 1.1, "lower_quartile": 0.6, "upper_quartile": 1.6}
+    assert set(spreads) == {f.name for f in dataclasses.fields(Spread)}
+    for which in ("region", "same_type", "neighbours"):
+        for name, value in spreads.items():
+            moved_spread: Any = dataclasses.replace(spread, **{name: value})
+            moved = dataclasses.replace(base, **{which: moved_spread})
+            assert hashed(moved) != hashed(base), (which, name)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from itertools import groupby
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 from sitegen.data import fmt
 from sitegen.data.model import Council, Figure, Measure, Predecessor
@@ -123,6 +124,19 @@ class Position:
     same_type: Spread | None
     neighbours: Spread | None = None  # median of its statistical neighbours with a figure (from MIN_GROUP of them)
     neighbours_with_figure: int = 0  # how many of its neighbours have a figure for the period
+
+    def canonical_parts(self) -> tuple[tuple[Figure, Period], tuple[Any, ...]]:
+        """What the page record knows a position by (sitegen.build.reuse.canon): its figure and period, which it
+        names and walks, and every other field as plain values; a third of the cost of walking its fields, for the
+        48,000 positions of the real site's measure pages."""
+        head, region, same, near = self.per_head, self.region, self.same_type, self.neighbours
+        return (self.figure, self.period), (self.rank, self.lower, self.of, self.neighbours_with_figure,
+                                            head and PER_HEAD_FIELDS(head), region and SPREAD_FIELDS(region),
+                                            same and SPREAD_FIELDS(same), near and SPREAD_FIELDS(near))
+
+
+SPREAD_FIELDS = attrgetter(*(f.name for f in fields(Spread)))
+PER_HEAD_FIELDS = attrgetter(*(f.name for f in fields(PerHead)))
 
 
 def spread(values: Iterable[float]) -> Spread | None:

@@ -123,6 +123,12 @@ class Canon:
                 found = self.parts[key] = own(value)
                 self.keep.append(value)
                 return found
+            listed = getattr(kind, "canonical_parts", None)
+            if listed is not None:  # a value that lists what it is: values to walk, and the rest as plain values
+                inner, (walked, rest) = self.shallow if shallow else self.value, listed(value)
+                found = self.parts[key] = digest([kind.__name__, [inner(v, depth + 1) for v in walked], rest])
+                self.keep.append(value)
+                return found
             # a value object of plain fields only (a map, its hexes) is its repr: far quicker than walking it
             plain = self.plain_types.get(kind)
             if plain is None:
@@ -193,7 +199,7 @@ def plain_type(cls: type, known: dict[type, bool]) -> bool:
     made = getattr(getattr(cls, "__repr__", None), "__code__", None)
     if params is None or not params.frozen or made is None or made.co_filename not in DATACLASS_MADE:
         return False  # not a frozen dataclass, or its repr written by hand
-    if hasattr(cls, "canonical_digest"):  # hashed by its own method (Canon.plain), never by a repr
+    if hasattr(cls, "canonical_digest") or hasattr(cls, "canonical_parts"):  # by its own method (Canon.plain)
         known[cls] = False
         return False
     known[cls] = False  # until shown plain: a type that holds itself is walked
