@@ -49,12 +49,12 @@ def council_charts(area: Area) -> list[tuple[str, Chart | None, Figure | None]]:
     as a number, never as a one-bar chart.
     """
     out: list[tuple[str, Chart | None, Figure | None]] = []
-    figures = area.figures
+    mine = area.figures
     # each figure's group worked out once, for sorting and grouping alike (a council has 300 figures, at most)
     keys = [(f.measure.topic.order, f.measure.topic.id, f.unit, is_total(f), is_balance(f), is_monthly(f))
-            for f in figures]
-    groups = [(k, [figures[i] for i in g]) for k, g in groupby(sorted(range(len(figures)), key=keys.__getitem__),
-                                                               key=keys.__getitem__)]
+            for f in mine]
+    groups = [(k, [mine[i] for i in g]) for k, g in groupby(sorted(range(len(mine)), key=keys.__getitem__),
+                                                            key=keys.__getitem__)]
     for (_, topic_id, unit, totals, balance, monthly), figures in groups:
         topic = figures[0].measure.topic
         if len(figures) == 1:
