@@ -434,7 +434,7 @@ def test_value_objects_hashed_by_their_repr_hold_only_plain_values() -> None:
     known: dict[type, bool] = {}
     assert all(plain_type(cls, known) for cls in (Point, Spread, Publishing))
     assert not plain_type(Period, known)  # holds the measure and figures: walked, each read traced
-    assert not plain_type(Chart, known)  # hashed by its own canonical_digest, never by its repr
+    assert not plain_type(Chart, known)  # hashed by the parts it lists, never by its repr
 
     @dataclasses.dataclass(frozen=True)
     class Labelled:

@@ -118,13 +118,9 @@ class Canon:
         key = (id(value), shallow)
         found = self.parts.get(key)
         if found is None:  # once per build: nothing changes while pages render
-            own = getattr(kind, "canonical_digest", None)
-            if own is not None:  # a value that hashes all it is itself (a chart, by its points' fields)
-                found = self.parts[key] = own(value)
-                self.keep.append(value)
-                return found
             listed = getattr(kind, "canonical_parts", None)
-            if listed is not None:  # a value that lists what it is: values to walk, and the rest as plain values
+            if listed is not None:  # a value that lists what it is (a chart, a council's position): values to walk,
+                # and the rest as plain values, hashed as they are
                 inner, (walked, rest) = self.shallow if shallow else self.value, listed(value)
                 found = self.parts[key] = digest([kind.__name__, [inner(v, depth + 1) for v in walked], rest])
                 self.keep.append(value)
@@ -199,7 +195,7 @@ def plain_type(cls: type, known: dict[type, bool]) -> bool:
     made = getattr(getattr(cls, "__repr__", None), "__code__", None)
     if params is None or not params.frozen or made is None or made.co_filename not in DATACLASS_MADE:
         return False  # not a frozen dataclass, or its repr written by hand
-    if hasattr(cls, "canonical_digest") or hasattr(cls, "canonical_parts"):  # by its own method (Canon.plain)
+    if hasattr(cls, "canonical_parts"):  # hashed by the parts it lists (Canon.plain), never by a repr
         known[cls] = False
         return False
     known[cls] = False  # until shown plain: a type that holds itself is walked
