@@ -314,6 +314,12 @@ def test_the_spare_site_is_not_trusted(tmp_path: Path) -> None:
     os.symlink(tmp_path, spare / "about/outside")
     (spare / "methodology/index.html").unlink()
     (spare / "methodology/index.html").symlink_to(tmp_path / "elsewhere.html")
+    (spare / "about/index.html").unlink()  # a folder where a page goes, and a file where a folder goes
+    (spare / "about/index.html").mkdir()
+    (spare / "about/index.html/planted.html").write_text("<p>planted</p>", encoding="utf-8")
+    shutil.rmtree(spare / "coverage")
+    (spare / "coverage").write_text("<p>planted</p>", encoding="utf-8")
+    os.mkfifo(spare / "fifo")
     remove_figure(project)
     build_site(load_config(project))
     cold = tmp_path / "cold"

@@ -7,7 +7,11 @@ A folder is sitegen's to replace or remove only if it holds nothing its marker d
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
 
 MARKER = ".sitegen-output"
 MARKER_HEAD = "This folder is written by sitegen, which replaces it whole at every build. The files it wrote:\n"
@@ -28,24 +32,42 @@ def marked(folder: Path) -> set[str] | None:
     return set(text.removeprefix(MARKER_HEAD).splitlines()) if text.startswith(MARKER_HEAD) else None
 
 
-def foreign(folder: Path, written: set[str]) -> list[str]:
-    """Paths under folder that sitegen did not write (the marker and the folders of written files aside)."""
+def folders_of(paths: Iterable[str]) -> set[str]:
+    """The folders holding paths (relative, with slashes), and those above them, "." among them."""
     folders = {"."}
-    for path in written:  # each folder and those above it, as strings (3,000 PurePosixPaths cost 0.05 s an edit)
+    for path in paths:  # as strings: 3,000 PurePosixPaths cost 0.05 s an edit
         parent = path.rpartition("/")[0]
         while parent and parent not in folders:
             folders.add(parent)
             parent = parent.rpartition("/")[0]
+    return folders
+
+
+def foreign(folder: Path, written: set[str]) -> list[str]:
+    """Paths under folder that sitegen did not write (the marker and the folders of written files aside)."""
+    folders = folders_of(written)
     found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        here = os.path.relpath(dirpath, folder)
-        for name in [*dirnames, *filenames]:
-            rel = name if here == "." else f"{here}/{name}"
-            is_dir = name in dirnames and not os.path.islink(os.path.join(dirpath, name))
-            if rel != MARKER and not (rel in folders if is_dir else rel in written):
+    stack = [("", str(folder))]
+    while stack:  # one pass over the folders, whose entries say their own type (a link is not a folder)
+        here, path = stack.pop()
+        for entry in entries_of(path):
+            rel = f"{here}/{entry.name}" if here else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((rel, entry.path))
+                if rel not in folders:
+                    found.append(rel)
+            elif rel != MARKER and rel not in written:
                 found.append(rel)
-        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
     return sorted(found)
+
+
+def entries_of(folder: str) -> list[os.DirEntry[str]]:
+    """A folder's entries; none when it cannot be read (as os.walk skips it)."""
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
 
 
 def is_ours(folder: Path) -> bool:

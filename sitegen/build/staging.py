@@ -38,13 +38,15 @@ class Writer:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.spare = spare  # where the replaced site is kept, to be the next build's staging folder
         self.staging = make_folder(self.output.parent, f".{self.output.name}-staging-")
-        self.reusing = spare_site.take(spare, self.staging.with_name(self.staging.name + "-r"))
-        if self.reusing:
+        # what the spare holds, when the build starts from it (written over file by file, never into)
+        self.held = spare_site.take(spare, self.staging.with_name(self.staging.name + "-r"))
+        if self.held is not None:
             self.staging.rmdir()
             self.staging = self.staging.with_name(self.staging.name + "-r")
         (self.staging / MARKER).write_text(MARKER_STAGING, encoding="utf-8")  # claims the folder from the start
         self.written: set[str] = set()
         self.shas: dict[str, str] = {}
+        self.linked: set[str] = set()  # files linked from the last build: their manifest entries are the last's
         self.last = last or {}
         self.folders: set[Path] = {self.staging}
         self.carried: set[str] = set()  # files linked from the last build whatever their bytes (a preview)
@@ -60,8 +62,7 @@ class Writer:
         self.make_parent(target)
         if not self.link_last(relpath, target):
             with located(target):
-                if self.reusing:
-                    spare_site.clear(target)  # the spare's file may be the live site's: never written into
+                self.clear(relpath, target)  # the spare's file may be the live site's: never written into
                 target.write_bytes(raw)
 
     def keep(self, relpath: str, sha: str) -> bool:
@@ -104,28 +105,30 @@ class Writer:
         entry = self.last.get(relpath)
         if not entry or entry[0] != self.shas[relpath]:
             return False
-        old = self.output / relpath
+        old = os.path.join(self.output, relpath)
         try:
             found = os.stat(old, follow_symlinks=False)
             if [found.st_size, found.st_mtime_ns, found.st_ino] != entry[1:] or not stat.S_ISREG(found.st_mode):
                 return False  # changed in place, or replaced, since that build: write it afresh
-            if self.reusing:
-                if self.same_file(target, found):
-                    return True  # the spare already holds this very file
-                spare_site.clear(target)
-            os.link(old, target)
+            if not self.holds(relpath, found):  # else the spare already holds this very file
+                self.clear(relpath, target)
+                os.link(old, target)
         except OSError:
             return False
+        self.linked.add(relpath)
         return True
 
-    @staticmethod
-    def same_file(target: Path, found: os.stat_result) -> bool:
-        """Whether target is the file found (the same inode of the same device)."""
-        try:
-            here = os.stat(target, follow_symlinks=False)
-        except OSError:
+    def holds(self, relpath: str, found: os.stat_result) -> bool:
+        """Whether the spare held the file found at relpath (the same inode of the same device)."""
+        if self.held is None:
             return False
-        return (here.st_ino, here.st_dev) == (found.st_ino, found.st_dev)
+        return self.held.files.get(relpath) == found.st_ino and found.st_dev == self.held.device
+
+    def clear(self, relpath: str, target: Path) -> None:
+        """Make room for a new file at relpath, if the spare held something there."""
+        if self.held is not None:
+            spare_site.clear(target)
+            self.held.files.pop(relpath, None)
 
     def make_parent(self, target: Path) -> None:
         """The folder a file goes in (each folder made once)."""
@@ -139,7 +142,10 @@ class Writer:
         size, time and inode."""
         found = {}
         for relpath in sorted(self.written):
-            status = os.stat(self.output / relpath, follow_symlinks=False)
+            if relpath in self.linked:  # the same file as the last build's, untouched (link_last)
+                found[relpath] = [self.shas.get(relpath, ""), *self.last[relpath][1:]]
+                continue
+            status = os.stat(os.path.join(self.output, relpath), follow_symlinks=False)
             found[relpath] = [self.shas.get(relpath, ""), status.st_size, status.st_mtime_ns, status.st_ino]
         return found
 
@@ -166,8 +172,8 @@ class Writer:
 
     def seal(self) -> None:
         """Leave in staging only what this build wrote, and list it in the marker: the site is complete."""
-        if self.reusing:
-            spare_site.sweep(self.staging, self.written)  # whatever the spare held that this build did not write
+        if self.held is not None:
+            spare_site.sweep(self.staging, self.held, self.written)  # what the spare held that this build did not write
         (self.staging / MARKER).write_text(marker_text(self.written), encoding="utf-8")
 
     def abort(self) -> None:

@@ -9,36 +9,55 @@ swept away before the swap.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import errno
 import os
 import shutil
-import stat
 from pathlib import Path
 
-from sitegen.build.marker import MARKER
+from sitegen.build.marker import MARKER, entries_of, folders_of
 
 
-def take(spare: Path | None, staging: Path) -> bool:
-    """Move the spare to the staging path (which must not exist); False when there is none or it cannot be."""
+@dataclasses.dataclass
+class Held:
+    """What a taken spare holds once scrubbed, by path relative to it: its folders, and its files' inodes (None
+    for a file on another device than the spare, which is never the same file as one of the site's)."""
+
+    device: int
+    files: dict[str, int | None]
+    folders: set[str]
+
+
+def take(spare: Path | None, staging: Path) -> Held | None:
+    """Move the spare to the staging path (which must not exist) and scrub it; None when there is none or it cannot
+    be moved."""
     if spare is None or not spare.is_dir() or spare.is_symlink() or not (spare / MARKER).is_file():
-        return False
+        return None
     try:
         os.rename(spare, staging)
     except OSError:  # another file system, or gone meanwhile: start from an empty folder
-        return False
-    scrub(staging)
-    return True
+        return None
+    return scrub(staging)
 
 
-def scrub(folder: Path) -> None:
-    """Remove every link and special file below folder: a build writes only regular files and folders."""
-    for dirpath, dirnames, filenames in os.walk(folder):
-        for name in [*dirnames, *filenames]:
-            path = os.path.join(dirpath, name)
-            mode = os.lstat(path).st_mode
-            if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
-                os.unlink(path)
-        dirnames[:] = [d for d in dirnames if os.path.isdir(os.path.join(dirpath, d))]
+def scrub(folder: Path) -> Held:
+    """Remove every link and special file below folder (a build writes only regular files and folders), and list
+    what is left: one pass over the folders, whose entries say their own type and inode."""
+    held = Held(os.stat(folder).st_dev, {}, set())
+    stack = [("", str(folder), True)]
+    while stack:
+        rel, path, same_device = stack.pop()
+        for entry in entries_of(path):
+            name = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                held.folders.add(name)
+                stack.append((name, entry.path, entry.stat(follow_symlinks=False).st_dev == held.device))
+            elif entry.is_file(follow_symlinks=False):
+                held.files[name] = entry.inode() if same_device else None
+            else:
+                os.unlink(entry.path)
+    return held
 
 
 def clear(target: Path) -> None:
@@ -69,19 +88,17 @@ def make_folder(folder: Path, root: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
-def sweep(folder: Path, keep: set[str]) -> None:
-    """Remove every file below folder that is not in keep (relative paths), then the folders left empty."""
-    needed = {"."} | {str(Path(p).parent) for p in keep}
-    needed |= {str(parent) for p in list(needed) for parent in Path(p).parents}
-    for dirpath, dirnames, filenames in os.walk(folder, topdown=False):
-        rel = os.path.relpath(dirpath, folder)
-        for name in filenames:
-            relpath = name if rel == "." else f"{rel}/{name}"
-            if relpath not in keep and relpath != MARKER:
-                os.unlink(os.path.join(dirpath, name))
-        for name in dirnames:
-            if (name if rel == "." else f"{rel}/{name}") not in needed:
-                shutil.rmtree(os.path.join(dirpath, name), ignore_errors=True)
+def sweep(folder: Path, held: Held, keep: set[str]) -> None:
+    """Remove what the spare held (scrub) that is not in keep (relative paths): its files, then its folders that
+    hold none of keep's. Only the build writes into staging meanwhile, and all it writes is in keep."""
+    needed = folders_of(keep)
+    for relpath in held.files:
+        if relpath not in keep and relpath not in needed and relpath != MARKER:
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # replaced by the build meanwhile
+                os.unlink(os.path.join(folder, relpath))
+    for relpath in held.folders:
+        if relpath not in needed and relpath not in keep:
+            shutil.rmtree(os.path.join(folder, relpath), ignore_errors=True)
 
 
 def keep_as_spare(old: Path, spare: Path | None) -> bool:
