@@ -34,19 +34,21 @@ def retitle_page(project: Path) -> None:
 
 
 def test_unchanged_downloads_are_linked_and_an_edited_one_made_again(tmp_path: Path) -> None:
-    """After an edit no download depends on, every download is the last build's very file (the same inode), not
-    made again though the cache of made files is gone; one changed in build/ by hand is made again; the site is the
-    cold build."""
+    """After an edit no download or chart depends on, every download and chart file is the last build's very file
+    (the same inode), not made again though the cache of made files is gone; one changed in build/ by hand is made
+    again; the site is the cold build."""
     project = copy_project(MINI, tmp_path / "project", warm=False)
     build_site(load_config(project))
     made = json.loads(state_file(load_config(project), MANIFEST).read_text(encoding="utf-8"))["made"]
     downloads = sorted(made)
+    assert any(p.endswith(".svg") for p in downloads) and any(p.endswith(".vl.json") for p in downloads)
     assert any(p.endswith(".zip") for p in downloads) and any(p.endswith("figures.csv") for p in downloads)
     assert any(p.endswith(".xlsx") for p in downloads)
     assert "api/index.json" in downloads  # the API's files are known unchanged by their keys too
     inodes = {p: (project / "build" / p).stat().st_ino for p in downloads}
     shutil.rmtree(project / ".cache/downloads")
-    edited = [next(p for p in downloads if not p.startswith("api/")), "api/index.json"]
+    edited = [next(p for p in downloads if p.endswith("figures.csv")), "api/index.json", next(p for p in downloads if
+                                                                                        p.endswith(".svg"))]
     for path in edited:
         (project / "build" / path).write_bytes(b"edited by hand")
     retitle_page(project)
@@ -55,7 +57,7 @@ def test_unchanged_downloads_are_linked_and_an_edited_one_made_again(tmp_path: P
         p: inode for p, inode in inodes.items() if p not in edited}
     assert all((project / "build" / path).read_bytes() != b"edited by hand" for path in edited)
     # made again: only the edited download (the others were neither made nor looked for in the cache; the API's
-    # files are never cached)
+    # files and the charts' are never cached there)
     assert len(entries(project / ".cache/downloads")) == 1
     cold = tmp_path / "cold"
     shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))

@@ -157,6 +157,7 @@ class Drawn:
     svgs: dict[str, str]
     scripts: dict[str, bytes]
     caches: tuple[Cache, ...]  # what they were read from and kept in, with the entries they used (see Cache.prune)
+    keys: dict[str, str]  # each chart's content key, which its spec and SVG are made from (with the code)
 
 
 @dataclass
@@ -177,9 +178,10 @@ def draw_charts(config: Config, charts: list[Chart], force: bool, session: Sessi
     """Every chart's spec and SVG (unchanged ones from the cache), and the chart scripts."""
     folder, code = config.root / config.cache_dir, session.code
     caches = tuple(Cache(folder, kind, code, read=not force) for kind in ("specs", "charts", "js"))
-    specs_json, drawn = chart_svgs(charts, caches[0], caches[1], config.chart_workers, session.chart_templates)
+    keys = {chart.id: chart.content_key() for chart in charts}
+    specs_json, drawn = chart_svgs(charts, caches[0], caches[1], config.chart_workers, session.chart_templates, keys)
     svgs = {chart_id: themed(svg) for chart_id, svg in drawn.items()}  # as published, everywhere it is
-    return Drawn(specs_json, svgs, script_assets(caches[2]), caches)
+    return Drawn(specs_json, svgs, script_assets(caches[2]), caches, keys)
 
 
 def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> None:
@@ -319,9 +321,9 @@ def page_record(config: Config, site: Site, env: TracingEnvironment, force: bool
 
 def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made, digests: dict[str, bytes]) -> None:
     """The charts, scripts, static assets and councils' CSVs into the staging folder."""
-    for chart_id, chart_spec in drawn.specs.items():
-        writer.write(f"charts/{chart_id}.svg", drawn.svgs[chart_id])
-        writer.write(f"charts/{chart_id}.vl.json", chart_spec)
+    for chart_id, chart_spec in drawn.specs.items():  # an unchanged chart's files are linked, never hashed
+        made.known(writer, f"charts/{chart_id}.svg", [b"svg", drawn.keys[chart_id].encode()], drawn.svgs[chart_id])
+        made.known(writer, f"charts/{chart_id}.vl.json", [b"spec", drawn.keys[chart_id].encode()], chart_spec)
     for path, data in drawn.scripts.items():
         writer.write(path, data)
     for asset in sorted(p for p in (BUILTIN_TEMPLATES / "static").rglob("*") if p.is_file()):
@@ -362,9 +364,9 @@ def write_data(writer: Writer, site: Site, abouts: dict[str, About], made: Made,
         # each file hashed once for the three keys it is part of (a package of 13 MB took 0.1 s a pass)
         raw = [hashlib.sha256(part).digest() for part in [descriptor, *(r.raw for r in package.resources.values())]]
         every += [name.encode(), *raw]
-        writer.write(f"data/{name}/datapackage.json", descriptor)
-        for resource in package.resources.values():
-            writer.write(f"data/{name}/{resource.path.name}", resource.raw)
+        writer.write(f"data/{name}/datapackage.json", descriptor, raw[0].hex())
+        for resource, sha in zip(package.resources.values(), raw[1:], strict=True):
+            writer.write(f"data/{name}/{resource.path.name}", resource.raw, sha.hex())
         when = site.updated.isoformat().encode()
         made.write(writer, f"data/{name}/{name}.zip", [b"zip", name.encode(), when, *raw],
                    partial(package_zip, package, site, descriptor))

@@ -53,12 +53,12 @@ class Writer:
         self.removals = removals  # where threads removing the old site go; None: removed at once
         self.check = check  # raises when a newer edit makes this build pointless (serve): before every file
 
-    def write(self, relpath: str, data: bytes | str) -> None:
-        """Write one file of the site."""
+    def write(self, relpath: str, data: bytes | str, sha: str | None = None) -> None:
+        """Write one file of the site (sha: its bytes' SHA-256, where the caller has it)."""
         self.check()
         target = self.target(relpath)
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        self.shas[relpath] = hashlib.sha256(raw).hexdigest()
+        self.shas[relpath] = hashlib.sha256(raw).hexdigest() if sha is None else sha
         self.make_parent(target)
         if not self.link_last(relpath, target):
             with located(target):

@@ -17,7 +17,8 @@ MAX_KEPT = 4096  # files kept in memory by a session: one site's, in practice
 
 
 class Made:
-    """Files made from known inputs (zips, workbooks), kept by a hash of those inputs and the code that made them.
+    """Files made from known inputs (zips, workbooks), kept by a hash of those inputs and the code that made them;
+    and files the build holds anyway (charts), linked from the last build when made from the same inputs.
 
     In a preview (`sitegen serve`, before its follow-up build), the last build's file at a path is carried over
     until the follow-up build makes it; only a file the last build lacked is made.
@@ -41,6 +42,14 @@ class Made:
             return  # made from the same inputs as the file the last build left there: linked, never read
         data = self.found(key)
         writer.write(path, data if data is not None else self.make(key, make))
+
+    def known(self, writer: Writer, path: str, inputs: list[bytes], data: str | bytes) -> None:
+        """Write data, which inputs determine (with the setup), at path: the last build's file, linked without
+        hashing data, when that build wrote it from the same inputs. Never carried over in a preview."""
+        key = self.keys[path] = self.key(inputs)
+        if self.last.get(path) == key and writer.keep_last(path):
+            return
+        writer.write(path, data)
 
     def carried(self, writer: Writer, path: str) -> bool:
         """In a preview, link the last build's file at path (a download) rather than make it; False otherwise."""

@@ -183,11 +183,12 @@ def stop(pool: ProcessPoolExecutor) -> None:
 
 
 def chart_svgs(charts: Sequence[Chart], specs: Cache, svgs: Cache, workers: int = 2,
-               templates: dict[Shape, str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
+               templates: dict[Shape, str] | None = None,
+               keys: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """Chart id -> spec JSON and chart id -> SVG. Both come from their caches (specs by the chart's content,
     SVGs by the spec) where they can; the rest are built here (from their shape's template: a session's, the
-    cache's, or Altair's) and drawn in the worker processes."""
-    keys = {chart.id: chart.content_key() for chart in charts}
+    cache's, or Altair's) and drawn in the worker processes. keys: each chart's content_key, where known."""
+    keys = {chart.id: chart.content_key() for chart in charts} if keys is None else keys
     by_key = {keys[chart.id]: chart for chart in charts}  # identical charts are built once
     templates = {} if templates is None else templates
     texts: dict[str, str] = {}
