@@ -127,7 +127,7 @@ def filesystem_error(exc: OSError) -> SitegenError:
 
 
 @contextmanager
-def located(path: Path) -> Iterator[None]:
+def located(path: str | Path) -> Iterator[None]:
     """Name the file in an OSError that does not (a failed write() names none)."""
     try:
         yield

@@ -48,7 +48,7 @@ class Writer:
         self.shas: dict[str, str] = {}
         self.linked: set[str] = set()  # files linked from the last build: their manifest entries are the last's
         self.last = last or {}
-        self.folders: set[Path] = {self.staging}
+        self.folders = {str(self.staging)}
         self.carried: set[str] = set()  # files linked from the last build whatever their bytes (a preview)
         self.removals = removals  # where threads removing the old site go; None: removed at once
         self.check = check  # raises when a newer edit makes this build pointless (serve): before every file
@@ -63,7 +63,8 @@ class Writer:
         if not self.link_last(relpath, target):
             with located(target):
                 self.clear(relpath, target)  # the spare's file may be the live site's: never written into
-                target.write_bytes(raw)
+                with open(target, "wb") as file:
+                    file.write(raw)
 
     def keep(self, relpath: str, sha: str) -> bool:
         """Link a file the last build wrote with these bytes, without making them; False when it cannot."""
@@ -100,7 +101,7 @@ class Writer:
         for relpath in sorted(p for p in self.last if p.startswith(f"{folder}/")):
             self.carry(relpath)
 
-    def link_last(self, relpath: str, target: Path) -> bool:
+    def link_last(self, relpath: str, target: str) -> bool:
         """Hard-link the last build's file to target if it holds these bytes and is untouched since."""
         entry = self.last.get(relpath)
         if not entry or entry[0] != self.shas[relpath]:
@@ -124,18 +125,19 @@ class Writer:
             return False
         return self.held.files.get(relpath) == found.st_ino and found.st_dev == self.held.device
 
-    def clear(self, relpath: str, target: Path) -> None:
+    def clear(self, relpath: str, target: str) -> None:
         """Make room for a new file at relpath, if the spare held something there."""
         if self.held is not None:
             spare_site.clear(target)
             self.held.files.pop(relpath, None)
 
-    def make_parent(self, target: Path) -> None:
+    def make_parent(self, target: str) -> None:
         """The folder a file goes in (each folder made once)."""
-        if target.parent not in self.folders:
-            with located(target.parent):
-                spare_site.make_folder(target.parent, self.staging)
-            self.folders.add(target.parent)
+        parent = os.path.dirname(target)
+        if parent not in self.folders:
+            with located(parent):
+                spare_site.make_folder(Path(parent), self.staging)
+            self.folders.add(parent)
 
     def manifest(self) -> dict[str, list[Any]]:
         """What this build wrote, as the next build compares: each file's hash ("" if another tool wrote it),
@@ -149,17 +151,19 @@ class Writer:
             found[relpath] = [self.shas.get(relpath, ""), status.st_size, status.st_mtime_ns, status.st_ino]
         return found
 
-    def target(self, relpath: str) -> Path:
+    def target(self, relpath: str) -> str:
         """The staging path for relpath, after the safety checks."""
-        pure = PurePosixPath(relpath)
-        if (pure.is_absolute() or ".." in pure.parts or "\\" in relpath or "\n" in relpath or not relpath
+        parts = relpath.split("/")
+        if (relpath.startswith("/") or ".." in parts or "\\" in relpath or "\n" in relpath or not relpath
                 or relpath == MARKER):  # the marker lists one path a line
             raise SitegenError(f"refusing to write {relpath!r}: outside the output folder")
         if relpath in self.written:
             raise SitegenError(f"refusing to write {relpath!r} twice: two pages claim the same path")
         self.written.add(relpath)
         # no `..`, not absolute, and only sitegen makes folders in staging (never a link): it stays inside
-        return self.staging / pure
+        if "" in parts or "." in parts:  # `a//b`, `./a`: as the path it names
+            return str(self.staging / PurePosixPath(relpath))
+        return os.path.join(self.staging, *parts)
 
     def commit(self) -> None:
         """Seal the staging folder, swap it in for the output folder, then keep the old site as the spare, or remove

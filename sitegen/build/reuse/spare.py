@@ -60,7 +60,7 @@ def scrub(folder: Path) -> Held:
     return held
 
 
-def clear(target: Path) -> None:
+def clear(target: str) -> None:
     """Make room for a new file at target: what was there goes (a file is unlinked, never overwritten)."""
     try:
         os.unlink(target)
