@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.build.manifest import STAMP, output_path
-from sitegen.build.marker import MARKER, foreign, is_ours, marked
+from sitegen.build.marker import MARKER, entries_of, foreign, is_ours, marked
 from sitegen.build.recovery import recover
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import SitegenError
@@ -23,10 +23,9 @@ if TYPE_CHECKING:
 def check_writable(out: Path) -> None:
     """Fail before any work when the old site could not be replaced and removed: read-only, or not ours to write."""
     site = out.parent / os.readlink(out) if out.is_symlink() else out
-    inside: list[str] = []
-    for dirpath, dirnames, _ in os.walk(site):  # nothing when it is not a folder
-        inside.append(dirpath)
-        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
+    inside = [str(site)] if site.is_dir() else []
+    for folder in inside:  # grows as it goes: every folder below, links to folders left out
+        inside += [entry.path for entry in entries_of(folder) if entry.is_dir(follow_symlinks=False)]
     devices: set[int] = set()
     for folder in [str(out.parent), *inside]:
         device = os.stat(folder).st_dev

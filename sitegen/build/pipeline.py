@@ -44,6 +44,7 @@ from sitegen.history.releases import History, load_history
 from sitegen.publish.api import write_api
 from sitegen.publish.catalog import PATH as CATALOG
 from sitegen.publish.catalog import catalog_jsonld
+from sitegen.publish.charted import Order
 from sitegen.publish.chartzip import write_chart_zips
 from sitegen.publish.datasets import About, about_packages, published_descriptor
 from sitegen.publish.downloads import figures_bytes, package_xlsx, package_zip
@@ -109,7 +110,8 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
                                         site.content_pages), partial(plan_data, site))
     specs = plan_pages(site, pages, rendered, data)
     views = session.plan.views_for(views_key(site))
-    specs += plan_publishing(site, history, specs, views)
+    order = session.plan.keep("order", (), partial(Order.of, site))  # where each figure and source is in the site
+    specs += plan_publishing(site, history, specs, views, order)
     annotate(specs, site, history, views)
     abouts = session.plan.keep("abouts", (), partial(about_packages, site, history))
     describe_pages(specs, abouts, site)
@@ -128,7 +130,7 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     record = page_record(config, site, env, force, session, canon, digests)
     downloads = Cache(config.root / config.cache_dir, "downloads", session.code, read=not force)
     made = Made(downloads, record.setup, session.files, preview, None if force else load_made(config))
-    write_output(writer, made, Published(site, history, specs, drawn, record, env, abouts, digests), step)
+    write_output(writer, made, Published(site, history, specs, drawn, record, env, abouts, digests, order), step)
     if options.swapped is not None:
         options.swapped(frozenset(writer.carried))
     files = writer.manifest()
@@ -172,6 +174,7 @@ class Published:
     env: TracingEnvironment
     abouts: dict[str, About]  # each package's metadata (publish.datasets)
     digests: dict[str, bytes]  # each figure's (publish.fingerprint)
+    order: Order  # where each figure and source is in the site (publish.charted)
 
 
 def draw_charts(config: Config, charts: list[Chart], force: bool, session: Session) -> Drawn:
@@ -199,7 +202,7 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
         writer.write(CATALOG, catalog_jsonld(out.abouts, out.site))
         write_api(writer, made, out.site, digests)
         write_publishing(writer, out.site, out.history, out.specs, out.drawn.svgs, made)
-        write_chart_zips(writer, out.site, out.specs, out.drawn.svgs, made, digests)
+        write_chart_zips(writer, out.site, out.specs, out.drawn.svgs, made, digests, out.order)
         write_sitemap(writer, out.site, out.specs)
         if search is not None:
             step("Indexing every page for search (Pagefind)")

@@ -59,7 +59,7 @@ class Writer:
         target = self.target(relpath)
         raw = data.encode("utf-8") if isinstance(data, str) else data
         self.shas[relpath] = hashlib.sha256(raw).hexdigest() if sha is None else sha
-        self.make_parent(target)
+        self.make_parent(relpath, target)
         if not self.link_last(relpath, target):
             with located(target):
                 self.clear(relpath, target)  # the spare's file may be the live site's: never written into
@@ -74,7 +74,7 @@ class Writer:
             return False
         target = self.target(relpath)
         self.shas[relpath] = sha
-        self.make_parent(target)
+        self.make_parent(relpath, target)
         if self.link_last(relpath, target):
             return True
         self.written.discard(relpath)
@@ -131,13 +131,15 @@ class Writer:
             spare_site.clear(target)
             self.held.files.pop(relpath, None)
 
-    def make_parent(self, target: str) -> None:
-        """The folder a file goes in (each folder made once)."""
+    def make_parent(self, relpath: str, target: str) -> None:
+        """The folder a file goes in (each folder made once; one the spare held is there)."""
         parent = os.path.dirname(target)
-        if parent not in self.folders:
+        if parent in self.folders:
+            return
+        if self.held is None or relpath.rpartition("/")[0] not in self.held.folders:
             with located(parent):
                 spare_site.make_folder(Path(parent), self.staging)
-            self.folders.add(parent)
+        self.folders.add(parent)
 
     def manifest(self) -> dict[str, list[Any]]:
         """What this build wrote, as the next build compares: each file's hash ("" if another tool wrote it),

@@ -63,9 +63,9 @@ def make_chart_zip(chart: Chart, svg: str, site: Site, order: Order, changed: da
 
 
 def write_chart_zips(writer: Writer, site: Site, specs: list[PageSpec], svgs: dict[str, str], made: Made,
-                     digests: dict[str, bytes]) -> None:
+                     digests: dict[str, bytes], order: Order) -> None:
     """Every chart's zip (unchanged ones from the cache), citing the page the chart is on."""
-    changed, order = site.updated, Order.of(site)
+    changed = site.updated
     charts, homes = {c.id: c for spec in specs for c in spec.charts}, chart_pages(specs)
     # each chart's description as its embed page has it (sitegen.publish.extras): worked out once, not again here
     described = {spec.context["chart"].id: spec.description for spec in specs

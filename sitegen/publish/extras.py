@@ -122,9 +122,10 @@ def annotate(specs: list[PageSpec], site: Site, history: History,
 
 
 def plan_publishing(site: Site, history: History, specs: list[PageSpec],
-                    views: dict[tuple[str, str], ReleaseView] | None = None) -> list[PageSpec]:
-    """The Changes page and an embed page for every chart; views: see release_view."""
-    shown, order = [release_view(r, site, "", views) for r in history.releases], Order.of(site)
+                    views: dict[tuple[str, str], ReleaseView] | None = None,
+                    order: Order | None = None) -> list[PageSpec]:
+    """The Changes page and an embed page for every chart; views: see release_view; order: the site's, where known."""
+    shown, order = [release_view(r, site, "", views) for r in history.releases], order or Order.of(site)
     out = [PageSpec("changes/index.html", ["changes.html"], "Data changes", {"releases": shown},
                     description="Every change to the data, newest first, from the project's history.")]
     charts = {c.id: c for spec in specs for c in spec.charts}
