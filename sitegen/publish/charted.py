@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,10 +24,13 @@ def chart_pages(specs: list[PageSpec]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Order:
-    """Where each figure and source is in the site's order, by id: worked out once, for every chart."""
+    """Where each figure and source is in the site's order, by id: worked out once, for every chart. It also keeps
+    what each chart draws, by chart id, once worked out: an order is kept with one plan (whose charts' ids are
+    theirs alone), never across plans."""
 
     figures: dict[str, int]
     sources: dict[str, int]
+    drawn: dict[str, tuple[list[Figure], list[Source]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, site: Site) -> Order:
@@ -42,12 +45,20 @@ def positions(items: Sequence[Figure | Source]) -> dict[str, int]:
 
 def chart_figures(chart: Chart, site: Site, order: Order) -> list[Figure]:
     """The figures a chart draws, in the site's order."""
-    index = order.figures
-    found = sorted(index[p.figure_id] for p in {p.figure_id: p for p in chart.points}.values() if p.figure_id in index)
-    return [site.figures[i] for i in found]
+    return drawn(chart, site, order)[0]
 
 
 def chart_sources(chart: Chart, site: Site, order: Order) -> list[Source]:
     """The sources of a chart's figures, each once, in the site's order."""
-    index = order.sources
-    return [site.sources[i] for i in sorted({index[f.source.id] for f in chart_figures(chart, site, order)})]
+    return drawn(chart, site, order)[1]
+
+
+def drawn(chart: Chart, site: Site, order: Order) -> tuple[list[Figure], list[Source]]:
+    """The figures a chart draws and their sources, each once, in the site's order (kept by the order)."""
+    found = order.drawn.get(chart.id)
+    if found is None:
+        index = order.figures
+        figures = [site.figures[i] for i in sorted({index[p.figure_id] for p in chart.points if p.figure_id in index})]
+        sources = [site.sources[i] for i in sorted({order.sources[f.source.id] for f in figures})]
+        found = order.drawn[chart.id] = (figures, sources)
+    return found
