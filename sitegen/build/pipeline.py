@@ -137,7 +137,7 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     save_manifest(config, files, made.keys)
     record.save(write=not preview)  # a preview's is kept by the session alone: the follow-up build writes it
     if preview:
-        forget_stamp(config)  # the output is not yet what these inputs make: the next build must not skip
+        forget_stamp(config, inputs)  # the output is not yet what these inputs make: the next build must not skip
     else:
         save_parsed(config, session)  # a preview leaves this to its follow-up build too
         save_stamp(config, inputs, len(specs), len(charts), files)
