@@ -143,7 +143,6 @@ def test_the_stamp_remembers_each_input_so_it_is_not_read_again(project: Path,
     assert str(fresh) in input_digest(config, BUILTIN_TEMPLATES, code, stamp).seen
 
 
-
 def own_code(tmp_path: Path) -> Path:
     """A copy of sitegen's package and built-in theme, imported instead of the installed one (see build_with): its
     code can be edited. Its content is the installed code's, so its code hash is the same."""

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from sitegen.config import Config
 
 
-
 class BuildLocked(SitegenError):
     """Another build of the project holds the lock, and the caller would not wait."""
 

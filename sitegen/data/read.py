@@ -27,20 +27,6 @@ if TYPE_CHECKING:
 MAX_DEPTH = 32  # descriptors nest 6 deep; deeper is an attack on the parser, not a package
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def find_descriptors(path: Path) -> list[Path]:
     """datapackage.json files at path: the file itself, a package folder, or a folder of packages."""
     if not path.is_dir():
@@ -90,8 +76,6 @@ def depth(value: Any) -> int:
             if level <= MAX_DEPTH:
                 stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
     return deepest
-
-
 
 
 def resource_path(folder: Path, descriptor: dict[str, Any], shown: str,
@@ -163,14 +147,6 @@ def header_problems(header: list[str], names: list[str], shown: str) -> list[Pro
             message = f"column {index + 1} should be {expected!r} but is {found!r}"
             return [problem("header", message, shown, 1, expected, found)]
     return []
-
-
-
-
-
-
-
-
 
 
 def typed_rows(records: list[list[str]], lines: list[int], fields: list[dict[str, Any]],

@@ -387,11 +387,3 @@ def apply_rules(packages: Packages) -> list[Problem]:
     return [found for rule in RULES for found in rule(packages)]
 
 
-
-
-
-
-
-
-
-

@@ -87,8 +87,6 @@ class History:
         return [r for r in self.releases if ("", measure) in r.by_key]
 
 
-
-
 def load_history(config: Config, memo: HistoryMemo | None = None, cache: Cache | None = None) -> History:
     """Every commit that touched the data, oldest diffed against nothing, newest first (each diff read back from
     the cache where an earlier build made it)."""

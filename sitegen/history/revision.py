@@ -71,8 +71,6 @@ def open_version(spec: str, config: Config, validate: bool = True) -> Iterator[V
         yield read(folder, f"{spec} ({sha[:7]})", datadir, verdicts)
 
 
-
-
 def run_diff(old_spec: str, new_spec: str, fmt: str, config: Config) -> int:
     """Print the diff; 0 when the newer version brings no new problem, 1 when it does."""
     with open_version(old_spec, config) as old, open_version(new_spec, config) as new:

@@ -224,8 +224,6 @@ def positions(council: Council, measures: list[Measure], councils: list[Council]
     return {f.id: found[f.id] for f in council.figures if f.id in found}
 
 
-
-
 def median_words(s: Spread, period: Period, whose: str = "England") -> str:
     """`the England median is £30.00 per head`; a nil median in words: `at least half the councils reported none`."""
     if s.median == 0:

@@ -42,7 +42,6 @@ def entity_key(obj: Any) -> str:
     return str(obj.code if kind in ("area", "icb") else obj.id)
 
 
-
 class Canon:
     """Canonical JSON-able forms of values, memoised for one model (one build)."""
 

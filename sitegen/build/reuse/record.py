@@ -78,7 +78,6 @@ class TracingEnvironment(jinja2.Environment):
         return value
 
 
-
 def model_objects(site: Site) -> dict[tuple[str, str], Any]:
     """The site's model objects by kind and key."""
     areas: Iterable[Any] = [*site.councils, *site.predecessors, site.england]
