@@ -377,4 +377,3 @@ def write_data(writer: Writer, site: Site, abouts: dict[str, About], made: Made,
                    partial(package_xlsx, package, site.updated, made.cache))
     made.write(writer, WORKBOOK, [b"workbook", site.updated.isoformat().encode(), *every],
                partial(all_figures_xlsx, site, digests, made.cache))
-

@@ -385,5 +385,3 @@ RULES: tuple[Rule, ...] = (
 def apply_rules(packages: Packages) -> list[Problem]:
     """Every project rule's problems."""
     return [found for rule in RULES for found in rule(packages)]
-
-

@@ -277,5 +277,3 @@ def frame_from_records(records: list[list[str]], lines: list[int], width: int) -
         columns[f"c{i}"] = pl.Series([r[i] if i < len(r) else None for r in body], dtype=pl.String)
     columns["extra"] = pl.Series([r[width:] for r in body], dtype=pl.List(pl.String))
     return pl.DataFrame(columns)
-
-

@@ -133,5 +133,3 @@ def render_json(old: Version, new: Version, diff: DataDiff, problems: list[Probl
 
 
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
-
-

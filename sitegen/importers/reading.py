@@ -49,4 +49,3 @@ def unknown_area(raw: RawFile, line: int, field_name: str, value: str, why: str)
     """A council the reference package does not know: an error, never skipped silently."""
     return problem("unknown-council-code", f"{why}: not a council or former council in the reference package",
                    raw.shown, line, field_name, value)
-

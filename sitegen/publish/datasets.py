@@ -118,4 +118,3 @@ def published_descriptor(package: Package, about: About) -> bytes:
     first = {key: body[key] for key in ("name",) if key in body}
     out = first | {key: body.get(key, value) for key, value in stamped.items()} | body
     return (json.dumps(out, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-

@@ -242,4 +242,3 @@ def totals_table(figures: list[Figure]) -> tuple[list[str], list[tuple[str, list
     years = sorted({t.label for t in totals})
     rows = [(y, [by.get((y, m), "not all 12 months published") for m in measures]) for y in years]
     return (["Financial year", *measures], rows) if totals else ([], [])
-

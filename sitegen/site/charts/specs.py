@@ -142,4 +142,3 @@ def spec_json(chart: Chart, templates: dict[Shape, str] | None = None) -> str:
 def fill(template: str, holes: dict[str, Any]) -> str:
     """A shape's template with each hole filled with a chart's data, in one pass."""
     return HOLE.sub(lambda hole: canonical(holes[NAMES[hole.group(0)]]), template)
-
