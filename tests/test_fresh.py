@@ -4,6 +4,7 @@ builds (or, for a file sitegen did not write, refuses)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -16,6 +17,9 @@ import pytest
 from conftest import MINI, build, copy_project
 
 import sitegen
+from sitegen.build.options import BuildOptions
+from sitegen.build.pipeline import build as build_site
+from sitegen.build.session import Session
 from sitegen.build.stamp import input_digest, read_stamp
 from sitegen.cache import code_digest
 from sitegen.config import load_config
@@ -141,6 +145,27 @@ def test_the_stamp_remembers_each_input_so_it_is_not_read_again(project: Path,
     os.utime(fresh, ns=(later - 20_000_000_000, later - 20_000_000_000))
     time.sleep(0.1)  # its change time (set by the kernel at utime) is now safely past
     assert str(fresh) in input_digest(config, BUILTIN_TEMPLATES, code, stamp).seen
+
+
+def test_a_preview_keeps_the_inputs_hashes_and_is_never_up_to_date(project: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """After a preview (`sitegen serve`, at an edit), the stamp still holds each unchanged input's hash, so the next
+    build does not read those files again; and that build makes the site, never taking the preview for it."""
+    time.sleep(0.1)  # the copied inputs are now old enough to be trusted by their status
+    news = project / "datapackages/nhs-debts/figures.csv"
+    with news.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["value"] = str(int(float(rows[0]["value"]) * 1.1))  # one figure's value, a tenth up
+    with news.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert build_site(load_config(project), BuildOptions(preview=True), Session()) is False
+    stamp = read_stamp(load_config(project))
+    assert "inputs" not in stamp and "site" not in stamp
+    unchanged = sorted(str(p) for p in (project / "datapackages").rglob("*") if p.is_file() and p != news)
+    assert unchanged and set(unchanged) <= set(stamp["seen"])
+    assert said(capsys, project).startswith("Built ")
 
 
 def own_code(tmp_path: Path) -> Path:
