@@ -34,6 +34,11 @@ class Counted:
         on every field of every one of them, and so be made again whenever any of them changes)."""
         return len(self.figures)
 
+    @cached_property  # asked again by each build's page record: the model is complete before any page reads it
+    def disputes(self) -> list[Dispute]:
+        """The disputes its figures belong to."""
+        return disputes_of(self.figures)
+
 
 @dataclass(eq=False)
 class Source(Counted):
@@ -83,11 +88,6 @@ class Measure(Counted):
         months = {f.period_start for f in self.figures if is_month(f.period_start, f.period_end)}
         return len(months) >= MONTHLY_SERIES and all(is_month(f.period_start, f.period_end) for f in self.figures)
 
-    @property
-    def disputes(self) -> list[Dispute]:
-        """The disputes its figures belong to."""
-        return disputes_of(self.figures)
-
 
 @dataclass(eq=False)
 class Area(Counted):
@@ -100,11 +100,6 @@ class Area(Counted):
     type: str = "Nation"
     figures: list[Figure] = field(default_factory=list)
     populations: Populations | None = None  # by mid-year; None: the reference data has none
-
-    @property
-    def disputes(self) -> list[Dispute]:
-        """The disputes its figures belong to."""
-        return disputes_of(self.figures)
 
 
 @dataclass(eq=False)
@@ -142,7 +137,7 @@ class Icb(Counted):
     former_ccgs: list[tuple[str, bool]] = field(default_factory=list)  # CCGs it took over: (name, whole area?)
     ccg_figures: list[Figure] = field(default_factory=list)  # figures naming one of those CCGs
 
-    @property
+    @cached_property  # asked again by each build's page record: the model is complete before any page reads it
     def disputes(self) -> list[Dispute]:
         """The disputes its figures, or its former CCGs', belong to."""
         return disputes_of(self.figures + self.ccg_figures)
@@ -233,6 +228,11 @@ class Site:
     def has_disputes(self) -> bool:
         """Whether there is a dispute to link: what every page's menu asks, not the disputes' figures."""
         return bool(self.disputes)
+
+    @cached_property  # shortcodes and their checks look figures up: a dict of 48,000 made once a model
+    def by_id(self) -> dict[str, Figure]:
+        """Every figure by id."""
+        return {f.id: f for f in self.figures}
 
 
 @dataclass

@@ -125,6 +125,26 @@ class Position:
     neighbours: Spread | None = None  # median of its statistical neighbours with a figure (from MIN_GROUP of them)
     neighbours_with_figure: int = 0  # how many of its neighbours have a figure for the period
 
+    @cached_property  # said on every render of its council's page: a template edit renders them all again
+    def words(self) -> str:
+        """What a page says of it: `£5.2m, or £41.20 per head (mid-2016 population): higher than 120 of the 150
+        councils …; the England …`"""
+        figure, period = self.figure, self.period
+        when, middle, basis_label = figure.period_label, period.spread, period.basis
+        median = f"; {median_words(middle, period)}" if middle else ""
+        if figure.value == 0 and self.rank is not None:  # nothing reported: said so, never "£0.00 per head"
+            nil = sum(v == 0 for v in period.values)
+            return (f"{figure.value_text}: one of the {nil} of the {self.of} councils with a figure for {when} that "
+                    f"reported none{median}.")
+        if basis_label and self.per_head is None:
+            return (f"{figure.value_text}: not ranked, as it has {no_per_head(figure)}; the {self.of} councils with "
+                    f"a figure for {when} are compared {basis_label}{median}.")
+        if basis_label and self.per_head is not None:
+            return (f"{figure.value_text}, or {fmt.rate_words(self.per_head)}: higher than {self.lower} of the "
+                    f"{self.of} councils with a figure for {when}, compared {basis_label}{median}.")
+        return (f"{figure.value_text}, higher than {self.lower} of the {self.of} councils with a figure for "
+                f"{when}{median}.")
+
     def canonical_parts(self) -> tuple[tuple[Figure, Period], tuple[Any, ...]]:
         """What the page record knows a position by (sitegen.build.reuse.canon): its figure and period, which it
         names and walks, and every other field as plain values; a third of the cost of walking its fields, for the
@@ -234,20 +254,8 @@ def median_words(s: Spread, period: Period, whose: str = "England") -> str:
 
 
 def position_words(p: Position) -> str:
-    """`£5.2m, or £41.20 per head (mid-2016 population): higher than 120 of the 150 councils …; the England …`"""
-    period, middle, basis_label = p.figure.period_label, p.period.spread, p.period.basis
-    median = f"; {median_words(middle, p.period)}" if middle else ""
-    if p.figure.value == 0 and p.rank is not None:  # nothing reported: said so, never "£0.00 per head"
-        nil = sum(v == 0 for v in p.period.values)
-        return (f"{p.figure.value_text}: one of the {nil} of the {p.of} councils with a figure for {period} that "
-                f"reported none{median}.")
-    if basis_label and p.per_head is None:
-        return (f"{p.figure.value_text}: not ranked, as it has {no_per_head(p.figure)}; the {p.of} councils with "
-                f"a figure for {period} are compared {basis_label}{median}.")
-    if basis_label and p.per_head is not None:
-        return (f"{p.figure.value_text}, or {fmt.rate_words(p.per_head)}: higher than {p.lower} of the {p.of} "
-                f"councils with a figure for {period}, compared {basis_label}{median}.")
-    return f"{p.figure.value_text}, higher than {p.lower} of the {p.of} councils with a figure for {period}{median}."
+    """What a page says of a position (Position.words): a function, for templates."""
+    return p.words
 
 
 def period_words(period: Period) -> str:

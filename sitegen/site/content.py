@@ -16,7 +16,7 @@ from sitegen.files import MAX_PAGE_BYTES, MAX_PAGE_MARKUP, Inputs, ReadRefused, 
 from sitegen.text import CONTROL
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Container
     from pathlib import Path
 
 # Images are left out: content has no way to ship its own files, and any other host is off limits
@@ -146,7 +146,7 @@ def nesting(line: str) -> int:
     return depth + (len(expanded) - len(expanded.lstrip(" "))) // 4
 
 
-def unknown_shortcodes(page: Page, known: set[str]) -> list[Problem]:
+def unknown_shortcodes(page: Page, known: Container[str]) -> list[Problem]:
     """A problem for every shortcode naming a figure that does not exist."""
     found = []
     for match in SHORTCODE.finditer(page.body):

@@ -105,6 +105,7 @@ def council_page(c: Council, positions: dict[str, Position], places: dict[str, l
         f"councils/{c.slug}/index.html", [f"council-{c.slug}.html", "council.html"], c.name,
         {"council": c, "chart_groups": blocks, "narrative": council_narrative(c), "key_figures": key_figures(c),
          "written": None, "comparisons": ranked, "listed": listed, "monthly_series": monthly_series,
+         "monthly": monthly_series(c.figures),  # planned once: a template edit renders 161 council pages again
          "totals": totals_table(c.figures), "words": position_words, "population_note": note,
          "course": course, "former_compare": {p.code: compared_positions(p, positions) for p in c.predecessors},
          "former_charts": {p.code: [chart for _, chart, _ in council_charts(p) if chart and chart.kind == "monthly"]

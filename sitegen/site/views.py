@@ -189,10 +189,9 @@ def data_quality(site: Site) -> list[tuple[Figure, Figure | None]]:
     ids = {(t.shown, line): row["id"] for name in figure_packages(site.packages)
            for t in [site.packages.packages[name].resources["figures"]]
            for line, row in zip(t.lines, t.rows, strict=True)}
-    by_id = {f.id: f for f in site.figures}
     out = []
     for warning in site.warnings:
-        figure = by_id.get(ids.get((warning.path, warning.line), ""))
+        figure = site.by_id.get(ids.get((warning.path, warning.line), ""))
         if figure is not None:
             out.append((figure, next((f for f in figure.area.figures if f.measure is figure.measure
                                       and (figure.period_start - f.period_end).days == 1), None)))

@@ -43,6 +43,12 @@ class TracingEnvironment(jinja2.Environment):
 
     reads: set[Read] | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # names no loader has: a page's own template is looked for on every page (`council-york.html`); the
+        # templates cannot change under an environment (sitegen.site.render.env_for), so none is looked for twice
+        self.missing: set[str] = set()
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Jinja's `a.b`, recorded when `a` is a model object."""
         try:  # Jinja's own first step, inline: a page makes about 700 of these
@@ -61,7 +67,11 @@ class TracingEnvironment(jinja2.Environment):
 
     def select_template(self, names: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:  # noqa: A002
         """The first of names there is (a page's specific template, else its general one), each name tried recorded."""
-        template = super().select_template(names, parent, globals)
+        plain = isinstance(names, list) and not parent and all(isinstance(name, str) for name in names)
+        known = [name for name in names if name not in self.missing] if plain else []
+        template = super().select_template(known or names, parent, globals)
+        if known:
+            self.missing.update(names[:names.index(template.name)])
         if self.reads is not None:
             for name in names:
                 if isinstance(name, str):

@@ -193,7 +193,13 @@ class Chart:
         return describe(self) + (f" {self.note}" if self.note else "")
 
     def table(self) -> tuple[list[str], list[list[str]]]:
-        """Headers and formatted rows of the chart's data."""
+        """Headers and formatted rows of the chart's data (worked out once a chart, as grid() is: not to be changed
+        by whoever reads it)."""
+        return self._table
+
+    @cached_property
+    def _table(self) -> tuple[list[str], list[list[str]]]:
+        """Chart.table(), kept on the chart."""
         first = "Area" if self.kind == "compare" else "Period"
         if not any(p.series for p in self.points):  # one measure, named by the caption: no column repeating it
             return [first, "Value", "Status"], [[p.category, p.value_text, p.status_text] for p in self.ordered()]
