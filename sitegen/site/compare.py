@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from functools import cached_property
 from itertools import groupby
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sitegen.data import fmt
 from sitegen.data.model import Council, Figure, Measure, Predecessor
@@ -144,6 +144,8 @@ class Position:
                     f"{self.of} councils with a figure for {when}, compared {basis_label}{median}.")
         return (f"{figure.value_text}, higher than {self.lower} of the {self.of} councils with a figure for "
                 f"{when}{median}.")
+
+    canonical_inline: ClassVar[bool] = True  # 48,000 of them, each in a list: hashed with it, not one by one
 
     def canonical_parts(self) -> tuple[tuple[Figure, Period], tuple[Any, ...]]:
         """What the page record knows a position by (sitegen.build.reuse.canon): its figure and period, which it

@@ -121,7 +121,10 @@ class Canon:
             if listed is not None:  # a value that lists what it is (a chart, a council's position): values to walk,
                 # and the rest as plain values, hashed as they are
                 inner, (walked, rest) = self.shallow if shallow else self.value, listed(value)
-                found = self.parts[key] = digest([kind.__name__, [inner(v, depth + 1) for v in walked], rest])
+                parts = [kind.__name__, [inner(v, depth + 1) for v in walked], rest]
+                if getattr(kind, "canonical_inline", False):  # small and many: in its container's hash, not its own
+                    return parts
+                found = self.parts[key] = digest(parts)
                 self.keep.append(value)
                 return found
             # a value object of plain fields only (a map, its hexes) is its repr: far quicker than walking it
