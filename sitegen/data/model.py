@@ -178,7 +178,7 @@ class Figure:
         """How finely the value is shown: its precision, never finer than what the source truly gave."""
         return fmt.shown_precision(self.precision, self.published_value, self.published_unit)
 
-    @cached_property  # read on several pages, in maps and in rankings: a model's figures never change
+    @property
     def value_text(self) -> str:
         """The value with its qualifier, as precisely as its source gave it: `about £13m`."""
         return fmt.qualified(fmt.value(self.value, self.unit, self.shown_precision), self.qualifier)
