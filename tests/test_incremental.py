@@ -490,6 +490,11 @@ def test_a_session_models_and_plans_the_data_once_while_only_pages_and_templates
     build_site(load_config(project), session=session)
     assert "<p>Overridden</p>" in (project / "build/councils/cambridgeshire/index.html").read_text(encoding="utf-8")
     assert session.plan.site is site and session.plan.data is planned
+    one_council_template(project)  # looked for, and missing, on every build before: found now
+    build_site(load_config(project), session=session)
+    assert "<p>Cambridgeshire alone</p>" in (project / "build/councils/cambridgeshire/index.html").read_text(
+        encoding="utf-8")
+    assert "Cambridgeshire alone" not in (project / "build/councils/hartlepool/index.html").read_text(encoding="utf-8")
     change_value(project)
     build_site(load_config(project), session=session)
     assert session.plan.site is not site and session.plan.data is not planned
