@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from sitegen.build.drawn import Drawn, draw_charts, write_assets
 from sitegen.build.fresh import Work, build_if_needed
 from sitegen.build.guard import check_writable
 from sitegen.build.manifest import load_made, load_manifest, output_path, save_manifest, state_file
+from sitegen.build.open_pages import preview_open
 from sitegen.build.options import BuildOptions
 from sitegen.build.reuse.cache import Made
 from sitegen.build.reuse.canon import Canon
@@ -55,8 +57,6 @@ from sitegen.publish.search import BUNDLE, Indexing
 from sitegen.publish.sitemap import write_sitemap
 from sitegen.publish.workbook import PATH as WORKBOOK
 from sitegen.publish.workbook import all_figures_xlsx
-from sitegen.site.charts.bundle import script_assets
-from sitegen.site.charts.draw import chart_svgs, themed
 from sitegen.site.content import CONTENT_PAGES, HOME_INTRO, Page, load_page, render, unknown_shortcodes
 from sitegen.site.headline import headline_problems
 from sitegen.site.page import PageSpec, root_for
@@ -69,7 +69,6 @@ if TYPE_CHECKING:
     from sitegen.build.steps import Steps
     from sitegen.config import Config
     from sitegen.data.rows import Packages
-    from sitegen.site.charts.model import Chart
 
 
 def build(config: Config, options: BuildOptions | None = None, session: Session | None = None) -> bool:
@@ -106,8 +105,12 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     releases = Cache(config.root / config.cache_dir, "releases", session.code, read=not force)
     history = load_history(config, session.history, releases)
     site.updated = last_changed(site, history)  # the one "data last changed" date every page and file prints
-    data, canon = session.plan.planned((history.missing, tuple(r.sha for r in history.releases), site.updated,
-                                        site.content_pages), partial(plan_data, site))
+    key = (history.missing, tuple(r.sha for r in history.releases), site.updated, site.content_pages)
+    if options.preview and options.only and not session.plan.holds(key):  # a new model: every page to plan again
+        opened = open_specs(site, pages, rendered, history, session, options.only)
+        if opened and preview_open(config, work, options, session, site, opened):
+            return False
+    data, canon = session.plan.planned(key, partial(plan_data, site))
     specs = plan_pages(site, pages, rendered, data)
     views = session.plan.views_for(views_key(site))
     order = session.plan.keep("order", (), partial(Order.of, site))  # where each figure and source is in the site
@@ -151,15 +154,16 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     return not preview
 
 
-@dataclass
-class Drawn:
-    """The charts as published: Vega-Lite specs and themed SVGs by chart id, and the script files."""
-
-    specs: dict[str, str]
-    svgs: dict[str, str]
-    scripts: dict[str, bytes]
-    caches: tuple[Cache, ...]  # what they were read from and kept in, with the entries they used (see Cache.prune)
-    keys: dict[str, str]  # each chart's content key, which its spec and SVG are made from (with the code)
+def open_specs(site: Site, pages: dict[str, Page], rendered: dict[str, Markup], history: History, session: Session,
+               only: frozenset[str]) -> list[PageSpec]:
+    """The pages at `only` of those planned from the data and written pages, as the whole build plans them (serve's
+    first look at a data edit: the pages open in a browser, sitegen.build.open_pages); none for others."""
+    specs = [spec for spec in plan_pages(site, pages, rendered, plan_data(site, only)) if spec.path in only]
+    annotate(specs, site, history, session.plan.views_for(views_key(site)))
+    datasets = [spec for spec in specs if spec.path.startswith("data/")]  # the only pages that describe packages
+    describe_pages(datasets, session.plan.keep("abouts", (), partial(about_packages, site, history)) if datasets
+                   else {}, site)
+    return specs
 
 
 @dataclass
@@ -175,16 +179,6 @@ class Published:
     abouts: dict[str, About]  # each package's metadata (publish.datasets)
     digests: dict[str, bytes]  # each figure's (publish.fingerprint)
     order: Order  # where each figure and source is in the site (publish.charted)
-
-
-def draw_charts(config: Config, charts: list[Chart], force: bool, session: Session) -> Drawn:
-    """Every chart's spec and SVG (unchanged ones from the cache), and the chart scripts."""
-    folder, code = config.root / config.cache_dir, session.code
-    caches = tuple(Cache(folder, kind, code, read=not force) for kind in ("specs", "charts", "js"))
-    keys = {chart.id: chart.content_key() for chart in charts}
-    specs_json, drawn = chart_svgs(charts, caches[0], caches[1], config.chart_workers, session.chart_templates, keys)
-    svgs = {chart_id: themed(svg) for chart_id, svg in drawn.items()}  # as published, everywhere it is
-    return Drawn(specs_json, svgs, script_assets(caches[2]), caches, keys)
 
 
 def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> None:
@@ -325,10 +319,7 @@ def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made, digests: d
     for chart_id, chart_spec in drawn.specs.items():  # an unchanged chart's files are linked, never hashed
         made.known(writer, f"charts/{chart_id}.svg", [b"svg", drawn.keys[chart_id].encode()], drawn.svgs[chart_id])
         made.known(writer, f"charts/{chart_id}.vl.json", [b"spec", drawn.keys[chart_id].encode()], chart_spec)
-    for path, data in drawn.scripts.items():
-        writer.write(path, data)
-    for asset in sorted(p for p in (BUILTIN_TEMPLATES / "static").rglob("*") if p.is_file()):
-        writer.write(asset.relative_to(BUILTIN_TEMPLATES).as_posix(), asset.read_bytes())
+    write_assets(writer, drawn)
     for area in [*site.councils, *site.predecessors, site.england]:
         if area.figures:  # keyed by its rows' digests: an unchanged council's CSV is not made again
             made.write(writer, f"councils/{area.slug}/figures.csv", [b"figures-csv", digest_of(area.figures, digests)],

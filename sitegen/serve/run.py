@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +42,7 @@ class State:
     message: str = ""
     changed: threading.Condition = field(default_factory=threading.Condition)
     stopping: bool = False
+    watching: Counter[str] = field(default_factory=Counter)  # the pages open in a browser, by path (reload.js)
 
     def publish(self, problems: list[dict[str, object]], message: str = "") -> None:
         """A build finished: bump the version when it succeeded, and wake every open page."""
@@ -49,6 +51,18 @@ class State:
                 self.version += 1
             self.problems, self.message = problems, message
             self.changed.notify_all()
+
+    def opened(self, page: str, count: int = 1) -> None:
+        """A page was opened in a browser (count -1: closed)."""
+        with self.changed:
+            self.watching[page] += count
+            if self.watching[page] <= 0:
+                del self.watching[page]
+
+    def open_pages(self) -> frozenset[str]:
+        """The pages open in a browser now: a data edit's preview makes them first (sitegen.build.open_pages)."""
+        with self.changed:
+            return frozenset(self.watching)
 
     def snapshot(self) -> str:
         """The state as one JSON line for the event stream."""
@@ -137,7 +151,8 @@ class Builder:
         try:
             self.config = load_config(self.project)
             # the new site is served before the old is gone
-            options = BuildOptions(background=True, preview=True, cancel=self.cancel, swapped=reload)
+            options = BuildOptions(background=True, preview=True, cancel=self.cancel, swapped=reload,
+                                   only=self.state.open_pages())
             self.unsettled += 1
             if self.unsettled > UNSETTLED:  # what the builds left is collected now and then, pauses or not
                 self.settle()

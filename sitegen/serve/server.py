@@ -145,6 +145,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
         state, sent = self.state, ""
+        page = watched_page(self.path)
+        if page:
+            state.opened(page)
         try:
             while not state.stopping:
                 with state.changed:
@@ -158,6 +161,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 sent = now
         except OSError:
             return  # the page went away
+        finally:
+            if page:
+                state.opened(page, -1)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")  # every response changes with the next build
@@ -165,6 +171,21 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         """Quiet: the terminal shows builds, not every request."""
+
+
+def watched_page(target: str) -> str:
+    """The site's page a browser watches for builds (reload.js's `?page=`, its address's path): `councils/x/index.html`;
+    "" when it names none."""
+    asked = urllib.parse.parse_qs(urllib.parse.urlsplit(target).query).get("page", [""])[0]
+    if not asked:
+        return ""
+    try:
+        parts = site_path(asked)
+    except BadPath:
+        return ""
+    if parts is None:
+        return ""
+    return "/".join(parts if parts and parts[-1].endswith(".html") else [*parts, "index.html"])
 
 
 class Server(http.server.ThreadingHTTPServer):

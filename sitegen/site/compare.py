@@ -203,9 +203,9 @@ def existed(council: Council, start: date) -> bool:
     return all(p.end_date is not None and p.end_date < start for p in council.predecessors)
 
 
-def period_key(f: Figure) -> tuple[str, str, str]:
-    """A period is its dates and label."""
-    return (f.period_end.isoformat(), f.period_start.isoformat(), f.period_label)
+def period_key(f: Figure) -> tuple[date, date, str]:
+    """A period is its dates and label (dates sort as their ISO text does, without writing it)."""
+    return (f.period_end, f.period_start, f.period_label)
 
 
 def position(figure: Figure, period: Period) -> Position | None:
@@ -303,3 +303,10 @@ def all_positions(by_measure: dict[str, list[Period]]) -> dict[str, Position]:
                 if found:
                     out[f.id] = found
     return out
+
+
+def positions_of(by_measure: dict[str, list[Period]], figures: Iterable[Figure]) -> dict[str, Position]:
+    """Figure id -> its position, for the figures given alone (all_positions's, for one council's page)."""
+    period_of = {f.id: period for periods in by_measure.values() for period in periods if period.comparable
+                 for f in period.figures}
+    return {f.id: found for f in figures if (period := period_of.get(f.id)) and (found := position(f, period))}

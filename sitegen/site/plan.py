@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from sitegen.data.population import no_per_head, population_line, population_note
-from sitegen.site.compare import NEIGHBOURS_LABEL, Period, Position, all_periods, all_positions, position_words
+from sitegen.site.compare import (
+    NEIGHBOURS_LABEL,
+    Period,
+    Position,
+    all_periods,
+    all_positions,
+    position_words,
+    positions_of,
+)
 from sitegen.site.content import CONTENT_PAGES, HOME_INTRO, Page
 from sitegen.site.course import course_charts
 from sitegen.site.disputes import dispute_pages
@@ -37,7 +45,7 @@ from sitegen.site.words import council_narrative
 from sitegen.text import upper_first
 
 if TYPE_CHECKING:
-    from sitegen.data.model import Council, Site, Topic
+    from sitegen.data.model import Council, Measure, Site, Topic
 
 @dataclass(frozen=True)
 class DataPlan:
@@ -66,33 +74,60 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup],
     return specs + [replace(planned, context=dict(planned.context)) for planned in data.after]
 
 
-def plan_data(site: Site) -> DataPlan:
-    """The pages of the data (every page but the written ones), their written content's places empty (None)."""
+def plan_data(site: Site, wanted: frozenset[str] | None = None) -> DataPlan:
+    """The pages of the data (every page but the written ones), their written content's places empty (None); with
+    wanted, only the pages at those paths, their comparisons worked out for their own measures alone (`sitegen
+    serve`'s first look at a data edit: the pages open in a browser)."""
+    def want(prefix: str) -> bool:
+        return wanted is None or any(path.startswith(prefix) for path in wanted)
+
     cells = layout(site.packages, "council_hexes", "council_code")
-    periods = all_periods(site.measures, [*site.councils, *site.predecessors])  # abolished ones ranked in their time
-    positions = all_positions(periods)
-    specs = [home_page(site, cells)]
+    areas = [*site.councils, *site.predecessors]  # abolished councils ranked in their time
+    shown = {a.code for a in areas if wanted is None or f"councils/{a.slug}/index.html" in wanted}
+    measures = [m for m in site.measures if want(f"measures/{m.id}/")]
+    periods, positions = comparisons(site, areas, [a for a in areas if a.code in shown], measures, wanted is None)
+    specs = [home_page(site, cells)] if want("index.html") else []
     note = population_note(site.packages)
-    specs += [council_page(c, positions, council_places(site, c), note) for c in site.councils]
+    specs += [council_page(c, positions, council_places(site, c), note) for c in site.councils if c.code in shown]
     specs += [council_page(p, positions, council_places(site, p), note)
-              for p in site.predecessors]  # abolished councils: a short page each
+              for p in site.predecessors if p.code in shown]  # abolished councils: a short page each
     specs.append(PageSpec("councils/index.html", ["councils.html"], "All councils"))
     nation = site.england
-    national = council_charts(nation)
-    specs.append(PageSpec(f"councils/{nation.slug}/index.html", ["england.html"], f"{nation.name}: national figures",
-                          {"council": nation, "chart_groups": national, "listed": listed,
-                           "monthly_series": monthly_series, "totals": totals_table(nation.figures)},
-                          [chart for _, chart, _ in national if chart]))
-    specs += [PageSpec(f"icbs/{i.slug}/index.html", ["icb.html"], i.name, {"icb": i}) for i in site.icbs]
-    specs.append(PageSpec("icbs/index.html", ["icbs.html"], upper_first(site.config.icb_label) + "s",
-                          {"hexmap": icb_map(site.icbs, layout(site.packages, "icb_hexes", "icb_code"))}))
-    specs += measure_pages(site, periods, positions, cells)
-    specs += dispute_pages(site, time_points)
-    specs += dataset_pages(site)
-    specs.append(PageSpec("sources/index.html", ["sources.html"], "Sources", {"series": series(site.sources)}))
-    specs += coverage_pages(site, cells)
+    if want(f"councils/{nation.slug}/"):
+        national = council_charts(nation)
+        specs.append(PageSpec(f"councils/{nation.slug}/index.html", ["england.html"],
+                              f"{nation.name}: national figures",
+                              {"council": nation, "chart_groups": national, "listed": listed,
+                               "monthly_series": monthly_series, "totals": totals_table(nation.figures)},
+                              [chart for _, chart, _ in national if chart]))
+    if want("icbs/"):
+        specs += [PageSpec(f"icbs/{i.slug}/index.html", ["icb.html"], i.name, {"icb": i}) for i in site.icbs]
+        specs.append(PageSpec("icbs/index.html", ["icbs.html"], upper_first(site.config.icb_label) + "s",
+                              {"hexmap": icb_map(site.icbs, layout(site.packages, "icb_hexes", "icb_code"))}))
+    specs += measure_pages(site, periods, positions, cells, measures) if want("measures/") else []
+    specs += dispute_pages(site, time_points) if want("disputes/") else []
+    specs += dataset_pages(site) if want("data/") else []
+    if want("sources/"):
+        specs.append(PageSpec("sources/index.html", ["sources.html"], "Sources", {"series": series(site.sources)}))
+    specs += coverage_pages(site, cells) if want("coverage/") else []
     specs.append(PageSpec("search/index.html", ["search.html"], "Search", {"search": True}))
-    return DataPlan(tuple(specs), (PageSpec("404.html", ["404.html"], "Page not found"),))
+    after = (PageSpec("404.html", ["404.html"], "Page not found"),)
+    if wanted is None:
+        return DataPlan(tuple(specs), after)
+    return DataPlan(tuple(s for s in specs if s.path in wanted), tuple(s for s in after if s.path in wanted))
+
+
+def comparisons(site: Site, areas: list[Council], shown: list[Council], measures: list[Measure],
+                everything: bool) -> tuple[dict[str, list[Period]], dict[str, Position]]:
+    """Each measure's periods and each council figure's position in its period: of every measure (everything), or
+    of the measures and councils whose pages are planned (plan_data's wanted)."""
+    if everything:
+        periods = all_periods(site.measures, areas)
+        return periods, all_positions(periods)
+    own = [f for a in shown for area in (a, *a.predecessors) for f in area.figures]
+    needed = {m.id for m in measures} | {f.measure.id for f in own}
+    periods = all_periods([m for m in site.measures if m.id in needed], areas)
+    return periods, all_positions({m.id: periods[m.id] for m in measures}) | positions_of(periods, own)
 
 
 def council_page(c: Council, positions: dict[str, Position], places: dict[str, list[str]], note: str) -> PageSpec:
@@ -124,11 +159,12 @@ def compared_positions(c: Council, positions: dict[str, Position]) -> list[Posit
 
 
 def measure_pages(site: Site, periods: dict[str, list[Period]], positions: dict[str, Position],
-                  cells: dict[str, tuple[int, int]]) -> list[PageSpec]:
-    """A page per measure (its latest period, the top and bottom ten, its course over time), and one per period."""
+                  cells: dict[str, tuple[int, int]], measures: list[Measure] | None = None) -> list[PageSpec]:
+    """A page per measure (its latest period, the top and bottom ten, its course over time), and one per period
+    (of every measure, or of those given)."""
     specs = []
     note, has = population_note(site.packages), bool(site.packages.rows("reference", "populations"))
-    for m in site.measures:
+    for m in site.measures if measures is None else measures:
         shown = measure_periods(m, periods[m.id], positions, cells)
         trend = trend_chart(m, periods[m.id]) or council_lines(m, periods[m.id])
         common = {"measure": m, "population_note": note, "no_per_head": no_per_head, "has_populations": has}

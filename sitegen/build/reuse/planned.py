@@ -43,6 +43,10 @@ class PlanMemo:
         self.rendered, self.kept = {}, {}
         return site
 
+    def holds(self, key: tuple[Any, ...]) -> bool:
+        """Whether the pages for the history and written pages `key` are planned already (see planned)."""
+        return key == self.plan_key and self.data is not None
+
     def planned(self, key: tuple[Any, ...], plan: Callable[[], DataPlan]) -> tuple[DataPlan, Canon]:
         """The data's pages for the history and written pages `key` (kept, or plan()), and a canon for this build:
         the first build's own, then a fork of it, so what each build hashes of its own is dropped with it."""

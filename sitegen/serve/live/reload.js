@@ -53,7 +53,8 @@
     if (old) old.remove();
   }
 
-  var events = new EventSource("/__sitegen/events");
+  // which page this is: an edit of the data makes the open pages first
+  var events = new EventSource("/__sitegen/events?page=" + encodeURIComponent(location.pathname));
   events.onmessage = function (event) {
     var state = JSON.parse(event.data);
     var build = state.run + ":" + state.version;

@@ -15,7 +15,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sitegen.site.charts.model import Chart
 from sitegen.site.charts.specs import canonical, fill, parts, template
 from sitegen.site.charts.vega import filled, vega_template
 
