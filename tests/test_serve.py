@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import http.client
 import io
 import json
 import os
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -191,6 +193,41 @@ def test_a_download_asked_for_after_a_preview_waits_for_the_follow_up_build(proj
         server.wait_for(r"^Downloads and search index up to date", TIMEOUT)  # what the requests waited for
     finally:
         assert server.interrupt() == 0
+
+
+@contextlib.contextmanager
+def watching(base: str, page: str) -> Iterator[None]:
+    """A page open in a browser, as the server knows it: reload.js's event stream, naming the page, held open."""
+    host, port = base.removeprefix("http://").strip("/").rsplit(":", 1)
+    connection = http.client.HTTPConnection(host.strip("[]"), int(port), timeout=TIMEOUT)
+    try:
+        connection.request("GET", "/__sitegen/events?page=" + urllib.parse.quote(page, safe=""))
+        stream = connection.getresponse()
+        assert stream.status == 200 and stream.readline().startswith(b"data: ")  # the server counts it from here
+        yield
+    finally:
+        connection.close()
+
+
+def test_a_data_edit_shows_the_open_page_first_and_other_pages_wait_for_the_rest(project: Path) -> None:
+    """After a data edit, the page open in a browser is made first (its preview plans that page alone); a page
+    asked for before the follow-up build has made it is sent once it has, never with the older value."""
+    figures = project / "datapackages/nhs-debts/figures.csv"
+    server = Served(project)
+    try:
+        base = server.url()
+        with watching(base, "/councils/cambridgeshire/"):
+            figures.write_text(figures.read_text(encoding="utf-8").replace(",13000000,", ",13000007,"),
+                               encoding="utf-8")
+            server.wait_for(r"^Previewed 1 open page in ", TIMEOUT)
+            status, page = get(base + "councils/cambridgeshire/")
+            assert status == 200 and "£13,000,007" in page
+            status, other = get(base + "measures/nhs-overdue-asc-debt/")  # carried over: it waits
+            assert status == 200 and "£13,000,007" in other and "£13m" not in other
+            server.wait_for(r"^Downloads and search index up to date", TIMEOUT)
+    finally:
+        assert server.interrupt() == 0
+    assert "Traceback" not in server.text()
 
 
 def test_host_other_than_loopback_warns_that_others_can_reach_it(project: Path) -> None:

@@ -87,7 +87,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if parts is None:  # a dotfile: sitegen's bookkeeping, never the site
             self.not_found(site)
             return
-        self.builder.pending.wait("/".join(parts), STALE_WAIT)  # a download being made
+        for name in ("/".join(parts), "/".join([*parts, "index.html"])):  # a file, or a folder's page, being made
+            self.builder.pending.wait(name, STALE_WAIT)
         found = site_file(site, parts, self.path.split("?", 1)[0].split("#", 1)[0].endswith("/"))
         if found == "redirect":  # made from the parts: `//host/` would send the browser elsewhere
             self.send_response(301)
