@@ -86,6 +86,30 @@ def test_a_data_edit_makes_the_open_page_as_the_whole_build_does_and_carries_the
     assert "£13,000,007".encode() in (project / "build" / measure).read_bytes()
 
 
+def test_a_template_edit_makes_the_open_page_from_the_plan_held_and_leaves_the_others_to_follow(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With the session's plan held (the data unchanged), an edit of the council template makes the open council
+    page alone, from that plan, byte for byte as the whole build does; the other councils' pages follow."""
+    project = copy_project(MINI, tmp_path / "project")
+    config, session = load_config(project), Session()
+    build(config, BuildOptions(background=True), session)
+    (project / "templates").mkdir(exist_ok=True)
+    council = (ROOT / "templates/council.html").read_text(encoding="utf-8")
+    assert "<h1>{{ council.name }}</h1>" in council
+    (project / "templates/council.html").write_text(
+        council.replace("<h1>{{ council.name }}</h1>", "<h1>{{ council.name }}</h1><p>A template edit.</p>", 1),
+        encoding="utf-8")
+    capsys.readouterr()
+    build(config, BuildOptions(background=True, preview=True, only=frozenset({PAGE})), session)
+    assert capsys.readouterr().out.startswith("Previewed 1 open page in ")
+    shown = (project / "build" / PAGE).read_bytes()
+    assert b"A template edit." in shown
+    other = project / "build/councils/norfolk/index.html"
+    assert b"A template edit." not in other.read_bytes()  # the last build's, until the follow-up
+    build(config, BuildOptions(background=True), session)
+    assert (project / "build" / PAGE).read_bytes() == shown and b"A template edit." in other.read_bytes()
+
+
 def test_a_page_no_data_plan_holds_is_previewed_with_every_page(tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """An open page the data's plan does not make (the changes page) leaves the preview as it was: every page."""

@@ -22,7 +22,7 @@ class BuildOptions:
     background: bool = False  # remove the replaced site in a thread (`sitegen serve` serves the new one meanwhile)
     # make every page and chart, carrying the last build's downloads and search index for a follow-up build to make
     preview: bool = False
-    # with preview, after a data edit: the pages open in a browser (serve), made first and alone (build.open_pages)
+    # with preview: the pages open in a browser (serve), made first and alone (build.open_pages)
     only: frozenset[str] = frozenset()
     cancel: threading.Event | None = None  # set when a newer edit makes this build pointless: its next step stops
     # called once the new site is in place, with the files a preview carried over (serve reloads open pages then)
