@@ -3,9 +3,12 @@ the whole build makes them, and every other file is carried over for the follow-
 
 from __future__ import annotations
 
+import csv
+import re
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINI, ROOT, copy_project
@@ -16,8 +19,10 @@ from sitegen.build.reuse.canon import Canon
 from sitegen.build.reuse.record import planned_digest
 from sitegen.build.session import Session
 from sitegen.config import load_config
+from sitegen.data.model import Site
 from sitegen.errors import ProblemsFound
 from sitegen.serve.server import watched_page
+from sitegen.site import compare, plan
 from sitegen.site.page import PageSpec
 from sitegen.site.plan import DataPlan, plan_data
 
@@ -54,6 +59,58 @@ def test_the_pages_planned_alone_are_those_the_whole_plan_holds(project: Path) -
         alone = digests(plan_data(site, frozenset(wanted)), canon)
         assert set(alone) == wanted
         assert {path: alone[path] for path in wanted} == {path: whole[path] for path in wanted}, wanted
+
+
+def test_rates_and_medians_taken_over_from_the_last_model_are_those_worked_out_afresh(tmp_path: Path) -> None:
+    """`sitegen serve` keeps each period's rates and medians from model to model, by what they are worked out from.
+    After a monthly figure's value changes, in the same place of its month (its period's rates and medians are
+    worked out again all the same), then after a population is revised (every period that council is in): every
+    page of the real site is planned as with nothing kept, and the other periods were taken over."""
+    project = copy_project(ROOT, tmp_path / "project")
+    derived: dict[str, Any] = {}
+    plan_data(read_project(load_config(project), Session())[0], None, derived)
+
+    monthly = project / "datapackages/delayed-transfers/figures.csv"
+    lines = monthly.read_text(encoding="utf-8").splitlines()
+    rows = list(csv.reader(lines[1:]))
+    months: dict[tuple[str, str], list[int]] = {}
+    for cells in rows:
+        months.setdefault((cells[6], cells[11]), []).append(int(cells[7]))
+    # one more day in a month where no council is next above it: the order stays, the rate and medians change
+    row = next(cells for cells in rows if cells[0].startswith("cambridgeshire-delayed-days-both-")
+               and all(v > int(cells[7]) + 1 or v <= int(cells[7]) for v in months[cells[6], cells[11]])
+               and max(months[cells[6], cells[11]]) > int(cells[7]))
+    at = next(i for i, line in enumerate(lines) if line.startswith(row[0] + ","))
+    value, shown = row[7], str(int(row[7]) + 1)  # and as published: a rule checks one against the other
+    lines[at] = lines[at].replace(f",{value},count,", f",{shown},count,").replace(f",1,{value},days,",
+                                                                                  f",1,{shown},days,")
+    monthly.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    site = read_project(load_config(project), Session())[0]
+    assert site.by_id[row[0]].value == int(shown)
+    assert assert_taken_over_as_fresh(site, derived) == 1  # the edited month alone
+
+    populations = project / "datapackages/reference/populations.csv"
+    lines = populations.read_text(encoding="utf-8").splitlines()
+    norfolk = next(i for i, line in enumerate(lines) if line.startswith("E10000020,2012,"))
+    lines[norfolk] = re.sub(r"^(E10000020,2012,)(\d+)", lambda m: f"{m[1]}{int(m[2]) * 3}", lines[norfolk])
+    populations.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    site = read_project(load_config(project), Session())[0]
+    every = sum(len(periods) for periods in compare.all_periods(site.measures, site.councils).values())
+    assert 1 < assert_taken_over_as_fresh(site, derived) < every  # the periods that rank Norfolk per head
+
+
+def assert_taken_over_as_fresh(site: Site, derived: dict[str, Any]) -> int:
+    """Every page planned with what derived keeps is planned as with nothing kept; how many periods were not taken
+    over."""
+    taken: list[int] = []
+    kept = compare.take_over
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plan, "take_over", lambda periods, before: taken.append(kept(periods, before)) or taken[-1])
+        canon = Canon()
+        assert digests(plan_data(site, None, derived), canon) == digests(plan_data(site), canon)
+    every = sum(len(periods) for periods in compare.all_periods(site.measures, [*site.councils, *site.predecessors])
+                .values())
+    return every - taken[0]
 
 
 def test_a_data_edit_makes_the_open_page_as_the_whole_build_does_and_carries_the_rest(tmp_path: Path) -> None:

@@ -111,7 +111,7 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
                             session.plan.data if session.plan.holds(key) else None)
         if opened and preview_open(config, work, options, session, site, opened):
             return False
-    data, canon = session.plan.planned(key, partial(plan_data, site))
+    data, canon = session.plan.planned(key, partial(plan_data, site, derived=session.derived))
     specs = plan_pages(site, pages, rendered, data)
     views = session.plan.views_for(views_key(site))
     order = session.plan.keep("order", (), partial(Order.of, site))  # where each figure and source is in the site
@@ -161,7 +161,8 @@ def open_specs(site: Site, pages: dict[str, Page], rendered: dict[str, Markup], 
     first look at an edit: the pages open in a browser, sitegen.build.open_pages); none for others. data: the
     session's plan of every page, where it holds one for this model and history; else those pages are planned alone
     (a data edit: every page would be planned again, about 1.8 s on the real site)."""
-    specs = [spec for spec in plan_pages(site, pages, rendered, data or plan_data(site, only)) if spec.path in only]
+    specs = [spec for spec in plan_pages(site, pages, rendered, data or plan_data(site, only, session.derived))
+             if spec.path in only]
     annotate(specs, site, history, session.plan.views_for(views_key(site)))
     datasets = [spec for spec in specs if spec.path.startswith("data/")]  # the only pages that describe packages
     describe_pages(datasets, session.plan.keep("abouts", (), partial(about_packages, site, history)) if datasets

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sitegen.data.rows import Packages
     from sitegen.errors import Problem
     from sitegen.site.charts.specs import Shape
+    from sitegen.site.compare import Derived
 
 
 class Session:
@@ -35,6 +36,9 @@ class Session:
         self.files: dict[str, bytes] = {}  # downloads made or read from the cache, by cache key
         self.removals: list[threading.Thread] = []  # replaced sites being removed in the background (serve)
         self.known_code: tuple[str, str] | None = None  # (code digest, status of its files), once worked out
+        # the periods' rates and medians by content, from model to model (site.compare.take_over): `sitegen serve`
+        # keeps them ({}); a single build has no next model to give them to (None)
+        self.derived: Derived | None = None
 
     def code_hash(self, known: Any = None) -> tuple[str, str]:
         """(hash of sitegen's code and the library versions, the status of the files it reads), worked out on the

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sitegen.data.model import Area, Council, Figure, Predecessor
@@ -28,6 +28,11 @@ class Populations:
     def latest(self) -> int | None:
         """The newest mid-year with an estimate."""
         return max(self.by_year) if self.by_year else None
+
+    @cached_property
+    def content(self) -> tuple[Any, ...]:
+        """Its values as one hashable tuple (what a per-head figure is worked out from; see site.compare.Period)."""
+        return tuple(sorted(self.by_year.items())), self.made_of, self.missing
 
     @cached_property
     def first(self) -> int | None:

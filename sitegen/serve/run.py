@@ -113,6 +113,7 @@ class Builder:
     def __init__(self, project: Path, state: State, build: BuildFunction) -> None:
         self.project, self.state, self.run_build = project, state, build
         self.session = Session()  # what every build of this serve keeps: an unchanged file is not read again
+        self.session.derived = {}  # and the rates and medians of the measures an edit leaves unchanged
         self.lock = threading.Lock()  # one build at a time, so the session's memos are never filled at once
         self.config: Config | None = None
         self.cancel = threading.Event()  # set: the follow-up build in progress stops at its next step

@@ -105,6 +105,15 @@ class Period:
                 found.setdefault(("type", f.area.type), []).append(v)
         return found
 
+    @cached_property
+    def content(self) -> tuple[Any, ...]:
+        """What every derived value (DERIVED) is worked out from, as plain values: a period of the next model with
+        the same content takes them over (take_over)."""
+        return self.measure.unit, tuple(
+            (f.id, f.value, f.unit, f.period_end, f.area.code, getattr(f.area, "region", None),
+             getattr(f.area, "type", None), type(f.area).__name__, f.area.populations and f.area.populations.content)
+            for f in self.figures)
+
     def median_text(self, s: Spread | None) -> str:
         """A median as a cell says it, on the period's basis: `£30.00 per head`, `at least half reported none`."""
         return fmt.median_text(s.median, self.measure.unit, self.basis) if s else ""
@@ -310,3 +319,28 @@ def positions_of(by_measure: dict[str, list[Period]], figures: Iterable[Figure])
     period_of = {f.id: period for periods in by_measure.values() for period in periods if period.comparable
                  for f in period.figures}
     return {f.id: found for f in figures if (period := period_of.get(f.id)) and (found := position(f, period))}
+
+
+DERIVED = ("rates", "basis", "values", "per_head_years", "by_area", "spread", "groups", "group_spreads")
+Derived = dict[str, dict[tuple[Any, ...], dict[str, Any]]]  # measure id -> each period's DERIVED by its content
+
+
+def take_over(by_measure: dict[str, list[Period]], before: Derived) -> int:
+    """Give each period the derived values (DERIVED) of the last model's period of the same content; how many took
+    them. `sitegen serve`'s next model, after an edit of one measure's figures, need not work out the others'
+    again (about 0.1 s of a preview's planning of one council's page, on the real site)."""
+    taken = 0
+    for measure_id, periods in by_measure.items():
+        kept = before.get(measure_id, {})
+        for period in periods:
+            found = kept.get(period.content)
+            if found is not None:
+                period.__dict__.update(found)  # cached properties: a frozen dataclass's own dict
+                taken += 1
+    return taken
+
+
+def remember(by_measure: dict[str, list[Period]], before: Derived) -> None:
+    """Keep each measure's periods' derived values for the next model, replacing those kept of the same measure."""
+    for measure_id, periods in by_measure.items():
+        before[measure_id] = {period.content: {name: getattr(period, name) for name in DERIVED} for period in periods}

@@ -11,12 +11,15 @@ from markupsafe import Markup
 from sitegen.data.population import no_per_head, population_line, population_note
 from sitegen.site.compare import (
     NEIGHBOURS_LABEL,
+    Derived,
     Period,
     Position,
     all_periods,
     all_positions,
     position_words,
     positions_of,
+    remember,
+    take_over,
 )
 from sitegen.site.content import CONTENT_PAGES, HOME_INTRO, Page
 from sitegen.site.course import course_charts
@@ -74,10 +77,11 @@ def plan_pages(site: Site, pages: dict[str, Page], rendered: dict[str, Markup],
     return specs + [replace(planned, context=dict(planned.context)) for planned in data.after]
 
 
-def plan_data(site: Site, wanted: frozenset[str] | None = None) -> DataPlan:
+def plan_data(site: Site, wanted: frozenset[str] | None = None, derived: Derived | None = None) -> DataPlan:
     """The pages of the data (every page but the written ones), their written content's places empty (None); with
     wanted, only the pages at those paths, their comparisons worked out for their own measures alone (`sitegen
-    serve`'s first look at a data edit: the pages open in a browser)."""
+    serve`'s first look at a data edit: the pages open in a browser). derived: the periods' derived values a
+    session keeps from model to model (compare.take_over), updated."""
     def want(prefix: str) -> bool:
         return wanted is None or any(path.startswith(prefix) for path in wanted)
 
@@ -85,7 +89,8 @@ def plan_data(site: Site, wanted: frozenset[str] | None = None) -> DataPlan:
     areas = [*site.councils, *site.predecessors]  # abolished councils ranked in their time
     shown = {a.code for a in areas if wanted is None or f"councils/{a.slug}/index.html" in wanted}
     measures = [m for m in site.measures if want(f"measures/{m.id}/")]
-    periods, positions = comparisons(site, areas, [a for a in areas if a.code in shown], measures, wanted is None)
+    periods, positions = comparisons(site, areas, [a for a in areas if a.code in shown], measures, wanted is None,
+                                     derived)
     specs = [home_page(site, cells)] if want("index.html") else []
     note = population_note(site.packages)
     specs += [council_page(c, positions, council_places(site, c), note) for c in site.councils if c.code in shown]
@@ -118,16 +123,21 @@ def plan_data(site: Site, wanted: frozenset[str] | None = None) -> DataPlan:
 
 
 def comparisons(site: Site, areas: list[Council], shown: list[Council], measures: list[Measure],
-                everything: bool) -> tuple[dict[str, list[Period]], dict[str, Position]]:
+                everything: bool, derived: Derived | None) -> tuple[dict[str, list[Period]], dict[str, Position]]:
     """Each measure's periods and each council figure's position in its period: of every measure (everything), or
     of the measures and councils whose pages are planned (plan_data's wanted)."""
-    if everything:
-        periods = all_periods(site.measures, areas)
-        return periods, all_positions(periods)
     own = [f for a in shown for area in (a, *a.predecessors) for f in area.figures]
     needed = {m.id for m in measures} | {f.measure.id for f in own}
-    periods = all_periods([m for m in site.measures if m.id in needed], areas)
-    return periods, all_positions({m.id: periods[m.id] for m in measures}) | positions_of(periods, own)
+    periods = all_periods([m for m in site.measures if everything or m.id in needed], areas)
+    if derived is not None:
+        take_over(periods, derived)
+    if everything:
+        positions = all_positions(periods)
+    else:
+        positions = all_positions({m.id: periods[m.id] for m in measures}) | positions_of(periods, own)
+    if derived is not None:
+        remember(periods, derived)
+    return periods, positions
 
 
 def council_page(c: Council, positions: dict[str, Position], places: dict[str, list[str]], note: str) -> PageSpec:
