@@ -389,3 +389,45 @@ def test_reading_other_data_leaves_the_projects_parsed_data_kept(data: Path, tmp
     set_cell(data / FIGURES, 2, "value", "many")
     assert [p.value for p in validate_packages(data, memo=memo)[1]] == ["many"]
     assert validate_packages(data, memo=memo)[0].packages["nhs-debts"].resources["figures"] is not before
+
+
+def tenfold_series(count: int) -> str:
+    """Figures rows of one council's yearly series whose value changes tenfold every year, from the year 5000 (the
+    fixture's own figures of that series are long before): count - 1 warnings."""
+    rows = []
+    for n in range(count):
+        start, end = f"{5000 + n}-04-01", f"{5001 + n}-03-31"
+        rows.append(f"cambridgeshire-jump-{n},E10000003,Cambridgeshire County Council,,,false,client-debt-overdue,"
+                    f"{1 if n % 2 else 100},GBP,{start},{end},{5000 + n}-{(5001 + n) % 100:02d},exact,reported,,"
+                    "src-c363f583,,")
+    return "".join(row + "\n" for row in rows)
+
+
+def test_warnings_follow_the_report_and_leave_the_data_valid(data: Path) -> None:
+    figures = data / FIGURES
+    figures.write_text(figures.read_text(encoding="utf-8") + tenfold_series(3), encoding="utf-8")
+    code, out = run(str(data))
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0].endswith("no problems")
+    assert lines[1] == "datapackages/nhs-debts/figures.csv"
+    assert lines[2] == ("  warning: line 16, field value, value '1': 1 in 5001-02 after 100 in 5000-01: a change of "
+                        "more than 10 times")
+    assert lines[3].startswith("    hint: ")
+    assert lines[-1] == "2 warnings (the data is valid; worth a second look)"
+    assert "more warnings" not in out
+
+
+def test_a_file_with_thousands_of_warnings_lists_its_first_thousand_then_a_count(data: Path) -> None:
+    figures = data / FIGURES
+    figures.write_text(figures.read_text(encoding="utf-8") + tenfold_series(1203), encoding="utf-8")
+    code, out = run(str(data))
+    assert code == 0, out
+    assert out.count("  warning: ") == 1000
+    assert "  warning: line 1015, field value," in out and "line 1016, field value" not in out  # the first, by line
+    assert "  (202 more warnings in this file are not listed)" in out
+    assert out.splitlines()[-1] == "1202 warnings (the data is valid; worth a second look)"
+    code, out = run(str(data), "--format", "github")
+    assert out.count("::warning file=datapackages/nhs-debts/figures.csv,line=") == 1000
+    assert ("::warning file=datapackages/nhs-debts/figures.csv,title=More warnings::202 more warnings in this file "
+            "are not listed") in out

@@ -74,25 +74,49 @@ def render(packages: Packages, problems: list[Problem], fmt: str) -> str:
     return RENDERERS[fmt](packages, problems)
 
 
+MAX_PER_FILE = 1000  # problems or warnings listed of a file, as frictionless's own limit: past this, a file is
+# broken throughout (or its warnings are its data's nature), and one line says how many more
+
+
+def first_of_each_file(found: list[Problem], limit: int) -> tuple[list[Problem], dict[str, int]]:
+    """The first `limit` of each file's problems or warnings, in order, and how many more each file has."""
+    counts: dict[str, int] = {}
+    listed = []
+    for p in found:
+        counts[p.path] = counts.get(p.path, 0) + 1
+        if counts[p.path] <= limit:
+            listed.append(p)
+    return listed, {path: count - limit for path, count in counts.items() if count > limit}
+
+
 def render_warnings(warnings: list[Problem]) -> str:
-    """Warnings grouped by file, each with its hint, then how many; empty when there are none."""
+    """Warnings grouped by file, each with its hint (the first MAX_PER_FILE of a file, then how many more), then
+    how many; empty when there are none."""
     if not warnings:
         return ""
+    listed, more = first_of_each_file(warnings, MAX_PER_FILE)
     out = []
-    for path, group in groupby(warnings, key=lambda p: p.path):
+    for path, group in groupby(listed, key=lambda p: p.path):
         out.append(path or "<input>")
         for p in group:
             out.append(f"  warning: {describe(p)}\n    hint: {p.hint}")
+        if path in more:
+            out.append(f"  ({more[path]:,} more warnings in this file are not listed)")
     out.append(f"{plural(len(warnings), 'warning')} (the data is valid; worth a second look)")
     return "\n".join(out) + "\n"
 
 
 def render_github_warnings(warnings: list[Problem]) -> str:
-    """`::warning file=…,line=…,title=…::message` per warning."""
+    """`::warning file=…,line=…,title=…::message` per warning (the first MAX_PER_FILE of a file, then one saying
+    how many more)."""
+    listed, more = first_of_each_file(warnings, MAX_PER_FILE)
     out = []
-    for p in warnings:
+    for p in listed:
         props = [f"file={escape_property(p.path)}"] if p.path else []
         props += [f"line={p.line}"] if p.line else []
         props.append(f"title={escape_property(PROBLEM_TYPES[p.code][0])}")
         out.append(f"::warning {','.join(props)}::{escape_data(describe(p) + ' (hint: ' + p.hint + ')')}")
+    for path, count in sorted(more.items()):
+        where = f"file={escape_property(path)}," if path else ""
+        out.append(f"::warning {where}title=More warnings::{count:,} more warnings in this file are not listed")
     return "\n".join(out) + "\n" if out else ""

@@ -18,7 +18,7 @@ import regex
 
 from sitegen.data.positions import locate
 from sitegen.data.read import read_packages
-from sitegen.data.report import render
+from sitegen.data.report import MAX_PER_FILE, first_of_each_file, render
 from sitegen.data.rules import apply_rules
 from sitegen.errors import PROBLEM_TYPES, QUIET, Problem, detail, level, plural, problem
 from sitegen.files import Inputs, display
@@ -86,22 +86,12 @@ def package_key(package: Package, engine: str) -> str:
     return h.hexdigest()
 
 
-MAX_PER_FILE = 1000  # as frictionless's own limit: past this, a file is broken throughout, not in a few rows
-
-
 def at_most(problems: list[Problem], limit: int) -> list[Problem]:
     """The first `limit` problems of each file, then one saying how many more there are."""
-    counts: dict[str, int] = {}
-    out = []
-    for p in problems:
-        counts[p.path] = counts.get(p.path, 0) + 1
-        if counts[p.path] <= limit:
-            out.append(p)
-    for path, count in sorted(counts.items()):
-        if count > limit:
-            out.append(problem("too-many-problems", f"{count - limit:,} more problems in this file are not "
-                               "listed", path, 0, "", None))
-    return out
+    listed, more = first_of_each_file(problems, limit)
+    return listed + [problem("too-many-problems", f"{count:,} more problems in this file are not listed", path, 0,
+                             "", None) for path, count in sorted(more.items())]
+
 
 
 def no_network() -> Any:
@@ -378,5 +368,5 @@ def render_warning_lines(packages: Packages, fmt: str) -> str:
     from sitegen.data.report import render_github_warnings, render_warnings
     from sitegen.data.warnings import apply_warnings
 
-    warnings = apply_warnings(packages)
-    return {"text": render_warnings, "github": render_github_warnings}.get(fmt, lambda _: "")(warnings)
+    renderer = {"text": render_warnings, "github": render_github_warnings}.get(fmt)
+    return "" if renderer is None else renderer(apply_warnings(packages))
