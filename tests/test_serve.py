@@ -498,3 +498,19 @@ def test_only_regular_files_inside_the_site_are_found(tmp_path: Path) -> None:
     for parts in (["linked"], ["out"], ["out", "index.html"], ["bare"], ["marker"], ["manifest"], ["pipe"],
                   ["missing"], ["page", "index.html", "x"]):
         assert site_file(site, parts, True) is None, parts
+
+
+def test_ctrl_c_during_an_edits_build_stops_that_build_and_starts_no_other(project: Path) -> None:
+    """Ctrl-C as an edit is being built: the build stops at its next step, no follow-up starts, nothing is said
+    to have failed, and no staging folder is left."""
+    figures = project / "datapackages/nhs-debts/figures.csv"
+    server = Served(project)
+    server.url()
+    figures.write_text(figures.read_text(encoding="utf-8").replace(",13000000,", ",13000001,"), encoding="utf-8")
+    server.wait_for(r"^Changed: figures\.csv", TIMEOUT)
+    code = server.interrupt()
+    said = server.text()
+    assert code in (0, 130) and "Stopped." in said, said
+    assert "Build failed" not in said and "Downloads and search index up to date" not in said, said
+    assert "Traceback" not in said and "Fatal Python error" not in said, said
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".build-")]  # no staging left behind

@@ -19,7 +19,7 @@ from sitegen.build.options import BuildOptions
 from sitegen.build.session import Session
 from sitegen.build.swap import finish_removals
 from sitegen.config import CONFIG_NAME, Config, load_config
-from sitegen.errors import Problem, ProblemsFound, SitegenError, render_problems, report, say
+from sitegen.errors import Problem, ProblemsFound, SitegenError, Superseded, render_problems, report, say
 from sitegen.serve.server import make_server
 
 if TYPE_CHECKING:
@@ -117,6 +117,7 @@ class Builder:
         self.lock = threading.Lock()  # one build at a time, so the session's memos are never filled at once
         self.config: Config | None = None
         self.cancel = threading.Event()  # set: the follow-up build in progress stops at its next step
+        self.stopping = threading.Event()  # set on Ctrl-C: the build in progress stops, and no other starts
         self.edits = 0  # a follow-up build is for the latest edit only
         self.following: threading.Thread | None = None
         self.pending = Pending()
@@ -129,8 +130,12 @@ class Builder:
 
     def build(self) -> bool:
         """Rebuild what changed (the caches redraw only that); True when the site shows the edit."""
+        if self.stopping.is_set():
+            return False
         self.cancel.set()
         with self.lock:
+            if self.stopping.is_set():  # Ctrl-C came while this edit waited for the build before it
+                return False
             self.cancel.clear()
             self.edits += 1
             complete = self.attempt()
@@ -162,6 +167,8 @@ class Builder:
         except ProblemsFound as exc:
             self.failed(exc.problems, exc.message)
             return None
+        except Superseded:  # stopped by a newer edit, whose build comes next, or by Ctrl-C: nothing failed
+            return None
         except SitegenError as exc:
             found = data_problems(self.config, self.session) if self.config else []
             self.failed(found, exc.message if found else exc.format_message())
@@ -175,8 +182,6 @@ class Builder:
 
     def follow_up(self, edit: int) -> None:
         """Make the downloads and search index the preview carried over, unless a newer edit came."""
-        from sitegen.errors import Superseded
-
         if self.cancel.wait(QUIET):  # a newer edit came while edits were still being made: no follow-up yet
             return
         started = time.perf_counter()
@@ -213,8 +218,6 @@ class Builder:
         """Where the first build found the site up to date (the session holds no model), build it once more reusing
         all it can, so the session holds what the first edit would otherwise make (the model, every page planned
         and valued: about 7 s on the real site); unless an edit came, or the last build failed."""
-        from sitegen.errors import Superseded
-
         with self.lock:
             if (edit != self.edits or self.cancel.is_set() or self.session.plan.site is not None
                     or self.state.problems or self.state.message):
@@ -235,11 +238,15 @@ class Builder:
         self.unsettled = 0
 
     def stop(self) -> None:
-        """Stop a follow-up build in progress (its staging folder is thrown away) and wait for it."""
+        """Stop the build in progress, an edit's or its follow-up (its staging folder is thrown away), start no other,
+        and wait for it: a build still drawing charts as the process ends would hold the exit until it is done."""
+        self.stopping.set()
         self.cancel.set()
         self.pending.set(frozenset())
         if self.following is not None:
             self.following.join(60)
+        if self.lock.acquire(timeout=60):  # a watcher's build, for an edit made as Ctrl-C came, stops at its next step
+            self.lock.release()
 
     def failed(self, problems: list[Problem], message: str) -> None:
         """Report a failed build on the terminal and in every open page, each problem with its file, line, field
