@@ -115,6 +115,27 @@ def known_code_digest(known: Any) -> tuple[str, str]:
     return code_digest(), status
 
 
+CODE_NOTE = "code.json"  # under the cache folder: [status, digest] of the code last hashed there
+
+
+def noted_code_digest(folder: Path) -> str:
+    """code_digest(), taken from the cache folder's note of it while sitegen's files and libraries are as they were
+    (known_code_digest), and noted there for the next command: `sitegen validate` then hashes no source file."""
+    note = folder / CODE_NOTE
+    try:
+        known = json.loads(note.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = None
+    digest, status = known_code_digest(known)
+    if status and known != [status, digest]:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(note, json.dumps([status, digest]), durable=False)
+        except OSError:  # a read-only cache: the code is hashed again next time, no more
+            pass
+    return digest
+
+
 class Cache:
     """Entries (text or bytes) under one folder, each named `<key><suffix>`; every read checks the entry's hash."""
 

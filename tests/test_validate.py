@@ -431,3 +431,25 @@ def test_a_file_with_thousands_of_warnings_lists_its_first_thousand_then_a_count
     assert out.count("::warning file=datapackages/nhs-debts/figures.csv,line=") == 1000
     assert ("::warning file=datapackages/nhs-debts/figures.csv,title=More warnings::202 more warnings in this file "
             "are not listed") in out
+
+
+def test_validate_notes_the_hash_of_its_code_and_reads_it_back_while_the_code_is_unchanged(
+        data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The verdicts are keyed by the code's hash: a second run takes it from the cache's note, hashing no file."""
+    import sitegen.cache
+    from sitegen.cache import code_digest, code_status
+
+    assert run(str(data))[0] == 0
+    note = data.parent / ".cache/code.json"
+    assert json.loads(note.read_text(encoding="utf-8")) == [code_status(), code_digest()]
+
+    def refuse() -> str:
+        raise AssertionError("the code was hashed again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sitegen.cache, "code_digest", refuse)
+        code, out = run(str(data))
+    assert code == 0 and out.startswith("OK: "), out
+    note.write_text(json.dumps(["another status", "0" * 64]), encoding="utf-8")  # the code changed since
+    assert run(str(data))[0] == 0
+    assert json.loads(note.read_text(encoding="utf-8")) == [code_status(), code_digest()]

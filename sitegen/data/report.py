@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -89,34 +90,38 @@ def first_of_each_file(found: list[Problem], limit: int) -> tuple[list[Problem],
     return listed, {path: count - limit for path, count in counts.items() if count > limit}
 
 
-def render_warnings(warnings: list[Problem]) -> str:
-    """Warnings grouped by file, each with its hint (the first MAX_PER_FILE of a file, then how many more), then
-    how many; empty when there are none."""
-    if not warnings:
+def render_warnings(listed: list[Problem], totals: dict[str, int]) -> str:
+    """Warnings grouped by file, each with its hint, then how many more a file has (listed: the first of each
+    file, sitegen.data.warnings.first_warnings; totals: how many each has); then how many in all; empty when there
+    are none."""
+    total = sum(totals.values())
+    if not total:
         return ""
-    listed, more = first_of_each_file(warnings, MAX_PER_FILE)
     out = []
     for path, group in groupby(listed, key=lambda p: p.path):
         out.append(path or "<input>")
+        shown = 0
         for p in group:
             out.append(f"  warning: {describe(p)}\n    hint: {p.hint}")
-        if path in more:
-            out.append(f"  ({more[path]:,} more warnings in this file are not listed)")
-    out.append(f"{plural(len(warnings), 'warning')} (the data is valid; worth a second look)")
+            shown += 1
+        if totals.get(path, 0) > shown:
+            out.append(f"  ({totals[path] - shown:,} more warnings in this file are not listed)")
+    out.append(f"{plural(total, 'warning')} (the data is valid; worth a second look)")
     return "\n".join(out) + "\n"
 
 
-def render_github_warnings(warnings: list[Problem]) -> str:
-    """`::warning file=…,line=…,title=…::message` per warning (the first MAX_PER_FILE of a file, then one saying
-    how many more)."""
-    listed, more = first_of_each_file(warnings, MAX_PER_FILE)
+def render_github_warnings(listed: list[Problem], totals: dict[str, int]) -> str:
+    """`::warning file=…,line=…,title=…::message` per warning listed, then one for each file with more."""
     out = []
     for p in listed:
         props = [f"file={escape_property(p.path)}"] if p.path else []
         props += [f"line={p.line}"] if p.line else []
         props.append(f"title={escape_property(PROBLEM_TYPES[p.code][0])}")
         out.append(f"::warning {','.join(props)}::{escape_data(describe(p) + ' (hint: ' + p.hint + ')')}")
-    for path, count in sorted(more.items()):
-        where = f"file={escape_property(path)}," if path else ""
-        out.append(f"::warning {where}title=More warnings::{count:,} more warnings in this file are not listed")
+    shown = Counter(p.path for p in listed)
+    for path, count in sorted(totals.items()):
+        if count > shown[path]:
+            where = f"file={escape_property(path)}," if path else ""
+            out.append(f"::warning {where}title=More warnings::{count - shown[path]:,} more warnings in this file "
+                       "are not listed")
     return "\n".join(out) + "\n" if out else ""

@@ -350,9 +350,10 @@ def run_validate(path: Path, fmt: str, config: Config) -> int:
     """Print the report in the chosen format; 0 when valid, 1 when not."""
     if not path.exists():
         raise click.UsageError(f"{path}: no such file or folder")
-    from sitegen.cache import Cache, code_digest
+    from sitegen.cache import Cache, noted_code_digest
 
-    verdicts = Cache(config.root / config.cache_dir, "verdicts", code_digest())
+    folder = config.root / config.cache_dir
+    verdicts = Cache(folder, "verdicts", noted_code_digest(folder))
     detail(f"Validating {display(path)}")
     packages, problems = validate_packages(path, config, keep_bytes=False, verdicts=verdicts)
     detail(f"Checked {plural(len(packages.packages), 'package')}: {plural(len(problems), 'problem')}")
@@ -366,7 +367,7 @@ def run_validate(path: Path, fmt: str, config: Config) -> int:
 def render_warning_lines(packages: Packages, fmt: str) -> str:
     """Warnings after the report (text and GitHub formats); they never change the exit code."""
     from sitegen.data.report import render_github_warnings, render_warnings
-    from sitegen.data.warnings import apply_warnings
+    from sitegen.data.warnings import first_warnings
 
     renderer = {"text": render_warnings, "github": render_github_warnings}.get(fmt)
-    return "" if renderer is None else renderer(apply_warnings(packages))
+    return "" if renderer is None else renderer(*first_warnings(packages, MAX_PER_FILE))

@@ -254,9 +254,9 @@ def filesystem_refusal(exc: OSError, places: Places | None = None) -> SitegenErr
 def run_import(path: Path, into: str | None, config: Config) -> int:
     """Import a raw file or a folder of them into staged packages, validate them there, and put each changed one in
     place whole; 1 (nothing changed) when invalid. Call it holding the project's build lock."""
-    from sitegen.data.report import render_warnings
+    from sitegen.data.report import MAX_PER_FILE, render_warnings
     from sitegen.data.validate import validate_packages
-    from sitegen.data.warnings import apply_warnings
+    from sitegen.data.warnings import first_warnings
 
     root = config.root / config.datapackages_dir
     project = Inputs(config.root, config.max_file_bytes)
@@ -296,5 +296,5 @@ def run_import(path: Path, into: str | None, config: Config) -> int:
                      for line in review([r for read in packages.values() for _, r in read])]
     sys.stdout.write("".join(f"{line}\n" for line in lines))
     staged, live = display(places.staged), display(places.root)
-    sys.stdout.write(render_warnings(apply_warnings(checked)).replace(staged, live))
+    sys.stdout.write(render_warnings(*first_warnings(checked, MAX_PER_FILE)).replace(staged, live))
     return 0
