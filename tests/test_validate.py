@@ -89,6 +89,8 @@ def test_fixture_is_valid(data: Path) -> None:
         (FIGURES, 3, "measure", "no-such-measure", "foreign-key"),
         ("nhs-debts/sources.csv", 3, "url", "javascript:alert(1)", "url-scheme"),
         ("reference/councils.csv", 3, "slug", "../../etc", "bad-slug"),
+        (FIGURES, 4, "id", "Not_A_Slug", "bad-slug"),  # its pattern constraint fails too: the clearer is said
+        ("nhs-debts/measures.csv", 2, "id", "index", "reserved-slug"),
     ],
 )
 def test_each_rule_names_file_line_field_and_value(

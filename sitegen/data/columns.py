@@ -36,6 +36,9 @@ class Cells:
         self.mask = data_mask(frame, len(self.names))
         self.data = frame if self.mask.all() else frame.filter(self.mask)  # no copy when no row is blank
         self.typed: dict[tuple[int, bool], pl.Series] = {}  # typed columns made so far (field_expr)
+        # the rows a field's `pattern` constraint may not match, by (field, pattern), as validation found them: a
+        # rule matching the same expression reads them rather than match every cell again (rules.slug_rows)
+        self.unmatched: dict[tuple[str, str], list[int]] = {}
         self._schema: pl.Schema | None = None
 
     def __getstate__(self) -> dict[str, Any]:

@@ -258,10 +258,18 @@ def slug_rows(names: list[str]) -> Picker:
     def pick(cells: Any) -> list[int]:
         import polars as pl
 
-        wrong = [col(cells, n).is_not_null() & (~col(cells, n).cast(pl.String).str.contains(SLUG.pattern)
-                 | (col(cells, n).cast(pl.String).str.len_bytes() > MAX_SLUG)  # a slug is ASCII, or picked anyway
-                 | col(cells, n).cast(pl.String).is_in(sorted(RESERVED_SLUGS))) for n in names]
-        return list(cells.pick(pl.any_horizontal(wrong))) if wrong else []
+        wrong, known = [], set()
+        for n in names:
+            text = col(cells, n).cast(pl.String)
+            bad = (text.str.len_bytes() > MAX_SLUG) | text.is_in(sorted(RESERVED_SLUGS))  # a slug is ASCII, or picked
+            # where the field's pattern constraint is this very expression, validation found its rows already
+            unmatched = cells.unmatched.get((n, SLUG.pattern))
+            if unmatched is None:
+                bad = bad | ~text.str.contains(SLUG.pattern)
+            else:
+                known.update(unmatched)
+            wrong.append(col(cells, n).is_not_null() & bad)
+        return sorted(known.union(cells.pick(pl.any_horizontal(wrong)))) if wrong else []
     return pick
 
 

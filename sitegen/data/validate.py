@@ -159,9 +159,11 @@ def unmatched(resource: Resource, name: str, pattern: str) -> list[int]:
         return value.is_not_null() & (~value.str.contains(f"^(?:^{pattern}$)") | value.str.contains("\n"))
 
     try:
-        return cells.pick(cells.where(name, odd))  # once a value where the text is an Enum, no pass if none fails
+        found = cells.pick(cells.where(name, odd))  # once a value where the text is an Enum, no pass if none fails
     except pl.exceptions.PolarsError:  # a pattern polars's regex engine cannot take: Python matches every cell
-        return cells.pick(cells.expr(name).is_not_null())
+        found = cells.pick(cells.expr(name).is_not_null())
+    cells.unmatched[name, pattern] = found
+    return found
 
 
 class _Budget:
