@@ -153,25 +153,28 @@ def quoted_lines(raw: bytes, marks: bytes) -> tuple[dict[int, list[str]], int, i
     `width` cells on its own (a quoted newline, a csv error). With the records, the file's number of lines and
     the commas on the lines holding a quote (what simple_frame counts). A quote's line is counted in the file's
     marks (marks_of), where the n-th quote is the file's n-th."""
-    found: dict[int, list[str]] = {}
+    indexes: list[int] = []
+    spans: list[bytes] = []
     index, at, commas, mark, marked = 0, raw.find(b'"'), 0, 0, marks.find(b'"')
     while at >= 0:
         begin = raw.rfind(b"\n", 0, at) + 1
         end = raw.find(b"\n", at)
         end = len(raw) if end < 0 else end
         index += marks.count(b"\n", mark, marked)
-        reader = csv.reader([raw[begin:end].decode("utf-8") + "\n"])
-        try:
-            found[index] = next(reader)
-        except (csv.Error, StopIteration):
-            return None
-        if any("\n" in cell for cell in found[index]):  # a quote left open: the record goes on past this line
-            return None
+        indexes.append(index)
+        spans.append(raw[begin:end])
         commas += raw.count(b",", begin, end)
         at, mark = raw.find(b'"', end), marked  # the first quote of a later line, in the file and in its marks
         after = marks.find(b"\n", marked)
         marked = -1 if after < 0 else marks.find(b'"', after)
-    return found, marks.count(b"\n") + (0 if raw.endswith(b"\n") else 1), commas
+    # the lines read by one reader, a record each: a quote left open runs into the next line (a newline in a cell)
+    try:
+        records = list(csv.reader(line.decode("utf-8") + "\n" for line in spans))
+    except csv.Error:
+        return None
+    if len(records) != len(spans) or any("\n" in cell for record in records for cell in record):
+        return None
+    return dict(zip(indexes, records, strict=True)), marks.count(b"\n") + (0 if raw.endswith(b"\n") else 1), commas
 
 
 def line_facts(raw: bytes, width: int) -> tuple[pl.Series, Quoted, dict[int, list[str]]] | None:
