@@ -455,3 +455,16 @@ def test_validate_notes_the_hash_of_its_code_and_reads_it_back_while_the_code_is
     note.write_text(json.dumps(["another status", "0" * 64]), encoding="utf-8")  # the code changed since
     assert run(str(data))[0] == 0
     assert json.loads(note.read_text(encoding="utf-8")) == [code_status(), code_digest()]
+
+
+@pytest.mark.parametrize("engine", ["columnar", "frictionless"])
+def test_a_figure_id_used_in_two_packages_names_both_places(data: Path, engine: str) -> None:
+    """Markdown finds a figure by its id alone: an id another package already uses is refused where it repeats."""
+    from sitegen.data.validate import validate_packages
+
+    set_cell(data / "better-care-fund/figures.csv", 2, "id", "cambridgeshire-client-debt-overdue-31-march-2023")
+    _, found = validate_packages(data, engine=engine)
+    repeated = [p for p in found if p.code == "duplicate-id"]
+    assert [(p.path, p.line, p.field, p.value) for p in repeated] == [
+        ("datapackages/nhs-debts/figures.csv", 2, "id", "cambridgeshire-client-debt-overdue-31-march-2023")]
+    assert repeated[0].message == "figure id also used in datapackages/better-care-fund/figures.csv line 2"
