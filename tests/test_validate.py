@@ -81,6 +81,7 @@ def test_fixture_is_valid(data: Path) -> None:
         (FIGURES, 2, "note", "-2+3", "formula"),
         (FIGURES, 2, "note", "+44 1234", "formula"),
         (FIGURES, 2, "note", "\tindented", "formula"),
+        (FIGURES, 2, "id", "-cambridgeshire", "formula"),  # not a slug either: the formula is said first
         (FIGURES, 3, "value", "-5", "negative"),
         (FIGURES, 3, "unit", "percent", "unit-mismatch"),
         (FIGURES, 3, "value", "not a number", "type-error"),

@@ -125,9 +125,20 @@ def formula_rows(cells: Any) -> list[int]:
     import polars as pl
 
     # the text as written, not typed: blank cells match nothing; the rule passes over ones with a control character
-    text = [cells.test(i, lambda c: c.str.contains(r"^[=+\-@\t\r]")) for i, t in enumerate(cells.types)
-            if t in ("string", "any")]
-    return list(cells.pick(pl.any_horizontal(text))) if text else []
+    text, known = [], set()
+    for i, type_ in enumerate(cells.types):
+        if type_ not in ("string", "any"):
+            continue
+        name = cells.names[i]
+        # a cell the slug expression matches begins with a letter or a digit: where that is the field's pattern
+        # constraint, only the cells validation found it may not match can begin like a formula (in a file with no
+        # control character, whose typed cells are its text)
+        kept = cells.unmatched.get((name, SLUG.pattern)) if cells.clean and cells.names.count(name) == 1 else None
+        if kept is not None:
+            known.update(kept)
+        else:
+            text.append(cells.test(i, lambda c: c.str.contains(r"^[=+\-@\t\r]")))
+    return sorted(known.union(cells.pick(pl.any_horizontal(text)) if text else []))
 
 
 def _shown(text: str) -> str:
