@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from sitegen.data.columns import Cells, twins, typed_expr
+from sitegen.data.columns import Cells, typed_expr
+from sitegen.data.pick import twins
 
 if TYPE_CHECKING:
     from sitegen.data.rows import Package, Resource
@@ -367,8 +368,7 @@ def key_errors(table: Table, values: dict[str, Any], number: int) -> list[Error]
     return errors
 
 
-def foreign_key_error(table: Table, k: int, fk: dict[str, Any], values: dict[str, Any],
-                      number: int) -> list[Error]:
+def foreign_key_error(table: Table, k: int, fk: dict[str, Any], values: dict[str, Any], number: int) -> list[Error]:
     """A foreign key error when the row's key is not in the referenced resource."""
     mine, theirs = key_list(fk["fields"]), key_list(fk["reference"].get("fields"))
     cells = tuple(values[n] for n in mine)

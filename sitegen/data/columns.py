@@ -37,7 +37,7 @@ class Cells:
         self.data = frame if self.mask.all() else frame.filter(self.mask)  # no copy when no row is blank
         self.typed: dict[tuple[int, bool], pl.Series] = {}  # typed columns made so far (field_expr)
         # the rows a field's `pattern` constraint may not match, by (field, pattern), as validation found them: a
-        # rule matching the same expression reads them rather than match every cell again (rules.slug_rows)
+        # rule matching the same expression reads them rather than match every cell again (rule_rows.slug_rows)
         self.unmatched: dict[tuple[str, str], list[int]] = {}
         self._schema: pl.Schema | None = None
 
@@ -232,16 +232,6 @@ def typed_expr(col: pl.Expr, type_: str, clean: bool = False) -> pl.Expr:
     if type_ == "date":
         return pl.when(text.str.contains(DATE)).then(text.str.to_date("%Y-%m-%d", strict=False))
     return pl.when(text != "" if clean else (text != "") & ~text.str.contains(CONTROL)).then(text)
-
-
-def twins(frame: pl.DataFrame, expr: pl.Expr) -> pl.Series:
-    """Indexes of the records whose value of expr hashes as another record's does: every record whose value
-    repeats, and perhaps a few more (a collision), which the exact check then passes. Sorting the hashes finds
-    that none repeats, the usual case, in a third of the time is_duplicated takes to build its table."""
-    hashes = frame.select(expr.hash().alias("h"))["h"]
-    ordered = hashes.sort()
-    repeated = ordered.filter(ordered == ordered.shift(1))
-    return hashes.is_in(repeated.implode()).arg_true() if repeated.len() else pl.Series([], dtype=pl.UInt32)
 
 
 def data_mask(frame: pl.DataFrame, width: int) -> pl.Series:

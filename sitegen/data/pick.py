@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from sitegen.errors import Problem, problem
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from sitegen.data.rows import Packages, Resource
 
 
@@ -85,3 +87,15 @@ def codes(packages: Packages, *resources: str) -> set[str] | None:
     if "reference" not in packages.packages:
         return None
     return {row["code"] for name in resources for row in packages.rows("reference", name)}
+
+
+def twins(frame: pl.DataFrame, expr: pl.Expr) -> pl.Series:
+    """Indexes of the records whose value of expr hashes as another record's does: every record whose value
+    repeats, and perhaps a few more (a collision), which the exact check then passes. Sorting the hashes finds
+    that none repeats, the usual case, in a third of the time is_duplicated takes to build its table."""
+    import polars as pl
+
+    hashes = frame.select(expr.hash().alias("h"))["h"]
+    ordered = hashes.sort()
+    repeated = ordered.filter(ordered == ordered.shift(1))
+    return hashes.is_in(repeated.implode()).arg_true() if repeated.len() else pl.Series([], dtype=pl.UInt32)
