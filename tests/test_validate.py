@@ -423,17 +423,20 @@ def test_warnings_follow_the_report_and_leave_the_data_valid(data: Path) -> None
 
 def test_a_file_with_thousands_of_warnings_lists_its_first_thousand_then_a_count(data: Path) -> None:
     figures = data / FIGURES
-    figures.write_text(figures.read_text(encoding="utf-8") + tenfold_series(1203), encoding="utf-8")
+    rows = 1203  # each row after the first changes tenfold: rows - 1 warnings, past the 1,000 listed
+    first = len(figures.read_text(encoding="utf-8").splitlines()) + 1  # the series' first line
+    figures.write_text(figures.read_text(encoding="utf-8") + tenfold_series(rows), encoding="utf-8")
     code, out = run(str(data))
     assert code == 0, out
     assert out.count("  warning: ") == 1000
-    assert "  warning: line 1015, field value," in out and "line 1016, field value" not in out  # the first, by line
-    assert "  (202 more warnings in this file are not listed)" in out
-    assert out.splitlines()[-1] == "1202 warnings (the data is valid; worth a second look)"
+    # the first 1,000 by line: from the series' second row on
+    assert f"  warning: line {first + 1000}, field value," in out and f"line {first + 1001}, field value" not in out
+    assert f"  ({rows - 1 - 1000} more warnings in this file are not listed)" in out
+    assert out.splitlines()[-1] == f"{rows - 1} warnings (the data is valid; worth a second look)"
     code, out = run(str(data), "--format", "github")
     assert out.count("::warning file=datapackages/nhs-debts/figures.csv,line=") == 1000
-    assert ("::warning file=datapackages/nhs-debts/figures.csv,title=More warnings::202 more warnings in this file "
-            "are not listed") in out
+    assert (f"::warning file=datapackages/nhs-debts/figures.csv,title=More warnings::{rows - 1 - 1000} more warnings "
+            "in this file are not listed") in out
 
 
 def test_validate_notes_the_hash_of_its_code_and_reads_it_back_while_the_code_is_unchanged(

@@ -93,7 +93,6 @@ def at_most(problems: list[Problem], limit: int) -> list[Problem]:
                              "", None) for path, count in sorted(more.items())]
 
 
-
 def no_network() -> Any:
     """An HTTP session for frictionless that refuses every request: validation never fetches."""
     import requests  # loaded with frictionless, only when there is data to validate

@@ -213,7 +213,8 @@ def read_all(files: list[Path], into: str | None, places: Places) -> tuple[
         problems += bad_numbers(raw, reading) + twice(reading, raw, seen.setdefault(folder, {}))
         packages.setdefault(folder, []).append((layout, reading))
     if problems:
-        from sitegen.data.validate import MAX_PER_FILE, at_most  # a million bad rows: a thousand said, then a count
+        from sitegen.data.report import MAX_PER_FILE  # a million bad rows: a thousand said, then a count
+        from sitegen.data.validate import at_most
 
         raise ProblemsFound(at_most(sorted(set(problems)), MAX_PER_FILE), "nothing was imported")
     return packages, notes, areas
