@@ -112,7 +112,7 @@ def test_each_hex_links_to_its_council_and_the_list_names_the_same_councils(brow
     listed = page.locator("figure.hexmap details li a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
     assert sorted(listed) == sorted(href for href, _ in links)
     page.locator("figure.hexmap svg a").first.click()
-    assert "/councils/" in page.url
+    page.wait_for_url("**/councils/*/index.html")  # a click starts the navigation; it need not have committed yet
     context.close()
 
 
@@ -169,6 +169,7 @@ def test_the_404_page_works_at_the_root_and_under_a_path(browser, tmp_path: Path
         assert page.locator("h1").inner_text() == "Page not found"
         assert page.evaluate("getComputedStyle(document.body).marginTop") == "0px"  # the site's CSS loaded
         page.get_by_role("link", name="list of councils").click()
+        page.wait_for_url(url + "councils/index.html")  # before it commits, the load state is the old page's
         page.wait_for_load_state("networkidle")
         assert page.url == url + "councils/index.html" and page.locator("h1").inner_text() == "All councils"
         assert [f for f in visit.failed if "no/such/page" not in f] == [] and visit.foreign == []
@@ -179,7 +180,9 @@ def test_the_ranked_table_is_sorted_per_head_and_sorts_by_any_column(browser, ba
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url + PAGE_TYPES["measure ranked"], wait_until="networkidle")
+    ranked = page.url
     page.get_by_role("link", name="Every council's figure for").click()  # the latest period's own page
+    page.wait_for_url(lambda now: now != ranked)  # before it commits, the load state is the old page's
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text().startswith(page.title().split(" · ")[0].split(",")[0])
     table = page.locator("table.compare").first

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from browser.conftest import ARTIFACTS, watch
 
@@ -123,8 +124,9 @@ def test_a_successor_shows_its_predecessors_figures_labelled_as_theirs(browser, 
     poole = page.locator("section.former", has=page.get_by_role("heading", name="Figures for the former Borough of "
                                                                            "Poole"))
     poole.get_by_role("link", name=re.compile(r"^Adult social care income from the NHS, 2014-15: £")).click()
-    assert page.url.endswith("councils/borough-of-poole/index.html#figure-borough-of-poole-asc-income-from-nhs-2014-15")
-    assert page.get_by_role("heading", name="Borough of Poole", level=1).is_visible()
+    # the URL changes when the response commits, before the page is parsed: wait for the heading, don't poll it once
+    page.wait_for_url("**/councils/borough-of-poole/index.html#figure-borough-of-poole-asc-income-from-nhs-2014-15")
+    expect(page.get_by_role("heading", name="Borough of Poole", level=1)).to_be_visible()
     context.close()
 
 
