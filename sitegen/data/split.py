@@ -203,7 +203,9 @@ def line_facts(raw: bytes, width: int) -> tuple[pl.Series, Quoted, dict[int, lis
 
 def records_at(frame: pl.DataFrame, indexes: list[int], width: int) -> list[list[str | None]]:
     """The schema cells of some records of a frame (gathered at once: a file may quote thousands of lines)."""
-    return [list(row) for row in frame.select([f"c{i}" for i in range(width)])[indexes].rows()]
+    picked = frame.select([f"c{i}" for i in range(width)])[indexes]
+    # column by column: polars reads an Enum's cells to Python once a column, not once a cell as rows() does
+    return [list(cells) for cells in zip(*(picked[name].to_list() for name in picked.columns), strict=True)]
 
 
 def padded(record: list[str], width: int) -> list[str | None]:
