@@ -67,6 +67,25 @@ def test_quiet_build_says_nothing_but_errors(project: Path) -> None:
     assert broken.returncode == 1 and "the data is not valid" in broken.stderr and "councils.csv" in broken.stderr
 
 
+def test_a_build_run_inside_a_program_gives_it_back_its_garbage_collector(project: Path) -> None:
+    # the build turns the collector off for its own speed; a program (or a test worker) running it in its own
+    # process must get it back, or every cycle it makes afterwards is never freed
+    import gc
+
+    assert gc.isenabled()
+    try:
+        built = run_here(project, "build", "--force", "-q")
+        assert built.returncode == 0, built.stderr
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 10_000  # the build's own objects, set aside from later collections
+        gc.disable()
+        off = run_here(project, "build", "--force", "-q")  # a program that had it off keeps it off
+        assert off.returncode == 0 and not gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
 def test_verbose_build_shows_each_step_with_its_time_off_a_terminal(project: Path) -> None:
     done = run_here(project, "build", "-v")
     assert done.returncode == 0, done.stderr
