@@ -105,3 +105,13 @@ def test_a_period_s_ranking_is_not_indexed_on_its_measure_page(real_site: Path) 
     for council in ("Hartlepool", "Kent", "Cornwall"):
         assert council in page and council not in content, council
     assert "Per head divides each figure" in page and "Per head divides each figure" not in content
+
+
+def test_the_values_worth_a_second_look_are_on_the_coverage_page_not_in_its_index(real_site: Path) -> None:
+    """Each names a council and a measure: indexed, every jump would be a false hit for both."""
+    page = (real_site / "coverage/index.html").read_text(encoding="utf-8")
+    content = str(records(real_site)["/coverage/index.html"]["content"])
+    assert "Derby: Adult social care income from the Better Care Fund, 2016-17" in page
+    assert "Data quality: values worth a second look" in page
+    assert "Derby" not in content and "worth a second look" not in content
+    assert "councils have at least one figure" in content  # the page's own summary stays
