@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import html
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from sitegen.site.words import tenfold
+from sitegen.data.model import Council, Figure, Measure, Source, Topic
+from sitegen.site.words import council_narrative, tenfold
 
 SCALE = {"bn": Decimal(10) ** 9, "m": Decimal(10) ** 6, "k": Decimal(1000), None: Decimal(1)}
 QUALIFIED = {"exact": "{}", "approximate": "about {}", "at_least": "at least {}",
@@ -129,8 +131,10 @@ def test_every_narrative_number_is_recomputed_from_the_data(real_site: Path) -> 
             own = [r for r in rows if r["measure"] == measure and r["area_code"] == code]
             named = mentioned(sentence, own)
             assert named, f"{page.parent.name}: {sentence!r} names no figure of the data"
-            if " rose from " in sentence or " fell from " in sentence or re.search(r" both (in|at) ", sentence):
-                check_change(sentence, named)
+            # a long series' sentence ends with its latest change, as a sentence of its own (long_series_sentence)
+            change = sentence.partition(" Latest: ")[2] or sentence
+            if " rose from " in change or " fell from " in change or re.search(r" both (in|at) ", change):
+                check_change(change, mentioned(change, own))
             checked += 1
     assert checked > 50
 
@@ -232,3 +236,35 @@ def test_whose_figure_reads_as_part_of_a_sentence(real_site: Path) -> None:
     assert wrong == set()
     lancashire = (real_site / "councils/lancashire/index.html").read_text(encoding="utf-8")
     assert "said by the chief executive of NHS Lancashire" in lancashire
+
+
+def synthetic_series(values: Sequence[float], qualifier: str = "exact") -> Council:
+    """A SYNTHETIC council with one yearly money figure a year from 2015-16, of these values."""
+    topic = Topic("t", "SYNTHETIC topic", 1)
+    measure = Measure("m", "SYNTHETIC budget", "GBP", "", topic, False, "p")
+    source = Source("s", "SYNTHETIC source", "Test", None, "https://example.org/", "primary", "high")
+    area = Council("E06000999", "SYNTHETIC Council", "SYNTHETIC", "synthetic")
+    area.figures = [Figure(f"f{n}", area, measure, value, "GBP", date(2015 + n, 4, 1), date(2016 + n, 3, 31),
+                           f"{2015 + n}-{(16 + n) % 100:02d}", qualifier, "reported", "", source, "", "", False,
+                           None, "p") for n, value in enumerate(values)]
+    return area
+
+
+def test_a_series_of_three_figures_is_stated_figure_by_figure() -> None:
+    assert council_narrative(synthetic_series([1_234_567, 2_345_678, 3_456_789])) == [
+        "SYNTHETIC budget: £1,234,567 in 2015-16.",
+        "SYNTHETIC budget rose from £2,345,678 in 2016-17 to £3,456,789 in 2017-18, an increase of £1,111,111 (47%)."]
+
+
+def test_a_longer_series_is_summed_up_in_one_sentence_ending_with_its_latest_change() -> None:
+    """Ten yearly figures: the narrative is an overview (the chart and its table give every figure)."""
+    values = [1_234_567 + 100_000 * n for n in range(9)] + [2_345_678]
+    assert council_narrative(synthetic_series(values)) == [
+        "SYNTHETIC budget, 10 periods: £1,234,567 in 2015-16 to £2,345,678 in 2024-25. Latest: it rose from "
+        "£2,034,567 in 2023-24 to £2,345,678 in 2024-25, an increase of £311,111 (15%)."]
+
+
+def test_a_long_series_states_no_change_its_last_two_figures_cannot_support() -> None:
+    """A lower bound gives no change: the sentence stops at the first and latest figures."""
+    assert council_narrative(synthetic_series([1_234_567, 2_345_678, 3_456_789, 4_567_890], "at_least")) == [
+        "SYNTHETIC budget, 4 periods: at least £1,234,567 in 2015-16 to at least £4,567,890 in 2018-19."]

@@ -83,14 +83,32 @@ def period_kind(f: Figure) -> int:
     return months_spanned(f.period_start, f.period_end)
 
 
+LISTED = 3  # a longer series is summed up in one sentence: its chart and table give every figure
+
+
 def series_sentences(series: list[Figure]) -> list[tuple[Figure, str]]:
-    """The latest change that can be stated, and every other figure on its own (dated by its period)."""
+    """The latest change that can be stated, and every other figure on its own (dated by its period); a series of
+    more than LISTED figures in one sentence (long_series_sentence)."""
+    if len(series) > LISTED:
+        return [(series[-1], long_series_sentence(series))]
     pairs = [i for i in range(len(series) - 1) if figures_compare(series[i], series[i + 1])]
     if not pairs:
         return [(f, sentence(f)) for f in series]
     i = pairs[-1]
     alone = series[:i] + series[i + 2:]
     return [(f, sentence(f)) for f in alone] + [(series[i + 1], pair_sentence(series[i], series[i + 1]))]
+
+
+def long_series_sentence(series: list[Figure]) -> str:
+    """A long series as its charts describe one: how many periods, its first and latest figures, and the latest
+    change where the last two periods' figures can be compared."""
+    first, last = series[0], series[-1]
+    text = (f"{first.measure.label}, {len(series)} periods: {first.value_text} {when(first.period_label)} to "
+            f"{last.value_text} {when(last.period_label)}.")
+    if figures_compare(series[-2], last):
+        old, new = ((f.value_text, f.period_label, f.value, f.shown_precision) for f in series[-2:])
+        text += " Latest: " + change_sentence("it", old, new, last.unit, last.qualifier)
+    return text
 
 
 def measure_sentences(figures: list[Figure]) -> list[str]:
