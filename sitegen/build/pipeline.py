@@ -19,6 +19,7 @@ from sitegen.build.open_pages import preview_open
 from sitegen.build.options import BuildOptions
 from sitegen.build.reuse.cache import Made
 from sitegen.build.reuse.canon import Canon
+from sitegen.build.reuse.described import Described
 from sitegen.build.reuse.parsed import load_memo, save_memo, signature
 from sitegen.build.reuse.planned import PlanMemo
 from sitegen.build.reuse.record import (
@@ -115,7 +116,10 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     specs = plan_pages(site, pages, rendered, data)
     views = session.plan.views_for(views_key(site))
     order = session.plan.keep("order", (), partial(Order.of, site))  # where each figure and source is in the site
-    specs += plan_publishing(site, history, specs, views, order)
+    # each chart's description: the last build's for a chart that is all the same (a forced build makes them all)
+    described = Described(Cache(config.root / config.cache_dir, "descriptions", session.code, read=not force), canon)
+    specs += plan_publishing(site, history, specs, views, order, described)
+    described.save()
     annotate(specs, site, history, views)
     abouts = session.plan.keep("abouts", (), partial(about_packages, site, history))
     describe_pages(specs, abouts, site)
@@ -146,7 +150,7 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
         save_parsed(config, session)  # a preview leaves this to its follow-up build too
         save_stamp(config, inputs, len(specs), len(charts), files)
         # a preview reads and writes the downloads and releases in part only: its follow-up build prunes them
-        for cache in (downloads, releases, *drawn.caches):
+        for cache in (downloads, releases, described.cache, *drawn.caches):
             cache.prune(str(output_path(config)))
     verb, after = ("Previewed", " (downloads and search index to follow)") if preview else (
         ("Checked", " (ready for edits)") if options.rebuild else ("Built", ""))
@@ -199,8 +203,8 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
         write_data(writer, out.site, out.abouts, made, digests)
         writer.write(CATALOG, catalog_jsonld(out.abouts, out.site))
         write_api(writer, made, out.site, digests)
-        write_publishing(writer, out.site, out.history, out.specs, out.drawn.svgs, made)
-        write_chart_zips(writer, out.site, out.specs, out.drawn.svgs, made, digests, out.order)
+        write_publishing(writer, out.site, out.history, out.specs, made)
+        write_chart_zips(writer, out.site, out.specs, out.drawn.svgs, out.drawn.keys, made, digests, out.order)
         write_sitemap(writer, out.site, out.specs)
         if search is not None:
             step("Indexing every page for search (Pagefind)")

@@ -41,16 +41,19 @@ def chart_readme(chart: Chart, site: Site, order: Order, changed: date, home: st
             f"{site.config.licence}\n\n## How to cite\n\n{citation(site, chart.title, url, changed)}\n")
 
 
-def write_chart_zip(writer: Writer, chart: Chart, svg: str, site: Site, order: Order, changed: date,
+def write_chart_zip(writer: Writer, chart: Chart, svg: tuple[str, str], site: Site, order: Order, changed: date,
                     made: Made, home: str, digests: dict[str, bytes], description: str) -> None:
-    """A chart's data as CSV, its SVG and a README, with fixed timestamps (same input, same bytes)."""
-    # what the zip is made of (the settings aside, which the cache keys carry), known without making it: the
-    # README's words, the SVG, and its figures by their digests (sitegen.publish.fingerprint)
+    """A chart's data as CSV, its SVG and a README, with fixed timestamps (same input, same bytes). svg: the SVG,
+    and the chart's content key it is drawn from (Chart.content_key)."""
+    # what the zip is made of (the settings aside, which the cache keys carry, the code among them), known without
+    # making it: the README's words, the SVG by the content key it is drawn from (not its 20 kB of text, hashed
+    # again for every chart of a site), and its figures by their digests (sitegen.publish.fingerprint)
     sources = [(s.publisher, s.title, s.date_text, s.url) for s in chart_sources(chart, site, order)]
-    inputs = [b"chart-zip", chart.id.encode(), chart.title.encode(), description.encode(), svg.encode(),
+    text, drawn_from = svg
+    inputs = [b"chart-zip", chart.id.encode(), chart.title.encode(), description.encode(), drawn_from.encode(),
               changed.isoformat().encode(), home.encode(), digest_of(chart_figures(chart, site, order), digests),
               repr(sources).encode()]
-    made.write(writer, f"charts/{chart.id}.zip", inputs, partial(make_chart_zip, chart, svg, site, order, changed,
+    made.write(writer, f"charts/{chart.id}.zip", inputs, partial(make_chart_zip, chart, text, site, order, changed,
                                                                  home, description))
 
 
@@ -62,9 +65,10 @@ def make_chart_zip(chart: Chart, svg: str, site: Site, order: Order, changed: da
     return deterministic_zip(chart.id, {name: text.encode("utf-8") for name, text in files.items()})
 
 
-def write_chart_zips(writer: Writer, site: Site, specs: list[PageSpec], svgs: dict[str, str], made: Made,
-                     digests: dict[str, bytes], order: Order) -> None:
-    """Every chart's zip (unchanged ones from the cache), citing the page the chart is on."""
+def write_chart_zips(writer: Writer, site: Site, specs: list[PageSpec], svgs: dict[str, str], keys: dict[str, str],
+                     made: Made, digests: dict[str, bytes], order: Order) -> None:
+    """Every chart's zip (unchanged ones from the cache), citing the page the chart is on; svgs and keys: each
+    chart's SVG and the content key it is drawn from, by chart id."""
     changed = site.updated
     charts, homes = {c.id: c for spec in specs for c in spec.charts}, chart_pages(specs)
     # each chart's description as its embed page has it (sitegen.publish.extras): worked out once, not again here
@@ -74,5 +78,5 @@ def write_chart_zips(writer: Writer, site: Site, specs: list[PageSpec], svgs: di
         if made.carried(writer, f"charts/{chart_id}.zip"):
             continue  # what it is made of is not even worked out: the follow-up build does that
         chart = charts[chart_id]
-        write_chart_zip(writer, chart, svgs[chart_id], site, order, changed, made, homes[chart_id], digests,
-                        described.get(chart_id) or chart.description())
+        write_chart_zip(writer, chart, (svgs[chart_id], keys[chart_id]), site, order, changed, made, homes[chart_id],
+                        digests, described.get(chart_id) or chart.description())

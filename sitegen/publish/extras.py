@@ -14,12 +14,14 @@ from sitegen.publish.feeds import areas, names_of, plan_feeds, render_feed
 from sitegen.site.page import PageSpec
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
 
     from sitegen.build.reuse.cache import Made
     from sitegen.build.staging import Writer
     from sitegen.data.model import Site
     from sitegen.history.releases import History, Release
+    from sitegen.site.charts.model import Chart
 
 RECENT = 5  # releases shown on a council page
 
@@ -123,8 +125,9 @@ def annotate(specs: list[PageSpec], site: Site, history: History,
 
 def plan_publishing(site: Site, history: History, specs: list[PageSpec],
                     views: dict[tuple[str, str], ReleaseView] | None = None,
-                    order: Order | None = None) -> list[PageSpec]:
-    """The Changes page and an embed page for every chart; views: see release_view; order: the site's, where known."""
+                    order: Order | None = None, describe: Callable[[Chart], str] | None = None) -> list[PageSpec]:
+    """The Changes page and an embed page for every chart; views: see release_view; order: the site's, where known;
+    describe: each chart's description (a build's keeps them from the last build: sitegen.build.reuse.described)."""
     shown, order = [release_view(r, site, "", views) for r in history.releases], order or Order.of(site)
     out = [PageSpec("changes/index.html", ["changes.html"], "Data changes", {"releases": shown},
                     description="Every change to the data, newest first, from the project's history.")]
@@ -133,7 +136,8 @@ def plan_publishing(site: Site, history: History, specs: list[PageSpec],
         chart = charts[chart_id]
         out.append(PageSpec(f"embed/{chart_id}/index.html", ["embed.html"], chart.title,
                             {"chart": chart, "home": home.removesuffix("index.html"),
-                             "sources": chart_sources(chart, site, order)}, description=chart.description()))
+                             "sources": chart_sources(chart, site, order)},
+                            description=describe(chart) if describe else chart.description()))
     return out
 
 
@@ -155,8 +159,7 @@ def frame_headers(site: Site, specs: list[PageSpec]) -> str:
         "".join(rules)
 
 
-def write_publishing(writer: Writer, site: Site, history: History, specs: list[PageSpec],
-                     svgs: dict[str, str], made: Made) -> None:
+def write_publishing(writer: Writer, site: Site, history: History, specs: list[PageSpec], made: Made) -> None:
     """Feeds (unchanged ones from the cache) and the framing rules; the chart zips are `publish.chartzip`'s."""
     # a feed is made of the history, the measures' and packages' names and the date of the data (the rest is
     # settings)
