@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 import stat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitegen.build.marker import MARKER
@@ -64,7 +64,12 @@ def save_manifest(config: Config, files: dict[str, list[Any]], made: dict[str, s
 def site_status(site: Path, files: dict[str, list[Any]]) -> dict[str, dict[str, list[int]]]:
     """The status of every folder and file a build wrote (as as_left compares it), its marker included."""
     base = os.fspath(site)
-    folders = {"."} | {str(parent) for rel in files for parent in PurePosixPath(rel).parents}
+    folders = {"."}
+    for rel in files:  # each file's folders, up to the first already met (a path object a file took 0.4 s for 40,000)
+        folder = rel.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
     shown = {rel: [status.st_mtime_ns, status.st_ino] for rel in sorted(folders)
              for status in [os.stat(base) if rel == "." else os.lstat(os.path.join(base, rel))]}
     written = {rel: entry[1:] for rel, entry in files.items()}
