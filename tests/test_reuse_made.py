@@ -127,3 +127,22 @@ def test_the_chart_caches_drop_entries_no_recent_build_used(tmp_path: Path) -> N
     project.joinpath("content/about.md").write_text("# About\n\nWritten again.\n", encoding="utf-8")
     build_site(load_config(project))
     assert {folder: entries(folder) for folder in folders} == made  # nothing drawn, nothing pruned that was used
+
+
+def test_the_verdicts_cache_keeps_only_what_recent_builds_used(tmp_path: Path) -> None:
+    """frictionless's verdict on each descriptor: one a descriptor edit, which no build uses once the edit is ten
+    builds old (each edit of a descriptor added one, never removed)."""
+    project = copy_project(MINI, tmp_path / "project", warm=False)
+    build_site(load_config(project))
+    folder = project / ".cache/verdicts"
+    first = entries(folder)
+    assert first
+    stale = folder / ("0" * 64 + ".json")
+    stale.write_bytes(b"a verdict of an older version of sitegen")
+    descriptor = project / "datapackages/nhs-debts/datapackage.json"
+    body = json.loads(descriptor.read_text(encoding="utf-8"))
+    body["description"] = "Edited."
+    descriptor.write_text(json.dumps(body, indent=2), encoding="utf-8")
+    build_site(load_config(project))
+    assert not stale.exists()
+    assert first < entries(folder)  # the edited descriptor's verdict beside those of the last builds

@@ -150,7 +150,8 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
         save_parsed(config, session)  # a preview leaves this to its follow-up build too
         save_stamp(config, inputs, len(specs), len(charts), files)
         # a preview reads and writes the downloads and releases in part only: its follow-up build prunes them
-        for cache in (downloads, releases, described.cache, *drawn.caches):
+        verdicts = [session.verdicts] if session.verdicts else []  # the data's descriptors, as last validated
+        for cache in (downloads, releases, described.cache, *drawn.caches, *verdicts):
             cache.prune(str(output_path(config)))
     verb, after = ("Previewed", " (downloads and search index to follow)") if preview else (
         ("Checked", " (ready for edits)") if options.rebuild else ("Built", ""))
@@ -248,7 +249,7 @@ def validated(config: Config, session: Session, force: bool = False) -> tuple[Pa
         if not force and not session.validated_before:  # a fresh process: what the last one parsed, if unchanged
             session.data = load_memo(cache, session.code)
         before = signature(session.data)
-        verdicts = Cache(cache, "verdicts", session.code, read=not force)
+        verdicts = session.verdicts = Cache(cache, "verdicts", session.code, read=not force)
         session.validated[key] = validate_packages(folder, config, memo=session.data, verdicts=verdicts)
         session.validated_before = True
         session.data_unsaved = session.data_unsaved or signature(session.data) != before

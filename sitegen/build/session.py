@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sitegen.build.reuse.planned import PlanMemo
-from sitegen.cache import known_code_digest
+from sitegen.cache import Cache, known_code_digest
 from sitegen.data.memo import DataMemo
 from sitegen.history.memo import HistoryMemo
 
@@ -27,6 +27,7 @@ class Session:
         self.data = DataMemo()  # CSVs parsed and packages checked, by file: an unchanged one is not done again
         self.validated: dict[str, tuple[Packages, list[Problem]]] = {}  # the data last validated, by its hash
         self.validated_before = False  # whether data was validated yet: else the memo is read from the cache
+        self.verdicts: Cache | None = None  # frictionless's verdicts on the descriptors last validated (pruned to them)
         self.data_unsaved = False  # whether `data` changed since it was last kept in the cache
         self.plan = PlanMemo()  # the model and the data's pages, while the data, settings and history are unchanged
         self.record: Saved | None = None  # the page record last saved, while its file is unchanged (made by a build)
