@@ -7,12 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sitegen.build.reuse.canon import Canon
-
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import date
 
+    from sitegen.build.reuse.canon import Canon
     from sitegen.data.model import Site
     from sitegen.site.plan import DataPlan
 
@@ -27,7 +26,7 @@ class PlanMemo:
     rendered: dict[tuple[str, str], Any] = field(default_factory=dict)  # written pages' HTML, by (key, text)
     plan_key: tuple[Any, ...] = ()  # the history and written pages the plan below was made with
     data: DataPlan | None = None
-    canon: Canon = field(default_factory=Canon)  # filled by the first build of this plan; each next one forks it
+    canon: Canon | None = None  # filled by the first build of this plan; each next one forks it
     views_key: str = ""  # what the views below were made with of the model (publish.extras.views_key)
     views: dict[tuple[str, str], Any] = field(default_factory=dict)  # releases as pages show them, by (commit, area)
     kept: dict[str, Any] = field(default_factory=dict)  # other things made from the plan alone, by name (see keep)
@@ -50,7 +49,9 @@ class PlanMemo:
     def planned(self, key: tuple[Any, ...], plan: Callable[[], DataPlan]) -> tuple[DataPlan, Canon]:
         """The data's pages for the history and written pages `key` (kept, or plan()), and a canon for this build:
         the first build's own, then a fork of it, so what each build hashes of its own is dropped with it."""
-        if key != self.plan_key or self.data is None:
+        from sitegen.build.reuse.canon import Canon  # here: a build with nothing to do makes a session, no plan
+
+        if key != self.plan_key or self.data is None or self.canon is None:
             self.plan_key, self.data, self.canon, self.kept = key, plan(), Canon(), {}
             return self.data, self.canon
         return self.data, self.canon.fork()
