@@ -38,22 +38,22 @@ def test_a_chart_is_described_in_words_of_its_data_and_kept_for_the_next_build(t
     assert described(tmp_path).known == kept(tmp_path)
 
 
-def test_the_next_build_takes_the_kept_words_for_a_chart_that_is_all_the_same(tmp_path: Path) -> None:
-    """What was kept is what it gives (planted here to tell it from describing again), for an equal chart."""
-    first = described(tmp_path)
+def plant(folder: Path) -> None:
+    """CHART described by a build, then its kept words replaced: what gives them is told from describing again."""
+    first = described(folder)
     first(CHART)
     first.save()
-    (key,) = kept(tmp_path)
-    Cache(tmp_path, "descriptions", "code").put(KEY, SUFFIX, json.dumps({key: "As kept."}))
+    (key,) = kept(folder)
+    Cache(folder, "descriptions", "code").put(KEY, SUFFIX, json.dumps({key: "As kept."}))
+
+
+def test_the_next_build_takes_the_kept_words_for_a_chart_that_is_all_the_same(tmp_path: Path) -> None:
+    plant(tmp_path)
     assert described(tmp_path)(dataclasses.replace(CHART, points=tuple(POINTS))) == "As kept."
 
 
 def test_a_chart_that_differs_in_any_field_is_described_again(tmp_path: Path) -> None:
-    first = described(tmp_path)
-    first(CHART)
-    first.save()
-    (key,) = kept(tmp_path)
-    Cache(tmp_path, "descriptions", "code").put(KEY, SUFFIX, json.dumps({key: "As kept."}))
+    plant(tmp_path)
     changed = [dataclasses.replace(CHART, note="A note."), dataclasses.replace(CHART, title="Other"),
                dataclasses.replace(CHART, points=(POINTS[0], dataclasses.replace(POINTS[1], value=7_000_000.0))),
                dataclasses.replace(CHART, points=(POINTS[0], dataclasses.replace(POINTS[1], qualifier="approximate"))),
