@@ -41,19 +41,18 @@ def chart_readme(chart: Chart, site: Site, order: Order, changed: date, home: st
             f"{site.config.licence}\n\n## How to cite\n\n{citation(site, chart.title, url, changed)}\n")
 
 
-def write_chart_zip(writer: Writer, chart: Chart, svg: tuple[str, str], site: Site, order: Order, changed: date,
-                    made: Made, home: str, digests: dict[str, bytes], description: str) -> None:
-    """A chart's data as CSV, its SVG and a README, with fixed timestamps (same input, same bytes). svg: the SVG,
-    and the chart's content key it is drawn from (Chart.content_key)."""
+def write_chart_zip(writer: Writer, chart: Chart, svg: str, drawn_from: str, site: Site, order: Order,
+                    changed: date, made: Made, home: str, digests: dict[str, bytes], description: str) -> None:
+    """A chart's data as CSV, its SVG and a README, with fixed timestamps (same input, same bytes). drawn_from: the
+    chart's content key, which its SVG is drawn from (Chart.content_key)."""
     # what the zip is made of (the settings aside, which the cache keys carry, the code among them), known without
     # making it: the README's words, the SVG by the content key it is drawn from (not its 20 kB of text, hashed
     # again for every chart of a site), and its figures by their digests (sitegen.publish.fingerprint)
     sources = [(s.publisher, s.title, s.date_text, s.url) for s in chart_sources(chart, site, order)]
-    text, drawn_from = svg
     inputs = [b"chart-zip", chart.id.encode(), chart.title.encode(), description.encode(), drawn_from.encode(),
               changed.isoformat().encode(), home.encode(), digest_of(chart_figures(chart, site, order), digests),
               repr(sources).encode()]
-    made.write(writer, f"charts/{chart.id}.zip", inputs, partial(make_chart_zip, chart, text, site, order, changed,
+    made.write(writer, f"charts/{chart.id}.zip", inputs, partial(make_chart_zip, chart, svg, site, order, changed,
                                                                  home, description))
 
 
@@ -78,5 +77,5 @@ def write_chart_zips(writer: Writer, site: Site, specs: list[PageSpec], svgs: di
         if made.carried(writer, f"charts/{chart_id}.zip"):
             continue  # what it is made of is not even worked out: the follow-up build does that
         chart = charts[chart_id]
-        write_chart_zip(writer, chart, (svgs[chart_id], keys[chart_id]), site, order, changed, made, homes[chart_id],
+        write_chart_zip(writer, chart, svgs[chart_id], keys[chart_id], site, order, changed, made, homes[chart_id],
                         digests, described.get(chart_id) or chart.description())

@@ -66,10 +66,11 @@ def sentence(f: Figure) -> str:
     return f"{text}, as said by {fmt.in_sentence(f.said_by)}." if f.said_by else text + "."
 
 
-def pair_sentence(first: Figure, then: Figure) -> str:
-    """The change between two figures of consecutive periods, qualifiers kept."""
+def pair_sentence(first: Figure, then: Figure, name: str = "") -> str:
+    """The change between two figures of consecutive periods, qualifiers kept; named by their measure's label, or
+    name."""
     old, new = ((f.value_text, f.period_label, f.value, f.shown_precision) for f in (first, then))
-    return change_sentence(first.measure.label, old, new, first.unit, first.qualifier)
+    return change_sentence(name or first.measure.label, old, new, first.unit, first.qualifier)
 
 
 def figures_compare(first: Figure, then: Figure) -> bool:
@@ -106,8 +107,7 @@ def long_series_sentence(series: list[Figure]) -> str:
     text = (f"{first.measure.label}, {len(series)} periods: {first.value_text} {when(first.period_label)} to "
             f"{last.value_text} {when(last.period_label)}.")
     if figures_compare(series[-2], last):
-        old, new = ((f.value_text, f.period_label, f.value, f.shown_precision) for f in series[-2:])
-        text += " Latest: " + change_sentence("it", old, new, last.unit, last.qualifier)
+        text += " Latest: " + pair_sentence(series[-2], last, "it")
     return text
 
 
