@@ -12,12 +12,12 @@ _.icbs_phrase  # config.Config: templates/icbs.html
 _.counterparty_label  # config.Config: templates/partials/figures_table.html, icb.html, disputes.html
 _.code_label  # config.Config: templates/icb.html
 _.icb_code_label  # config.Config: templates/icb.html
-_.area_slug  # publish.extras.ChangeItem: templates/partials/release.html
+_.area_slug  # publish.released.ChangeItem: templates/partials/release.html
 _.editions  # site.sources.Series: templates/sources.html
 _.edition  # site.sources.Series: templates/sources.html
-_.measure_id  # publish.extras.ChangeItem: templates/partials/release.html
-_.measure_label  # publish.extras.ChangeItem: templates/partials/release.html
-_.more  # publish.extras.ReleaseView: templates/partials/release.html
+_.measure_id  # publish.released.ChangeItem: templates/partials/release.html
+_.measure_label  # publish.released.ChangeItem: templates/partials/release.html
+_.more  # publish.released.ReleaseView: templates/partials/release.html
 _.history_missing  # publish.extras.Publishing: templates/changes.html, partials/changes.html
 _.same_type  # site.compare.Position: templates/partials/council_compare.html
 _.adapted  # site.maps.HexMap: templates/partials/hexmap.html

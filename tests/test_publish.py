@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build
+from conftest import ROOT, build, run_here
 from gitrepo import commit, edit, make_repo, set_value
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -80,6 +80,21 @@ def test_changes_page_and_council_feed_tell_of_the_change(history_repo: Path, mi
         if path.suffix in (".html", ".xml", ".csv", ".json", ".md", ".txt"):
             text = path.read_text(encoding="utf-8")
             assert "xyzzy" not in text and "frobnitz" not in text and "Seed the mini data" not in text, path
+
+
+def test_a_build_after_a_new_commit_equals_a_forced_one(history_repo: Path, mini_site: Path, tmp_path: Path) -> None:
+    """The releases' views kept by the last build (sitegen.build.reuse.viewed) are those a forced build words."""
+    site = built_clone(history_repo, tmp_path / "clone", mini_site.parent)
+    repo = site.parent
+    edit(repo, set_value(CHANGED, "14000000"))
+    commit(repo, "Another change", 1767398400)
+    build(repo)
+    kept = tmp_path / "kept"
+    shutil.copytree(site, kept)
+    assert run_here(repo, "build", "--force", "-q").returncode == 0
+    assert same_tree(kept, site) == []
+    changes = (site / "changes" / "index.html").read_text(encoding="utf-8")
+    assert "changed from £13.5m to £14m" in changes and "changed from £13m to £13.5m" in changes
 
 
 FOOTER = re.compile(r'Data last changed <time datetime="([\d-]+)">([^<]+)</time>')

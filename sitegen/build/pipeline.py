@@ -33,6 +33,7 @@ from sitegen.build.reuse.record import (
     planned_digest,
     setup_digest,
 )
+from sitegen.build.reuse.viewed import Viewed
 from sitegen.build.session import Session
 from sitegen.build.staging import Writer
 from sitegen.build.stamp import forget_stamp, save_stamp
@@ -114,13 +115,18 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
             return False
     data, canon = session.plan.planned(key, partial(plan_data, site, derived=session.derived))
     specs = plan_pages(site, pages, rendered, data)
-    views = session.plan.views_for(views_key(site))
+    names = views_key(site)
+    views = session.plan.views_for(names)
+    # each release as pages show it: the last build's where the release and the names it links are all the same
+    viewed = Viewed(Cache(config.root / config.cache_dir, "views", session.code, read=not force), names, history)
+    viewed.fill(views)
     order = session.plan.keep("order", (), partial(Order.of, site))  # where each figure and source is in the site
     # each chart's description: the last build's for a chart that is all the same (a forced build makes them all)
     described = Described(Cache(config.root / config.cache_dir, "descriptions", session.code, read=not force), canon)
     specs += plan_publishing(site, history, specs, views, order, described)
     described.save()
     annotate(specs, site, history, views)
+    viewed.save(views)
     abouts = session.plan.keep("abouts", (), partial(about_packages, site, history))
     describe_pages(specs, abouts, site)
     charts = [chart for spec in specs for chart in spec.charts]
@@ -151,7 +157,7 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
         save_stamp(config, inputs, len(specs), len(charts), files)
         # a preview reads and writes the downloads and releases in part only: its follow-up build prunes them
         verdicts = [session.verdicts] if session.verdicts else []  # the data's descriptors, as last validated
-        for cache in (downloads, releases, described.cache, *drawn.caches, *verdicts):
+        for cache in (downloads, releases, described.cache, viewed.cache, *drawn.caches, *verdicts):
             cache.prune(str(output_path(config)))
     verb, after = ("Previewed", " (downloads and search index to follow)") if preview else (
         ("Checked", " (ready for edits)") if options.rebuild else ("Built", ""))

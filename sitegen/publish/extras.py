@@ -7,10 +7,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from sitegen.data import fmt
 from sitegen.history.changelog import Names, Told, by_package, headline, release_lines
 from sitegen.publish.charted import Order, chart_pages, chart_sources
 from sitegen.publish.feeds import areas, names_of, plan_feeds, render_feed
+from sitegen.publish.released import ChangeItem, ReleaseView
 from sitegen.site.page import PageSpec
 
 if TYPE_CHECKING:
@@ -24,35 +24,6 @@ if TYPE_CHECKING:
     from sitegen.site.charts.model import Chart
 
 RECENT = 5  # releases shown on a council page
-
-
-@dataclass(frozen=True)
-class ChangeItem:
-    """One line of a release: a figure's change, with what to link (its council's and measure's pages where they
-    exist), or a count of many (text alone)."""
-
-    text: str
-    area_name: str = ""
-    area_slug: str = ""
-    measure_id: str = ""
-    measure_label: str = ""
-    rest: str = ""  # the words after the measure's label: ", 31 March 2024: changed from £1m to £2m."
-
-
-@dataclass(frozen=True)
-class ReleaseView:
-    """A data release as a page shows it: what it did to the figures, never the commit's own words."""
-
-    anchor: str
-    day: date
-    headline: str  # `3 figures added, 1 changed`
-    summary: str  # by package, with how many councils
-    items: tuple[ChangeItem, ...]
-
-    @property
-    def date_text(self) -> str:
-        """`25 November 2026`."""
-        return fmt.long_date(self.day)
 
 
 @dataclass(frozen=True)
