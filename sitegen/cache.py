@@ -124,7 +124,7 @@ def noted_code_digest(folder: Path) -> str:
     note = folder / CODE_NOTE
     try:
         known = json.loads(note.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         known = None
     digest, status = known_code_digest(known)
     if status and known != [status, digest]:
@@ -225,7 +225,7 @@ def used_lists(record: Path) -> list[list[str]]:
     """The entry names each of the last complete builds used, as prune wrote them; none when unreadable."""
     try:
         found = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return []
     if not isinstance(found, list) or not all(isinstance(names, list) for names in found):
         return []

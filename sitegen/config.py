@@ -173,6 +173,9 @@ def settings_table(path: Path, text: str) -> dict[str, object]:
         line = int(m.group(1)) if (m := re.search(r"at line (\d+)", str(exc))) else 0
         raise ProblemsFound([problem("setting", f"not valid TOML: {exc}", str(path), line)],
                             "the settings file was not read") from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        raise ProblemsFound([problem("setting", "not valid TOML: arrays or tables nested too deeply to read",
+                                     str(path))], "the settings file was not read") from None
     site = data.get("site", {})
     if not isinstance(site, dict):
         line = next((n for n, x in enumerate(text.splitlines(), start=1) if re.match(r"\s*site\s*=", x)), 0)

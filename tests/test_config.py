@@ -64,6 +64,15 @@ def test_bad_toml_names_the_file_and_line(tmp_path: Path) -> None:
     assert re.search(r"sitegen\.toml\n  line 2: not valid TOML", raised.value.format_message())
 
 
+def test_toml_nested_too_deeply_is_a_clear_error(tmp_path: Path) -> None:
+    """tomllib reads nested arrays by recursion: a deep one is refused like any other bad TOML, not a traceback."""
+    (tmp_path / "sitegen.toml").write_text("[site]\nx = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(ProblemsFound) as raised:
+        load_config(tmp_path)
+    assert re.search(r"sitegen\.toml\n  not valid TOML: arrays or tables nested too deeply to read",
+                     raised.value.format_message())
+
+
 def test_python_dash_m_runs_the_cli() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "sitegen", "--help"], capture_output=True, text=True, check=False

@@ -186,3 +186,14 @@ def test_grouped_thousands_are_still_read(project: Path) -> None:
     assert code == 0, out
     figures = (project / "datapackages" / PACKAGE / "figures.csv").read_text(encoding="utf-8")
     assert ",4563258,GBP," in figures and list(project.glob(".sitegen-import-*")) == []
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    ("[" * 100_000 + "]" * 100_000, "the JSON is nested more than 32 levels deep"),
+    ('{"resources": [], "n": ' + "9" * 5000 + "}", "a value cannot be read"),
+    ('{"resources": [', "Expecting value at line 1, column 16")])
+def test_a_package_descriptor_that_cannot_be_read_is_refused_as_validate_refuses_it(project: Path, body: str,
+                                                                                   said: str) -> None:
+    (project / "datapackages" / PACKAGE / "datapackage.json").write_text(body, encoding="utf-8")
+    out = refused(project, bcf(project.parent))
+    assert "datapackage.json" in out and said in out, out

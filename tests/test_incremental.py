@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINI, copy_project
+from conftest import MINI, copy_project, run_here
 
-from sitegen.build.manifest import state_file
+from sitegen.build.manifest import STAMP, state_file
 from sitegen.build.options import BuildOptions
 from sitegen.build.pipeline import build as build_site
 from sitegen.build.reuse.record import RECORD, SEP
 from sitegen.build.session import Session
+from sitegen.cache import ENTRY
 from sitegen.config import load_config
 from sitegen.data.model import ENGLAND
 
@@ -350,6 +351,24 @@ def test_a_damaged_record_only_costs_time(tmp_path: Path) -> None:
     change_value(project)
     build_site(load_config(project))
     record.write_text('{"format": 4, "pages": ', encoding="utf-8")
+    change_value(project)
+    build_site(load_config(project))
+    cold = tmp_path / "cold"
+    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
+    build_site(load_config(cold), BuildOptions(force=True))
+    assert tree(project / "build") == tree(cold / "build")
+
+
+def test_build_state_nested_too_deep_to_read_only_costs_time(tmp_path: Path) -> None:
+    """Every JSON file the build keeps beside its cache entries (stamp, manifest, record, the entries' used-by lists)
+    nested past what json reads: the next build and `validate` read none of it, and make the cold build."""
+    project = copy_project(MINI, tmp_path / "project", warm=False)
+    build_site(load_config(project))
+    kept = [path for path in (project / ".cache").rglob("*.json") if not ENTRY.fullmatch(path.name)]
+    assert {STAMP, "used-by"} <= {path.name if path.name == STAMP else path.name[:7] for path in kept}
+    for path in kept:
+        path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert run_here(project, "validate", "-q").returncode == 0
     change_value(project)
     build_site(load_config(project))
     cold = tmp_path / "cold"

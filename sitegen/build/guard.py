@@ -110,6 +110,6 @@ def made_by_earlier_sitegen(site: Path, cache_dir: Path) -> bool:
         return False
     try:
         stamp = json.loads((cache_dir / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
     return isinstance(stamp, dict) and stamp.get("output") == tree_digest(site)

@@ -37,7 +37,7 @@ def load_manifest(config: Config) -> dict[str, list[Any]]:
     """The last build's manifest (hash, size, time, inode of each file it wrote), or nothing."""
     try:
         body = json.loads(state_file(config, MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     files = body.get("files") if isinstance(body, dict) else None
     return {k: v for k, v in files.items() if isinstance(v, list) and len(v) == 4} if isinstance(files, dict) else {}
@@ -47,7 +47,7 @@ def load_made(config: Config) -> dict[str, str]:
     """The cache key of each download the last build made (sitegen.build.reuse.cache.Made), by path, or nothing."""
     try:
         body = json.loads(state_file(config, MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     made = body.get("made") if isinstance(body, dict) else None
     return {k: v for k, v in made.items() if isinstance(v, str)} if isinstance(made, dict) else {}

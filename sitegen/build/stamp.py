@@ -54,7 +54,7 @@ def read_stamp(config: Config) -> dict[str, Any]:
     """The last build's stamp, or nothing (missing, garbled, or of another format)."""
     try:
         body = json.loads((config.root / config.cache_dir / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     return body if isinstance(body, dict) and body.get("format") == FORMAT else {}
 

@@ -231,7 +231,7 @@ def judged(package: Package, descriptor: dict[str, Any], verdicts: Cache) -> lis
     key, shown = json.dumps(descriptor, sort_keys=True, default=repr), display(package.path)
     text = verdicts.get(key, ".json")
     if text is not None:
-        with contextlib.suppress(ValueError, TypeError):  # an entry of another shape is made again
+        with contextlib.suppress(ValueError, TypeError, RecursionError):  # an entry of another shape is made again
             return [Problem(**{**p, "path": shown}) for p in json.loads(text)]
     found = check_metadata(package, descriptor)
     if all(p.path == shown for p in found):

@@ -29,7 +29,7 @@ def stored_diff(cache: Cache | None, key: str) -> DataDiff | None:
         return None
     try:
         return diff_of(json.loads(text))
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, RecursionError):
         return None
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from sitegen.data.read import parse_json
 from sitegen.errors import problem
 from sitegen.files import Inputs, ReadRefused, display, read_text, write_atomic
 
@@ -51,11 +51,10 @@ def resource_path(package: Path, value: object, shown: str) -> Path:
 def schema_fields(package: Path, resource: str, inputs: Inputs) -> tuple[list[str], Path]:
     """Field names of a resource as its package descriptor declares them (the one contract), and its CSV."""
     shown = display(package / "datapackage.json")
-    try:
-        descriptor = json.loads(read_text(package / "datapackage.json", inputs, shown))
-    except json.JSONDecodeError as exc:
-        raise ReadRefused(problem("invalid-json", exc.msg, shown, exc.lineno)) from None
-    for item in descriptor.get("resources", []) if isinstance(descriptor, dict) else []:
+    descriptor, problems = parse_json(read_text(package / "datapackage.json", inputs, shown), shown)
+    if descriptor is None:  # as `validate` refuses it: not JSON, nested too deep, a value too long to read
+        raise ReadRefused(problems[0])
+    for item in descriptor["resources"]:
         if isinstance(item, dict) and item.get("name") == resource:
             fields = item.get("schema", {}).get("fields", []) if isinstance(item.get("schema"), dict) else []
             return [str(f["name"]) for f in fields if isinstance(f, dict) and "name" in f], \

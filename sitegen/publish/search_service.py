@@ -80,6 +80,6 @@ def payload_of(answer: bytes, sent: int) -> dict[str, Any]:
         message = json.loads(base64.b64decode(answer, validate=True))
         if message["message_id"] == sent and isinstance(message["payload"], dict):
             return dict(message["payload"])
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, RecursionError):
         pass
     return {"type": "Error", "message": "an answer that could not be read"}

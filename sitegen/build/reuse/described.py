@@ -29,7 +29,7 @@ class Described:
     def load(self) -> dict[str, str]:
         """The last build's descriptions, or none (none kept, damaged, of other code, or `--force`)."""
         text = self.cache.get(KEY, SUFFIX)
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, RecursionError):
             found = json.loads(text) if text is not None else None
             if isinstance(found, dict):
                 return {key: value for key, value in found.items() if isinstance(value, str)}

@@ -69,7 +69,7 @@ def load_memo(folder: Path, code: str) -> DataMemo:
     memo = DataMemo()
     try:
         listed = json.loads(cache.get_bytes(INDEX, ".json") or b"[]")
-    except ValueError:
+    except (ValueError, RecursionError):
         return memo
     for item in listed if isinstance(listed, list) else []:
         if not (isinstance(item, list) and len(item) == 3 and item[0] in KINDS and all(isinstance(i, str)

@@ -374,7 +374,7 @@ def load(path: Path, setup: str) -> Last:
                 continue  # damaged: rendered again
             pages[str(page)] = (str(entry["planned"]), named, numbers, str(entry["sha"]))
         return Last(objects, object_values, reads, values, pages)
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return Last()  # missing, torn or from elsewhere: every page is rendered again
 
 
