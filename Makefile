@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site check test test-browser validate bench lint chromium tools clean
+.PHONY: site check test test-browser validate bench lint chromium tools clean bytecode
 
 # The browser the tests drive: Debian's Chromium by default; on Ubuntu (whose chromium is a snap) point it at
 # Google Chrome, as CI does: CHROMIUM_PATH=/usr/bin/google-chrome make test
@@ -31,8 +31,13 @@ $(TESTING): $(BIN)/sitegen
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
+# sitegen's own bytecode, written ahead (compileall skips what is up to date): where PYTHONDONTWRITEBYTECODE is set,
+# as in many containers, every process would compile its modules again, about 35 ms of a build with nothing to do
+bytecode: $(BIN)/sitegen
+	@$(BIN)/python -m compileall -q sitegen
+
 ## Install, validate the data and build the site into build/
-site: $(BIN)/sitegen
+site: bytecode
 	$(BIN)/sitegen build
 
 ## Install (with Chromium from Debian where missing) and run the whole test suite
@@ -47,10 +52,10 @@ check: $(TESTING) tools
 test-browser: $(TESTING) chromium
 	$(BIN)/python -m pytest $(PARALLEL) -m browser
 
-validate: $(BIN)/sitegen
+validate: bytecode
 	$(BIN)/sitegen validate
 
-bench: $(TESTING) chromium
+bench: $(TESTING) chromium bytecode
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/bench_serve.py
 
