@@ -301,6 +301,13 @@ def test_a_page_edited_in_build_is_written_again(tmp_path: Path) -> None:
     assert (project / "build/about/index.html").read_bytes() == good
 
 
+def cold_tree(project: Path, cold: Path) -> dict[str, bytes]:
+    """What a forced build of the project's sources alone (no build, no cache), copied to cold, makes."""
+    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
+    build_site(load_config(cold), BuildOptions(force=True))
+    return tree(cold / "build")
+
+
 def test_the_spare_site_is_not_trusted(tmp_path: Path) -> None:
     """What lies in the kept spare site (a planted file, a link out, a page since removed) never reaches build/."""
     project = copy_project(MINI, tmp_path / "project")
@@ -323,10 +330,7 @@ def test_the_spare_site_is_not_trusted(tmp_path: Path) -> None:
     os.mkfifo(spare / "fifo")
     remove_figure(project)
     build_site(load_config(project))
-    cold = tmp_path / "cold"
-    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
-    build_site(load_config(cold), BuildOptions(force=True))
-    assert tree(project / "build") == tree(cold / "build")
+    assert tree(project / "build") == cold_tree(project, tmp_path / "cold")
     assert not [p for p in (project / "build").rglob("*") if p.is_symlink()]
     assert not (tmp_path / "elsewhere.html").exists()
 
@@ -353,10 +357,7 @@ def test_a_damaged_record_only_costs_time(tmp_path: Path) -> None:
     record.write_text('{"format": 4, "pages": ', encoding="utf-8")
     change_value(project)
     build_site(load_config(project))
-    cold = tmp_path / "cold"
-    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
-    build_site(load_config(cold), BuildOptions(force=True))
-    assert tree(project / "build") == tree(cold / "build")
+    assert tree(project / "build") == cold_tree(project, tmp_path / "cold")
 
 
 def test_build_state_nested_too_deep_to_read_only_costs_time(tmp_path: Path) -> None:
@@ -371,10 +372,7 @@ def test_build_state_nested_too_deep_to_read_only_costs_time(tmp_path: Path) -> 
     assert run_here(project, "validate", "-q").returncode == 0
     change_value(project)
     build_site(load_config(project))
-    cold = tmp_path / "cold"
-    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
-    build_site(load_config(cold), BuildOptions(force=True))
-    assert tree(project / "build") == tree(cold / "build")
+    assert tree(project / "build") == cold_tree(project, tmp_path / "cold")
 
 
 def test_a_preview_shows_an_edit_and_the_follow_up_build_completes_it(tmp_path: Path,
@@ -403,10 +401,7 @@ def test_a_preview_shows_an_edit_and_the_follow_up_build_completes_it(tmp_path: 
     assert capsys.readouterr().out.startswith("Built ")  # a preview is never taken for an up-to-date site
     after = tree(project / "build")
     assert after["data/nhs-debts/nhs-debts.zip"] != before["data/nhs-debts/nhs-debts.zip"]
-    cold = tmp_path / "cold"
-    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
-    build_site(load_config(cold), BuildOptions(force=True))
-    assert after == tree(cold / "build")
+    assert after == cold_tree(project, tmp_path / "cold")
 
 
 def test_a_process_after_a_preview_alone_still_makes_the_cold_build(tmp_path: Path) -> None:
@@ -420,10 +415,7 @@ def test_a_process_after_a_preview_alone_still_makes_the_cold_build(tmp_path: Pa
     assert build_site(load_config(project), BuildOptions(preview=True), session) is False
     assert record.read_bytes() == written
     build_site(load_config(project))  # a new process, with a session of its own
-    cold = tmp_path / "cold"
-    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
-    build_site(load_config(cold), BuildOptions(force=True))
-    assert tree(project / "build") == tree(cold / "build")
+    assert tree(project / "build") == cold_tree(project, tmp_path / "cold")
 
 
 def test_previews_in_a_row_each_show_the_cold_builds_pages(tmp_path: Path) -> None:
