@@ -120,6 +120,7 @@ def test_what_a_build_saves_is_this_historys(tmp_path: Path, site: Site) -> None
 @pytest.mark.parametrize("body", ["[]", '{"x": 1}', '{" ' + NEW + ' ": [1, 2, 3, 4, []]}',
                                   '{" ' + NEW + ' ": ["a", "2026-13-01", "h", "s", []]}',
                                   '{" ' + NEW + ' ": ["a", "2026-01-01", "h", "s", [["too few"]]]}',
+                                  '{" ' + NEW + ' ": ["a", "2026-01-01", "h", "s", ["sixchr"]]}',
                                   "[" * 100_000 + "]" * 100_000])
 def test_a_kept_entry_of_any_other_shape_is_worded_again(tmp_path: Path, site: Site, body: str) -> None:
     past = history(site, NEW)

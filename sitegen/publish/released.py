@@ -53,7 +53,8 @@ def view_json(view: ReleaseView) -> list[Any]:
 def view_of_json(kept: list[Any]) -> ReleaseView:
     """A view from its JSON (view_json); TypeError or ValueError for anything else."""
     anchor, day, headline, summary, items = kept
-    texts = [anchor, headline, summary, *(text for item in items for text in item)]
-    if not all(isinstance(text, str) for text in texts) or any(len(item) != len(ITEMS) for item in items):
+    if type(items) is not list or any(type(item) is not list or len(item) != len(ITEMS) for item in items):
+        raise TypeError("not a release's view")
+    if not all(type(text) is str for text in [anchor, headline, summary, *(text for item in items for text in item)]):
         raise TypeError("not a release's view")
     return ReleaseView(anchor, date.fromisoformat(day), headline, summary, tuple(ChangeItem(*item) for item in items))
