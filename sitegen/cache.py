@@ -15,7 +15,7 @@ from typing import Any
 
 import sitegen
 from sitegen.errors import say
-from sitegen.files import write_atomic
+from sitegen.files import read_state, write_atomic
 
 FORMAT = b"sitegen-cache 1 sha256="
 USED = "used-by-"  # a cache folder's record of the entries its last builds used, one file per output folder
@@ -122,10 +122,7 @@ def noted_code_digest(folder: Path) -> str:
     """code_digest(), taken from the cache folder's note of it while sitegen's files and libraries are as they were
     (known_code_digest), and noted there for the next command: `sitegen validate` then hashes no source file."""
     note = folder / CODE_NOTE
-    try:
-        known = json.loads(note.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        known = None
+    known = read_state(note)
     digest, status = known_code_digest(known)
     if status and known != [status, digest]:
         try:
@@ -223,10 +220,7 @@ class Cache:
 
 def used_lists(record: Path) -> list[list[str]]:
     """The entry names each of the last complete builds used, as prune wrote them; none when unreadable."""
-    try:
-        found = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return []
+    found = read_state(record)
     if not isinstance(found, list) or not all(isinstance(names, list) for names in found):
         return []
     return [[name for name in names if isinstance(name, str)] for names in found]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import codecs
 import errno
 import hashlib
+import json
 import os
 import secrets
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sitegen.errors import Problem, SitegenError, problem
 
@@ -135,6 +136,16 @@ def located(path: str | Path) -> Iterator[None]:
         if exc.filename is None:
             raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
+
+
+def read_state(path: Path) -> Any:
+    """A JSON file of the tool's own state (a stamp, a manifest, a note), or None where it is missing, unreadable or
+    not JSON, a nesting too deep for the parser included (json raises RecursionError there): such a file is made
+    again, never trusted and never a traceback."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
 
 
 def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:

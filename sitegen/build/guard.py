@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +12,7 @@ from sitegen.build.marker import MARKER, entries_of, foreign, is_ours, marked
 from sitegen.build.recovery import recover
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import SitegenError
-from sitegen.files import tree_digest
+from sitegen.files import read_state, tree_digest
 
 if TYPE_CHECKING:
     import threading
@@ -108,8 +107,5 @@ def made_by_earlier_sitegen(site: Path, cache_dir: Path) -> bool:
     """A folder without a marker is still ours if it is byte for byte what the last build stamp recorded."""
     if (site / MARKER).exists():
         return False
-    try:
-        stamp = json.loads((cache_dir / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return False
+    stamp = read_state(cache_dir / STAMP)
     return isinstance(stamp, dict) and stamp.get("output") == tree_digest(site)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitegen.build.marker import MARKER
-from sitegen.files import write_atomic
+from sitegen.files import read_state, write_atomic
 
 if TYPE_CHECKING:
     from sitegen.config import Config
@@ -35,20 +35,14 @@ def state_file(config: Config, name: str, suffix: str = ".json") -> Path:
 
 def load_manifest(config: Config) -> dict[str, list[Any]]:
     """The last build's manifest (hash, size, time, inode of each file it wrote), or nothing."""
-    try:
-        body = json.loads(state_file(config, MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return {}
+    body = read_state(state_file(config, MANIFEST))
     files = body.get("files") if isinstance(body, dict) else None
     return {k: v for k, v in files.items() if isinstance(v, list) and len(v) == 4} if isinstance(files, dict) else {}
 
 
 def load_made(config: Config) -> dict[str, str]:
     """The cache key of each download the last build made (sitegen.build.reuse.cache.Made), by path, or nothing."""
-    try:
-        body = json.loads(state_file(config, MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return {}
+    body = read_state(state_file(config, MANIFEST))
     made = body.get("made") if isinstance(body, dict) else None
     return {k: v for k, v in made.items() if isinstance(v, str)} if isinstance(made, dict) else {}
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sitegen.build.manifest import STAMP, as_left, output_path, site_status
-from sitegen.files import MAX_BYTES_LIMIT, file_part, write_atomic
+from sitegen.files import MAX_BYTES_LIMIT, file_part, read_state, write_atomic
 from sitegen.history.git import commits_key
 
 if TYPE_CHECKING:
@@ -52,10 +52,7 @@ class InputDigest:
 
 def read_stamp(config: Config) -> dict[str, Any]:
     """The last build's stamp, or nothing (missing, garbled, or of another format)."""
-    try:
-        body = json.loads((config.root / config.cache_dir / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return {}
+    body = read_state(config.root / config.cache_dir / STAMP)
     return body if isinstance(body, dict) and body.get("format") == FORMAT else {}
 
 
