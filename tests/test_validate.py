@@ -375,6 +375,46 @@ def test_validating_again_in_one_process_sees_each_edit_and_undo(data: Path) -> 
     assert codes() == [("datapackages/nhs-debts/figures.csv", 3, "value", "many")]
 
 
+def test_a_rules_rows_are_picked_once_for_a_files_bytes_and_again_after_an_edit(data: Path) -> None:
+    """`sitegen serve` applies every rule again on each edit: a table whose bytes are unchanged keeps the rows its
+    rules picked out; the edited table's are picked again, so its new problems are found."""
+    from sitegen.data.memo import DataMemo
+    from sitegen.data.validate import validate_packages
+
+    memo = DataMemo()
+    first = validate_packages(data, memo=memo)
+    assert first[1] == []
+    debts = first[0].packages["nhs-debts"].resources["figures"]
+    assert debts.cells is not None
+    kept = dict(debts.cells.picked)
+    assert {"periods", "sources", "formulas", "duplicates", "claims", "slugs"} <= set(kept)
+    set_cell(data / "better-care-fund/figures.csv", 2, "note", "=1+1")  # another package's figures edited
+    packages, found = validate_packages(data, memo=memo)
+    assert [(p.path, p.line, p.code) for p in found] == [("datapackages/better-care-fund/figures.csv", 2, "formula")]
+    again = packages.packages["nhs-debts"].resources["figures"]
+    assert again is debts and all(debts.cells.picked[k] is kept[k] for k in kept)  # not picked again
+    lines = (data / FIGURES).read_text(encoding="utf-8").splitlines()
+    (data / FIGURES).write_text("\n".join([*lines, lines[1].replace(",", "-twin,", 1)]) + "\n", encoding="utf-8")
+    set_cell(data / FIGURES, 3, "note", "@SUM(A1)")
+    found = validate_packages(data, memo=memo)[1]
+    assert sorted((p.path, p.line, p.code) for p in found) == [
+        ("datapackages/better-care-fund/figures.csv", 2, "formula"),
+        ("datapackages/nhs-debts/figures.csv", 3, "formula"),
+        ("datapackages/nhs-debts/figures.csv", len(lines) + 1, "duplicate-figure")]
+    (data / FIGURES).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    set_cell(data / "better-care-fund/figures.csv", 2, "note", "")
+    assert validate_packages(data, memo=memo)[1] == []
+    # what a table's rules read besides the table (the reference's codes, the package's measures) changes: the
+    # unchanged figures are picked again for it
+    set_cell(data / "nhs-debts/measures.csv", 2, "unit", "count")
+    councils = data / "reference/councils.csv"
+    councils.write_text("".join(line for line in councils.read_text(encoding="utf-8").splitlines(keepends=True)
+                                if not line.startswith("E10000003,")), encoding="utf-8")  # Cambridgeshire gone
+    found = validate_packages(data, memo=memo)[1]
+    assert {p.code for p in found if p.path == "datapackages/nhs-debts/figures.csv"} == {"unknown-area",
+                                                                                         "unit-mismatch"}
+
+
 def test_reading_other_data_leaves_the_projects_parsed_data_kept(data: Path, tmp_path: Path) -> None:
     """An old version of the data (read from git for the changelog) does not make serve parse the project's again."""
     from sitegen.data.memo import DataMemo

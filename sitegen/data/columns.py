@@ -39,6 +39,9 @@ class Cells:
         # the rows a field's `pattern` constraint may not match, by (field, pattern), as validation found them: a
         # rule matching the same expression reads them rather than match every cell again (rule_rows.slug_rows)
         self.unmatched: dict[tuple[str, str], list[int]] = {}
+        # the rows each rule that reads this table alone picked out, by the rule: the same bytes, the same rows
+        # (`sitegen serve` checks every table again on each edit of one; a file left as it was keeps its Cells)
+        self.picked: dict[str, list[int]] = {}
         self._schema: pl.Schema | None = None
 
     def __getstate__(self) -> dict[str, Any]:

@@ -24,16 +24,22 @@ def at(resource: Resource, index: int, code: str, message: str, field: str, valu
     return problem(code, message, resource.shown, resource.line(index), field, value)
 
 
-def rows_where(table: Resource, picker: Picker) -> Iterator[tuple[int, dict[str, Any]]]:
+def rows_where(table: Resource, picker: Picker, alone: str = "") -> Iterator[tuple[int, dict[str, Any]]]:
     """(index, row) of the rows a rule must read: those column expressions pick out (sitegen.data.columns), else all.
 
     The pickers take in every row that could break the rule (and maybe more); the rule then reads those rows
-    exactly as it reads any row, so a million valid rows are never made into dicts.
+    exactly as it reads any row, so a million valid rows are never made into dicts. alone: the rule's name, for a
+    picker that reads nothing but the table: its rows are picked once for the table's bytes (Cells.picked).
     """
     if table.cells is None:  # rows read row by row (the reference engine): every row
         yield from enumerate(table.rows)
         return
-    indexes = picker(table.cells)
+    kept = table.cells.picked if alone else None
+    indexes = kept.get(alone) if kept is not None else None
+    if indexes is None:
+        indexes = picker(table.cells)
+        if kept is not None:
+            kept[alone] = indexes
     yield from zip(indexes, table.rows_at(indexes), strict=True)
 
 

@@ -16,6 +16,8 @@ Row = dict[str, Any]  # field name -> typed value (str, int, float, bool, dateti
 class Records(Protocol):
     """A resource's records held as columns (sitegen.data.columns.Cells): rows are made from them on demand."""
 
+    picked: dict[str, list[int]]  # the rows each rule of this table alone picked out (sitegen.data.pick.rows_where)
+
     def rows(self, indexes: list[int] | None = None) -> list[Row]:
         """Typed rows."""
 

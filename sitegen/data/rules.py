@@ -48,8 +48,9 @@ def check_references(packages: Packages) -> Iterator[Problem]:
     def picker(cells: Any) -> list[int]:
         return list(cells.pick(test(cells, "area_code", lambda v: outside(v, areas))
                                | test(cells, "counterparty_code", lambda v: outside(v, bodies))))
+    known = f"references {sorted(map(repr, areas))} {sorted(map(repr, bodies))}"  # the picker's rows, for these codes
     for _, table in figure_tables(packages):
-        for i, row in rows_where(table, picker):
+        for i, row in rows_where(table, picker, known):
             if row.get("area_code") and row["area_code"] not in areas:
                 yield at(table, i, "unknown-area", "area_code is not a council, former council or England in "
                          "the reference package", "area_code", row["area_code"])
@@ -64,7 +65,7 @@ def check_periods(packages: Packages) -> Iterator[Problem]:
         return bool(start and end and (start > end or (label and period_dates(label) != (start, end))))
     picker = combos(("period_start", "period_end", "period_label"), bad)
     for _, table in figure_tables(packages):
-        for i, row in rows_where(table, picker):
+        for i, row in rows_where(table, picker, "periods"):
             start, end, label = row.get("period_start"), row.get("period_end"), row.get("period_label")
             if start and end and start > end:
                 yield at(table, i, "period-order", f"period_end {end} is before period_start {start}",
@@ -89,14 +90,14 @@ def check_sources(packages: Packages) -> Iterator[Problem]:
     for _, table in figure_tables(packages):
         def picker(cells: Any) -> list[int]:
             return list(cells.pick(test(cells, "source_id", lambda v: v.is_null())))
-        for i, row in rows_where(table, picker):
+        for i, row in rows_where(table, picker, "sources"):
             if not row.get("source_id"):
                 yield at(table, i, "missing-source", "the figure has no source_id", "source_id", "")
     for _, package in sorted(packages.packages.items()):
         sources = package.resources.get("sources")
         if sources is None:
             continue
-        for i, row in rows_where(sources, combos(("url",), lambda url: not is_web_url(url or ""))):
+        for i, row in rows_where(sources, combos(("url",), lambda url: not is_web_url(url or "")), "urls"):
             url = row.get("url") or ""
             if not is_web_url(url):
                 yield at(sources, i, "url-scheme", "the source URL must be an http(s) address", "url", url)
@@ -110,7 +111,7 @@ def check_formulas(packages: Packages) -> Iterator[Problem]:
                 if str(field["name"]).startswith(FORMULA_START):
                     yield problem("formula", f"column name begins with {_shown(field['name'])}",
                                   display(table.path), 1, field["name"], field["name"])
-            for i, row in rows_where(table, formula_rows):
+            for i, row in rows_where(table, formula_rows, "formulas"):
                 for name, value in row.items():
                     if isinstance(value, str) and value.startswith(FORMULA_START):
                         yield at(table, i, "formula", f"text begins with {_shown(value)}", name, value)
@@ -125,7 +126,7 @@ def check_duplicates(packages: Packages) -> Iterator[Problem]:
     """No figure repeats the same area, measure, period, counterparty and source."""
     for _, table in figure_tables(packages):
         seen: dict[tuple[Any, ...], int] = {}
-        for i, row in rows_where(table, repeated_figures):
+        for i, row in rows_where(table, repeated_figures, "duplicates"):
             key = tuple(row.get(k) for k in FIGURE_KEY)
             if key in seen:
                 yield at(table, i, "duplicate-figure", f"same figure as line {table.lines[seen[key]]}",
@@ -137,7 +138,8 @@ def check_values(packages: Packages) -> Iterator[Problem]:
     """Signs, percentage ranges and units agree with the measure."""
     for name, table in figure_tables(packages):
         measures = {m["id"]: m for m in packages.rows(name, "measures")}
-        for i, row in rows_where(table, value_rows(measures)):
+        # the picker's rows, for these measures (rows of plain values, so their repr is the same for the same rows)
+        for i, row in rows_where(table, value_rows(measures), f"values {sorted(map(repr, measures.values()))}"):
             measure, value = measures.get(row.get("measure")), row.get("value")
             if measure is None or not isinstance(value, int | float):
                 continue
@@ -156,7 +158,7 @@ def check_claims(packages: Packages) -> Iterator[Problem]:
         return list(cells.pick(test(cells, "status", lambda v: v == "claim")
                                & test(cells, "claimant", lambda v: v.is_null())))
     for _, table in figure_tables(packages):
-        for i, row in rows_where(table, picker):
+        for i, row in rows_where(table, picker, "claims"):
             if row.get("status") == "claim" and not row.get("claimant"):
                 yield at(table, i, "missing-claimant", "status is claim but claimant is blank", "claimant", "")
 
@@ -194,7 +196,7 @@ def check_slugs(packages: Packages) -> Iterator[Problem]:
         for table in package.resources.values():
             names = [f["name"] for f in table.fields if f["name"] == "slug"]
             names += ["id"] if table.name in ("figures", "measures", "sources", "disputes") else []
-            for i, row in rows_where(table, slug_rows(names)):
+            for i, row in rows_where(table, slug_rows(names), "slugs"):
                 for name in names:
                     yield from _slug_problems(table, i, name, row.get(name))
 

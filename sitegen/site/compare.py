@@ -115,7 +115,8 @@ class Period:
         return fmt.median_text(s.median, self.measure.unit, self.basis) if s else ""
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # not frozen: 48,000 a build on the real site, and a frozen dataclass's setting of each field
+# cost a sixth of making them; never changed once made all the same
 class Position:
     """One council's figure among the others of its period, on the period's basis."""
 
@@ -189,17 +190,25 @@ def periods(measure: Measure, councils: list[Council]) -> list[Period]:
     """Each period with council figures for the measure, oldest first (England's own totals left out)."""
     codes = {c.code for c in councils}
     # only reported values are ranked: a claim or a plan is one side's number, a suspect value may be a slip
-    groups: dict[tuple[date, date, str], list[Figure]] = {}  # in the measure's order: the sort below is stable
+    # by period, its dates and label (dates sort as their ISO text does); in the measure's order: the sort below is
+    # stable
+    groups: dict[tuple[date, date, str], list[Figure]] = {}
     for f in measure.figures:
         if f.area.code in codes and f.status == "reported" and f.flag != "suspect":
-            groups.setdefault(period_key(f), []).append(f)
+            groups.setdefault((f.period_end, f.period_start, f.period_label), []).append(f)
+    # a council with no predecessor existed in every period: only the others are told by date (383 periods of
+    # 170 councils on the real site)
+    dated = {c.code for c in councils if isinstance(c, Predecessor) or c.predecessors}
     out = []
     for key in sorted(groups):
         figures = tuple(sorted(groups[key], key=lambda f: (-f.value, f.area.short_name)))
         having, start = {f.area.code for f in figures}, figures[0].period_start
-        out.append(Period(measure, figures[0].period_label, figures,
-                          tuple(c for c in councils if c.code not in having and existed(c, start)),
-                          tuple(c for c in councils if c.code not in having and not existed(c, start))))
+        gaps: list[Council] = []
+        absent: list[Council] = []
+        for c in councils:
+            if c.code not in having:
+                (gaps if c.code not in dated or existed(c, start) else absent).append(c)
+        out.append(Period(measure, figures[0].period_label, figures, tuple(gaps), tuple(absent)))
     return out
 
 
@@ -208,11 +217,6 @@ def existed(council: Council, start: date) -> bool:
     if isinstance(council, Predecessor):
         return council.end_date is None or council.end_date >= start
     return all(p.end_date is not None and p.end_date < start for p in council.predecessors)
-
-
-def period_key(f: Figure) -> tuple[date, date, str]:
-    """A period is its dates and label (dates sort as their ISO text does, without writing it)."""
-    return (f.period_end, f.period_start, f.period_label)
 
 
 def position(figure: Figure, period: Period) -> Position | None:
@@ -225,26 +229,22 @@ def position(figure: Figure, period: Period) -> Position | None:
     # rank 1 + how many are higher; lower: how many are strictly lower (ties share a rank)
     rank = None if mine is None else 1 + len(values) - bisect_right(values, mine)
     near = neighbour_values(period, council)
+    groups = period.group_spreads  # each region's and type's median, looked up here: 48,000 positions a build
     return Position(
-        figure, period, rank=rank, lower=None if mine is None else bisect_left(values, mine), of=len(values),
-        per_head=period.rates.get(figure.id), region=group_spread(period, ("region", council.region)),
-        same_type=group_spread(period, ("type", council.type)), neighbours=neighbour_spread(near),
-        neighbours_with_figure=len(near))
+        figure, period, rank, None if mine is None else bisect_left(values, mine), len(values),
+        period.rates.get(figure.id), groups.get(("region", council.region)), groups.get(("type", council.type)),
+        neighbour_spread(near), len(near))
 
 
 def neighbour_values(period: Period, council: Council) -> list[float]:
     """The values of a council's statistical neighbours that have a figure for the period."""
-    return [period.by_area[n.code] for n, _ in council.neighbours if n.code in period.by_area]
+    by_area = period.by_area
+    return [by_area[n.code] for n, _ in council.neighbours if n.code in by_area]
 
 
 def neighbour_spread(values: list[float]) -> Spread | None:
     """Median of a council's statistical neighbours' values, when at least MIN_GROUP of them have a figure."""
     return spread(values) if len(values) >= MIN_GROUP else None
-
-
-def group_spread(period: Period, group: tuple[str, str]) -> Spread | None:
-    """Median of the councils in a group (a region, a type), when at least MIN_GROUP have a figure."""
-    return period.group_spreads.get(group)
 
 
 def positions(council: Council, measures: list[Measure], councils: list[Council]) -> dict[str, Position]:
@@ -323,15 +323,16 @@ DERIVED = ("rates", "basis", "values", "per_head_years", "by_area", "spread", "g
 Derived = dict[str, dict[tuple[Any, ...], dict[str, Any]]]  # measure id -> each period's DERIVED by its content
 
 
-def content_of(period: Period, areas: dict[int, tuple[Any, ...]]) -> tuple[Any, ...]:
+def content_of(period: Period, areas: dict[int, str]) -> tuple[Any, ...]:
     """A period's content (Period.content); areas: each area's part by id, worked out once for many periods."""
     parts = []
     for f in period.figures:
         area = f.area
         found = areas.get(id(area))
-        if found is None:
-            found = areas[id(area)] = (area.code, getattr(area, "region", None), getattr(area, "type", None),
-                                       type(area).__name__, area.populations and area.populations.content)
+        if found is None:  # as text, whose hash Python keeps: a period's content is hashed and compared whole, and
+            # a tuple of the populations of every year, in every one of its figures, was walked each time
+            found = areas[id(area)] = repr((area.code, getattr(area, "region", None), getattr(area, "type", None),
+                                            type(area).__name__, area.populations and area.populations.content))
         parts.append((f.id, f.value, f.unit, f.period_end, found))
     return period.measure.unit, tuple(parts)
 
@@ -340,7 +341,7 @@ def take_over(by_measure: dict[str, list[Period]], before: Derived) -> int:
     """Give each period the derived values (DERIVED) of the last model's period of the same content; how many took
     them. `sitegen serve`'s next model, after an edit of one measure's figures, need not work out the others'
     again (about 0.1 s of a preview's planning of one council's page, on the real site)."""
-    taken, areas = 0, dict[int, tuple[Any, ...]]()
+    taken, areas = 0, dict[int, str]()
     for measure_id, periods in by_measure.items():
         kept = before.get(measure_id, {})
         for period in periods:
