@@ -467,6 +467,28 @@ def test_value_objects_hashed_by_their_repr_hold_only_plain_values() -> None:
     assert not plain_type(Labelled, known) and not plain_type(Mutable, known)
 
 
+def test_a_map_in_a_planned_value_is_hashed_by_every_hex() -> None:
+    """A value object holding others (a map and its hexes, on a measure's period page) is hashed by its repr, and a
+    hex's words or colour changed changes the page's hash."""
+    import dataclasses
+
+    from sitegen.build.reuse.canon import Canon
+    from sitegen.site.maps import Cell, HexMap
+
+    @dataclasses.dataclass(frozen=True)
+    class Shown:
+        ranked: list[int]
+        hexmap: HexMap | None
+
+    def hashed(text: str, band: int | None = 2) -> object:
+        cells = (Cell("E10000016", "Kent", "councils/kent/", "0,0 1,1", band, text),)
+        hexmap = HexMap("map-debt", "Debt", "One hex per council.", cells, ("low", "high"), "no figure", 10.0, 10.0)
+        return Canon().plain(Shown([1, 2], hexmap), 0, True)
+
+    assert hashed("£13.0m") == hashed("£13.0m")
+    assert len({hashed("£13.0m"), hashed("£13.1m"), hashed("£13.0m", None)}) == 3
+
+
 def test_a_session_keeps_what_an_edit_left_unchanged(tmp_path: Path) -> None:
     """`sitegen serve` builds in one session: after an edit to one CSV, no other CSV is parsed again, no other
     package checked again, and no template compiled again."""
