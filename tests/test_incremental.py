@@ -480,13 +480,21 @@ def test_a_map_in_a_planned_value_is_hashed_by_every_hex() -> None:
         ranked: list[int]
         hexmap: HexMap | None
 
-    def hashed(text: str, band: int | None = 2) -> object:
-        cells = (Cell("E10000016", "Kent", "councils/kent/", "0,0 1,1", band, text),)
-        hexmap = HexMap("map-debt", "Debt", "One hex per council.", cells, ("low", "high"), "no figure", 10.0, 10.0)
-        return Canon().plain(Shown([1, 2], hexmap), 0, True)
+    cell = Cell("E10000016", "Kent", "councils/kent/", "0,0 1,1", 2, "£13.0m")
+    hexmap = HexMap("map-debt", "Debt", "One hex per council.", (cell,), ("low", "high"), "no figure", 10.0, 10.0)
 
-    assert hashed("£13.0m") == hashed("£13.0m")
-    assert len({hashed("£13.0m"), hashed("£13.1m"), hashed("£13.0m", None)}) == 3
+    def hashed(shown: HexMap) -> object:
+        return Canon().plain(Shown([1, 2], shown), 0, True)
+
+    other: dict[type, Any] = {str: "other", int: 7, float: 11.5, tuple: ("other",)}
+    changed = [dataclasses.replace(hexmap, cells=(dataclasses.replace(cell, **{f.name: other[type(getattr(cell,
+               f.name))]}),)) for f in dataclasses.fields(Cell)]
+    changed += [dataclasses.replace(hexmap, **{f.name: other[type(getattr(hexmap, f.name))]})
+                for f in dataclasses.fields(HexMap) if f.name != "cells"]
+    changed += [dataclasses.replace(hexmap, cells=(cell, cell)), dataclasses.replace(hexmap, cells=(
+        dataclasses.replace(cell, band=None),))]
+    assert hashed(hexmap) == hashed(dataclasses.replace(hexmap))
+    assert len({hashed(hexmap), *map(hashed, changed)}) == len(changed) + 1  # each field of each hex counts
 
 
 def test_a_session_keeps_what_an_edit_left_unchanged(tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
@@ -66,6 +67,16 @@ class HexMap:
             f'<a href="{escape(link(c.path))}" aria-label="{label}"><title>{label}</title><polygon class="'
             f'{"hx-gap" if c.band is None else f"hx-{c.band}"}" points="{c.points}"/></a>\n'
             for c in self.cells for label in (escape(c.label),)))  # band and points: numbers written by this module
+
+    def canonical_parts(self) -> tuple[tuple[()], tuple[Any, ...]]:
+        """All a map is, every hex's every field included, as plain values, for the page record
+        (sitegen.build.reuse.canon): what its repr says, at a fraction of the cost (383 maps of 150 hexes on the
+        real site's measure pages)."""
+        return (), (MAP_FIELDS(self), tuple(map(CELL_FIELDS, self.cells)))
+
+
+CELL_FIELDS = attrgetter(*(f.name for f in fields(Cell)))
+MAP_FIELDS = attrgetter(*(f.name for f in fields(HexMap) if f.name != "cells"))
 
 
 def layout(packages: Packages, resource: str, key: str) -> dict[str, tuple[int, int]]:
