@@ -67,6 +67,16 @@ def change_quoted_value(project: Path) -> None:
     edit_csv(figures(project), change)
 
 
+def name_counterparty_and_dispute(project: Path) -> None:
+    """A figure with neither an NHS body nor a dispute given both: its pages, the ICB's and the dispute's change."""
+    def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        row = next(r for r in rows if not r["counterparty_code"] and not r["dispute"])
+        row["counterparty_code"], row["counterparty_name"] = "E54000022", "NHS Norfolk and Waveney ICB"
+        row["dispute"] = "cambridgeshire-overdue-nhs-debt"
+        return rows
+    edit_csv(figures(project), change)
+
+
 def retitle_source(project: Path) -> None:
     """A source's title."""
     def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -133,7 +143,8 @@ def retitle_site(project: Path) -> None:
     settings.write_text(text.replace('title = "', 'title = "Edited: ', 1), encoding="utf-8")
 
 
-EDITS: list[Edit] = [change_value, edit_page, change_quoted_value, retitle_source, remove_figure, copy_figure,
+EDITS: list[Edit] = [change_value, edit_page, change_quoted_value, name_counterparty_and_dispute, retitle_source,
+                     remove_figure, copy_figure,
                      relabel_measure, edit_page, override_template, one_council_template, override_partial,
                      retitle_site]
 
