@@ -410,9 +410,11 @@ def test_a_rules_rows_are_picked_once_for_a_files_bytes_and_again_after_an_edit(
     councils = data / "reference/councils.csv"
     councils.write_text("".join(line for line in councils.read_text(encoding="utf-8").splitlines(keepends=True)
                                 if not line.startswith("E10000003,")), encoding="utf-8")  # Cambridgeshire gone
-    found = validate_packages(data, memo=memo)[1]
+    packages, found = validate_packages(data, memo=memo)
     assert {p.code for p in found if p.path == "datapackages/nhs-debts/figures.csv"} == {"unknown-area",
                                                                                          "unit-mismatch"}
+    cells = packages.packages["nhs-debts"].resources["figures"].cells  # kept rows for the latest codes alone
+    assert cells is not None and sum(key.startswith("references ") for key in cells.picked) == 1
 
 
 def test_reading_other_data_leaves_the_projects_parsed_data_kept(data: Path, tmp_path: Path) -> None:

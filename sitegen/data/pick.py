@@ -38,7 +38,10 @@ def rows_where(table: Resource, picker: Picker, alone: str = "") -> Iterator[tup
     indexes = kept.get(alone) if kept is not None else None
     if indexes is None:
         indexes = picker(table.cells)
-        if kept is not None:
+        if kept is not None:  # the rule's rows for what else it read last (other codes, say) are of no more use
+            rule = alone.partition(" ")[0]
+            for old in [key for key in kept if key.partition(" ")[0] == rule]:
+                del kept[old]
             kept[alone] = indexes
     yield from zip(indexes, table.rows_at(indexes), strict=True)
 

@@ -190,8 +190,7 @@ def periods(measure: Measure, councils: list[Council]) -> list[Period]:
     """Each period with council figures for the measure, oldest first (England's own totals left out)."""
     codes = {c.code for c in councils}
     # only reported values are ranked: a claim or a plan is one side's number, a suspect value may be a slip
-    # by period, its dates and label (dates sort as their ISO text does); in the measure's order: the sort below is
-    # stable
+    # by period (its dates and label: dates sort as their ISO text does), each in the measure's order (stable sort)
     groups: dict[tuple[date, date, str], list[Figure]] = {}
     for f in measure.figures:
         if f.area.code in codes and f.status == "reported" and f.flag != "suspect":

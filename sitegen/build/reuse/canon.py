@@ -178,8 +178,8 @@ class Canon:
             getter = self.plain_getters[kind] = (kind.__name__, operator.attrgetter(*names), len(names) > 1,
                                                  flat_type(kind))
         name, values, many, flat = getter
-        if not flat:  # a field holds value objects or dates, which marshal cannot write: the whole page's plan would
-            # be hashed by its repr (a measure period's 150 positions, for its map's hexes); this value alone is
+        if not flat:  # a field holds value objects or dates, which marshal cannot write: its repr, canonical for a
+            # plain type, rather than the repr of the whole plan it is in (see digest)
             return [name, repr(value)]
         return [name, values(value) if many else (values(value),)]
 
