@@ -144,9 +144,8 @@ def retitle_site(project: Path) -> None:
 
 
 EDITS: list[Edit] = [change_value, edit_page, change_quoted_value, name_counterparty_and_dispute, retitle_source,
-                     remove_figure, copy_figure,
-                     relabel_measure, edit_page, override_template, one_council_template, override_partial,
-                     retitle_site]
+                     remove_figure, copy_figure, relabel_measure, edit_page, override_template, one_council_template,
+                     override_partial, retitle_site]
 
 
 @pytest.fixture(scope="module")
@@ -479,8 +478,8 @@ def test_value_objects_hashed_by_their_repr_hold_only_plain_values() -> None:
 
 
 def test_a_map_in_a_planned_value_is_hashed_by_every_hex() -> None:
-    """A value object holding others (a map and its hexes, on a measure's period page) is hashed by its repr, and a
-    hex's words or colour changed changes the page's hash."""
+    """A value object holding others (a map and its hexes, on a measure's period page) is hashed by every field of
+    each (HexMap.canonical_parts): any field of the map or of a hex changed changes the page's hash."""
     import dataclasses
 
     from sitegen.build.reuse.canon import Canon

@@ -116,7 +116,7 @@ class Period:
 
 
 @dataclass(eq=False)  # not frozen: 48,000 a build on the real site, and a frozen dataclass's setting of each field
-# cost a sixth of making them; never changed once made all the same
+# cost a sixth of making them (none is changed once made)
 class Position:
     """One council's figure among the others of its period, on the period's basis."""
 

@@ -31,7 +31,6 @@ TEXTUAL = {float, date, datetime, Decimal}  # hashed as their type's name and st
 MARSHALLED = SCALARS | {float}  # a model object's fields of these types are hashed as they are (see digest)
 DATACLASS_MADE = ("<string>", dataclasses.__file__)  # where the methods dataclasses writes say they come from
 PLAIN_NAMES = frozenset({"str", "int", "float", "bool", "date", "None", "tuple", "ClassVar"})
-FLAT_NAMES = frozenset({"str", "int", "float", "bool", "None", "tuple"})  # what marshal writes (see flat_type)
 MAX_DEPTH = 24  # planned contexts nest a few levels; deeper is a cycle, hashed as unknown (so never reused)
 
 
@@ -52,7 +51,7 @@ class Canon:
         self.keep: list[Any] = []  # objects memoised by id stay alive, so an id is never reused within a build
         self.plain_types: dict[type, bool] = {}  # which value types are hashed by their repr (see plain_type)
         self.getters: dict[type, tuple[str, Any, bool]] = {}  # each model type's field names, getter, how many
-        self.plain_getters: dict[type, tuple[str, Any, bool, bool]] = {}  # each plain type: name, getter, many, flat
+        self.plain_getters: dict[type, tuple[str, Any, bool]] = {}  # each plain type's name, getter, how many
         self.shown: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]] | None] = {}  # parts_of's
 
     def fork(self) -> Canon:
@@ -175,12 +174,8 @@ class Canon:
         getter = self.plain_getters.get(kind)
         if getter is None:  # its fields in order, as its repr shows them, without the repr's cost
             names = tuple(f.name for f in dataclasses.fields(value) if f.repr)
-            getter = self.plain_getters[kind] = (kind.__name__, operator.attrgetter(*names), len(names) > 1,
-                                                 flat_type(kind))
-        name, values, many, flat = getter
-        if not flat:  # a field holds value objects or dates, which marshal cannot write: its repr, canonical for a
-            # plain type, rather than the repr of the whole plan it is in (see digest)
-            return [name, repr(value)]
+            getter = self.plain_getters[kind] = (kind.__name__, operator.attrgetter(*names), len(names) > 1)
+        name, values, many = getter
         return [name, values(value) if many else (values(value),)]
 
 
@@ -193,12 +188,6 @@ def shown_fields(value: Any) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any
     if len(names) < 2:  # attrgetter gives a tuple for two names or more
         return names, lambda v: tuple(getattr(v, name) for name in names)
     return names, operator.attrgetter(*names)
-
-
-def flat_type(cls: type) -> bool:
-    """Whether a dataclass's fields are all of types marshal writes as they are (str, numbers, their tuples), as
-    their annotations say (a value that is not falls back to the repr: see digest)."""
-    return all(token in FLAT_NAMES for f in dataclasses.fields(cls) for token in re.findall(r"[A-Za-z_]+", str(f.type)))
 
 
 def plain_type(cls: type, known: dict[type, bool]) -> bool:
