@@ -10,7 +10,7 @@ import os
 import secrets
 import stat
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,12 +35,33 @@ class Inputs:
     root: Path
     max_bytes: int = MAX_FILE_BYTES
     keep_bytes: bool = True  # False: a CSV's bytes are dropped once read (validation alone never needs them)
+    # path -> [*status_key, SHA-256 hex] of the files the build's look at its inputs hashed (sitegen.build.stamp)
+    known: dict[str, list[Any]] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def under(cls, path: Path, max_bytes: int = MAX_FILE_BYTES) -> Inputs:
         """Limits for reading path: its folder (or a file's folder) is the fence."""
         folder = path if path.is_dir() else path.parent
         return cls(folder.resolve(), max_bytes)
+
+
+    def unchanged(self, path: Path) -> bytes | None:
+        """The SHA-256 of a regular file within the size limit whose status is still as when it was hashed (known);
+        None for any other: it is read."""
+        entry = self.known.get(str(path))
+        try:
+            status = os.lstat(path)
+        except OSError:
+            return None
+        if (entry is None or not stat.S_ISREG(status.st_mode) or status.st_size > self.max_bytes
+                or entry[:4] != status_key(status)):
+            return None
+        return bytes.fromhex(entry[4])
+
+
+def status_key(status: os.stat_result) -> list[int]:
+    """What tells a file's edit from its status (sitegen.build.stamp): size, modification and change times, inode."""
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
 
 
 class ReadRefused(Exception):

@@ -8,6 +8,7 @@ import io
 import os
 import pickle
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from sitegen.build.reuse.parsed import KIND, load_memo, signature
 from sitegen.build.session import Session
 from sitegen.cache import pack
 from sitegen.config import load_config
+from sitegen.data import read as read_module
+from sitegen.files import Inputs
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -136,4 +139,47 @@ def test_a_planted_cache_file_runs_nothing(tmp_path: Path, capsys: pytest.Captur
     change_value(project)
     build_site(load_config(project), session=Session())
     assert not marker.exists()
+    assert tree(project / "build") == cold_build_of(project, tmp_path)
+
+
+def csvs_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The CSV files the data reader reads from here on, by name under datapackages/ (their bytes, not status)."""
+    read: list[str] = []
+    real = read_module.read_bytes
+
+    def spy(path: Path, inputs: Inputs, shown: str) -> bytes:
+        if path.suffix == ".csv":
+            read.append(path.resolve().as_posix().split("/datapackages/")[1])
+        return real(path, inputs, shown)
+
+    monkeypatch.setattr(read_module, "read_bytes", spy)
+    return read
+
+
+def test_a_build_reads_only_the_csv_edited_since_the_last(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build in a new process reads no CSV whose status (size, times, inode) is as the last build hashed it: only
+    the edited one; the site is the cold build's. A file edited in place with its size and modification time put
+    back (`touch -r`) has a new change time: it is read, and the site shows the edit."""
+    project, _ = project_in(tmp_path)
+    time.sleep(0.1)  # older than a tick of the clock: the first build trusts the files' times
+    build_site(load_config(project))
+    read = csvs_read(monkeypatch)
+    change_value(project)
+    build_site(load_config(project), session=Session())
+    assert read == ["nhs-debts/figures.csv"]
+    assert tree(project / "build") == cold_build_of(project, tmp_path)
+    path = project / "datapackages/better-care-fund/figures.csv"
+    before, text = path.stat(), path.read_text(encoding="utf-8")
+    header, first, rest = text.split("\n", 2)
+    cells = first.split(",")
+    at = header.split(",").index("value")
+    cells[at] = cells[at][:-1] + str((int(cells[at][-1]) + 1) % 10)  # one digit: the same size
+    path.write_text("\n".join([header, ",".join(cells), rest]), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    read.clear()
+    build_site(load_config(project), session=Session())
+    assert read == ["better-care-fund/figures.csv"]
+    shutil.rmtree(tmp_path / "cold")
     assert tree(project / "build") == cold_build_of(project, tmp_path)

@@ -36,14 +36,14 @@ from sitegen.build.reuse.record import (
 from sitegen.build.reuse.viewed import Viewed
 from sitegen.build.session import Session
 from sitegen.build.staging import Writer
-from sitegen.build.stamp import forget_stamp, save_stamp
+from sitegen.build.stamp import Looker, Seen, forget_stamp, save_stamp
 from sitegen.cache import Cache
 from sitegen.config import is_local, is_placeholder
 from sitegen.data.model import Site, build_model
 from sitegen.data.validate import validate_packages
 from sitegen.data.warnings import apply_warnings
 from sitegen.errors import QUIET, Problem, ProblemList, ProblemsFound, level, problem, report
-from sitegen.files import Inputs, display, tree_digest
+from sitegen.files import Inputs, display
 from sitegen.history.releases import History, load_history
 from sitegen.publish.api import write_api
 from sitegen.publish.catalog import PATH as CATALOG
@@ -102,7 +102,7 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     warn_placeholder(config)
     check_writable(output)
     step("Validating the data packages")
-    site, pages, rendered = read_project(config, session, force)
+    site, pages, rendered = read_project(config, session, force, inputs.seen)
     step("Reading the data's history and planning pages")
     releases = Cache(config.root / config.cache_dir, "releases", session.code, read=not force)
     history = load_history(config, session.history, releases)
@@ -225,10 +225,11 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
         raise
 
 
-def read_project(config: Config, session: Session,
-                 force: bool = False) -> tuple[Site, dict[str, Page], dict[str, Markup]]:
-    """The validated model, the Markdown pages and their HTML; every problem of data and content at once."""
-    packages, problems, key = validated(config, session, force)
+def read_project(config: Config, session: Session, force: bool = False,
+                 known: Seen | None = None) -> tuple[Site, dict[str, Page], dict[str, Markup]]:
+    """The validated model, the Markdown pages and their HTML; every problem of data and content at once (known:
+    the inputs' hashes from the build's look at them, validated's)."""
+    packages, problems, key = validated(config, session, force, known)
     pages, found = load_content(config)
     if problems:  # the content's own problems too, so one run shows everything to fix
         save_parsed(config, session)  # the next run need not parse the unchanged files either
@@ -243,12 +244,16 @@ def read_project(config: Config, session: Session,
     return site, pages, render_content(site, pages, session.plan.rendered)
 
 
-def validated(config: Config, session: Session, force: bool = False) -> tuple[Packages, list[Problem], str]:
+def validated(config: Config, session: Session, force: bool = False,
+              known: Seen | None = None) -> tuple[Packages, list[Problem], str]:
     """The data packages, their problems, and a key for them and the settings; the same bytes are validated once a
     session (`sitegen serve`), and what is parsed and checked of unchanged files is kept for the next build
-    (frictionless's verdicts on the descriptors in the cache, unless forced)."""
+    (frictionless's verdicts on the descriptors in the cache, unless forced). known: the hash of each input file
+    the build's look at its inputs made, with its status then (sitegen.build.stamp): one still of that status is
+    not read again (a 13 MB file took 25 ms a hash, and was hashed three times an edit)."""
     folder = config.root / config.datapackages_dir
-    key = f"{tree_digest(folder, fence=config.root)} {config!r}"
+    looker = Looker({} if force or known is None else known)
+    key = f"{looker.tree(folder, fence=config.root)} {config!r}"
     if key not in session.validated:
         session.validated.clear()
         cache = config.root / config.cache_dir
@@ -256,7 +261,8 @@ def validated(config: Config, session: Session, force: bool = False) -> tuple[Pa
             session.data = load_memo(cache, session.code)
         before = signature(session.data)
         verdicts = session.verdicts = Cache(cache, "verdicts", session.code, read=not force)
-        session.validated[key] = validate_packages(folder, config, memo=session.data, verdicts=verdicts)
+        session.validated[key] = validate_packages(folder, config, memo=session.data, verdicts=verdicts,
+                                                   known=looker.seen)
         session.validated_before = True
         session.data_unsaved = session.data_unsaved or signature(session.data) != before
     return (*session.validated[key], key)
@@ -369,7 +375,7 @@ def write_data(writer: Writer, site: Site, abouts: dict[str, About], made: Made,
     for name, package in sorted(site.packages.packages.items()):
         descriptor = published_descriptor(package, abouts[name])
         # each file hashed once for the three keys it is part of (a package of 13 MB took 0.1 s a pass)
-        raw = [hashlib.sha256(part).digest() for part in [descriptor, *(r.raw for r in package.resources.values())]]
+        raw = [hashlib.sha256(descriptor).digest(), *(r.digest for r in package.resources.values())]
         every += [name.encode(), *raw]
         writer.write(f"data/{name}/datapackage.json", descriptor, raw[0].hex())
         for resource, sha in zip(package.resources.values(), raw[1:], strict=True):

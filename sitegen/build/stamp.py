@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sitegen.build.manifest import STAMP, as_left, output_path, site_status
-from sitegen.files import MAX_BYTES_LIMIT, file_part, read_state, write_atomic
+from sitegen.files import MAX_BYTES_LIMIT, file_part, read_state, status_key, write_atomic
 from sitegen.history.git import commits_key
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ class Looker:
             return file_part(path, fence)
         if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_BYTES_LIMIT:
             return file_part(path, fence)  # a link, folder or huge file: as tree_digest does, never remembered
-        key = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+        key = status_key(status)
         entry = self.known.get(name)
         if isinstance(entry, list) and entry[:4] == key and isinstance(entry[4], str):
             part = bytes.fromhex(entry[4])

@@ -21,6 +21,11 @@ class Kept(Generic[T]):
     def __init__(self) -> None:
         self.entries: dict[Path, tuple[str, T]] = {}
 
+    def kept(self, path: Path, key: str) -> T | None:
+        """The value kept at path if it was made for key, else None."""
+        last = self.entries.get(path)
+        return last[1] if last is not None and last[0] == key else None
+
     def get(self, path: Path, key: str, make: Callable[[], T]) -> T:
         """The value for key at path: the one kept if it was made for the same key, else made now and kept."""
         last = self.entries.get(path)

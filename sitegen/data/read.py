@@ -194,22 +194,28 @@ def read_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs,
     """A resource read once into a polars frame (sitegen.data.columns); typed rows are made from it on demand.
 
     `sitegen serve` reads the data again on every edit: with its memo, a CSV whose bytes and schema are those
-    read last time is not parsed again.
+    read last time is not parsed again, and one whose status is as when the build hashed it (Inputs.known) is not
+    read at all.
     """
+    settings = json.dumps([descriptor, os.getcwd(), inputs.keep_bytes], sort_keys=True, default=repr)
+    known = inputs.unchanged(path) if memo is not None else None
+    kept = memo.parsed.kept(path, known.hex() + settings) if memo is not None and known is not None else None
+    if kept is not None:  # the same bytes as when hashed, which were read and checked then: not read again
+        return kept[0], list(kept[1])
     raw, _, problems = table_text(path, inputs, text=False)  # checked; polars reads the bytes
     if problems:
         return None, problems
     if memo is None:
         return parse_columns(path, descriptor, inputs, raw)
-    key = hashlib.sha256(raw).hexdigest() + json.dumps([descriptor, os.getcwd(), inputs.keep_bytes],
-                                                       sort_keys=True, default=repr)
-    resource, found = memo.parsed.get(path, key, lambda: parse_columns(path, descriptor, inputs, raw))
+    sha = hashlib.sha256(raw).digest()
+    key = sha.hex() + settings
+    resource, found = memo.parsed.get(path, key, lambda: parse_columns(path, descriptor, inputs, raw, sha))
     return resource, list(found)
 
 
-def parse_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs,
-                  raw: bytes) -> tuple[Resource | None, list[Problem]]:
-    """read_columns, once the bytes are read and checked."""
+def parse_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs, raw: bytes,
+                  sha: bytes | None = None) -> tuple[Resource | None, list[Problem]]:
+    """read_columns, once the bytes are read and checked (sha: their SHA-256, where the caller has it)."""
     from sitegen.data.columns import Cells, has_control
     from sitegen.data.split import frame_from_records, frame_of, marks_of, unusual_bytes
 
@@ -231,6 +237,8 @@ def parse_columns(path: Path, descriptor: dict[str, Any], inputs: Inputs,
     cells = Cells(frame, fields, clean=not has_control(unusual_bytes(marks)))
     resource = Resource(str(descriptor.get("name")), path, descriptor, raw=raw if inputs.keep_bytes else b"",
                         cells=cells)
+    if sha is not None and inputs.keep_bytes:
+        resource.hashed(sha)  # for the memo's key: not hashed again
     return resource, cells.cell_problems(shown)
 
 

@@ -37,8 +37,8 @@ PATTERN_CELL_SECONDS = 0.0001  # plus this much a cell checked: 48,000 ids on a 
 
 
 def validate_packages(path: Path, config: Config | None = None, engine: str = "columnar",
-                      keep_bytes: bool = True, memo: DataMemo | None = None,
-                      verdicts: Cache | None = None) -> tuple[Packages, list[Problem]]:
+                      keep_bytes: bool = True, memo: DataMemo | None = None, verdicts: Cache | None = None,
+                      known: dict[str, list[Any]] | None = None) -> tuple[Packages, list[Problem]]:
     """Typed rows of every package under path, and all problems (never raises for bad input).
 
     engine "columnar" checks tables as polars column expressions (sitegen.data.checks); "frictionless" is the
@@ -46,13 +46,14 @@ def validate_packages(path: Path, config: Config | None = None, engine: str = "c
     each CSV's bytes once read (Resource.raw is then empty): `sitegen validate` never needs them. With a memo
     (`sitegen serve`, the project's own data), what was read and checked of unchanged files is not done again.
     With verdicts (the project's cache), frictionless's verdict on a descriptor it has judged before is read back.
+    known: the hashes the build's look at its inputs made, by path (sitegen.files.Inputs.known).
     """
     inputs = Inputs.under(path)
     if config is not None:
         # the project is the fence; a folder named on the command line outside it is its own fence
         inside = path.resolve().is_relative_to(config.root)
         inputs = Inputs(config.root if inside else inputs.root, config.max_file_bytes)
-    inputs = Inputs(inputs.root, inputs.max_bytes, keep_bytes)
+    inputs = Inputs(inputs.root, inputs.max_bytes, keep_bytes, known or {})
     columnar = engine == "columnar"
     packages, problems = read_packages(path, inputs, columnar=columnar, memo=memo)
     for package in packages.packages.values():
@@ -82,7 +83,7 @@ def package_key(package: Package, engine: str) -> str:
     h = hashlib.sha256(f"{engine}\0{package.path}\0{os.getcwd()}\0".encode())  # problems name paths from here
     h.update(hashlib.sha256(package.raw).digest())
     for resource in resources:
-        h.update(f"{resource.name}\0{resource.path}\0".encode() + hashlib.sha256(resource.raw).digest())
+        h.update(f"{resource.name}\0{resource.path}\0".encode() + resource.digest)
     return h.hexdigest()
 
 

@@ -62,7 +62,7 @@ def version(package: Package, modified: date) -> str:
     change on the same day still makes a new version), in the form Semantic Versioning allows."""
     digest = hashlib.sha256(package.raw)
     for name in sorted(package.resources):
-        digest.update(hashlib.sha256(package.resources[name].raw).digest())
+        digest.update(package.resources[name].digest)
     return f"{modified.year}.{modified.month}.{modified.day}+{digest.hexdigest()[:DIGEST]}"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -249,5 +248,5 @@ def dataset_pages(site: Site) -> list[PageSpec]:
             specs.append(PageSpec(f"data/{name}/{rname}/index.html", ["resource.html"],
                                   f"{resource.descriptor.get('title', rname)} ({title})",
                                   {"package": package, "resource": resource,
-                                   "sha256": hashlib.sha256(resource.raw).hexdigest()}))
+                                   "sha256": resource.digest.hex()}))
     return specs
