@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from sitegen.data import fmt
@@ -265,7 +266,8 @@ def build_model(packages: Packages, config: Config, warnings: list[Problem] | No
     look.disputes = {r["id"]: make_dispute(r) for name in sorted(packages.packages)
                      for r in packages.rows(name, "disputes")}
     figures = [f for name in figure_packages(packages) for f in read_figures(packages, name, look)]
-    figures.sort(key=lambda f: f.sort_key)
+    for key in ("id", "period_start", "period_end", "measure.label"):  # sort_key's order by stable passes, the last
+        figures.sort(key=attrgetter(key))  # field first: half the time of its tuple's (48,000 figures, every model)
     link_figures(figures)
     link_former_ccgs(packages, icbs, figures)
     return Site(config, packages, sorted(councils.values(), key=lambda c: c.short_name), england,
