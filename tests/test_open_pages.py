@@ -99,6 +99,35 @@ def test_rates_and_medians_taken_over_from_the_last_model_are_those_worked_out_a
     assert 1 < assert_taken_over_as_fresh(site, derived) < every  # the periods that rank Norfolk per head
 
 
+def test_a_page_planned_alone_works_out_only_the_months_it_compares(tmp_path: Path) -> None:
+    """A council's page planned alone (serve's preview of a data edit) works out, of each delayed-transfer measure,
+    only the latest month (the one month its page compares), and keeps those months' rates and medians beside the
+    ones a whole plan kept; the next whole plan, taking them over, is the whole plan made with nothing kept, and
+    keeps one entry a month again."""
+    project = copy_project(ROOT, tmp_path / "project")
+    site = read_project(load_config(project), Session())[0]
+    derived: dict[str, Any] = {}
+    plan_data(site, None, derived)
+    months = {m.id: len(derived[m.id]) for m in site.measures if m.id.startswith("delayed-days-")}
+    assert months and all(n > 100 for n in months.values())
+    worked: list[dict[str, int]] = []
+
+    def counted(measures: list[Any], councils: list[Any], only: Any = None) -> dict[str, list[compare.Period]]:
+        found = compare.all_periods(measures, councils, only)
+        worked.append({key: len(periods) for key, periods in found.items()})
+        return found
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plan, "all_periods", counted)
+        site = read_project(load_config(project), Session())[0]  # a new model, as after an edit
+        plan_data(site, frozenset({PAGE}), derived)
+    assert {key: worked[0][key] for key in months} == dict.fromkeys(months, 1)
+    assert {m: len(derived[m]) for m in months} == months  # the same months' content: nothing added
+    canon = Canon()
+    assert digests(plan_data(site, None, derived), canon) == digests(plan_data(site), canon)
+    assert {m: len(derived[m]) for m in months} == months
+
+
 def assert_taken_over_as_fresh(site: Site, derived: dict[str, Any]) -> int:
     """Every page planned with what derived keeps is planned as with nothing kept; how many periods were not taken
     over."""

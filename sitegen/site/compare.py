@@ -186,15 +186,21 @@ def quartile(ordered: list[float], i: int) -> float:
     return (ordered[j] * (4 - delta) + ordered[j + 1] * delta) / 4
 
 
-def periods(measure: Measure, councils: list[Council]) -> list[Period]:
-    """Each period with council figures for the measure, oldest first (England's own totals left out)."""
+PeriodKey = tuple["date", "date", str]  # a period's end, start and label
+
+
+def periods(measure: Measure, councils: list[Council], only: set[PeriodKey] | None = None) -> list[Period]:
+    """Each period with council figures for the measure, oldest first (England's own totals left out); with only,
+    those periods alone."""
     codes = {c.code for c in councils}
     # only reported values are ranked: a claim or a plan is one side's number, a suspect value may be a slip
     # by period (its dates and label: dates sort as their ISO text does), each in the measure's order (stable sort)
-    groups: dict[tuple[date, date, str], list[Figure]] = {}
+    groups: dict[PeriodKey, list[Figure]] = {}
     for f in measure.figures:
         if f.area.code in codes and f.status == "reported" and f.flag != "suspect":
-            groups.setdefault((f.period_end, f.period_start, f.period_label), []).append(f)
+            key = (f.period_end, f.period_start, f.period_label)
+            if only is None or key in only:
+                groups.setdefault(key, []).append(f)
     # a council with no predecessor existed in every period: only the others are told by date (383 periods of
     # 170 councils on the real site)
     dated = {c.code for c in councils if isinstance(c, Predecessor) or c.predecessors}
@@ -294,9 +300,11 @@ def basis_unit(period: Period) -> str:
     return fmt.PER_HEAD if period.measure.unit == "GBP" else fmt.PER_100K
 
 
-def all_periods(measures: list[Measure], councils: list[Council]) -> dict[str, list[Period]]:
-    """Measure id -> its periods with council figures, worked out once for the whole site."""
-    return {m.id: periods(m, councils) for m in measures}
+def all_periods(measures: list[Measure], councils: list[Council],
+                only: dict[str, set[PeriodKey]] | None = None) -> dict[str, list[Period]]:
+    """Measure id -> its periods with council figures, worked out once for the whole site; for a measure in only,
+    the periods named there alone."""
+    return {m.id: periods(m, councils, None if only is None else only.get(m.id)) for m in measures}
 
 
 def all_positions(by_measure: dict[str, list[Period]]) -> dict[str, Position]:
@@ -353,10 +361,17 @@ def take_over(by_measure: dict[str, list[Period]], before: Derived) -> int:
     return taken
 
 
-def remember(by_measure: dict[str, list[Period]], before: Derived) -> None:
+def remember(by_measure: dict[str, list[Period]], before: Derived, some: Iterable[str] = ()) -> None:
     """Keep each measure's periods' derived values for the next model, replacing those kept of the same measure
-    (unless every period took them over: they are those kept)."""
+    (unless every period took them over: they are those kept); for a measure of which only some periods were worked
+    out (some), added to those kept, which the next plan of every period replaces."""
+    partial = set(some)
     for measure_id, periods in by_measure.items():
+        if measure_id in partial:
+            before.setdefault(measure_id, {}).update(
+                (period.content, {name: getattr(period, name) for name in DERIVED}) for period in periods
+                if "taken" not in period.__dict__)
+            continue
         if measure_id in before and len(before[measure_id]) == len(periods) and all(
                 "taken" in period.__dict__ for period in periods):
             continue

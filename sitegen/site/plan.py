@@ -12,6 +12,7 @@ from sitegen.site.compare import (
     NEIGHBOURS_LABEL,
     Derived,
     Period,
+    PeriodKey,
     Position,
     all_periods,
     all_positions,
@@ -124,10 +125,16 @@ def plan_data(site: Site, wanted: frozenset[str] | None = None, derived: Derived
 def comparisons(site: Site, areas: list[Council], shown: list[Council], measures: list[Measure],
                 everything: bool, derived: Derived | None) -> tuple[dict[str, list[Period]], dict[str, Position]]:
     """Each measure's periods and each council figure's position in its period: of every measure (everything), or
-    of the measures and councils whose pages are planned (plan_data's wanted)."""
-    own = [f for a in shown for area in (a, *a.predecessors) for f in area.figures]
-    needed = {m.id for m in measures} | {f.measure.id for f in own}
-    periods = all_periods([m for m in site.measures if everything or m.id in needed], areas)
+    of the measures whose pages are planned (plan_data's wanted) and of the periods of the figures the councils'
+    pages compare (of a monthly measure, the latest month alone: 2 periods, not 105, of each delayed-transfer
+    measure, for the page of the council a data edit shows)."""
+    own = [f for a in shown for area in (a, *a.predecessors) for f in compared(area.figures)]
+    whole = {m.id for m in measures}
+    only: dict[str, set[PeriodKey]] = {}
+    for f in own if not everything else ():
+        if f.measure.id not in whole:
+            only.setdefault(f.measure.id, set()).add((f.period_end, f.period_start, f.period_label))
+    periods = all_periods([m for m in site.measures if everything or m.id in whole or m.id in only], areas, only)
     if derived is not None:
         take_over(periods, derived)
     if everything:
@@ -135,7 +142,7 @@ def comparisons(site: Site, areas: list[Council], shown: list[Council], measures
     else:
         positions = all_positions({m.id: periods[m.id] for m in measures}) | positions_of(periods, own)
     if derived is not None:
-        remember(periods, derived)
+        remember(periods, derived, only)
     return periods, positions
 
 
