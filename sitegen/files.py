@@ -44,7 +44,6 @@ class Inputs:
         folder = path if path.is_dir() else path.parent
         return cls(folder.resolve(), max_bytes)
 
-
     def unchanged(self, path: Path) -> bytes | None:
         """The SHA-256 of a regular file within the size limit whose status is still as when it was hashed (known);
         None for any other: it is read."""

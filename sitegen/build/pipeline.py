@@ -227,8 +227,8 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
 
 def read_project(config: Config, session: Session, force: bool = False,
                  known: Seen | None = None) -> tuple[Site, dict[str, Page], dict[str, Markup]]:
-    """The validated model, the Markdown pages and their HTML; every problem of data and content at once (known:
-    the inputs' hashes from the build's look at them, validated's)."""
+    """The validated model, the Markdown pages and their HTML; every problem of data and content at once (known: the
+    hashes the build's look at its inputs made, for validated)."""
     packages, problems, key = validated(config, session, force, known)
     pages, found = load_content(config)
     if problems:  # the content's own problems too, so one run shows everything to fix

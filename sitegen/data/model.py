@@ -200,10 +200,8 @@ class Figure:
         shown = " ".join(part for part in (self.published_value, self.published_unit) if part)
         return ", ".join(part for part in (shown, self.source_item) if part)
 
-    @property
-    def sort_key(self) -> tuple[Any, ...]:
-        """Measure, then period, then id: a stable order everywhere."""
-        return (self.measure.label, self.period_end, self.period_start, self.id)
+    sort_key = property(attrgetter("measure.label", "period_end", "period_start", "id"),
+                        doc="Measure, then period, then id: a stable order everywhere (a tuple made in C).")
 
 
 @dataclass
