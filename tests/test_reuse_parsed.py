@@ -18,6 +18,7 @@ from sitegen.build.options import BuildOptions
 from sitegen.build.pipeline import build as build_site
 from sitegen.build.reuse.parsed import KIND, load_memo, signature
 from sitegen.build.session import Session
+from sitegen.build.stamp import RACY_NS
 from sitegen.cache import pack
 from sitegen.config import load_config
 from sitegen.data import read as read_module
@@ -161,7 +162,7 @@ def test_a_build_reads_only_the_csv_edited_since_the_last(tmp_path: Path, monkey
     the edited one; the site is the cold build's. A file edited in place with its size and modification time put
     back (`touch -r`) has a new change time: it is read, and the site shows the edit."""
     project, _ = project_in(tmp_path)
-    time.sleep(0.1)  # older than a tick of the clock: the first build trusts the files' times
+    time.sleep(2 * RACY_NS / 1e9)  # older than a tick of the clock: the first build trusts the files' times
     build_site(load_config(project))
     read = csvs_read(monkeypatch)
     change_value(project)
