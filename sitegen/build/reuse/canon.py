@@ -53,6 +53,7 @@ class Canon:
         self.getters: dict[type, tuple[str, Any, bool]] = {}  # each model type's field names, getter, how many
         self.plain_getters: dict[type, tuple[str, Any, bool]] = {}  # each plain type's name, getter, how many
         self.shown: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]] | None] = {}  # parts_of's
+        self.inline: dict[type, bool] = {}  # which value types are hashed inline (see plain)
 
     def fork(self) -> Canon:
         """A canon that knows what this one does, for a build of the same model objects and planned values (a
@@ -60,7 +61,7 @@ class Canon:
         other = Canon()
         other.own, other.parts = dict(self.own), dict(self.parts)
         other.plain_types, other.getters = dict(self.plain_types), dict(self.getters)
-        other.plain_getters, other.shown = dict(self.plain_getters), dict(self.shown)
+        other.plain_getters, other.shown, other.inline = dict(self.plain_getters), dict(self.shown), dict(self.inline)
         other.keep = [self]  # the objects known by id stay alive while the fork is in use
         return other
 
@@ -106,6 +107,13 @@ class Canon:
         if depth > MAX_DEPTH:
             return ["?", id(value)]  # never equal across builds: such a page is always rendered again
         kind = type(value)
+        inline = self.inline.get(kind)
+        if inline is None:
+            inline = self.inline[kind] = getattr(kind, "canonical_inline", False) is True
+        if inline:  # small and many (48,000 positions): its parts at once, in its container's hash, not its own
+            walked, rest = value.canonical_parts()
+            inner = self.shallow if shallow else self.value
+            return [kind.__name__, [inner(v, depth + 1) for v in walked], rest]
         if kind is str:
             return value
         if kind in TEXTUAL or isinstance(value, float | Decimal | date | datetime | PurePath):
@@ -118,13 +126,10 @@ class Canon:
         found = self.parts.get(key)
         if found is None:  # once per build: nothing changes while pages render
             listed = getattr(kind, "canonical_parts", None)
-            if listed is not None:  # a value that lists what it is (a chart, a council's position): values to walk,
+            if listed is not None:  # a value that lists what it is (a chart, a map): values to walk,
                 # and the rest as plain values, hashed as they are
                 inner, (walked, rest) = self.shallow if shallow else self.value, listed(value)
-                parts = [kind.__name__, [inner(v, depth + 1) for v in walked], rest]
-                if getattr(kind, "canonical_inline", False):  # small and many: in its container's hash, not its own
-                    return parts
-                found = self.parts[key] = digest(parts)
+                found = self.parts[key] = digest([kind.__name__, [inner(v, depth + 1) for v in walked], rest])
                 self.keep.append(value)
                 return found
             # a value object of plain fields only (a map, its hexes) is its repr: far quicker than walking it
