@@ -109,7 +109,8 @@ class Canon:
         kind = type(value)
         inline = self.inline.get(kind)
         if inline is None:
-            inline = self.inline[kind] = getattr(kind, "canonical_inline", False) is True
+            inline = self.inline[kind] = (getattr(kind, "canonical_inline", False) is True
+                                          and hasattr(kind, "canonical_parts"))
         if inline:  # small and many (48,000 positions): its parts at once, in its container's hash, not its own
             walked, rest = value.canonical_parts()
             inner = self.shallow if shallow else self.value
