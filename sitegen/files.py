@@ -48,12 +48,13 @@ class Inputs:
         """The SHA-256 of a regular file within the size limit whose status is still as when it was hashed (known);
         None for any other: it is read."""
         entry = self.known.get(str(path))
+        if entry is None:  # hashed inside the project only: a path it never hashed is not even looked at here
+            return None
         try:
             status = os.lstat(path)
         except OSError:
             return None
-        if (entry is None or not stat.S_ISREG(status.st_mode) or status.st_size > self.max_bytes
-                or entry[:4] != status_key(status)):
+        if not stat.S_ISREG(status.st_mode) or status.st_size > self.max_bytes or entry[:4] != status_key(status):
             return None
         return bytes.fromhex(entry[4])
 
