@@ -110,6 +110,12 @@ class Period:
         the same content takes them over (take_over)."""
         return content_of(self, {})
 
+    def canonical_parts(self) -> tuple[tuple[Any, ...], tuple[str, tuple[Any, ...]]]:
+        """What the page record knows a period by (sitegen.build.reuse.canon): its measure, figures and councils, which
+        it names, and its content, from which its rates, basis and medians are worked out: a page that shows its
+        England median is made again when any figure's value or any council's population in it changes."""
+        return (self.measure, self.figures, self.gaps, self.absent), (self.label, self.content)
+
     def median_text(self, s: Spread | None) -> str:
         """A median as a cell says it, on the period's basis: `£30.00 per head`, `at least half reported none`."""
         return fmt.median_text(s.median, self.measure.unit, self.basis) if s else ""
@@ -340,7 +346,7 @@ def content_of(period: Period, areas: dict[int, str]) -> tuple[Any, ...]:
             # a tuple of the populations of every year, in every one of its figures, was walked each time
             found = areas[id(area)] = repr((area.code, getattr(area, "region", None), getattr(area, "type", None),
                                             type(area).__name__, area.populations and area.populations.content))
-        parts.append((f.id, f.value, f.unit, f.period_end, found))
+        parts.append((f.id, f.value, f.unit, f.period_end.toordinal(), found))  # plain values: marshal hashes them
     return period.measure.unit, tuple(parts)
 
 

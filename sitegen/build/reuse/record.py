@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 RECORD = "pages-record"
-FORMAT = 10  # bump when what a page's digest covers changes, so every record made before is ignored
+FORMAT = 11  # bump when what a page's digest covers changes, so every record made before is ignored
 Read = tuple[str, str, str]  # (kind, key, attribute)
 SEP = "\x1f"  # between kind, key and attribute in the record (no id, code or attribute holds a control)
 TEMPLATE = "template"  # a read of a template by name: (TEMPLATE, name, ""), its value the text found for it

@@ -1,0 +1,86 @@
+"""A measure's rankings and maps are made when its pages are rendered: the page record knows them, unmade, by the
+measure's figures and the rest of the data. On the real site, whose periods are ranked per head and per 100,000
+residents, an edit makes again the pages it changes, and the site equals a cold build."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_project
+
+from sitegen.build.pipeline import build as build_site
+from sitegen.config import load_config
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, by its path in it."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def rewrite(path: Path, rows: list[dict[str, str]]) -> None:
+    """A CSV written back as the project writes its own: header first, LF line ends, quoted where needed."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def built(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, bytes]]:
+    """Build the project: how many pages were rendered (not kept from the last build), and the site."""
+    capsys.readouterr()
+    build_site(load_config(project))
+    said = re.search(r"Built (\d+) pages \((\d+) of them unchanged", capsys.readouterr().out)
+    assert said, "no summary"
+    return int(said[1]) - int(said[2]), tree(project / "build")
+
+
+def test_edits_of_a_figure_and_of_a_population_render_the_measure_pages_they_change_as_a_cold_build(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A money figure's value changed: its measure's pages are rendered again, and few others (the other measures'
+    rankings, the delayed-transfer months' 47,000 among them, are not made at all). Then a council's population
+    doubled in every year: its rates change, and so do its ranks and the medians on the delayed-transfer months'
+    pages, which are rendered again. After both, the site is byte for byte a cold build's."""
+    project = copy_project(ROOT, tmp_path / "project")
+    built(project, capsys)
+    path = project / "datapackages/better-care-fund/figures.csv"
+    rows = read(path)
+    row = next(r for r in rows if r["unit"] == "GBP" and r["value"].isdigit() and r["area_code"] != "E92000001")
+    row["value"] = str(int(row["value"]) + 1)
+    rewrite(path, rows)
+    before = tree(project / "build")
+    made, after = built(project, capsys)
+    changed = {p for p in after if p.endswith(".html") and after[p] != before.get(p)}
+    assert f"measures/{row['measure']}/index.html" in changed
+    assert made < 30, f"{made} pages rendered again for one figure"
+    assert not any(p.startswith("measures/delayed-days-") for p in changed)
+
+    code = "E10000020"  # Norfolk: a figure in every delayed-transfer month
+    path = project / "datapackages/reference/populations.csv"
+    rows = read(path)
+    for r in rows:
+        if r["area_code"] == code:
+            r["population"] = str(int(r["population"]) * 2)
+    rewrite(path, rows)
+    made, again = built(project, capsys)
+    changed = {p for p in again if p.endswith(".html") and again[p] != after.get(p)}
+    assert "measures/delayed-days-nhs/december-2019/index.html" in changed
+    assert "measures/delayed-days-nhs/march-2018/index.html" in changed
+    norfolk = again["measures/delayed-days-nhs/december-2019/index.html"].decode()
+    assert norfolk != after["measures/delayed-days-nhs/december-2019/index.html"].decode()
+
+    cold = tmp_path / "cold"
+    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("build", ".cache"))
+    made, fresh = built(cold, capsys)
+    assert made == len([p for p in fresh if p.endswith(".html")])  # every page rendered: nothing to reuse
+    assert again == fresh
