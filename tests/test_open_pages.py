@@ -30,9 +30,10 @@ PAGE = "councils/cambridgeshire/index.html"
 
 
 def digests(plan: DataPlan, canon: Canon) -> dict[str, str]:
-    """Each planned page's digest, as the page record compares them, by path."""
+    """Each planned page's digest, as the page record compares them, by path; what a page makes when it is rendered
+    (a measure's rankings and maps) made and hashed with the rest."""
     def one(spec: PageSpec) -> str:
-        return planned_digest(canon, spec.path, spec.templates, spec.title, spec.description, spec.context,
+        return planned_digest(canon, spec.path, spec.templates, spec.title, spec.description, spec.whole_context(),
                               spec.charts)
     return {spec.path: one(spec) for spec in (*plan.before, *plan.after)}
 

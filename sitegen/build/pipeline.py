@@ -20,6 +20,7 @@ from sitegen.build.options import BuildOptions
 from sitegen.build.reuse.cache import Made
 from sitegen.build.reuse.canon import Canon
 from sitegen.build.reuse.described import Described
+from sitegen.build.reuse.later import LaterKeys
 from sitegen.build.reuse.parsed import load_memo, save_memo, signature
 from sitegen.build.reuse.planned import PlanMemo
 from sitegen.build.reuse.record import (
@@ -350,9 +351,10 @@ def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made, digests: d
 def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Record, env: TracingEnvironment) -> None:
     """Every HTML page, unchanged ones from the last build; a template error on one page does not hide others."""
     problems: list[Problem] = []
+    keys = LaterKeys(record.model, site.packages)
     for spec in specs:
         planned = planned_digest(record.model.canon, spec.path, spec.templates, spec.title, spec.description,
-                                 spec.context, spec.charts)
+                                 spec.context, spec.charts, keys(spec.later) if spec.later else "")
         sha = record.reuse(spec.path, planned)
         if sha and writer.keep(spec.path, sha):
             record.kept(spec.path)

@@ -6,7 +6,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from sitegen.data.model import Figure
     from sitegen.site.charts.model import Chart
+
+
+@dataclass(frozen=True)
+class Later:
+    """Part of a page's context made only when the page is rendered (a measure's rankings and maps). It is made from
+    the figures given and the packages' other data alone (reference, measures, sources, disputes, descriptors), so
+    the page record knows it by those without making it (sitegen.build.reuse.later)."""
+
+    make: Callable[[], dict[str, Any]]  # the same part each call: made once (sitegen.site.plan.Once)
+    figures: Sequence[Figure]  # of one measure: its pages share the list, which the record values once
 
 
 @dataclass
@@ -19,6 +32,11 @@ class PageSpec:
     context: dict[str, Any] = field(default_factory=dict)
     charts: list[Chart] = field(default_factory=list)
     description: str = ""
+    later: Later | None = None  # more of what it shows, made when it is rendered
+
+    def whole_context(self) -> dict[str, Any]:
+        """What the page shows: its context, and the part made later, made."""
+        return self.context | self.later.make() if self.later else self.context
 
 
 def root_for(path: str) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -26,7 +27,7 @@ from sitegen.site.course import course_charts
 from sitegen.site.disputes import dispute_pages
 from sitegen.site.headline import headline, headline_map, headline_words
 from sitegen.site.maps import england_map, icb_map, layout, published_map, topic_map, topics_map
-from sitegen.site.page import PageSpec
+from sitegen.site.page import Later, PageSpec
 from sitegen.site.sources import series
 from sitegen.site.views import (
     compared,
@@ -45,9 +46,11 @@ from sitegen.site.views import (
     unranked,
 )
 from sitegen.site.words import council_narrative
-from sitegen.text import upper_first
+from sitegen.text import slugify, upper_first
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sitegen.data.model import Council, Measure, Site, Topic
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def plan_data(site: Site, wanted: frozenset[str] | None = None, derived: Derived
         specs += [PageSpec(f"icbs/{i.slug}/index.html", ["icb.html"], i.name, {"icb": i}) for i in site.icbs]
         specs.append(PageSpec("icbs/index.html", ["icbs.html"], upper_first(site.config.icb_label) + "s",
                               {"hexmap": icb_map(site.icbs, layout(site.packages, "icb_hexes", "icb_code"))}))
-    specs += measure_pages(site, periods, positions, cells, measures) if want("measures/") else []
+    specs += measure_pages(site, periods, cells, measures) if want("measures/") else []
     specs += dispute_pages(site, time_points) if want("disputes/") else []
     specs += dataset_pages(site) if want("data/") else []
     if want("sources/"):
@@ -124,10 +127,10 @@ def plan_data(site: Site, wanted: frozenset[str] | None = None, derived: Derived
 
 def comparisons(site: Site, areas: list[Council], shown: list[Council], measures: list[Measure],
                 everything: bool, derived: Derived | None) -> tuple[dict[str, list[Period]], dict[str, Position]]:
-    """Each measure's periods and each council figure's position in its period: of every measure (everything), or
-    of the measures whose pages are planned (plan_data's wanted) and of the periods of the figures the councils'
-    pages compare (of a monthly measure, the latest month alone: 2 periods, not 105, of each delayed-transfer
-    measure, for the page of the council a data edit shows)."""
+    """Each measure's periods, of every measure (everything), or of the measures whose pages are planned
+    (plan_data's wanted) and of the periods of the figures the councils' pages compare (of a monthly measure, the
+    latest month alone: 2 periods, not 105, of each delayed-transfer measure, for the page of the council a data
+    edit shows); and the position in its period of each figure the councils' pages compare."""
     own = [f for a in shown for area in (a, *a.predecessors) for f in compared(area.figures)]
     whole = {m.id for m in measures}
     only: dict[str, set[PeriodKey]] = {}
@@ -137,10 +140,7 @@ def comparisons(site: Site, areas: list[Council], shown: list[Council], measures
     periods = all_periods([m for m in site.measures if everything or m.id in whole or m.id in only], areas, only)
     if derived is not None:
         take_over(periods, derived)
-    if everything:
-        positions = all_positions(periods)
-    else:
-        positions = all_positions({m.id: periods[m.id] for m in measures}) | positions_of(periods, own)
+    positions = positions_of(periods, own)  # the measures' pages work out their own when they are rendered
     if derived is not None:
         remember(periods, derived, only)
     return periods, positions
@@ -174,27 +174,55 @@ def compared_positions(c: Council, positions: dict[str, Position]) -> list[Posit
             if f.id in positions]
 
 
-def measure_pages(site: Site, periods: dict[str, list[Period]], positions: dict[str, Position],
-                  cells: dict[str, tuple[int, int]], measures: list[Measure] | None = None) -> list[PageSpec]:
+def measure_pages(site: Site, periods: dict[str, list[Period]], cells: dict[str, tuple[int, int]],
+                  measures: list[Measure] | None = None) -> list[PageSpec]:
     """A page per measure (its latest period, the top and bottom ten, its course over time), and one per period
-    (of every measure, or of those given)."""
+    (of every measure, or of those given). Their rankings and maps are made when a page is rendered: a build that
+    finds a measure's figures and the other data unchanged reuses its pages without making them (48,000 positions
+    and 321 maps on the real site, most of them of the delayed-transfer months)."""
     specs = []
     note, has = population_note(site.packages), bool(site.packages.rows("reference", "populations"))
     for m in site.measures if measures is None else measures:
-        shown = measure_periods(m, periods[m.id], positions, cells)
-        trend = trend_chart(m, periods[m.id]) or council_lines(m, periods[m.id])
+        mine = periods[m.id]
+        trend = trend_chart(m, mine) or council_lines(m, mine)
         common = {"measure": m, "population_note": note, "no_per_head": no_per_head, "has_populations": has}
-        ranked = any(p.comparable for p in periods[m.id])
-        specs.append(PageSpec(f"measures/{m.id}/index.html", ["measure.html"], m.label,
-                              common | {"periods": shown, "trend": trend, "unranked": unranked(m, periods[m.id]),
-                                        "published": councils_with(m),
-                                        "where": None if ranked else published_map(m, site.councils, cells)},
-                              [trend] if trend else [], m.definition))
-        specs += [PageSpec(f"measures/{m.id}/{p.slug}/index.html", ["measure_period.html"],
-                           f"{m.label}, {p.period.label}", common | {"p": p},
-                           description=f"{m.label}, {p.period.label}: every council's figure, ranked.")
-                  for p in shown]
+        made = Once(partial(measure_views, site, m, mine, cells))
+        specs.append(PageSpec(f"measures/{m.id}/index.html", ["measure.html"], m.label, common | {"trend": trend},
+                              [trend] if trend else [], m.definition, Later(made, m.figures)))
+        specs += [PageSpec(f"measures/{m.id}/{slugify(p.label)}/index.html", ["measure_period.html"],
+                           f"{m.label}, {p.label}", common,
+                           description=f"{m.label}, {p.label}: every council's figure, ranked.",
+                           later=Later(partial(period_view, made, i), m.figures))
+                  for i, p in enumerate(reversed(mine))]
     return specs + [PageSpec("measures/index.html", ["measures.html"], "Measures")]
+
+
+def measure_views(site: Site, m: Measure, periods: list[Period], cells: dict[str, tuple[int, int]]) -> dict[str, Any]:
+    """What a measure's page shows of its periods (newest first, ranked and mapped), its figures in no ranking and
+    the councils with a figure; each period's page shows one of those periods."""
+    shown = measure_periods(m, periods, all_positions({m.id: periods}), cells)
+    ranked = any(p.comparable for p in periods)
+    return {"periods": shown, "unranked": unranked(m, periods), "published": councils_with(m),
+            "where": None if ranked else published_map(m, site.councils, cells)}
+
+
+def period_view(views: Once, index: int) -> dict[str, Any]:
+    """What a period's page shows: the period, newest first, at index of its measure's (measure_views)."""
+    return {"p": views()["periods"][index]}
+
+
+class Once:
+    """A function's result, made at the first call and kept: a measure's pages share their rankings and maps."""
+
+    def __init__(self, make: Callable[[], dict[str, Any]]) -> None:
+        self.make: Callable[[], dict[str, Any]] | None = make
+        self.made: dict[str, Any] = {}
+
+    def __call__(self) -> dict[str, Any]:
+        """The result, made now if not yet."""
+        if self.make is not None:
+            self.made, self.make = self.make(), None
+        return self.made
 
 
 def home_page(site: Site, cells: dict[str, tuple[int, int]]) -> PageSpec:

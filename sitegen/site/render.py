@@ -142,7 +142,7 @@ def render_page(env: jinja2.Environment, spec: PageSpec, site: Site) -> str:
         return template.render(site=site, config=site.config, root=root, canonical=canonical, page=spec,
                                link=page_link, asset=page_asset,
                                title=spec.title, description=spec.description or site.config.description,
-                               **spec.context)
+                               **spec.whole_context())
     except ReadRefused as exc:  # a project template that is not read: a link out of the project, a pipe, too large
         raise ProblemsFound([exc.problem], f"a template could not be read while rendering {spec.path}: nothing was "
                             "published") from None

@@ -381,9 +381,10 @@ def load(path: Path, setup: str) -> Last:
 
 
 def planned_digest(canon: Canon, path: str, templates: list[str], title: str, description: str,
-                   context: dict[str, Any], charts: list[Any]) -> str:
-    """A hash of everything a page was planned with (model objects in it by key: what it reads is traced)."""
-    return digest([path, templates, title, description, canon.shallow(context), canon.shallow(charts)])
+                   context: dict[str, Any], charts: list[Any], later: str = "") -> str:
+    """A hash of everything a page was planned with (model objects in it by key: what it reads is traced; later:
+    the key of what it shows that is made when it is rendered, sitegen.build.reuse.later)."""
+    return digest([path, templates, title, description, canon.shallow(context), canon.shallow(charts), later])
 
 
 def setup_digest(config: Any, builtin_templates: Path, code: str) -> str:
