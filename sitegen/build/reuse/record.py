@@ -5,9 +5,9 @@ a topic, a source, the site) is recorded as (kind, key, attribute). The record k
 it read (each valued once a build by its own fields, see canon.py, a figure by the digest of all it publishes;
 for a field holding other objects, those too), the reads that are not an object's own fields (a property worked
 out from other objects, the site's attributes, a template), each with its value's digest; a digest of everything
-it was planned with (its path, templates, title and context); and the hash of the HTML written. The next build
-reuses a page's HTML from the last build only when all of that is unchanged and the file in build/ is still the
-one written; anything else renders it again.
+it was planned with (its path, templates, title and context; a part made later, by its key: later.py); and the
+hash of the HTML written. The next build reuses a page's HTML from the last build only when all of that is
+unchanged and the file in build/ is still the one written; anything else renders it again.
 """
 
 from __future__ import annotations
