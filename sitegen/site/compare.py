@@ -110,11 +110,16 @@ class Period:
         the same content takes them over (take_over)."""
         return content_of(self, {})
 
-    def canonical_parts(self) -> tuple[tuple[Any, ...], tuple[str, tuple[Any, ...]]]:
+    def canonical_parts(self) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
         """What the page record knows a period by (sitegen.build.reuse.canon): its measure, figures and councils, which
-        it names, and its content, from which its rates, basis and medians are worked out: a page that shows its
-        England median is made again when any figure's value or any council's population in it changes."""
-        return (self.measure, self.figures, self.gaps, self.absent), (self.label, self.content)
+        it names (a page's templates read their values, traced), and what a page shows of the period's derived values
+        (its basis, population years, England median and quartiles, how many are ranked), which are worked out from
+        the figures' values and the councils' populations: a council's page is made again when its period's median
+        changes, not when any figure of the period does. A council's own rate, rank and group medians are its
+        position's (Position.canonical_parts)."""
+        middle = self.spread
+        return (self.measure, self.figures, self.gaps, self.absent), (
+            self.label, self.basis, self.per_head_years, middle and SPREAD_FIELDS(middle), len(self.values))
 
     def median_text(self, s: Spread | None) -> str:
         """A median as a cell says it, on the period's basis: `£30.00 per head`, `at least half reported none`."""
