@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sitegen.data import fmt
 from sitegen.data.model import Council, Figure, Measure, Predecessor
 from sitegen.data.population import PerHead, basis, no_per_head, rate
+from sitegen.text import slugify
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -109,6 +110,11 @@ class Period:
         """What every derived value (DERIVED) is worked out from, as plain values: a period of the next model with
         the same content takes them over (take_over)."""
         return content_of(self, {})
+
+    @property
+    def slug(self) -> str:
+        """The period's folder under its measure: `2016-17`, `april-2011`."""
+        return slugify(self.label)
 
     def canonical_parts(self) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
         """What the page record knows a period by (sitegen.build.reuse.canon): its measure, figures and councils, which
@@ -351,7 +357,7 @@ def content_of(period: Period, areas: dict[int, str]) -> tuple[Any, ...]:
             # a tuple of the populations of every year, in every one of its figures, was walked each time
             found = areas[id(area)] = repr((area.code, getattr(area, "region", None), getattr(area, "type", None),
                                             type(area).__name__, area.populations and area.populations.content))
-        parts.append((f.id, f.value, f.unit, f.period_end.toordinal(), found))  # plain values: marshal hashes them
+        parts.append((f.id, f.value, f.unit, f.period_end, found))
     return period.measure.unit, tuple(parts)
 
 

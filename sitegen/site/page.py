@@ -18,7 +18,7 @@ class Later:
     the figures given and the packages' other data alone (reference, measures, sources, disputes, descriptors), so
     the page record knows it by those without making it (sitegen.build.reuse.later)."""
 
-    make: Callable[[], dict[str, Any]]  # the same part each call: made once (sitegen.site.plan.Once)
+    make: Callable[[], dict[str, Any]]  # the same part each call: made once (functools.cache)
     figures: Sequence[Figure]  # of one measure: its pages share the list, which the record values once
 
 

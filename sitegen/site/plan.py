@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -46,7 +46,7 @@ from sitegen.site.views import (
     unranked,
 )
 from sitegen.site.words import council_narrative
-from sitegen.text import slugify, upper_first
+from sitegen.text import upper_first
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -186,10 +186,10 @@ def measure_pages(site: Site, periods: dict[str, list[Period]], cells: dict[str,
         mine = periods[m.id]
         trend = trend_chart(m, mine) or council_lines(m, mine)
         common = {"measure": m, "population_note": note, "no_per_head": no_per_head, "has_populations": has}
-        made = Once(partial(measure_views, site, m, mine, cells))
+        made = cache(partial(measure_views, site, m, mine, cells))  # made once, at its first page's render
         specs.append(PageSpec(f"measures/{m.id}/index.html", ["measure.html"], m.label, common | {"trend": trend},
                               [trend] if trend else [], m.definition, Later(made, m.figures)))
-        specs += [PageSpec(f"measures/{m.id}/{slugify(p.label)}/index.html", ["measure_period.html"],
+        specs += [PageSpec(f"measures/{m.id}/{p.slug}/index.html", ["measure_period.html"],
                            f"{m.label}, {p.label}", common,
                            description=f"{m.label}, {p.label}: every council's figure, ranked.",
                            later=Later(partial(period_view, made, i), m.figures))
@@ -206,23 +206,9 @@ def measure_views(site: Site, m: Measure, periods: list[Period], cells: dict[str
             "where": None if ranked else published_map(m, site.councils, cells)}
 
 
-def period_view(views: Once, index: int) -> dict[str, Any]:
+def period_view(views: Callable[[], dict[str, Any]], index: int) -> dict[str, Any]:
     """What a period's page shows: the period, newest first, at index of its measure's (measure_views)."""
     return {"p": views()["periods"][index]}
-
-
-class Once:
-    """A function's result, made at the first call and kept: a measure's pages share their rankings and maps."""
-
-    def __init__(self, make: Callable[[], dict[str, Any]]) -> None:
-        self.make: Callable[[], dict[str, Any]] | None = make
-        self.made: dict[str, Any] = {}
-
-    def __call__(self) -> dict[str, Any]:
-        """The result, made now if not yet."""
-        if self.make is not None:
-            self.made, self.make = self.make(), None
-        return self.made
 
 
 def home_page(site: Site, cells: dict[str, tuple[int, int]]) -> PageSpec:

@@ -15,7 +15,6 @@ from sitegen.site.charts.model import Chart, Point
 from sitegen.site.charts.specs import PALETTE
 from sitegen.site.compare import Period, Position, basis_unit, period_words
 from sitegen.site.maps import HexMap, Points, value_map
-from sitegen.text import slugify
 
 
 def time_points(figures: list[Figure]) -> tuple[Point, ...]:
@@ -92,7 +91,7 @@ class MeasurePeriod:
     @property
     def slug(self) -> str:
         """The period's folder under its measure: `2016-17`, `april-2011`."""
-        return slugify(self.period.label)
+        return self.period.slug
 
     def ends(self, n: int = 10) -> tuple[list[Position], list[Position]]:
         """The n highest and n lowest on the period's basis (per head, per 100,000, or the values as they are)."""

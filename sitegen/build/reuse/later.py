@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sitegen.build.reuse.canon import digest
+from sitegen.build.reuse.canon import KINDS, digest
 from sitegen.build.reuse.record import SEP
-from sitegen.data.model import FIGURES
+from sitegen.data.model import FIGURES, Figure
 
 if TYPE_CHECKING:
     from sitegen.build.reuse.record import Model
@@ -35,7 +35,7 @@ class LaterKeys:
             self.rest = digest([[name, package.raw.hex(), [(r.name, r.digest.hex()) for r in package.resources.values()
                                                         if r.name != FIGURES]]
                                 for name, package in sorted(self.packages.packages.items())])
-        entity = self.model.entity
-        key = digest([self.rest, [(f.id, entity(f"figure{SEP}{f.id}")) for f in later.figures]])
+        entity, kind = self.model.entity, KINDS[Figure] + SEP
+        key = digest([self.rest, [(f.id, entity(kind + f.id)) for f in later.figures]])
         self.known[id(later.figures)] = (later.figures, key)
         return key
