@@ -39,7 +39,9 @@ def index(site: Path) -> dict[str, float]:
 
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if "pagefind" not in p.parts)
     started, wall = cpu(), time.perf_counter()
-    indexing = Indexing(site, pages)
+    indexing = Indexing(site)
+    for page in pages:
+        indexing.add(page)
     files = indexing.finish()
     used, wall = cpu() - started, time.perf_counter() - wall
     entry = json.loads(files["pagefind/pagefind-entry.json"])

@@ -7,6 +7,7 @@ import hashlib
 import sys
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -69,6 +70,8 @@ from sitegen.site.theme import BUILTIN_TEMPLATES
 from sitegen.site.views import figure_link
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sitegen.build.steps import Steps
     from sitegen.config import Config
     from sitegen.data.rows import Packages
@@ -201,11 +204,11 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
     """Write every file into staging, index it for search, then swap it in (or throw it away on any failure)."""
     search = None
     try:
-        write_pages(writer, out.site, out.specs, out.record, out.env)
         if made.preview:
             writer.carry_folder(BUNDLE)  # the last build's index, until the follow-up build makes this one's
-        else:  # the pages are written: Pagefind indexes them while the rest is written
-            search = Indexing(writer.staging, [p for p in writer.shas if p.endswith(".html")])
+        else:  # Pagefind indexes each page as it is written, and while the rest is written
+            search = Indexing(writer.staging)
+        write_pages(writer, out.site, out.specs, out.record, out.env, search.add if search else None)
         digests = out.digests
         write_files(writer, out.site, out.drawn, made, digests)
         write_data(writer, out.site, out.abouts, made, digests)
@@ -348,24 +351,28 @@ def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made, digests: d
                        partial(figures_bytes, area.figures))
 
 
-def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Record, env: TracingEnvironment) -> None:
-    """Every HTML page, unchanged ones from the last build; a template error on one page does not hide others."""
+def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Record, env: TracingEnvironment,
+                written: Callable[[str], None] | None = None) -> None:
+    """Every page, unchanged ones from the last build, in the order of their paths, each HTML one given to written
+    once in staging (search indexes them in that order); a template error on one page does not hide others."""
     problems: list[Problem] = []
     keys = LaterKeys(record.model, site.packages)
-    for spec in specs:
+    for spec in sorted(specs, key=attrgetter("path")):
         planned = planned_digest(record.model.canon, spec.path, spec.templates, spec.title, spec.description,
                                  spec.context, spec.charts, keys(spec.later) if spec.later else "")
         sha = record.reuse(spec.path, planned)
         if sha and writer.keep(spec.path, sha):
             record.kept(spec.path)
-            continue
-        env.reads = set()
-        try:
-            writer.write(spec.path, render_page(env, spec, site))
-        except ProblemsFound as exc:
-            problems.extend(p for p in exc.problems if p not in problems)
-            continue
-        record.add(spec.path, planned, env.reads, writer.shas[spec.path])
+        else:
+            env.reads = set()
+            try:
+                writer.write(spec.path, render_page(env, spec, site))
+            except ProblemsFound as exc:
+                problems.extend(p for p in exc.problems if p not in problems)
+                continue
+            record.add(spec.path, planned, env.reads, writer.shas[spec.path])
+        if written is not None and spec.path.endswith(".html"):
+            written(spec.path)
     if problems:
         raise ProblemsFound(problems, "templates failed: nothing was published")
 

@@ -25,29 +25,43 @@ def executable() -> str:
 
 
 class Service:
-    """A running Pagefind service and its one index; a message is base64 JSON, each followed by a comma."""
+    """A running Pagefind service and its one index; a message is base64 JSON, each followed by a comma.
+
+    Pages are sent without waiting for each answer: Pagefind reads its input in a thread of its own and answers
+    each message in the order sent (its service handles one at a time), so the index is the same as when each
+    waited, and Pagefind works while the build writes the next page. The answers are read when the files are."""
 
     def __init__(self) -> None:
         # Pagefind's own environment variables (PAGEFIND_*) would change the index: run it with none of them
         self.process = subprocess.Popen([executable(), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"})
         self.sent = 0
+        self.unread = bytearray()  # answers read but not yet taken
+        self.pending: list[tuple[int, str]] = []  # pages sent, each with its message number
         self.index = self.ask({"type": "NewIndex", "config": {"force_language": "en", "keep_index_url": True}},
                               "NewIndex")["index_id"]
 
     def add(self, url: str, html: str) -> None:
-        """Index one page's HTML, found at url (from the site's root, as search results link to it)."""
-        self.ask({"type": "AddFile", "index_id": self.index, "url": url, "file_path": None, "file_contents": html},
-                 "IndexedFile", url)
+        """Send one page's HTML, found at url (from the site's root, as search results link to it), to index."""
+        sent = self.send({"type": "AddFile", "index_id": self.index, "url": url, "file_path": None,
+                          "file_contents": html}, url)
+        self.pending.append((sent, url))
 
     def files(self) -> dict[str, bytes]:
-        """The search bundle, by path inside it."""
+        """The search bundle, by path inside it, once every page sent is indexed."""
+        for sent, url in self.pending:
+            self.answer(sent, "IndexedFile", url)
+        self.pending.clear()
         answer = self.ask({"type": "GetFiles", "index_id": self.index}, "GetFiles")
         return {file["path"]: base64.b64decode(file["content"]) for file in answer["files"]}
 
     def ask(self, payload: dict[str, Any], expected: str, about: str = "the site") -> dict[str, Any]:
-        """Send one request and wait for its answer."""
-        assert self.process.stdin is not None and self.process.stdout is not None  # noqa: S101 (made with pipes)
+        """Send one request and wait for its answer (every request sent before it answered already)."""
+        return self.answer(self.send(payload, about), expected, about)
+
+    def send(self, payload: dict[str, Any], about: str) -> int:
+        """Send one request; its message number."""
+        assert self.process.stdin is not None  # noqa: S101 (made with pipes)
         self.sent += 1
         request = json.dumps({"message_id": self.sent, "payload": payload}).encode()
         try:
@@ -55,13 +69,18 @@ class Service:
             self.process.stdin.flush()
         except OSError:
             raise SitegenError(f"Pagefind could not index {about}: it stopped") from None
-        answer = bytearray()
-        while not answer.endswith(b","):
+        return self.sent
+
+    def answer(self, sent: int, expected: str, about: str) -> dict[str, Any]:
+        """The next answer, which is to message number sent: an error unless it is of the type expected."""
+        assert self.process.stdout is not None  # noqa: S101 (made with pipes)
+        while (end := self.unread.find(b",")) < 0:
             more = os.read(self.process.stdout.fileno(), 1 << 20)
             if not more:
                 raise SitegenError(f"Pagefind could not index {about}: it stopped")
-            answer += more
-        reply = payload_of(bytes(answer[:-1]), self.sent)
+            self.unread += more
+        reply = payload_of(bytes(self.unread[:end]), sent)
+        del self.unread[:end + 1]
         if reply.get("type") != expected:
             detail = str(reply.get("message") or "no message").strip().splitlines() or ["no message"]
             raise SitegenError(f"Pagefind could not index {about}: {detail[-1]}")
