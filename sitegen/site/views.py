@@ -11,7 +11,7 @@ from sitegen.data import fmt
 from sitegen.data.model import Area, Council, Figure, Measure, Site, figure_packages
 from sitegen.data.periods import years_spanned
 from sitegen.data.yearly import is_monthly, year_totals
-from sitegen.site.charts.model import Chart, Point
+from sitegen.site.charts.model import Chart, Point, point
 from sitegen.site.charts.specs import PALETTE
 from sitegen.site.compare import Period, Position, basis_unit, period_words
 from sitegen.site.maps import HexMap, Points, value_map
@@ -19,9 +19,9 @@ from sitegen.site.maps import HexMap, Points, value_map
 
 def time_points(figures: list[Figure]) -> tuple[Point, ...]:
     """Figures as chart points by period."""
-    return tuple(Point(f.period_label, f"{f.period_end}|{f.period_start}", series_name(f), f.value, f.unit,
-                       f.qualifier, f.status, f.speaker, (f.period_start, f.period_end), f.flag, figure_id=f.id,
-                       precision=f.shown_precision, source=(f.source.publisher, f.source.id), note=f.note)
+    return tuple(point(f.period_label, f"{f.period_end}|{f.period_start}", series_name(f), f.value, f.unit,
+                       f.qualifier, f.status, f.speaker, (f.period_start, f.period_end), f.flag, f.id,
+                       f.shown_precision, (f.source.publisher, f.source.id), False, f.note)
                  for f in figures)
 
 

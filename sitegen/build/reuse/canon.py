@@ -13,18 +13,19 @@ import marshal
 import operator
 import re
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sitegen.data.model import Area, Council, Figure, Icb, Measure, Predecessor, Site, Source, Topic
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
 KINDS: dict[type, str] = {Figure: "figure", Area: "area", Council: "area", Predecessor: "area", Icb: "icb",
                           Measure: "measure", Topic: "topic", Source: "source", Site: "site"}
+# how each kind's key (entity_key) is read, where many of one kind are listed by key alone
+KEYS: dict[type, Callable[[Any], str]] = {kind: operator.attrgetter("code" if name in ("area", "icb") else "id")
+                                          for kind, name in KINDS.items() if kind is not Site}
 MISSING = object()
 SCALARS = {type(None), bool, int, str}
 TEXTUAL = {float, date, datetime, Decimal}  # hashed as their type's name and str(), as any instance of these
@@ -145,6 +146,8 @@ class Canon:
         """A container by its items, a dataclass or plain object by its fields, anything else by its repr."""
         inner, depth = self.shallow if shallow else self.value, depth + 1
         if isinstance(value, list | tuple):
+            if shallow and value and (kind := type(value[0])) in KEYS and all(type(v) is kind for v in value):
+                return ["R*", KINDS[kind], list(map(KEYS[kind], value))]  # an area's, a measure's figures: by key
             return [inner(v, depth) for v in value]
         if isinstance(value, set | frozenset):
             return sorted((inner(v, depth) for v in value), key=repr)

@@ -105,9 +105,9 @@ class Model:
         self.template_text = template_text  # a template's text as the build's loader finds it; None: there is none
         self.objects = model_objects(site) if objects is None else objects  # a session's, for the same site
         self.canon = canon or Canon()  # a session's, while the model is the same (sitegen.build.reuse.planned)
-        # each figure's digest of all it publishes (sitegen.publish.fingerprint), made for the downloads anyway
-        self.figures = figures
+        self.figures = figures  # each one's digest of all it publishes (publish.fingerprint), made for the downloads
         self.values: dict[str, str | None] = {}
+        self.plain = False  # whether values holds the plain figures' yet (entity)
         self.fields: dict[type, frozenset[str]] = {}  # each model type's fields and own properties
         self.links: dict[tuple[int, str], set[str]] = {}  # the objects in a field's value, by object and field
 
@@ -131,6 +131,11 @@ class Model:
         """The digest now of a model object's own fields (`kind SEP key`), or None when it is gone."""
         if name in self.values:  # a name has two parts, a read three: they never meet
             return self.values[name]
+        if self.figures is not None and not self.plain:  # most figures (no NHS body, no dispute) in one pass
+            self.plain, prefix = True, KINDS[Figure] + SEP
+            self.values.update({prefix + f.id: self.figures[f.id].hex() for f in self.objects[("site", "")].figures
+                                if f.counterparty is None and f.dispute is None})  # as figure_value, at a third
+            return self.entity(name)
         parts = name.split(SEP)
         obj = self.objects.get((parts[0], parts[1])) if len(parts) == 2 and parts[0] != "site" else None
         if obj is None:
@@ -239,12 +244,9 @@ class Record:
 
     def changed_reads(self) -> set[int]:
         """Last build's other reads whose value now differs, or is unknown then or now: each valued once."""
-        found = set()
-        for number, (read, before) in enumerate(zip(self.last.reads, self.last.values, strict=True)):
-            now = self.model.read(read)
-            if before is None or now is None or now != before:
-                found.add(number)
-        return found
+        read = self.model.read
+        return {number for number, (name, before) in enumerate(zip(self.last.reads, self.last.values, strict=True))
+                if before is None or (now := read(name)) is None or now != before}
 
     def kept(self, path: str) -> None:
         """The page was kept from the last build: so is its entry."""
@@ -258,9 +260,8 @@ class Record:
 
     def save(self, write: bool = True) -> None:
         """Write this build's record (whole, or not at all): each object and read once with its value, pages by
-        number. Unwritten (a preview: its follow-up build writes one), the session alone keeps it, while the file
-        stays as it is; a process that finds the file older renders again what changed since (the hashes of the
-        files in build/ differ from those it lists)."""
+        number. Unwritten (a preview's), the session alone keeps it: a process finding the file older renders again
+        what changed since (the hashes of the files in build/ differ from those it lists)."""
         writing = write or self.saved is None
         objects, table, numbered = self.numbered(compact=writing)
         # the same model objects as the last build's: valued as they were then (reuse relies on it too)

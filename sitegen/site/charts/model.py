@@ -64,6 +64,16 @@ class Point:
         text = fmt.status_text(self.status, self.claimant)
         return text[:1].lower() + text[1:]
 
+POINT_NAMES = tuple(f.name for f in fields(Point))
+
+
+def point(*values: Any) -> Point:
+    """A Point of every field's value, in order, made without its dataclass's __init__: that sets each of the 15
+    fields through object.__setattr__ (frozen), and this takes half the time over the council charts' 48,000."""
+    made = object.__new__(Point)
+    made.__dict__.update(zip(POINT_NAMES, values, strict=True))
+    return made
+
 
 def previous_month(day: str) -> str:
     """`2019-01-01` → `2018-12-01`."""
