@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import SitegenError
+from sitegen.publish.search import Indexing
 from sitegen.publish.search_service import Service, payload_of
 from sitegen.publish.search_text import searchable
 
@@ -86,6 +87,35 @@ def test_pagefind_s_refusal_is_one_line_naming_the_page() -> None:
         service.close()
     message = str(raised.value)
     assert message.startswith("Pagefind could not index councils/x/index.html: ") and "\n" not in message
+
+
+def test_pagefind_stopping_during_a_build_is_one_line_naming_the_page_then_sent(tmp_path: Path) -> None:
+    """Pages go to Pagefind without waiting for each answer: a service that dies is still said, not a traceback."""
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.html").write_text(f"<html><body><main data-pagefind-body><h1>{name}</h1><p>Some words "
+                                               f"about {name}.</p></main></body></html>", encoding="utf-8")
+    indexing = Indexing(tmp_path)
+    indexing.add("a.html")
+    indexing.service.process.kill()
+    indexing.service.process.wait()
+    indexing.add("b.html")
+    with pytest.raises(SitegenError) as raised:
+        indexing.finish()
+    indexing.stop()
+    assert str(raised.value) == "Pagefind could not index /b.html: it stopped"
+
+
+def test_pages_sent_without_waiting_are_all_indexed(tmp_path: Path) -> None:
+    names = [f"p{n:03d}" for n in range(400)]  # answers of more than a pipe holds (64 KB), unread until the end
+    for name in names:
+        (tmp_path / f"{name}.html").write_text(f"<html><body><main data-pagefind-body><h1>Page {name}</h1><p>"
+                                               f"{'words ' * 20}{name}</p></main></body></html>", encoding="utf-8")
+    indexing = Indexing(tmp_path)
+    for name in names:
+        indexing.add(f"{name}.html")
+    files = indexing.finish()
+    entry = json.loads(files["pagefind/pagefind-entry.json"])
+    assert sum(language["page_count"] for language in entry["languages"].values()) == len(names)
 
 
 def test_an_answer_that_cannot_be_read_is_pagefind_s_error_not_a_traceback() -> None:

@@ -209,6 +209,8 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
         else:  # Pagefind indexes each page as it is written, and while the rest is written
             search = Indexing(writer.staging)
         write_pages(writer, out.site, out.specs, out.record, out.env, search.add if search else None)
+        if search is not None:
+            search.done()
         digests = out.digests
         write_files(writer, out.site, out.drawn, made, digests)
         write_data(writer, out.site, out.abouts, made, digests)

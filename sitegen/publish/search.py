@@ -3,7 +3,6 @@ in its service mode, from what a reader searches for on each page (search_text),
 
 from __future__ import annotations
 
-import queue
 import threading
 from typing import TYPE_CHECKING
 
@@ -24,33 +23,38 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "page
 
 
 class Indexing:
-    """Pagefind indexing the pages under staging (in a thread) as the build writes them, and the rest after."""
+    """Pagefind indexing the pages under staging as the build writes them; it builds the index (in a thread) while
+    the build writes the rest."""
 
     def __init__(self, staging: Path) -> None:
         self.staging = staging
         self.service = Service()  # started now: Pagefind starts while the first pages are written
-        self.written: queue.SimpleQueue[str | None] = queue.SimpleQueue()
         self.failure: BaseException | None = None
         self.bundle: dict[str, bytes] = {}
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self.run, name="search-index", daemon=True)
-        self.thread.start()
+        self.thread: threading.Thread | None = None
 
     def add(self, relpath: str) -> None:
-        """Index this page, written under staging; pages are indexed in the order added, which makes the index."""
-        self.written.put(relpath)
-
-    def run(self) -> None:
-        """Give Pagefind every page it indexes, as each is added, then take its bundle (a failure is kept for finish
-        to raise)."""
-        try:
-            while (relpath := self.written.get()) is not None:
-                if self.stopping.is_set():
-                    return
+        """Give Pagefind this page, written under staging, in the build's own thread: a thread of its own waited
+        for the interpreter's lock at each page (708 pages on the real site). Pages are indexed in the order added,
+        which makes the index; a failure is kept for finish to raise."""
+        if self.failure is None and self.thread is None:
+            try:
                 html = searchable((self.staging / relpath).read_bytes())
                 if html is not None:
                     self.service.add(f"/{relpath}", html)
-            if not self.stopping.is_set():
+            except Exception as exc:  # noqa: BLE001 (raised by finish, as a failure of the index's thread is)
+                self.failure = exc
+
+    def done(self) -> None:
+        """No more pages: Pagefind builds the index while the build writes the rest."""
+        if self.thread is None:
+            self.thread = threading.Thread(target=self.collect, name="search-index", daemon=True)
+            self.thread.start()
+
+    def collect(self) -> None:
+        """Wait for every page to be indexed and take the bundle (a failure is kept for finish to raise)."""
+        try:
+            if self.failure is None:
                 self.bundle = self.service.files()
         except BaseException as exc:  # noqa: BLE001 (raised again in the build's own thread, by finish)
             self.failure = exc
@@ -58,7 +62,8 @@ class Indexing:
     def finish(self, check: Callable[[], None] = lambda: None) -> dict[str, bytes]:
         """Wait for the pages added to be indexed (calling check now and then: it raises to stop); the bundle's files,
         by path under the site's root."""
-        self.written.put(None)  # no more pages
+        self.done()  # if not said already
+        assert self.thread is not None  # noqa: S101 (started by done)
         while self.thread.is_alive():
             check()
             self.thread.join(0.05)
@@ -72,7 +77,6 @@ class Indexing:
 
     def stop(self) -> None:
         """Stop Pagefind, if it is still running (the build failed)."""
-        self.stopping.set()
-        self.written.put(None)
         self.service.close()
-        self.thread.join()
+        if self.thread is not None:
+            self.thread.join()
