@@ -82,7 +82,7 @@ def rows(site: Path, runs: int = 3, compare: bool = False) -> list[Row]:
     per_page = sorted(s.cpu / pages * 1000 for s in samples)
     median = Stats(tuple(samples)).median("cpu") / pages * 1000
     note = (f"{pages:,} pages indexed, {int(found['files']):,} bundle files: {median:.2f} ms CPU a page (median), "
-            f"{per_page[0]:.2f}–{per_page[-1]:.2f}; the indexing alone (sitegen's thread and Pagefind); {BEFORE}")
+            f"{per_page[0]:.2f}–{per_page[-1]:.2f}; the indexing alone (sitegen's part and Pagefind); {BEFORE}")
     out = [Row("real site, search index of every page", Stats(tuple(samples)), note,
                [Target(f"≤ {TARGET_MS:g} ms CPU a page", median, TARGET_MS, "ms")])]
     if compare:
