@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.cache import Cache
 from sitegen.errors import SitegenError
-from sitegen.publish.search import Indexing
+from sitegen.publish.search import TEXTS, Indexing, known_texts
 from sitegen.publish.search_service import Service, payload_of
 from sitegen.publish.search_text import searchable
 
@@ -116,6 +117,31 @@ def test_pages_sent_without_waiting_are_all_indexed(tmp_path: Path) -> None:
     files = indexing.finish()
     entry = json.loads(files["pagefind/pagefind-entry.json"])
     assert sum(language["page_count"] for language in entry["languages"].values()) == len(names)
+
+
+def test_what_a_page_indexed_is_kept_by_its_hash_and_an_unchanged_page_is_not_read_again(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", Cache(tmp_path / "cache", "downloads", "code")
+    site.mkdir()
+    (site / "a.html").write_text("<html><body><main data-pagefind-body><h1>Alpha</h1><p>Kept words.</p><table><tr>"
+                                 "<td>cut</td></tr></table></main></body></html>", encoding="utf-8")
+    (site / "embed.html").write_text("<html><body><p>Not indexed.</p></body></html>", encoding="utf-8")
+
+    def index(pages: list[tuple[str, str]]) -> int:
+        indexing = Indexing(site, cache)
+        for relpath, sha in pages:
+            indexing.add(relpath, sha)
+        entry = json.loads(indexing.finish()["pagefind/pagefind-entry.json"])
+        return sum(language["page_count"] for language in entry["languages"].values())
+
+    assert index([("a.html", "sha-a"), ("embed.html", "sha-e")]) == 1
+    kept = known_texts(cache)
+    assert set(kept) == {"sha-a", "sha-e"} and kept["sha-e"] == ""
+    assert "Kept words." in kept["sha-a"] and "cut" not in kept["sha-a"]
+    (site / "a.html").unlink()  # the same hash: taken from the cache, the file never opened
+    (site / "embed.html").unlink()
+    assert index([("a.html", "sha-a"), ("embed.html", "sha-e")]) == 1
+    cache.put_bytes(TEXTS, ".json", b'["not", "a", "map"]')  # whole, yet of the wrong shape: nothing known
+    assert known_texts(cache) == {}
 
 
 def test_an_answer_that_cannot_be_read_is_pagefind_s_error_not_a_traceback() -> None:

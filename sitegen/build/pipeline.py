@@ -207,7 +207,7 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
         if made.preview:
             writer.carry_folder(BUNDLE)  # the last build's index, until the follow-up build makes this one's
         else:  # Pagefind indexes each page as it is written, and while the rest is written
-            search = Indexing(writer.staging)
+            search = Indexing(writer.staging, made.cache)  # what each page indexed: in the downloads' cache
         write_pages(writer, out.site, out.specs, out.record, out.env, search.add if search else None)
         if search is not None:
             search.done()
@@ -354,9 +354,9 @@ def write_files(writer: Writer, site: Site, drawn: Drawn, made: Made, digests: d
 
 
 def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Record, env: TracingEnvironment,
-                written: Callable[[str], None] | None = None) -> None:
+                written: Callable[[str, str], None] | None = None) -> None:
     """Every page, unchanged ones from the last build, in the order of their paths, each HTML one given to written
-    once in staging (search indexes them in that order); a template error on one page does not hide others."""
+    with its hash once in staging (search indexes them in that order); a template error on one page hides no other."""
     problems: list[Problem] = []
     keys = LaterKeys(record.model, site.packages)
     for spec in sorted(specs, key=attrgetter("path")):
@@ -374,7 +374,7 @@ def write_pages(writer: Writer, site: Site, specs: list[PageSpec], record: Recor
                 continue
             record.add(spec.path, planned, env.reads, writer.shas[spec.path])
         if written is not None and spec.path.endswith(".html"):
-            written(spec.path)
+            written(spec.path, writer.shas[spec.path])
     if problems:
         raise ProblemsFound(problems, "templates failed: nothing was published")
 

@@ -3,6 +3,7 @@ in its service mode, from what a reader searches for on each page (search_text),
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from sitegen.cache import Cache
+
 BUNDLE = "pagefind"
 # the site's own search.js drives pagefind.js, which loads the worker, the entry, the metadata, the index, the
 # fragments and the WebAssembly of the index's one language: Pagefind's prebuilt UIs, its highlighter and its
@@ -22,26 +25,48 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "page
           "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js", "wasm.unknown.pagefind")
 
 
+TEXTS = "search-texts"  # the cache entry of what each page indexed
+
+
+def known_texts(cache: Cache | None) -> dict[str, str]:
+    """What the last build indexed of each page, by the page's hash; none where the entry is missing or damaged."""
+    body = None if cache is None else cache.get_bytes(TEXTS, ".json")
+    try:
+        found = json.loads(body) if body else {}
+    except (ValueError, RecursionError):
+        return {}
+    ok = isinstance(found, dict) and all(isinstance(v, str) for v in found.values())
+    return found if ok else {}
+
+
 class Indexing:
     """Pagefind indexing the pages under staging as the build writes them; it builds the index (in a thread) while
     the build writes the rest."""
 
-    def __init__(self, staging: Path) -> None:
+    def __init__(self, staging: Path, cache: Cache | None = None) -> None:
         self.staging = staging
         self.service = Service()  # started now: Pagefind starts while the first pages are written
+        # what of each page is indexed, by the hash of the page, as the last build kept it ("": nothing): an
+        # unchanged page is neither read nor cut again (0.13 s for the real site's 1,277 pages, 68 MB)
+        self.cache, self.known = cache, known_texts(cache)
+        self.texts: dict[str, str] = {}  # this build's, kept for the next
         self.failure: BaseException | None = None
         self.bundle: dict[str, bytes] = {}
         self.thread: threading.Thread | None = None
 
-    def add(self, relpath: str) -> None:
-        """Give Pagefind this page, written under staging, in the build's own thread: a thread of its own waited
-        for the interpreter's lock at each page (708 pages on the real site). Pages are indexed in the order added,
-        which makes the index; a failure is kept for finish to raise."""
+    def add(self, relpath: str, sha: str = "") -> None:
+        """Give Pagefind this page, written under staging (sha: the hash of its bytes), in the build's own thread:
+        a thread of its own waited for the interpreter's lock at each page (708 pages on the real site). Pages are
+        indexed in the order added, which makes the index; a failure is kept for finish to raise."""
         if self.failure is None and self.thread is None:
             try:
-                html = searchable((self.staging / relpath).read_bytes())
-                if html is not None:
-                    self.service.add(f"/{relpath}", html)
+                text = self.known.get(sha) if sha else None
+                if text is None:
+                    text = searchable((self.staging / relpath).read_bytes()) or ""
+                if sha:
+                    self.texts[sha] = text
+                if text:
+                    self.service.add(f"/{relpath}", text)
             except Exception as exc:  # noqa: BLE001 (raised by finish, as a failure of the index's thread is)
                 self.failure = exc
 
@@ -72,6 +97,10 @@ class Indexing:
                 raise self.failure
             raise SitegenError(f"Pagefind could not index the site: {self.failure}") from self.failure
         self.service.close()
+        if self.cache is not None and self.texts != self.known:
+            self.cache.put_bytes(TEXTS, ".json", json.dumps(self.texts, sort_keys=True).encode())
+        elif self.cache is not None:
+            self.cache.mark(TEXTS, ".json")
         return {f"{BUNDLE}/{path}": data for path, data in sorted(self.bundle.items())
                 if path.rpartition("/")[2] not in UNUSED}
 
