@@ -107,7 +107,7 @@ class Model:
         self.canon = canon or Canon()  # a session's, while the model is the same (sitegen.build.reuse.planned)
         self.figures = figures  # each one's digest of all it publishes (publish.fingerprint), made for the downloads
         self.values: dict[str, str | None] = {}
-        self.plain = False  # whether values holds the plain figures' yet (entity)
+        self.plain = False  # whether values holds the plain figures' values yet (entity)
         self.fields: dict[type, frozenset[str]] = {}  # each model type's fields and own properties
         self.links: dict[tuple[int, str], set[str]] = {}  # the objects in a field's value, by object and field
 

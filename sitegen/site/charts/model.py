@@ -64,6 +64,7 @@ class Point:
         text = fmt.status_text(self.status, self.claimant)
         return text[:1].lower() + text[1:]
 
+
 POINT_NAMES = tuple(f.name for f in fields(Point))
 
 
