@@ -120,7 +120,7 @@ def test_pages_sent_without_waiting_are_all_indexed(tmp_path: Path) -> None:
 
 
 def test_what_a_page_indexed_is_kept_by_its_hash_and_an_unchanged_page_is_not_read_again(tmp_path: Path) -> None:
-    site, cache = tmp_path / "site", Cache(tmp_path / "cache", "downloads", "code")
+    site, cache = tmp_path / "site", Cache(tmp_path / "cache", "search", "code")
     site.mkdir()
     (site / "a.html").write_text("<html><body><main data-pagefind-body><h1>Alpha</h1><p>Kept words.</p><table><tr>"
                                  "<td>cut</td></tr></table></main></body></html>", encoding="utf-8")

@@ -97,18 +97,17 @@ def warn_placeholder(config: Config) -> None:
 
 
 def make_site(config: Config, work: Work, options: BuildOptions, session: Session) -> bool:
-    """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary.
-
-    A preview (`sitegen serve`, on an edit) makes every page and chart but carries the last build's downloads and
-    search index that changed, for a follow-up build to make: False when it was one.
-    """
+    """Validate, model, plan, render charts and pages, write to staging, swap in; print a summary. A preview
+    (`sitegen serve`, on an edit) makes every page and chart but carries the last build's downloads and search index
+    that changed, for a follow-up build to make: False when it was one."""
     force, output, inputs, step = options.force, work.output, work.inputs, work.step
     warn_placeholder(config)
     check_writable(output)
     step("Validating the data packages")
     site, pages, rendered = read_project(config, session, force, inputs.seen)
     step("Reading the data's history and planning pages")
-    releases = Cache(config.root / config.cache_dir, "releases", session.code, read=not force)
+    cache = partial(Cache, config.root / config.cache_dir, code=session.code, read=not force)  # each kind's, by name
+    releases = cache("releases")
     history = load_history(config, session.history, releases)
     site.updated = last_changed(site, history)  # the one "data last changed" date every page and file prints
     key = (history.missing, tuple(r.sha for r in history.releases), site.updated, site.content_pages)
@@ -122,11 +121,11 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     names = views_key(site)
     views = session.plan.views_for(names)
     # each release as pages show it: the last build's where the release and the names it links are all the same
-    viewed = Viewed(Cache(config.root / config.cache_dir, "views", session.code, read=not force), names, history)
+    viewed = Viewed(cache("views"), names, history)
     viewed.fill(views)
     order = session.plan.keep("order", (), partial(Order.of, site))  # where each figure and source is in the site
     # each chart's description: the last build's for a chart that is all the same (a forced build makes them all)
-    described = Described(Cache(config.root / config.cache_dir, "descriptions", session.code, read=not force), canon)
+    described = Described(cache("descriptions"), canon)
     specs += plan_publishing(site, history, specs, views, order, described)
     described.save()
     annotate(specs, site, history, views)
@@ -146,9 +145,10 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
     env = env_for(config, setup_digest(config, BUILTIN_TEMPLATES, session.code), session.envs, TracingEnvironment)
     digests = session.plan.keep("digests", (), partial(figure_digests, site))  # downloads, API, record: keyed by them
     record = page_record(config, site, env, force, session, canon, digests)
-    downloads = Cache(config.root / config.cache_dir, "downloads", session.code, read=not force)
+    downloads, searched = cache("downloads"), cache("search")  # searched: what each page gave the search index
     made = Made(downloads, record.setup, session.files, preview, None if force else load_made(config))
-    write_output(writer, made, Published(site, history, specs, drawn, record, env, abouts, digests, order), step)
+    write_output(writer, made, Published(site, history, specs, drawn, record, env, abouts, digests, order, searched),
+                 step)
     if options.swapped is not None:
         options.swapped(frozenset(writer.carried))
     files = writer.manifest()
@@ -161,8 +161,8 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
         save_stamp(config, inputs, len(specs), len(charts), files)
         # a preview reads and writes the downloads and releases in part only: its follow-up build prunes them
         verdicts = [session.verdicts] if session.verdicts else []  # the data's descriptors, as last validated
-        for cache in (downloads, releases, described.cache, viewed.cache, *drawn.caches, *verdicts):
-            cache.prune(str(output_path(config)))
+        for kind in (downloads, searched, releases, described.cache, viewed.cache, *drawn.caches, *verdicts):
+            kind.prune(str(output_path(config)))
     verb, after = ("Previewed", " (downloads and search index to follow)") if preview else (
         ("Checked", " (ready for edits)") if options.rebuild else ("Built", ""))
     report(f"{verb} {len(specs)} pages ({record.reused} of them unchanged, copied) and {len(charts)} charts in "
@@ -198,6 +198,7 @@ class Published:
     abouts: dict[str, About]  # each package's metadata (publish.datasets)
     digests: dict[str, bytes]  # each figure's (publish.fingerprint)
     order: Order  # where each figure and source is in the site (publish.charted)
+    searched: Cache  # what each page gave the search index, by its hash (publish.search)
 
 
 def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> None:
@@ -207,17 +208,16 @@ def write_output(writer: Writer, made: Made, out: Published, step: Steps) -> Non
         if made.preview:
             writer.carry_folder(BUNDLE)  # the last build's index, until the follow-up build makes this one's
         else:  # Pagefind indexes each page as it is written, and while the rest is written
-            search = Indexing(writer.staging, made.cache)  # what each page indexed: in the downloads' cache
+            search = Indexing(writer.staging, out.searched)
         write_pages(writer, out.site, out.specs, out.record, out.env, search.add if search else None)
         if search is not None:
             search.done()
-        digests = out.digests
-        write_files(writer, out.site, out.drawn, made, digests)
-        write_data(writer, out.site, out.abouts, made, digests)
+        write_files(writer, out.site, out.drawn, made, out.digests)
+        write_data(writer, out.site, out.abouts, made, out.digests)
         writer.write(CATALOG, catalog_jsonld(out.abouts, out.site))
-        write_api(writer, made, out.site, digests)
+        write_api(writer, made, out.site, out.digests)
         write_publishing(writer, out.site, out.history, out.specs, made)
-        write_chart_zips(writer, out.site, out.specs, out.drawn.svgs, out.drawn.keys, made, digests, out.order)
+        write_chart_zips(writer, out.site, out.specs, out.drawn.svgs, out.drawn.keys, made, out.digests, out.order)
         write_sitemap(writer, out.site, out.specs)
         if search is not None:
             step("Indexing every page for search (Pagefind)")
