@@ -161,8 +161,8 @@ def make_site(config: Config, work: Work, options: BuildOptions, session: Sessio
         save_stamp(config, inputs, len(specs), len(charts), files)
         # a preview reads and writes the downloads and releases in part only: its follow-up build prunes them
         verdicts = [session.verdicts] if session.verdicts else []  # the data's descriptors, as last validated
-        for kind in (downloads, searched, releases, described.cache, viewed.cache, *drawn.caches, *verdicts):
-            kind.prune(str(output_path(config)))
+        for used in (downloads, searched, releases, described.cache, viewed.cache, *drawn.caches, *verdicts):
+            used.prune(str(output_path(config)))
     verb, after = ("Previewed", " (downloads and search index to follow)") if preview else (
         ("Checked", " (ready for edits)") if options.rebuild else ("Built", ""))
     report(f"{verb} {len(specs)} pages ({record.reused} of them unchanged, copied) and {len(charts)} charts in "

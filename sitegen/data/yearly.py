@@ -53,10 +53,10 @@ def year_totals(figures: list[Figure]) -> list[YearTotal]:
     """Each measure's financial-year totals, oldest first; a year with a month missing (or not summable) has none."""
     years: dict[tuple[str, int], list[Figure]] = {}  # one pass, no sort: a council page asks three times
     for f in figures:
-        if f.measure.monthly:
+        if is_monthly(f):
             years.setdefault((f.measure.id, financial_year(f.period_start)), []).append(f)
     out = []
-    for (_, year), months in sorted(years.items(), key=lambda item: item[0]):
+    for (_, year), months in sorted(years.items()):  # keys differ: no two lists are compared
         if len({f.period_start for f in months}) == len(months) == MONTHS_IN_YEAR and all(map(summable, months)):
             months.sort(key=attrgetter("period_start"))  # summed in order of month, as a reader adds them up
             out.append(YearTotal(months[0].measure, year, sum(f.value for f in months)))

@@ -37,10 +37,7 @@ MAX_DEPTH = 24  # planned contexts nest a few levels; deeper is a cycle, hashed 
 
 def entity_key(obj: Any) -> str:
     """The key that finds a model object again in the next build's model."""
-    kind = KINDS[type(obj)]
-    if kind == "site":
-        return ""
-    return str(obj.code if kind in ("area", "icb") else obj.id)
+    return "" if type(obj) is Site else str(KEYS[type(obj)](obj))  # the site: one of its kind
 
 
 class Canon:
