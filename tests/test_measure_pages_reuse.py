@@ -9,11 +9,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project
+from conftest import MINI, ROOT, copy_project
 from test_incremental import edit_csv, tree
 
 from sitegen.build.pipeline import build as build_site
+from sitegen.build.reuse.later import rest_key
 from sitegen.config import load_config
+from sitegen.data.validate import validate_packages
 
 
 def built(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, bytes]]:
@@ -65,3 +67,14 @@ def test_edits_of_a_figure_and_of_a_population_render_the_measure_pages_they_cha
     made, fresh = built(cold, capsys)
     assert made == len([p for p in fresh if p.endswith(".html")])  # every page rendered: nothing to reuse
     assert again == fresh
+
+
+def test_data_read_without_its_bytes_gives_no_key_for_later_made_pages() -> None:
+    """`sitegen validate` drops the CSVs' bytes once checked: the key of a later-made page, which hashes them,
+    refuses such data rather than hash every file as empty (and keep pages whatever the data said)."""
+    kept, _ = validate_packages(MINI / "datapackages", load_config(MINI))
+    assert rest_key(kept)  # as a build reads the data
+    dropped, problems = validate_packages(MINI / "datapackages", load_config(MINI), keep_bytes=False)
+    assert not problems
+    with pytest.raises(ValueError, match="were not kept"):
+        rest_key(dropped)

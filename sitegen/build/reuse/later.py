@@ -32,10 +32,20 @@ class LaterKeys:
         if found is not None and found[0] is later.figures:
             return found[1]
         if not self.rest:
-            self.rest = digest([[name, package.raw.hex(), [(r.name, r.digest.hex()) for r in package.resources.values()
-                                                        if r.name != FIGURES]]
-                                for name, package in sorted(self.packages.packages.items())])
+            self.rest = rest_key(self.packages)
         entity, kind = self.model.entity, KINDS[Figure] + SEP
         key = digest([self.rest, [(f.id, entity(kind + f.id)) for f in later.figures]])
         self.known[id(later.figures)] = (later.figures, key)
         return key
+
+
+def rest_key(packages: Packages) -> str:
+    """The hash of every byte of the data but the figures tables; never made from data whose bytes were dropped
+    (`sitegen validate` drops them), which would hash as empty, and keep pages whatever the data said."""
+    dropped = [package.path for package in packages.packages.values() if not package.raw]
+    dropped += [r.path for package in packages.packages.values() for r in package.resources.values() if not r.raw]
+    if dropped:
+        raise ValueError(f"the bytes of {dropped[0]} were not kept: pages cannot be known unchanged without them")
+    return digest([[name, package.raw.hex(), [(r.name, r.digest.hex()) for r in package.resources.values()
+                                            if r.name != FIGURES]]
+                   for name, package in sorted(packages.packages.items())])
