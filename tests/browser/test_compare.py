@@ -131,6 +131,25 @@ def test_no_page_type_scrolls_sideways(browser, base_url: str, width: int) -> No
     context.close()
 
 
+def test_a_table_wider_than_the_screen_keeps_its_caption_in_view(browser, base_url: str) -> None:
+    """At 390 px a period's ranked table scrolls in a region of its own; its caption wraps to that region's width
+    and stays in it as the table scrolls, so none of its words is out of sight."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "measures/delayed-days-nhs/december-2019/index.html", wait_until="load")
+    regions = page.locator(".table-scroll:has(caption)")
+    wide = [regions.nth(i) for i in range(regions.count())
+            if regions.nth(i).evaluate("r => r.scrollWidth > r.clientWidth + 1")]
+    assert wide, "no table scrolls in its own region at 390 px: this test checks nothing"
+    for region in wide:
+        for left in (0, 10_000):  # the table scrolled to its left, then to its right end
+            region.evaluate("(r, x) => { r.scrollLeft = x; }", left)
+            seen, caption = region.evaluate("r => [r, r.querySelector('caption')].map(e => "
+                                            "[e.getBoundingClientRect().left, e.getBoundingClientRect().right])")
+            assert seen[0] - 1 <= caption[0] and caption[1] <= seen[1] + 1, (left, seen, caption)
+    context.close()
+
+
 def test_charts_text_is_at_least_11px_at_390(browser, base_url: str) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
     page = context.new_page()
